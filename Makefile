@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vss: volume shadow copy for Linux. See README.md.
+#
+#   make           build module (every installed kernel), library, vssctl, selftests
+#   make demo      the main job, shown in a VM
+#   make check     every test: host tests, then VM selftests on each kernel
+#   make vm-test KVER=... [T="get_features ..."]   selftests in one VM
+#   make vm-shell KVER=...  a shell in a VM with the module loaded
+
+KVER ?= $(shell ls /lib/modules | sort -V | tail -n 1)
+
+.PHONY: all deps kmod lib vssctl selftests check demo vm-test vm-shell clean
+
+all: kmod lib vssctl selftests
+
+deps:
+	@scripts/install-deps.sh
+
+kmod:
+	$(MAKE) -C kmod
+
+lib:
+	$(MAKE) -C lib
+
+vssctl: lib
+	$(MAKE) -C tools/vssctl
+
+selftests:
+	$(MAKE) -C selftests
+
+check: deps
+	scripts/check.sh
+
+demo: deps all
+	scripts/demo.sh
+
+vm-test: all
+	selftests/vm/run.sh --kernel $(KVER) -- selftests/run_guest.sh $(T)
+
+vm-shell: all
+	selftests/vm/run.sh --kernel $(KVER) --shell -- \
+		insmod build/kmod/$(KVER)/vss.ko
+
+clean:
+	$(MAKE) -C kmod clean
+	$(MAKE) -C lib clean
+	$(MAKE) -C tools/vssctl clean
+	$(MAKE) -C selftests clean
+	rm -rf build

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "vss" generic-netlink family: policies, operations, handlers.
+ *
+ * Every operation has its own policy and is validated strictly (unknown
+ * attributes, wrong lengths and trailing data are rejected with an extack
+ * message by the netlink core). parallel_ops is set because later commands
+ * freeze filesystems and wait for writers, which can take seconds; handlers
+ * therefore do their own locking and never rely on genl_mutex.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <net/genetlink.h>
+#include <linux/vss.h>
+
+#include "compat.h"
+#include "vss.h"
+
+u64 vss_features_supported(void)
+{
+	u64 features = 0;
+
+	if (VSS_HAVE_FREEZE_HOLDER)
+		features |= VSS_FEATURE_FREEZE_HOLDER;
+	return features;
+}
+
+static struct genl_family vss_nl_family;
+
+static const struct nla_policy vss_get_features_policy[VSS_A_FEATURES_REQUIRED + 1] = {
+	[VSS_A_FEATURES_REQUIRED] = { .type = NLA_U64 },
+};
+
+static int vss_nl_get_features_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *required_attr = info->attrs[VSS_A_FEATURES_REQUIRED];
+	u64 supported = vss_features_supported();
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (required_attr) {
+		u64 missing = nla_get_u64(required_attr) & ~supported;
+
+		if (missing) {
+			vss_compat_err_attr_fmt(info->extack, required_attr,
+						"required features not supported by this module",
+						"required features 0x%llx not supported by this module",
+						missing);
+			return -EOPNOTSUPP;
+		}
+	}
+
+	msg = genlmsg_new(nla_total_size(sizeof(VSS_MODULE_VERSION)) +
+			  nla_total_size(sizeof(u32)) +
+			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+
+	hdr = genlmsg_put_reply(msg, info, &vss_nl_family, 0, info->genlhdr->cmd);
+	if (!hdr ||
+	    nla_put_string(msg, VSS_A_FEATURES_MODULE_VERSION, VSS_MODULE_VERSION) ||
+	    nla_put_u32(msg, VSS_A_FEATURES_PROTOCOL_VERSION, VSS_FAMILY_VERSION) ||
+	    nla_put_u64_64bit(msg, VSS_A_FEATURES_FEATURES, supported,
+			      VSS_A_FEATURES_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static const struct genl_ops vss_nl_ops[] = {
+	{
+		.cmd = VSS_CMD_GET_FEATURES,
+		.doit = vss_nl_get_features_doit,
+		.policy = vss_get_features_policy,
+		.maxattr = ARRAY_SIZE(vss_get_features_policy) - 1,
+	},
+};
+
+/* Index by these, not by position in a literal, when sending to a group. */
+enum vss_nl_mcgrp {
+	VSS_NL_MCGRP_EVENTS,
+	VSS_NL_MCGRP_MONITOR,
+};
+
+static const struct genl_multicast_group vss_nl_mcgrps[] = {
+	[VSS_NL_MCGRP_EVENTS] = { .name = VSS_MCGRP_EVENTS },
+	/* Admin notifications describe every user's backups. */
+	[VSS_NL_MCGRP_MONITOR] = { .name = VSS_MCGRP_MONITOR,
+				   .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
+static struct genl_family vss_nl_family __ro_after_init = {
+	.name = VSS_FAMILY_NAME,
+	.version = VSS_FAMILY_VERSION,
+	/* Snapshots and writers are system-wide: init_net only. */
+	.netnsok = false,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = vss_nl_ops,
+	.n_ops = ARRAY_SIZE(vss_nl_ops),
+	/* All commands: reject unknown header flags, require a policy. */
+	.resv_start_op = VSS_CMD_GET_FEATURES,
+	.mcgrps = vss_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vss_nl_mcgrps),
+};
+
+int vss_nl_register(void)
+{
+	return genl_register_family(&vss_nl_family);
+}
+
+void vss_nl_unregister(void)
+{
+	genl_unregister_family(&vss_nl_family);
+}

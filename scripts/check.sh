@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every test of the project, host-side and in VMs on each
+# installed kernel. Each result is a TAP-style line; the last line is
+# "N passed, N failed" and the exit status is non-zero on any failure.
+#
+#   scripts/check.sh            everything
+#   KVERS="6.1.0-56-amd64" scripts/check.sh     VM tests on one kernel only
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+logdir=$top/build/check
+rm -rf "$logdir"
+mkdir -p "$logdir"
+
+passed=0
+failed=0
+failures=()
+
+record() { # record STATUS DESCRIPTION
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - $2"
+	else
+		failed=$((failed + 1))
+		failures+=("$2")
+		echo "not ok - $2"
+	fi
+}
+
+# Runs a command with its output in a log, shown only on failure.
+step() { # step DESCRIPTION CMD...
+	local desc=$1 log
+	shift
+	log=$logdir/$(echo "$desc" | tr -c 'A-Za-z0-9._-' '_').log
+	"$@" >"$log" 2>&1
+	local rc=$?
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$log" | tail -n 40
+	record $rc "$desc"
+	return $rc
+}
+
+# Counts the TAP lines of a test stream as individual results.
+count_tap() { # count_tap FILE
+	local p f
+	p=$(grep -cE '^ok ' "$1")
+	f=$(grep -cE '^not ok ' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	while IFS= read -r line; do failures+=("$line"); done < <(grep -E '^not ok ' "$1")
+}
+
+kvers=${KVERS:-$(cd /lib/modules && for k in *; do [ -d "$k/build" ] && echo "$k"; done)}
+
+echo "# building"
+step "build kmod, lib, vssctl, selftests" make -s -j2 all || {
+	echo "$passed passed, $failed failed"
+	exit 1
+}
+
+echo "# host checks"
+for k in $kvers; do
+	step "kmod warning-free under W=1 and sparse ($k)" make -s -C kmod lint KVERS="$k"
+done
+step "uapi header and YNL spec agree" scripts/check-uapi-spec.sh
+step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
+step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh .ci/run
+
+echo "# library unit tests"
+make -s -C lib test >"$logdir/lib-test.log" 2>&1
+lib_rc=$?
+grep -E '^(not )?ok ' "$logdir/lib-test.log" | sed 's/^/  /'
+count_tap "$logdir/lib-test.log"
+if [ $lib_rc -ne 0 ] && ! grep -qE '^not ok ' "$logdir/lib-test.log"; then
+	tail -n 30 "$logdir/lib-test.log" | sed 's/^/#   /'
+	record 1 "library tests ran (make -C lib test exited $lib_rc)"
+fi
+
+for k in $kvers; do
+	echo "# VM selftests on $k"
+	out=$logdir/vm-$k.log
+	console=$top/build/vm/$k.console.log
+	selftests/vm/run.sh --kernel "$k" --timeout 600 --log "$console" \
+		-- selftests/run_guest.sh 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	count_tap "$out"
+	grep -q "^# uname -r: $k" "$out"
+	record $? "guest booted kernel $k"
+	selftests/vm/scan-kernel-log.sh "$console" >"$logdir/scan-$k.log" 2>&1
+	scan_rc=$?
+	[ $scan_rc -eq 0 ] || sed 's/^/#   /' "$logdir/scan-$k.log" | head -n 60
+	record $scan_rc "guest kernel log of $k free of WARNING/BUG/Oops/lockdep/lockups"
+	[ "$rc" -ne 124 ]
+	record $? "guest on $k finished before its timeout"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ $scan_rc -eq 0 ] &&
+		! grep -qE '^not ok ' "$out"; then
+		record 1 "VM run on $k exited $rc"
+	fi
+done
+
+if [ $failed -gt 0 ]; then
+	echo "# failures:"
+	printf '#   %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

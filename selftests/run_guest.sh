@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside a test VM (selftests/vm/run.sh boots it): loads the vss module
+# built for the running kernel, runs every selftest, unloads the module.
+# Prints TAP lines: its own checks as `ok`/`not ok`, and each test program's
+# TAP output as it comes. Exits 1 if anything failed.
+#
+#   run_guest.sh [TEST...]     TEST names a program in build/selftests/vss/
+#                              (default: all of them)
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=$(uname -r)
+ko=$top/build/kmod/$kver/vss.ko
+tests_dir=$top/build/selftests/vss
+failed=0
+
+pass() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; failed=1; }
+
+check() {
+	desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+module_loaded() { [ -d /sys/module/vss ]; }
+module_absent() { ! [ -d /sys/module/vss ]; }
+
+load_module() {
+	insmod "$ko" && module_loaded && dmesg | grep -q "vss: loaded"
+}
+
+unload_module() {
+	rmmod vss && module_absent && dmesg | grep -q "vss: unloaded"
+}
+
+echo "# kernel $kver, module $ko"
+if ! [ -f "$ko" ]; then
+	fail "module built for $kver"
+	exit 1
+fi
+
+# Debug lines (pr_debug) must reach /dev/kmsg for some tests.
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+
+check "module loads" load_module
+if ! module_loaded; then
+	exit 1
+fi
+
+if [ $# -eq 0 ]; then
+	set -- $(ls "$tests_dir")
+fi
+for t in "$@"; do
+	echo "# selftests: vss: $t"
+	out=$(mktemp)
+	"$tests_dir/$t" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	# A program that died before reporting its own failure still counts.
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ] && ! grep -q '^not ok' "$out"; then
+		fail "$t exited with status $rc"
+	fi
+	rm -f "$out"
+done
+
+check "module unloads" unload_module
+# Load and unload again: module init and exit must be repeatable.
+check "module reloads and unloads cleanly" sh -c \
+	"insmod '$ko' && rmmod vss && [ ! -d /sys/module/vss ]"
+
+exit $failed
