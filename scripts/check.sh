@@ -68,15 +68,25 @@ step "uapi header and YNL spec agree" scripts/check-uapi-spec.sh
 step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
 step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh .ci/run
 
-echo "# library unit tests"
-make -s -C lib test >"$logdir/lib-test.log" 2>&1
-lib_rc=$?
-grep -E '^(not )?ok ' "$logdir/lib-test.log" | sed 's/^/  /'
-count_tap "$logdir/lib-test.log"
-if [ $lib_rc -ne 0 ] && ! grep -qE '^not ok ' "$logdir/lib-test.log"; then
-	tail -n 30 "$logdir/lib-test.log" | sed 's/^/#   /'
-	record 1 "library tests ran (make -C lib test exited $lib_rc)"
-fi
+# Runs a TAP-printing test target; each TAP line counts as one result.
+tap_suite() { # tap_suite NAME CMD...
+	local name=$1 log rc
+	shift
+	log=$logdir/$name.log
+	"$@" >"$log" 2>&1
+	rc=$?
+	grep -E '^(not )?ok ' "$log" | sed 's/^/  /'
+	count_tap "$log"
+	if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$log"; then
+		tail -n 30 "$log" | sed 's/^/#   /'
+		record 1 "$name ran (exited $rc)"
+	fi
+}
+
+echo "# library and vssctl unit tests"
+tap_suite lib-test make -s -C lib test
+tap_suite vssctl-test make -s -C tools/vssctl test
+step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
 
 for k in $kvers; do
 	echo "# VM selftests on $k"

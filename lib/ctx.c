@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Context lifecycle and the per-context error explanation.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * libvss_open() has no context to leave its explanation in when it fails,
+ * so it leaves it here, per thread, like errno but only for that one call.
+ */
+static __thread char open_err[VSS_EXT_ERR_SIZE];
+
+/* Takes ownership of @tp, also on failure. */
+int vss_ctx_new(struct vss_transport *tp, struct libvss_ctx **ctxp)
+{
+	struct libvss_ctx *ctx;
+
+	*ctxp = NULL;
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx)
+		ctx->rbuf = malloc(VSS_RECV_BUF_SIZE);
+	if (!ctx || !ctx->rbuf) {
+		free(ctx);
+		tp->ops->close(tp);
+		return -ENOMEM;
+	}
+	ctx->tp = tp;
+	*ctxp = ctx;
+	return 0;
+}
+
+/* libvss_open() over any transport: the unit tests pass a mock. */
+int vss_ctx_open(struct vss_transport *tp, struct libvss_ctx **ctxp)
+{
+	struct libvss_ctx *ctx;
+	int ret;
+
+	*ctxp = NULL;
+	open_err[0] = '\0';
+	ret = vss_ctx_new(tp, &ctx);
+	if (ret)
+		return ret;
+	ret = vss_family_resolve(ctx);
+	if (ret) {
+		memcpy(open_err, ctx->ext_err, sizeof(open_err));
+		libvss_close(ctx);
+		return ret;
+	}
+	*ctxp = ctx;
+	return 0;
+}
+
+uint32_t vss_ctx_next_seq(struct libvss_ctx *ctx)
+{
+	/* 0 is skipped after a wrap: it is the seq of unsolicited messages. */
+	if (++ctx->seq == 0)
+		ctx->seq = 1;
+	return ctx->seq;
+}
+
+void vss_ctx_clear_error(struct libvss_ctx *ctx)
+{
+	ctx->ext_err[0] = '\0';
+}
+
+void vss_ctx_set_error(struct libvss_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->ext_err, sizeof(ctx->ext_err), fmt, ap);
+	va_end(ap);
+}
+
+LIBVSS_EXPORT int libvss_open(struct libvss_ctx **ctxp)
+{
+	struct vss_transport *tp;
+	int ret;
+
+	*ctxp = NULL;
+	open_err[0] = '\0';
+	ret = vss_sock_open(&tp);
+	if (ret) {
+		snprintf(open_err, sizeof(open_err),
+			 "cannot open a generic netlink socket");
+		return ret;
+	}
+	return vss_ctx_open(tp, ctxp);
+}
+
+LIBVSS_EXPORT void libvss_close(struct libvss_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	ctx->tp->ops->close(ctx->tp);
+	free(ctx->rbuf);
+	free(ctx);
+}
+
+LIBVSS_EXPORT const char *libvss_ext_error(const struct libvss_ctx *ctx)
+{
+	const char *s = ctx ? ctx->ext_err : open_err;
+
+	return s[0] ? s : NULL;
+}

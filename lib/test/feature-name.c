@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libvss_feature_name() knows every VSS_FEATURE_* bit by its YNL spec name
+ * and nothing else: not 0, not unknown bits, not several bits at once.
+ */
+#include "tap.h"
+#include <libvss.h>
+
+int main(void)
+{
+	ok_str(libvss_feature_name(VSS_FEATURE_FREEZE_HOLDER), "freeze-holder",
+	       "VSS_FEATURE_FREEZE_HOLDER is \"freeze-holder\"");
+	ok_str(libvss_feature_name(0), NULL, "0 has no name");
+	ok_str(libvss_feature_name(1ULL << 40), NULL, "unknown bit has no name");
+	ok_str(libvss_feature_name(1ULL << 63), NULL, "bit 63 has no name");
+	ok_str(libvss_feature_name(VSS_FEATURE_FREEZE_HOLDER | (1ULL << 1)), NULL,
+	       "several bits have no name");
+	return tap_done();
+}

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Each public header compiles on its own, strictly, as C and (if there is a
+# C++ compiler) as C++: a one-line file that includes only it.
+set -u
+
+top=${TOP:-..}
+cc=${CC:-cc}
+cxx=${CXX:-g++}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+n=0
+failed=0
+
+check() { # check DESCRIPTION CMD...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" 2>"$out/err"; then
+		echo "ok $n - headers: $desc"
+	else
+		echo "not ok $n - headers: $desc"
+		sed 's/^/#   /' "$out/err"
+		failed=$((failed + 1))
+	fi
+}
+
+for h in libvss.h linux/vss.h; do
+	src=$out/$(echo "$h" | tr / _).c
+	echo "#include <$h>" > "$src"
+	check "<$h> alone compiles as C11" \
+		"$cc" -std=c11 -pedantic -Wall -Wextra -Werror \
+		-I"$top/include" -I"$top/include/uapi" -c "$src" -o "$out/c.o"
+	if command -v "$cxx" >/dev/null; then
+		check "<$h> alone compiles as C++11" \
+			"$cxx" -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror \
+			-I"$top/include" -I"$top/include/uapi" -c "$src" -o "$out/cxx.o"
+	fi
+done
+
+[ "$failed" -eq 0 ]

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The synchronous driver of the request/response core: send one request,
+ * then read until its ACK or error. Everything that is not ours (replies to
+ * an earlier, abandoned request; NOOPs) is skipped by seq and port id.
+ */
+#include <errno.h>
+#include <linux/netlink.h>
+
+#include "internal.h"
+
+/* One request's exchange, from send to ACK. */
+struct exchange {
+	struct libvss_ctx *ctx;
+	const struct nlmsghdr *req;
+	vss_reply_fn decode;
+	void *arg;
+	/*
+	 * The first reply that did not decode. Reading goes on to the ACK
+	 * anyway, so that the socket holds nothing of this exchange after it.
+	 */
+	int decode_err;
+	const char *why;
+};
+
+/* The exchange is over: the kernel's verdict, else our decode verdict. */
+static int finish(struct exchange *x, const struct vss_nlerr *e)
+{
+	if (e && e->error) {
+		vss_nlerr_describe(e, x->req, x->ctx->ext_err,
+				   sizeof(x->ctx->ext_err));
+		return e->error;
+	}
+	if (x->decode_err)
+		vss_ctx_set_error(x->ctx, "%s", x->why);
+	return x->decode_err;
+}
+
+/* Returns 1 when the exchange is over, with *@result set; 0 to read on. */
+static int dispatch(struct exchange *x, struct nlmsghdr *nlh, int *result)
+{
+	struct vss_nlerr e;
+	int ret;
+
+	if (!vss_msg_is_reply(nlh, x->ctx->tp->portid, x->req->nlmsg_seq))
+		return 0;
+
+	switch (nlh->nlmsg_type) {
+	case NLMSG_ERROR:
+		ret = vss_nlerr_decode(nlh, &e);
+		if (ret) {
+			vss_ctx_set_error(x->ctx, "malformed netlink error message");
+			*result = ret;
+		} else {
+			*result = finish(x, &e);
+		}
+		return 1;
+	case NLMSG_DONE:
+		*result = finish(x, NULL);
+		return 1;
+	default:
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			return 0;	/* NOOP, OVERRUN: nothing for us */
+		if (!x->decode_err) {
+			x->why = "malformed reply";
+			x->decode_err = x->decode(x->ctx, nlh, x->arg, &x->why);
+		}
+		return 0;
+	}
+}
+
+int vss_transact(struct libvss_ctx *ctx, struct nl_msg *msg,
+		 vss_reply_fn decode, void *arg)
+{
+	struct exchange x = {
+		.ctx = ctx,
+		.req = nlmsg_hdr(msg),
+		.decode = decode,
+		.arg = arg,
+	};
+	int result;
+	ssize_t n;
+	int ret;
+
+	ret = ctx->tp->ops->send(ctx->tp, x.req, x.req->nlmsg_len);
+	if (ret)
+		return ret;
+
+	for (;;) {
+		struct nlmsghdr *nlh;
+		size_t off = 0;
+
+		n = ctx->tp->ops->recv(ctx->tp, ctx->rbuf, VSS_RECV_BUF_SIZE);
+		if (n < 0)
+			return (int)n;
+		if (n > VSS_RECV_BUF_SIZE) {
+			vss_ctx_set_error(ctx, "netlink message of %zd bytes truncated",
+					  n);
+			return -EBADMSG;
+		}
+		while ((ret = vss_dgram_next(ctx->rbuf, (size_t)n, &off, &nlh)) > 0)
+			if (dispatch(&x, nlh, &result))
+				return result;
+		if (ret < 0) {
+			/* Its header cannot be trusted, not even its seq. */
+			vss_ctx_set_error(ctx, "truncated or malformed netlink message");
+			return ret;
+		}
+	}
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A transport moves whole netlink datagrams between the library and the
+ * kernel. The request/response core above it works on raw bytes only, so the
+ * unit tests swap the socket for a mock, and a later poll loop or io_uring
+ * driver can feed the same core the buffers it received itself.
+ */
+#ifndef LIBVSS_TRANSPORT_H
+#define LIBVSS_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct vss_transport;
+
+struct vss_transport_ops {
+	/* Sends one datagram. Returns 0 or -errno; never sends part of it. */
+	int (*send)(struct vss_transport *tp, const void *buf, size_t len);
+	/*
+	 * Receives one datagram from the kernel into @buf. Returns its full
+	 * length, which exceeds @len if it did not fit (the caller treats that
+	 * as a truncated message), or -errno.
+	 */
+	ssize_t (*recv)(struct vss_transport *tp, void *buf, size_t len);
+	/* Releases the transport, including @tp itself. */
+	void (*close)(struct vss_transport *tp);
+};
+
+struct vss_transport {
+	const struct vss_transport_ops *ops;
+	/* Our netlink port id: requests carry it and replies are sent to it. */
+	uint32_t portid;
+};
+
+int vss_sock_open(struct vss_transport **tpp);
+
+#endif /* LIBVSS_TRANSPORT_H */

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vssctl and libvss against the real module (loaded by run_guest.sh): the
+# versions and features it prints are the module's, in text and JSON.
+set -u
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+vssctl=$top/tools/vssctl/vssctl
+version=$(cat "$top/VERSION")
+n=0
+failed=0
+
+result() { # result STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n vssctl.$2"
+	else
+		echo "not ok $n vssctl.$2"
+		failed=$((failed + 1))
+	fi
+}
+
+# Feature names this kernel's module must report (see enum vss_feature).
+IFS=. read -r major minor _ <<<"$(uname -r)"
+if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 6 ]; }; then
+	features='["freeze-holder"]'
+	features_text='freeze-holder'
+else
+	features='[]'
+	features_text='none'
+fi
+
+echo "TAP version 13"
+echo "1..3"
+
+json=$("$vssctl" -j version)
+rc=$?
+echo "# $json"
+expected="{\"library\":\"$version\",\"module\":\"$version\",\"protocol\":1,\"features\":$features}"
+[ $rc -eq 0 ] && [ "$json" = "$expected" ]
+result $? "json_reports_module_protocol_and_features"
+
+text=$("$vssctl" version)
+rc=$?
+expected=$(printf 'library: %s\nmodule: %s\nprotocol: 1\nfeatures: %s' \
+	"$version" "$version" "$features_text")
+[ $rc -eq 0 ] && [ "$text" = "$expected" ]
+result $? "text_reports_the_same"
+
+"$vssctl" -j -p version | python3 -c 'import json, sys; json.load(sys.stdin)'
+result $? "pretty_json_parses"
+
+[ $failed -eq 0 ]

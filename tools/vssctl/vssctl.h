@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the object files of vssctl share: the command table types, exit
+ * codes, and the helpers that report errors the same way everywhere.
+ */
+#ifndef VSSCTL_H
+#define VSSCTL_H
+
+#include <libvss.h>
+
+/* Exit codes, as documented by `vssctl help`. */
+enum {
+	VSSCTL_OK = 0,
+	VSSCTL_ERR = 1,		/* the kernel or the library failed */
+	VSSCTL_USAGE = 2,	/* the command line is wrong */
+};
+
+/* A handler gets the arguments after its command and returns an exit code. */
+struct vssctl_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;	/* synopsis of its arguments, or NULL */
+	const char *help;	/* one line */
+};
+
+struct vssctl_object {
+	const char *name;
+	const char *help;	/* one line */
+	/* The first is run when no command is given; ends with { NULL }. */
+	const struct vssctl_cmd *cmds;
+};
+
+extern const struct vssctl_object vssctl_obj_version;
+
+/*
+ * Exact name, else the one name that starts with @word: the index into
+ * @names, -1 if none, -2 if ambiguous.
+ */
+int vssctl_match(const char *word, const char *const *names, int n);
+
+/* Reports a usage error, returns VSSCTL_USAGE. */
+__attribute__((format(printf, 1, 2)))
+int vssctl_usage_error(const char *fmt, ...);
+
+/*
+ * Reports a failed library call as "vssctl: WHAT: strerror: ext error" and
+ * returns VSSCTL_ERR. @ctx NULL: the failed call was libvss_open().
+ */
+__attribute__((format(printf, 3, 4)))
+int vssctl_lib_error(const struct libvss_ctx *ctx, int err,
+		     const char *fmt, ...);
+
+/* libvss_open(), reporting failure; returns an exit code. */
+int vssctl_open(struct libvss_ctx **ctxp);
+
+#endif /* VSSCTL_H */
