@@ -65,6 +65,7 @@ for k in $kvers; do
 	step "kmod warning-free under W=1 and sparse ($k)" make -s -C kmod lint KVERS="$k"
 done
 step "uapi header and YNL spec agree" scripts/check-uapi-spec.sh
+step "documentation examples compile against libvss" scripts/check-doc-examples.sh
 step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
 step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh .ci/run
 
