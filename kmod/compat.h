@@ -29,4 +29,161 @@
 	NL_SET_ERR_MSG_ATTR(extack, attr, static_msg)
 #endif
 
+
+#include <linux/blkdev.h>
+#include <linux/fs.h>
+
+/*
+ * Freezing a filesystem as the kernel. fsfreeze's ioctl calls the
+ * filesystem's own ->freeze_super when it has one, else freeze_super();
+ * so do we.
+ */
+#if VSS_HAVE_FREEZE_HOLDER
+static inline int vss_compat_freeze(struct super_block *sb)
+{
+	if (sb->s_op->freeze_super)
+		return sb->s_op->freeze_super(sb, FREEZE_HOLDER_KERNEL);
+	return freeze_super(sb, FREEZE_HOLDER_KERNEL);
+}
+
+static inline int vss_compat_thaw(struct super_block *sb)
+{
+	if (sb->s_op->thaw_super)
+		return sb->s_op->thaw_super(sb, FREEZE_HOLDER_KERNEL);
+	return thaw_super(sb, FREEZE_HOLDER_KERNEL);
+}
+#else
+static inline int vss_compat_freeze(struct super_block *sb)
+{
+	if (sb->s_op->freeze_super)
+		return sb->s_op->freeze_super(sb);
+	return freeze_super(sb);
+}
+
+static inline int vss_compat_thaw(struct super_block *sb)
+{
+	if (sb->s_op->thaw_super)
+		return sb->s_op->thaw_super(sb);
+	return thaw_super(sb);
+}
+#endif
+
+/*
+ * Opening a block device by number, read-only and without a holder: the
+ * origin stays usable (mounted, opened exclusively by others) while we read
+ * old chunks from it. 6.1 returns the bdev; 6.9+ a struct file.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+typedef struct file *vss_bdev_handle_t;
+
+static inline vss_bdev_handle_t vss_compat_bdev_open(dev_t dev)
+{
+	return bdev_file_open_by_dev(dev, BLK_OPEN_READ, NULL, NULL);
+}
+
+static inline struct block_device *vss_compat_handle_bdev(vss_bdev_handle_t h)
+{
+	return file_bdev(h);
+}
+
+static inline void vss_compat_bdev_close(vss_bdev_handle_t h)
+{
+	fput(h);
+}
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+typedef struct block_device *vss_bdev_handle_t;
+
+static inline vss_bdev_handle_t vss_compat_bdev_open(dev_t dev)
+{
+	return blkdev_get_by_dev(dev, FMODE_READ, NULL);
+}
+
+static inline struct block_device *vss_compat_handle_bdev(vss_bdev_handle_t h)
+{
+	return h;
+}
+
+static inline void vss_compat_bdev_close(vss_bdev_handle_t h)
+{
+	blkdev_put(h, FMODE_READ);
+}
+#else
+#error "block device open API of 6.5-6.8 not handled (6.1 and 6.12 are supported)"
+#endif
+
+/*
+ * A bio-based disk with the origin's logical block size. 6.1 returns NULL on
+ * failure and sets limits afterwards; 6.9+ takes the limits and returns an
+ * ERR_PTR.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+static inline struct gendisk *vss_compat_alloc_disk(unsigned int lbs)
+{
+	struct queue_limits lim = {
+		.logical_block_size = lbs,
+		.physical_block_size = lbs,
+	};
+
+	return blk_alloc_disk(&lim, NUMA_NO_NODE);
+}
+#else
+static inline struct gendisk *vss_compat_alloc_disk(unsigned int lbs)
+{
+	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	blk_queue_logical_block_size(disk->queue, lbs);
+	blk_queue_physical_block_size(disk->queue, lbs);
+	return disk;
+}
+#endif
+
+
+/*
+ * ftrace redirect of submit_bio_noacct(). x86-64 has
+ * DYNAMIC_FTRACE_WITH_ARGS on both kernels: the trampoline saves the
+ * argument registers and honours a changed instruction pointer without a
+ * full pt_regs. Without it the IP setter would silently do nothing and
+ * writes would reach the disk unseen, so refuse to build instead.
+ */
+#include <linux/ftrace.h>
+
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#error "vss needs CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS (x86-64 has it from 5.11)"
+#endif
+
+#ifdef ftrace_regs_get_argument
+#define vss_compat_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define vss_compat_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+
+#if defined(ftrace_regs_set_instruction_pointer)
+#define vss_compat_fregs_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
+#elif defined(ftrace_instruction_pointer_set)
+#define vss_compat_fregs_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#else
+#error "no way to set the instruction pointer from an ftrace callback"
+#endif
+
+/*
+ * Before 6.9, drivers could implement ->rw_page (brd, zram, pmem, btt), and
+ * mpage writeback (ext2, fat, ...) and swap wrote pages through it without
+ * any bio: such writes never reach submit_bio_noacct(). Hooking the
+ * unexported bdev_write_page() would need a lookup by name, so tracking
+ * such a disk is refused instead.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+static inline bool vss_compat_bdev_bypasses_bio(struct block_device *bdev)
+{
+	return bdev->bd_disk->fops->rw_page != NULL;
+}
+#else
+static inline bool vss_compat_bdev_bypasses_bio(struct block_device *bdev)
+{
+	return false;
+}
+#endif
+
 #endif /* VSS_COMPAT_H */

@@ -12,30 +12,46 @@
 #include <net/genetlink.h>
 #include <linux/vss.h>
 
+#include "engine.h"
 #include "vss.h"
 
 static int __init vss_init(void)
 {
 	int err;
 
-	err = vss_nl_register();
+	err = vss_tracker_init();
 	if (err)
 		return err;
-
+	err = vss_snapdev_init();
+	if (err)
+		goto out_tracker;
+	err = vss_nl_register();
+	if (err)
+		goto out_snapdev;
 	err = vss_sock_release_register();
-	if (err) {
-		vss_nl_unregister();
-		return err;
-	}
+	if (err)
+		goto out_nl;
 
 	pr_info("loaded, version %s\n", VSS_MODULE_VERSION);
 	return 0;
+
+out_nl:
+	vss_nl_unregister();
+out_snapdev:
+	vss_snapdev_exit();
+out_tracker:
+	vss_tracker_exit();
+	return err;
 }
 
 static void __exit vss_exit(void)
 {
+	/* Snapshots pin the module: none is left, so nothing is tracked. */
 	vss_sock_release_unregister();
 	vss_nl_unregister();
+	vss_snapdev_exit();
+	vss_tracker_exit();
+	vss_origins_release();
 	pr_info("unloaded\n");
 }
 

@@ -15,6 +15,7 @@
 #include <linux/vss.h>
 
 #include "compat.h"
+#include "nl.h"
 #include "vss.h"
 
 u64 vss_features_supported(void)
@@ -26,7 +27,6 @@ u64 vss_features_supported(void)
 	return features;
 }
 
-static struct genl_family vss_nl_family;
 
 static const struct nla_policy vss_get_features_policy[VSS_A_FEATURES_REQUIRED + 1] = {
 	[VSS_A_FEATURES_REQUIRED] = { .type = NLA_U64 },
@@ -77,6 +77,44 @@ static const struct genl_ops vss_nl_ops[] = {
 		.policy = vss_get_features_policy,
 		.maxattr = ARRAY_SIZE(vss_get_features_policy) - 1,
 	},
+	{
+		.cmd = VSS_CMD_STORAGE_ADD,
+		.doit = vss_nl_storage_add_doit,
+		.policy = vss_storage_add_policy,
+		.maxattr = ARRAY_SIZE(vss_storage_add_policy) - 1,
+	},
+	{
+		.cmd = VSS_CMD_STORAGE_GET,
+		.doit = vss_nl_storage_get_doit,
+		.dumpit = vss_nl_storage_get_dumpit,
+		.policy = vss_storage_origin_policy,
+		.maxattr = ARRAY_SIZE(vss_storage_origin_policy) - 1,
+	},
+	{
+		.cmd = VSS_CMD_STORAGE_REMOVE,
+		.doit = vss_nl_storage_remove_doit,
+		.policy = vss_storage_origin_policy,
+		.maxattr = ARRAY_SIZE(vss_storage_origin_policy) - 1,
+	},
+	{
+		.cmd = VSS_CMD_SNAPSHOT_CREATE,
+		.doit = vss_nl_snapshot_create_doit,
+		.policy = vss_snapshot_create_policy,
+		.maxattr = ARRAY_SIZE(vss_snapshot_create_policy) - 1,
+	},
+	{
+		.cmd = VSS_CMD_SNAPSHOT_GET,
+		.doit = vss_nl_snapshot_get_doit,
+		.dumpit = vss_nl_snapshot_get_dumpit,
+		.policy = vss_snapshot_get_policy,
+		.maxattr = ARRAY_SIZE(vss_snapshot_get_policy) - 1,
+	},
+	{
+		.cmd = VSS_CMD_SNAPSHOT_DELETE,
+		.doit = vss_nl_snapshot_delete_doit,
+		.policy = vss_snapshot_delete_policy,
+		.maxattr = ARRAY_SIZE(vss_snapshot_delete_policy) - 1,
+	},
 };
 
 /* Index by these, not by position in a literal, when sending to a group. */
@@ -92,7 +130,7 @@ static const struct genl_multicast_group vss_nl_mcgrps[] = {
 				   .flags = GENL_MCAST_CAP_SYS_ADMIN },
 };
 
-static struct genl_family vss_nl_family __ro_after_init = {
+struct genl_family vss_nl_family __ro_after_init = {
 	.name = VSS_FAMILY_NAME,
 	.version = VSS_FAMILY_VERSION,
 	/* Snapshots and writers are system-wide: init_net only. */

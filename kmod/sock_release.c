@@ -13,17 +13,42 @@
 
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
+#include "engine.h"
 #include "vss.h"
 
+static struct workqueue_struct *vss_release_wq;
+
+struct vss_release_work {
+	struct work_struct work;
+	u32 portid;
+};
+
+static void vss_release_work_fn(struct work_struct *work)
+{
+	struct vss_release_work *rw = container_of(work, struct vss_release_work, work);
+
+	vss_snapshots_release_owner(rw->portid);
+	kfree(rw);
+}
+
+/* Called under RCU from the notifier: the teardown sleeps, so defer it. */
 void vss_sock_released(struct net *net, u32 portid)
 {
-	/*
-	 * Nothing is owned by a socket yet. The debug line lets the selftests
-	 * prove that the notifier is wired and filters on family and netns.
-	 */
+	struct vss_release_work *rw;
+
 	pr_debug("netlink socket portid %u released\n", portid);
+	rw = kmalloc(sizeof(*rw), GFP_ATOMIC);
+	if (!rw) {
+		pr_warn("no memory to release what portid %u owned\n", portid);
+		return;
+	}
+	INIT_WORK(&rw->work, vss_release_work_fn);
+	rw->portid = portid;
+	queue_work(vss_release_wq, &rw->work);
 }
 
 /* Atomic notifier chain: called under RCU, so it must not sleep. */
@@ -48,11 +73,20 @@ static struct notifier_block vss_netlink_notifier = {
 
 int vss_sock_release_register(void)
 {
-	return netlink_register_notifier(&vss_netlink_notifier);
+	int err;
+
+	vss_release_wq = alloc_workqueue("vss_release", 0, 0);
+	if (!vss_release_wq)
+		return -ENOMEM;
+	err = netlink_register_notifier(&vss_netlink_notifier);
+	if (err)
+		destroy_workqueue(vss_release_wq);
+	return err;
 }
 
 /* Waits for running callbacks: the chain unregister synchronizes RCU. */
 void vss_sock_release_unregister(void)
 {
 	netlink_unregister_notifier(&vss_netlink_notifier);
+	destroy_workqueue(vss_release_wq);	/* runs what is queued */
 }

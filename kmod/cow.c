@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copy-on-write: before a write reaches a chunk of the origin that the
+ * newest snapshot has not preserved, copy the old chunk into the diff
+ * storage and record it in the newest snapshot's map. Only the write that
+ * needs the copy waits for it; see tracker.c for how writes get here.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/sched.h>
+#include <linux/vss.h>
+
+#include "engine.h"
+
+/* A chunk being copied; lives on the copying worker's stack. */
+struct vss_pending {
+	struct list_head node;
+	sector_t chunk;
+};
+
+static bool vss_snapshot_active(const struct vss_snapshot *s)
+{
+	return s && READ_ONCE(s->state) == VSS_SNAPSHOT_ACTIVE;
+}
+
+/*
+ * Lock-free check, from the write-interception callback: does a write of
+ * [rel, rel + nr) need a copy first? A chunk already in the newest map is
+ * preserved, and a write to it goes straight to the device.
+ */
+bool vss_cow_needed_rcu(struct vss_origin *o, sector_t rel, sector_t nr)
+{
+	struct vss_snapshot *s = rcu_dereference(o->newest);
+	sector_t c, last;
+
+	if (!vss_snapshot_active(s) || !nr)
+		return false;
+	last = vss_chunk_of(o, rel + nr - 1);
+	for (c = vss_chunk_of(o, rel); c <= last; c++)
+		if (!xa_load(&s->map, c))
+			return true;
+	return false;
+}
+
+void vss_origin_invalidate(struct vss_origin *o, int reason)
+{
+	struct vss_snapshot *s;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &o->snapshots, node) {
+		if (cmpxchg(&s->state, VSS_SNAPSHOT_ACTIVE, VSS_SNAPSHOT_INVALID) ==
+		    VSS_SNAPSHOT_ACTIVE) {
+			WRITE_ONCE(s->invalid_reason, reason);
+			pr_warn("snapshot vss-snap%d of %s invalid: %s\n", s->number,
+				o->name, reason == VSS_INVALID_OVERFLOW ?
+				"diff storage full" : "diff storage error");
+		}
+	}
+	rcu_read_unlock();
+}
+
+static bool vss_chunk_pending(struct vss_origin *o, sector_t chunk)
+{
+	struct vss_pending *p;
+
+	lockdep_assert_held(&o->cow_mutex);
+	list_for_each_entry(p, &o->pending, node)
+		if (p->chunk == chunk)
+			return true;
+	return false;
+}
+
+/* Is a snapshot read of this chunk from the origin still in flight? */
+static bool vss_origin_read_busy(struct vss_origin *o, sector_t chunk)
+{
+	struct vss_origin_read *r;
+	bool busy = false;
+
+	spin_lock_irq(&o->reads_lock);
+	list_for_each_entry(r, &o->origin_reads, node)
+		if (r->chunk == chunk) {
+			busy = true;
+			break;
+		}
+	spin_unlock_irq(&o->reads_lock);
+	return busy;
+}
+
+/* Reads the old chunk straight into the storage page. */
+static int vss_cow_read_chunk(struct vss_origin *o, sector_t chunk,
+			      struct page *page)
+{
+	sector_t sector = chunk << o->chunk_shift;
+	sector_t nr = min_t(sector_t, 1U << o->chunk_shift, o->nr_sects - sector);
+	struct bio *bio;
+	int err;
+
+	bio = bio_alloc(o->bdev, 1, REQ_OP_READ | REQ_SYNC, GFP_NOIO);
+	bio->bi_iter.bi_sector = sector;
+	__bio_add_page(bio, page, nr << SECTOR_SHIFT, 0);
+	/* A read: the interception callback lets it through. */
+	err = submit_bio_wait(bio);
+	bio_put(bio);
+	return err;
+}
+
+/*
+ * Preserves one chunk for whichever snapshot is the newest when the copy
+ * lands. Loops because a new snapshot may become the newest while the copy
+ * is under way: the write must then be preserved for that one too.
+ */
+static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
+{
+	struct vss_pending p = { .chunk = chunk };
+	struct vss_snapshot *s;
+	struct page *page;
+	unsigned long seq;
+	u32 slot;
+	int err;
+
+	for (;;) {
+		mutex_lock(&o->cow_mutex);
+		s = rcu_dereference_protected(o->newest, lockdep_is_held(&o->cow_mutex));
+		if (!vss_snapshot_active(s) || xa_load(&s->map, chunk)) {
+			mutex_unlock(&o->cow_mutex);
+			break;
+		}
+		if (vss_chunk_pending(o, chunk)) {
+			/* Another write is copying it: wait for that copy. */
+			seq = READ_ONCE(o->cow_seq);
+			mutex_unlock(&o->cow_mutex);
+			wait_event(o->cow_wait, READ_ONCE(o->cow_seq) != seq);
+			continue;
+		}
+		list_add(&p.node, &o->pending);
+		mutex_unlock(&o->cow_mutex);
+
+		err = vss_store_alloc(&o->store, &slot, &page);
+		if (!err) {
+			err = vss_cow_read_chunk(o, chunk, page);
+			if (err)
+				vss_store_free(&o->store, slot);
+		}
+
+		mutex_lock(&o->cow_mutex);
+		if (err) {
+			vss_origin_invalidate(o, err == -ENOSPC ?
+					      VSS_INVALID_OVERFLOW :
+					      VSS_INVALID_STORAGE_ERROR);
+		} else if (s == rcu_dereference_protected(o->newest,
+						lockdep_is_held(&o->cow_mutex)) &&
+			   vss_snapshot_active(s)) {
+			if (xa_err(xa_store(&s->map, chunk, xa_mk_value(slot), GFP_NOIO))) {
+				vss_store_free(&o->store, slot);
+				vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+			}
+		} else {
+			/* The snapshot went away or became invalid meanwhile. */
+			vss_store_free(&o->store, slot);
+		}
+		list_del(&p.node);
+		WRITE_ONCE(o->cow_seq, o->cow_seq + 1);
+		mutex_unlock(&o->cow_mutex);
+		wake_up_all(&o->cow_wait);
+		if (err)
+			break;
+	}
+
+	/*
+	 * A snapshot read that chose the origin for this chunk before the map
+	 * had it must finish before the write changes the chunk.
+	 */
+	wait_event(o->reads_wait, !vss_origin_read_busy(o, chunk));
+}
+
+/* From the tracker's worker, before it lets a write through. */
+void vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr)
+{
+	sector_t c, last;
+
+	if (!nr)
+		return;
+	last = vss_chunk_of(o, min(rel + nr, o->nr_sects) - 1);
+	for (c = vss_chunk_of(o, rel); c <= last; c++)
+		vss_cow_chunk(o, c);
+}
+
+/*
+ * Where snapshot @s finds chunk @chunk: the first map from @s towards the
+ * newest that holds it (returns true and the slot), else the origin.
+ */
+bool vss_cow_locate(struct vss_snapshot *s, sector_t chunk, u32 *slot)
+{
+	struct vss_origin *o = s->origin;
+	struct vss_snapshot *t = s;
+	void *entry;
+
+	lockdep_assert_held(&o->cow_mutex);
+	list_for_each_entry_from(t, &o->snapshots, node) {
+		entry = xa_load(&t->map, chunk);
+		if (entry) {
+			*slot = xa_to_value(entry);
+			return true;
+		}
+	}
+	return false;
+}
+
+void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
+			   sector_t chunk)
+{
+	lockdep_assert_held(&o->cow_mutex);
+	r->chunk = chunk;
+	spin_lock_irq(&o->reads_lock);
+	list_add(&r->node, &o->origin_reads);
+	spin_unlock_irq(&o->reads_lock);
+}
+
+/* From bio completion (any context). */
+void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&o->reads_lock, flags);
+	list_del(&r->node);
+	spin_unlock_irqrestore(&o->reads_lock, flags);
+	wake_up_all(&o->reads_wait);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The snapshot engine's objects. See Documentation/design.md for the data
+ * path; in short:
+ *
+ * An origin is a block device (disk or partition) with diff storage. Its
+ * snapshots form a chain, oldest first. Each snapshot has a chunk map
+ * (chunk number -> storage slot) holding the chunks that were preserved
+ * while it was the newest. A first write to a chunk the newest snapshot has
+ * not preserved copies the old chunk once into the storage and records it
+ * in the newest snapshot's map; an older snapshot reading chunk c takes the
+ * first map in the chain, from itself towards the newest, that holds c, and
+ * the origin if none does.
+ *
+ * Locking:
+ *   vss_lock (mutex)       origins, snapshot lists, storage config
+ *   origin->cow_mutex      pending copies, map inserts, and the decision of
+ *                          a snapshot read to go to the origin
+ *   origin->reads_lock     in-flight snapshot reads of origin chunks
+ *   RCU                    origin->newest, origin->snapshots, tracker hash,
+ *                          chunk map lookups (xarray)
+ */
+#ifndef VSS_ENGINE_H
+#define VSS_ENGINE_H
+
+#include <linux/blkdev.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/uuid.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "compat.h"
+
+#define VSS_CHUNK_MIN		4096
+#define VSS_CHUNK_MAX		(1024 * 1024)
+#define VSS_CHUNK_DEFAULT	65536
+#define VSS_MAX_VOLUMES		64
+
+extern struct mutex vss_lock;
+
+/* Memory diff storage: one compound page per preserved chunk. */
+struct vss_store {
+	u64 max_bytes;
+	atomic64_t used_bytes;
+	unsigned int chunk_order;	/* page order of one chunk */
+	struct xarray slots;		/* slot -> struct page *, XA_FLAGS_ALLOC */
+};
+
+int vss_store_init(struct vss_store *st, u64 max_bytes, unsigned int chunk_bytes);
+void vss_store_destroy(struct vss_store *st);
+int vss_store_alloc(struct vss_store *st, u32 *slot, struct page **page);
+void vss_store_free(struct vss_store *st, u32 slot);
+struct page *vss_store_page(struct vss_store *st, u32 slot);
+
+struct vss_snapshot;
+
+struct vss_origin {
+	struct list_head node;		/* vss_origins, under vss_lock */
+	dev_t dev;
+	dev_t disk_dev;			/* whole disk the origin is on */
+	sector_t start;			/* first sector on the whole disk */
+	sector_t nr_sects;
+	vss_bdev_handle_t handle;	/* open while the origin has storage */
+	struct block_device *bdev;
+	char name[BDEVNAME_SIZE];
+	unsigned int chunk_shift;	/* log2(chunk size in sectors) */
+	struct vss_store store;
+
+	struct list_head snapshots;	/* oldest first; RCU readers */
+	struct vss_snapshot __rcu *newest;
+	unsigned int nr_snapshots;
+
+	struct mutex cow_mutex;
+	struct list_head pending;	/* struct vss_pending, chunks being copied */
+	unsigned long cow_seq;		/* bumped when a copy ends */
+	wait_queue_head_t cow_wait;
+	spinlock_t reads_lock;
+	struct list_head origin_reads;	/* struct vss_origin_read in flight */
+	wait_queue_head_t reads_wait;
+
+	/* Write tracking (tracker.c). */
+	struct hlist_node hnode;
+	bool tracked;
+	atomic_t inflight;		/* diverted bios not yet resubmitted */
+	struct vss_lane *lanes;
+	unsigned int nr_lanes;
+};
+
+static inline sector_t vss_chunk_of(const struct vss_origin *o, sector_t rel)
+{
+	return rel >> o->chunk_shift;
+}
+
+static inline unsigned int vss_chunk_bytes(const struct vss_origin *o)
+{
+	return 1U << (o->chunk_shift + SECTOR_SHIFT);
+}
+
+struct vss_origin *vss_origin_find(dev_t dev);
+int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
+		   struct vss_origin **op);
+int vss_origin_remove(struct vss_origin *o);
+extern struct list_head vss_origins;
+void vss_origins_release(void);
+
+struct vss_snapshot {
+	struct list_head node;		/* origin->snapshots, RCU */
+	struct list_head all_node;	/* vss_snapshots, creation order */
+	struct rcu_head rcu;
+	struct vss_origin *origin;
+	uuid_t id;
+	uuid_t set_id;
+	u32 flags;			/* enum vss_snapshot_flags */
+	u32 owner_portid;		/* auto-release: the creating socket */
+	u64 ctime_ns;
+	u32 consistency;
+	u64 window_ns;
+	int number;			/* N of vss-snapN */
+	int state;			/* enum vss_snapshot_state, READ_ONCE */
+	int invalid_reason;
+	struct xarray map;		/* chunk -> xa_mk_value(slot) */
+	struct gendisk *disk;
+	bool disk_added;
+	atomic_t inflight;		/* reads being served */
+	wait_queue_head_t drain;
+};
+
+extern struct list_head vss_snapshots;
+
+/* cow.c */
+struct vss_origin_read {
+	struct list_head node;
+	sector_t chunk;
+};
+
+bool vss_cow_needed_rcu(struct vss_origin *o, sector_t rel, sector_t nr);
+void vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr);
+bool vss_cow_locate(struct vss_snapshot *s, sector_t chunk, u32 *slot);
+void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
+			   sector_t chunk);
+void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r);
+void vss_origin_invalidate(struct vss_origin *o, int reason);
+
+/* snapshot.c */
+struct vss_snapshot *vss_snapshot_alloc(struct vss_origin *o);
+int vss_snapshot_publish(struct vss_snapshot *s);
+void vss_snapshot_link(struct vss_snapshot *s);
+void vss_snapshot_delete(struct vss_snapshot *s);
+void vss_snapshot_free_unlinked(struct vss_snapshot *s);
+struct vss_snapshot *vss_snapshot_find(const uuid_t *id);
+void vss_snapshots_release_owner(u32 portid);
+
+/* snapdev.c */
+int vss_snapdev_init(void);
+void vss_snapdev_exit(void);
+int vss_snapdev_create(struct vss_snapshot *s);
+void vss_snapdev_destroy(struct vss_snapshot *s);
+
+/* tracker.c */
+int vss_tracker_init(void);
+void vss_tracker_exit(void);
+int vss_tracker_add(struct vss_origin *o);
+void vss_tracker_remove(struct vss_origin *o);
+
+/* snapset.c */
+struct vss_set_request {
+	unsigned int nr;
+	const char *paths[VSS_MAX_VOLUMES];
+	u32 flags;
+	u32 owner_portid;
+};
+
+struct vss_set_result {
+	uuid_t set_id;
+	u32 consistency;
+	u64 window_ns;
+	unsigned int nr;
+	struct vss_snapshot *snaps[VSS_MAX_VOLUMES];
+};
+
+int vss_snapset_create(const struct vss_set_request *req,
+		       struct vss_set_result *res, struct netlink_ext_ack *extack);
+
+#endif /* VSS_ENGINE_H */

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Snapshot devices: one read-only, bio-based disk per snapshot, named
+ * vss-snapN. A read is served chunk piece by chunk piece: from the diff
+ * storage where a snapshot map in the chain holds the chunk, else from the
+ * origin through a clone of the bio. The work is done in a worker, never in
+ * ->submit_bio, because the origin clones are submitted (and, for a file
+ * store, the storage read) while current->bio_list would defer them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vss.h>
+
+#include "engine.h"
+
+static int vss_major;
+static DEFINE_IDA(vss_minor_ida);
+static struct workqueue_struct *vss_read_wq;
+static struct bio_set vss_read_bioset;
+
+/* Per-snapshot read queue; allocated with the disk. */
+struct vss_snapdev {
+	struct vss_snapshot *snap;
+	spinlock_t lock;
+	struct bio_list bios;
+	struct work_struct work;
+};
+
+/* A piece of a snapshot read served by the origin. */
+struct vss_origin_clone {
+	struct vss_origin_read rec;
+	struct bio *parent;
+	struct vss_snapshot *snap;
+};
+
+static void vss_snap_put_inflight(struct vss_snapshot *s)
+{
+	if (atomic_dec_and_test(&s->inflight))
+		wake_up_all(&s->drain);
+}
+
+static void vss_origin_clone_endio(struct bio *clone)
+{
+	struct vss_origin_clone *oc = clone->bi_private;
+	struct vss_snapshot *s = oc->snap;
+
+	if (clone->bi_status)
+		oc->parent->bi_status = clone->bi_status;
+	vss_origin_read_end(s->origin, &oc->rec);
+	bio_endio(oc->parent);
+	bio_put(clone);
+	kfree(oc);
+	vss_snap_put_inflight(s);
+}
+
+/* Copies @bytes of the stored chunk from @src into @bio at @done bytes. */
+static void vss_copy_to_bio(struct bio *bio, unsigned int done, const u8 *src,
+			    unsigned int bytes)
+{
+	struct bvec_iter it = bio->bi_iter;
+	struct bio_vec bv;
+	struct bvec_iter i;
+
+	bio_advance_iter(bio, &it, done);
+	it.bi_size = bytes;
+	__bio_for_each_segment(bv, bio, i, it) {
+		memcpy_to_bvec(&bv, src);
+		src += bv.bv_len;
+	}
+}
+
+/* Returns 0, or a blk_status_t error for the whole bio. */
+static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
+					unsigned int done, sector_t pos, sector_t nr)
+{
+	struct vss_origin *o = s->origin;
+	sector_t chunk = vss_chunk_of(o, pos);
+	struct vss_origin_clone *oc;
+	struct bio *clone;
+	struct page *page;
+	u32 slot;
+
+	oc = kmalloc(sizeof(*oc), GFP_NOIO);
+	if (!oc)
+		return BLK_STS_RESOURCE;
+
+	mutex_lock(&o->cow_mutex);
+	if (vss_cow_locate(s, chunk, &slot)) {
+		mutex_unlock(&o->cow_mutex);
+		kfree(oc);
+		page = vss_store_page(&o->store, slot);
+		if (WARN_ON_ONCE(!page))
+			return BLK_STS_IOERR;
+		vss_copy_to_bio(bio, done, (const u8 *)page_address(page) +
+				((pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT),
+				nr << SECTOR_SHIFT);
+		return BLK_STS_OK;
+	}
+	/* The copy-on-write path waits for this read before the write. */
+	vss_origin_read_begin(o, &oc->rec, chunk);
+	mutex_unlock(&o->cow_mutex);
+
+	clone = bio_alloc_clone(o->bdev, bio, GFP_NOIO, &vss_read_bioset);
+	bio_trim(clone, done >> SECTOR_SHIFT, nr);
+	oc->parent = bio;
+	oc->snap = s;
+	clone->bi_private = oc;
+	clone->bi_end_io = vss_origin_clone_endio;
+	atomic_inc(&s->inflight);
+	bio_inc_remaining(bio);
+	submit_bio_noacct(clone);
+	return BLK_STS_OK;
+}
+
+static void vss_snap_read(struct vss_snapshot *s, struct bio *bio)
+{
+	struct vss_origin *o = s->origin;
+	sector_t pos = bio->bi_iter.bi_sector;
+	sector_t left = bio_sectors(bio);
+	unsigned int done = 0;
+	blk_status_t st = BLK_STS_OK;
+
+	while (left && st == BLK_STS_OK) {
+		sector_t chunk_end = (vss_chunk_of(o, pos) + 1) << o->chunk_shift;
+		sector_t nr = min(left, chunk_end - pos);
+
+		if (READ_ONCE(s->state) != VSS_SNAPSHOT_ACTIVE)
+			st = BLK_STS_IOERR;
+		else
+			st = vss_snap_read_piece(s, bio, done, pos, nr);
+		pos += nr;
+		left -= nr;
+		done += nr << SECTOR_SHIFT;
+	}
+	if (st)
+		bio->bi_status = st;
+	bio_endio(bio);
+}
+
+static void vss_snapdev_work(struct work_struct *work)
+{
+	struct vss_snapdev *sd = container_of(work, struct vss_snapdev, work);
+	struct bio *bio;
+
+	for (;;) {
+		spin_lock_irq(&sd->lock);
+		bio = bio_list_pop(&sd->bios);
+		spin_unlock_irq(&sd->lock);
+		if (!bio)
+			break;
+		vss_snap_read(sd->snap, bio);
+		vss_snap_put_inflight(sd->snap);
+	}
+}
+
+static void vss_snapdev_submit_bio(struct bio *bio)
+{
+	struct vss_snapdev *sd = bio->bi_bdev->bd_disk->private_data;
+	struct vss_snapshot *s = sd->snap;
+	unsigned long flags;
+
+	if (bio_op(bio) != REQ_OP_READ) {
+		/* Flushes are trivially done; the device is read-only. */
+		if (op_is_flush(bio->bi_opf) && !bio_sectors(bio))
+			bio_endio(bio);
+		else
+			bio_io_error(bio);
+		return;
+	}
+	if (bio_end_sector(bio) > s->origin->nr_sects) {
+		bio_io_error(bio);
+		return;
+	}
+	atomic_inc(&s->inflight);
+	spin_lock_irqsave(&sd->lock, flags);
+	bio_list_add(&sd->bios, bio);
+	spin_unlock_irqrestore(&sd->lock, flags);
+	queue_work(vss_read_wq, &sd->work);
+}
+
+static const struct block_device_operations vss_snapdev_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = vss_snapdev_submit_bio,
+};
+
+int vss_snapdev_create(struct vss_snapshot *s)
+{
+	struct vss_origin *o = s->origin;
+	struct vss_snapdev *sd;
+	struct gendisk *disk;
+	int minor;
+
+	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
+	if (!sd)
+		return -ENOMEM;
+	minor = ida_alloc_max(&vss_minor_ida, MINORMASK, GFP_KERNEL);
+	if (minor < 0) {
+		kfree(sd);
+		return minor;
+	}
+	disk = vss_compat_alloc_disk(bdev_logical_block_size(o->bdev));
+	if (IS_ERR(disk)) {
+		ida_free(&vss_minor_ida, minor);
+		kfree(sd);
+		return PTR_ERR(disk);
+	}
+	sd->snap = s;
+	spin_lock_init(&sd->lock);
+	bio_list_init(&sd->bios);
+	INIT_WORK(&sd->work, vss_snapdev_work);
+
+	disk->major = vss_major;
+	disk->first_minor = minor;
+	disk->minors = 1;
+	disk->flags |= GENHD_FL_NO_PART;
+	disk->fops = &vss_snapdev_fops;
+	disk->private_data = sd;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "vss-snap%d", minor);
+	set_capacity(disk, o->nr_sects);
+	set_disk_ro(disk, true);
+	s->number = minor;
+	s->disk = disk;
+	return 0;
+}
+
+/* Makes the device visible; after the freeze window, never inside it. */
+int vss_snapshot_publish(struct vss_snapshot *s)
+{
+	int err = add_disk(s->disk);
+
+	if (!err)
+		s->disk_added = true;
+	return err;
+}
+
+/* Removes the device and waits until no read of it is being served. */
+void vss_snapdev_destroy(struct vss_snapshot *s)
+{
+	struct gendisk *disk = s->disk;
+	struct vss_snapdev *sd;
+
+	if (!disk)
+		return;
+	sd = disk->private_data;
+	if (s->disk_added)
+		del_gendisk(disk);
+	wait_event(s->drain, !atomic_read(&s->inflight));
+	flush_work(&sd->work);
+	put_disk(disk);
+	ida_free(&vss_minor_ida, s->number);
+	kfree(sd);
+	s->disk = NULL;
+}
+
+int vss_snapdev_init(void)
+{
+	int err;
+
+	vss_major = register_blkdev(0, "vss");
+	if (vss_major < 0)
+		return vss_major;
+	err = bioset_init(&vss_read_bioset, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
+	if (err)
+		goto out_blkdev;
+	vss_read_wq = alloc_workqueue("vss_read", WQ_MEM_RECLAIM, 0);
+	if (!vss_read_wq) {
+		err = -ENOMEM;
+		goto out_bioset;
+	}
+	return 0;
+
+out_bioset:
+	bioset_exit(&vss_read_bioset);
+out_blkdev:
+	unregister_blkdev(vss_major, "vss");
+	return err;
+}
+
+void vss_snapdev_exit(void)
+{
+	destroy_workqueue(vss_read_wq);
+	bioset_exit(&vss_read_bioset);
+	unregister_blkdev(vss_major, "vss");
+	ida_destroy(&vss_minor_ida);
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Creating a snapshot set: one snapshot per volume, all at one instant.
+ *
+ *   resolve volumes, allocate snapshots and devices, start write tracking
+ *   flush every volume                     (outside the window: no sync in it)
+ *   freeze every filesystem  ----+
+ *   switch copy-on-write on      | the freeze window, timed with ktime and
+ *   thaw every filesystem    ----+ guarded by the hold watchdog
+ *   publish the snapshot devices
+ *
+ * The watchdog thaws whatever is frozen if the window outlives
+ * hold_timeout_ms, and the set then fails with ETIMEDOUT. Every exit path
+ * thaws what it froze; nothing is left frozen.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/netlink.h>
+#include <linux/vss.h>
+
+#include "engine.h"
+
+static unsigned int hold_timeout_ms = 10000;
+module_param(hold_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hold_timeout_ms,
+		 "longest a snapshot set may hold filesystems frozen (ms, default 10000)");
+
+/* Test-only fault knob: stretches the window, to prove the watchdog. */
+static unsigned int test_hold_delay_ms;
+module_param(test_hold_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_hold_delay_ms,
+		 "testing only: sleep this long inside the freeze window (ms)");
+
+static DEFINE_MUTEX(vss_create_lock);
+
+struct vss_volume {
+	struct path path;		/* held for mount points */
+	struct super_block *sb;		/* to freeze, or NULL for a raw device */
+	struct vss_origin *origin;
+	struct vss_snapshot *snap;
+	bool frozen;
+};
+
+struct vss_window {
+	struct mutex lock;		/* frozen flags, expired */
+	bool expired;
+	unsigned int nr;
+	struct vss_volume *vols;
+	struct delayed_work watchdog;
+};
+
+static void vss_thaw_volume(struct vss_volume *v)
+{
+	int err;
+
+	if (!v->frozen)
+		return;
+	err = vss_compat_thaw(v->sb);
+	/* 6.1: a user's FITHAW may already have thawed it. */
+	if (err)
+		pr_warn("thawing %s: %d\n", v->origin->name, err);
+	v->frozen = false;
+}
+
+static void vss_window_thaw_all(struct vss_window *w)
+{
+	int i;
+
+	lockdep_assert_held(&w->lock);
+	for (i = w->nr - 1; i >= 0; i--)
+		vss_thaw_volume(&w->vols[i]);
+}
+
+static void vss_watchdog_fn(struct work_struct *work)
+{
+	struct vss_window *w = container_of(to_delayed_work(work),
+					    struct vss_window, watchdog);
+
+	mutex_lock(&w->lock);
+	w->expired = true;
+	vss_window_thaw_all(w);
+	mutex_unlock(&w->lock);
+	pr_warn("snapshot set held writes longer than %u ms: thawed, set failed\n",
+		hold_timeout_ms);
+}
+
+static int vss_resolve_volume(const char *name, struct vss_volume *v,
+			      struct netlink_ext_ack *extack)
+{
+	struct inode *inode;
+	dev_t dev;
+	int err;
+
+	err = kern_path(name, LOOKUP_FOLLOW, &v->path);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "volume path not found");
+		return err;
+	}
+	inode = d_backing_inode(v->path.dentry);
+	if (S_ISBLK(inode->i_mode)) {
+		dev = inode->i_rdev;
+		path_put(&v->path);
+		v->path.mnt = NULL;
+	} else if (S_ISDIR(inode->i_mode)) {
+		v->sb = v->path.mnt->mnt_sb;
+		if (!v->sb->s_bdev) {
+			path_put(&v->path);
+			v->path.mnt = NULL;
+			NL_SET_ERR_MSG(extack, "volume's filesystem is not on a block device");
+			return -EINVAL;
+		}
+		dev = v->sb->s_bdev->bd_dev;
+	} else {
+		path_put(&v->path);
+		v->path.mnt = NULL;
+		NL_SET_ERR_MSG(extack, "volume is neither a block device nor a mount point");
+		return -EINVAL;
+	}
+
+	mutex_lock(&vss_lock);
+	v->origin = vss_origin_find(dev);
+	mutex_unlock(&vss_lock);
+	if (!v->origin) {
+		NL_SET_ERR_MSG(extack, "volume has no diff storage (STORAGE_ADD first)");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static void vss_release_volumes(struct vss_volume *vols, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		struct vss_volume *v = &vols[i];
+
+		if (v->snap) {
+			vss_snapshot_free_unlinked(v->snap);
+			mutex_lock(&vss_lock);
+			if (!v->origin->nr_snapshots)
+				vss_tracker_remove(v->origin);
+			mutex_unlock(&vss_lock);
+		}
+		if (v->path.mnt)
+			path_put(&v->path);
+	}
+}
+
+static void vss_flush_volume(struct vss_volume *v)
+{
+	if (v->sb) {
+		down_read(&v->sb->s_umount);
+		sync_filesystem(v->sb);
+		up_read(&v->sb->s_umount);
+	} else {
+		sync_blockdev(v->origin->bdev);
+	}
+}
+
+/* The window itself: freeze all, switch, thaw all. */
+static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
+			  struct netlink_ext_ack *extack)
+{
+	u64 t0 = 0, t1;
+	unsigned int i;
+	int err = 0;
+
+	t0 = ktime_get_ns();
+	schedule_delayed_work(&w->watchdog, msecs_to_jiffies(hold_timeout_ms));
+
+	for (i = 0; i < w->nr && !err; i++) {
+		struct vss_volume *v = &w->vols[i];
+
+		if (!v->sb)
+			continue;
+		err = vss_compat_freeze(v->sb);
+		mutex_lock(&w->lock);
+		if (!err)
+			v->frozen = true;
+		if (w->expired) {
+			vss_thaw_volume(v);
+			err = -ETIMEDOUT;
+		} else if (err) {
+			NL_SET_ERR_MSG(extack, "freezing a volume's filesystem failed");
+			vss_window_thaw_all(w);
+		}
+		mutex_unlock(&w->lock);
+	}
+	if (err)
+		goto out;
+
+	if (test_hold_delay_ms)
+		msleep(test_hold_delay_ms);
+
+	mutex_lock(&w->lock);
+	if (w->expired) {
+		mutex_unlock(&w->lock);
+		err = -ETIMEDOUT;
+		goto out;
+	}
+	res->consistency = VSS_CONSISTENCY_FROZEN;
+	mutex_lock(&vss_lock);
+	for (i = 0; i < w->nr; i++) {
+		struct vss_volume *v = &w->vols[i];
+
+		/* On 6.1 a user's FITHAW can undo our freeze: say so. */
+		if (!v->sb || v->sb->s_writers.frozen != SB_FREEZE_COMPLETE)
+			res->consistency = VSS_CONSISTENCY_CRASH;
+		vss_snapshot_link(v->snap);
+	}
+	mutex_unlock(&vss_lock);
+	vss_window_thaw_all(w);
+	mutex_unlock(&w->lock);
+
+out:
+	t1 = ktime_get_ns();
+	cancel_delayed_work_sync(&w->watchdog);
+	if (err == -ETIMEDOUT)
+		NL_SET_ERR_MSG(extack, "hold writes timeout: the freeze window outlived hold_timeout_ms");
+	res->window_ns = t1 - t0;
+	return err;
+}
+
+int vss_snapset_create(const struct vss_set_request *req,
+		       struct vss_set_result *res, struct netlink_ext_ack *extack)
+{
+	struct vss_window w = { .nr = req->nr };
+	u64 now = ktime_get_real_ns();
+	unsigned int i, j;
+	int err;
+
+	if (!mutex_trylock(&vss_create_lock)) {
+		NL_SET_ERR_MSG(extack, "another snapshot set is being created");
+		return -EBUSY;
+	}
+	w.vols = kcalloc(req->nr, sizeof(*w.vols), GFP_KERNEL);
+	if (!w.vols) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	mutex_init(&w.lock);
+	INIT_DELAYED_WORK(&w.watchdog, vss_watchdog_fn);
+	uuid_gen(&res->set_id);
+
+	for (i = 0; i < req->nr; i++) {
+		err = vss_resolve_volume(req->paths[i], &w.vols[i], extack);
+		if (err)
+			goto out_release;
+		for (j = 0; j < i; j++)
+			if (w.vols[j].origin == w.vols[i].origin) {
+				NL_SET_ERR_MSG(extack, "the same volume is named twice");
+				err = -EINVAL;
+				goto out_release;
+			}
+		w.vols[i].snap = vss_snapshot_alloc(w.vols[i].origin);
+		if (IS_ERR(w.vols[i].snap)) {
+			err = PTR_ERR(w.vols[i].snap);
+			w.vols[i].snap = NULL;
+			goto out_release;
+		}
+		w.vols[i].snap->set_id = res->set_id;
+		w.vols[i].snap->flags = req->flags;
+		w.vols[i].snap->owner_portid = req->owner_portid;
+		w.vols[i].snap->ctime_ns = now;
+		mutex_lock(&vss_lock);
+		err = vss_tracker_add(w.vols[i].origin);
+		mutex_unlock(&vss_lock);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "cannot track writes to the volume");
+			goto out_release;
+		}
+	}
+
+	for (i = 0; i < req->nr; i++)
+		vss_flush_volume(&w.vols[i]);
+
+	err = vss_window_run(&w, res, extack);
+	if (err)
+		goto out_release;
+
+	for (i = 0; i < req->nr; i++) {
+		struct vss_snapshot *s = w.vols[i].snap;
+
+		s->consistency = res->consistency;
+		s->window_ns = res->window_ns;
+		s->ctime_ns = ktime_get_real_ns();
+		res->snaps[i] = s;
+		w.vols[i].snap = NULL;	/* linked: no longer ours to free */
+		if (vss_snapshot_publish(s))
+			pr_warn("snapshot vss-snap%d: adding its device failed\n", s->number);
+	}
+	res->nr = req->nr;
+	pr_info("snapshot set of %u volume(s) created, freeze window %llu ns\n",
+		req->nr, res->window_ns);
+
+out_release:
+	vss_release_volumes(w.vols, req->nr);
+	kfree(w.vols);
+out_unlock:
+	mutex_unlock(&vss_create_lock);
+	return err;
+}

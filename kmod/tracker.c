@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Write tracking: every write to a tracked origin is seen before it reaches
+ * the device, through an ftrace redirect of the exported submit_bio_noacct()
+ * (no symbol lookups, no patched text, no swapped fops).
+ *
+ * How a write to a tracked origin travels:
+ *
+ *   submitter: submit_bio_noacct(bio)
+ *     ftrace -> vss_ftrace_handler(): not ours, modifies data, tracked
+ *       range, and a chunk the newest snapshot has not preserved?
+ *       yes -> set IP to vss_divert_bio(); no -> straight on to the device
+ *     vss_divert_bio(bio): queue on a lane of the origin, return. The
+ *       submitter never waits for us, whatever current->bio_list holds.
+ *   worker (WQ_MEM_RECLAIM, memalloc_noio): vss_lane_work()
+ *     vss_cow_range() preserves the chunks, then the bio's completion is
+ *     taken over (so the handler recognises the bio as ours, whoever
+ *     resubmits it or a split remainder of it) and it is resubmitted.
+ *   completion: vss_passthrough_endio() restores the owner's bi_end_io.
+ *
+ * The recursion guard is that completion mark, not the caller's address:
+ * a tail call or a block-layer split would defeat within_module(parent_ip).
+ *
+ * Untracked devices pay the callback: two compares, a switch on the op and
+ * an RCU hash-bucket walk. With nothing tracked the ops is not registered.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/hashtable.h>
+#include <linux/mempool.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "engine.h"
+
+#define VSS_NR_LANES		4
+#define VSS_CTX_POOL_MIN	64
+
+/* Bios queue per lane in submission order; one work item drains a lane. */
+struct vss_lane {
+	spinlock_t lock;
+	struct bio_list bios;
+	struct work_struct work;
+	struct vss_origin *origin;
+};
+
+/* Saved completion of a bio we resubmit. */
+struct vss_bio_ctx {
+	struct vss_origin *origin;
+	bio_end_io_t *end_io;
+	void *private;
+};
+
+static DEFINE_HASHTABLE(vss_track_hash, 6);	/* by whole-disk dev_t, RCU */
+static unsigned int vss_nr_tracked;		/* under vss_lock */
+static struct workqueue_struct *vss_cow_wq;
+static mempool_t *vss_ctx_pool;
+static DECLARE_WAIT_QUEUE_HEAD(vss_drain_wq);
+
+static void vss_passthrough_endio(struct bio *bio);
+
+static DEFINE_SPINLOCK(vss_orphan_lock);
+static struct bio_list vss_orphans = BIO_EMPTY_LIST;
+
+static void vss_orphan_work_fn(struct work_struct *work)
+{
+	struct bio *bio;
+
+	for (;;) {
+		spin_lock_irq(&vss_orphan_lock);
+		bio = bio_list_pop(&vss_orphans);
+		spin_unlock_irq(&vss_orphan_lock);
+		if (!bio)
+			break;
+		submit_bio_noacct(bio);
+	}
+}
+static DECLARE_WORK(vss_orphan_work, vss_orphan_work_fn);
+
+/*
+ * Bios that change the device's data. A write without data is a flush: it
+ * only makes completed writes durable, and no diverted write has completed.
+ */
+static __always_inline bool vss_bio_modifies_data(const struct bio *bio)
+{
+	switch (bio_op(bio)) {
+	case REQ_OP_WRITE:
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+	case REQ_OP_WRITE_ZEROES:
+		return bio_sectors(bio) != 0;
+	default:
+		return false;
+	}
+}
+
+/* Absolute (whole-disk) start sector. */
+static __always_inline sector_t vss_bio_abs_sector(struct bio *bio)
+{
+	if (bio_flagged(bio, BIO_REMAPPED))
+		return bio->bi_iter.bi_sector;
+	return bio->bi_iter.bi_sector + bio->bi_bdev->bd_start_sect;
+}
+
+/*
+ * The origin whose range the bio touches, keyed by whole disk so that a
+ * tracked disk sees writes through its partitions and a tracked partition
+ * sees writes through the whole-disk node. Caller holds rcu_read_lock().
+ */
+static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
+							  sector_t *rel, sector_t *nr)
+{
+	dev_t disk = bdev_whole(bio->bi_bdev)->bd_dev;
+	sector_t start = vss_bio_abs_sector(bio);
+	sector_t end = start + bio_sectors(bio);
+	struct vss_origin *o;
+
+	hash_for_each_possible_rcu(vss_track_hash, o, hnode, disk)
+		if (o->disk_dev == disk && start < o->start + o->nr_sects &&
+		    end > o->start) {
+			*rel = max(start, o->start) - o->start;
+			*nr = min(end, o->start + o->nr_sects) - o->start - *rel;
+			return o;
+		}
+	return NULL;
+}
+
+static void vss_origin_put_inflight(struct vss_origin *o)
+{
+	if (atomic_dec_and_test(&o->inflight))
+		wake_up_all(&vss_drain_wq);
+}
+
+/*
+ * Runs instead of submit_bio_noacct() for writes that need a copy first;
+ * entered from the ftrace trampoline on the submitter's stack. It may run
+ * in any context (inside another ->submit_bio, with current->bio_list set),
+ * so it only queues: it neither sleeps nor submits.
+ */
+static void notrace vss_divert_bio(struct bio *bio)
+{
+	struct vss_origin *o;
+	struct vss_lane *lane;
+	sector_t rel, nr;
+	unsigned long flags;
+
+	rcu_read_lock();
+	o = vss_lookup_rcu(bio, &rel, &nr);
+	if (o)
+		atomic_inc(&o->inflight);	/* untracking waits for this */
+	rcu_read_unlock();
+
+	/*
+	 * Untracked between the callback and here: the origin has no snapshot
+	 * left, so the write needs nothing from us; but we must not submit from
+	 * here. A worker resubmits it, and the callback then lets it pass.
+	 */
+	if (unlikely(!o)) {
+		spin_lock_irqsave(&vss_orphan_lock, flags);
+		bio_list_add(&vss_orphans, bio);
+		spin_unlock_irqrestore(&vss_orphan_lock, flags);
+		queue_work(vss_cow_wq, &vss_orphan_work);
+		return;
+	}
+
+	/* Completion now comes from a worker: drop polling and nowait. */
+	bio_clear_polled(bio);
+	bio->bi_opf &= ~REQ_NOWAIT;
+
+	lane = &o->lanes[(vss_bio_abs_sector(bio) >> 8) % o->nr_lanes];
+	spin_lock_irqsave(&lane->lock, flags);
+	bio_list_add(&lane->bios, bio);
+	spin_unlock_irqrestore(&lane->lock, flags);
+	queue_work(vss_cow_wq, &lane->work);
+}
+
+static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip,
+				       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct bio *bio = (struct bio *)vss_compat_fregs_arg(fregs, 0);
+	struct vss_origin *o;
+	sector_t rel, nr;
+	bool divert = false;
+
+	/* Ours: resubmitted writes (and their split remainders). */
+	if (bio->bi_end_io == vss_passthrough_endio || !vss_bio_modifies_data(bio))
+		return;
+
+	rcu_read_lock();
+	o = vss_lookup_rcu(bio, &rel, &nr);
+	if (o)
+		divert = vss_cow_needed_rcu(o, rel, nr);
+	rcu_read_unlock();
+	if (divert)
+		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
+}
+
+/*
+ * IPMODIFY: we change the IP. PERMANENT: refuse `sysctl
+ * kernel.ftrace_enabled=0` while registered, which would silently stop
+ * interception. No RECURSION flag: the callback calls nothing the filter
+ * covers.
+ */
+static struct ftrace_ops vss_ftrace_ops = {
+	.func	= vss_ftrace_handler,
+	.flags	= FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
+};
+
+static void vss_passthrough_endio(struct bio *bio)
+{
+	struct vss_bio_ctx *ctx = bio->bi_private;
+	struct vss_origin *o = ctx->origin;
+
+	/*
+	 * bio_endio() did its bookkeeping and called us as ->bi_end_io; restore
+	 * the owner's and call it the same way (bio_endio() again would repeat
+	 * the rq_qos accounting).
+	 */
+	bio->bi_end_io = ctx->end_io;
+	bio->bi_private = ctx->private;
+	mempool_free(ctx, vss_ctx_pool);
+	if (bio->bi_end_io)
+		bio->bi_end_io(bio);
+	vss_origin_put_inflight(o);
+}
+
+static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
+{
+	struct vss_bio_ctx *ctx;
+	sector_t rel, nr;
+	bool tracked;
+
+	rcu_read_lock();
+	tracked = vss_lookup_rcu(bio, &rel, &nr) == o;
+	rcu_read_unlock();
+	if (tracked)
+		vss_cow_range(o, rel, nr);
+
+	ctx = mempool_alloc(vss_ctx_pool, GFP_NOIO);	/* waits, never fails */
+	ctx->origin = o;
+	ctx->end_io = bio->bi_end_io;
+	ctx->private = bio->bi_private;
+	bio->bi_private = ctx;
+	bio->bi_end_io = vss_passthrough_endio;	/* from here on: ours */
+	submit_bio_noacct(bio);
+}
+
+static void vss_lane_work(struct work_struct *work)
+{
+	struct vss_lane *lane = container_of(work, struct vss_lane, work);
+	unsigned int noio = memalloc_noio_save();
+	struct bio *bio;
+
+	for (;;) {
+		spin_lock_irq(&lane->lock);
+		bio = bio_list_pop(&lane->bios);
+		spin_unlock_irq(&lane->lock);
+		if (!bio)
+			break;
+		vss_cow_and_resubmit(lane->origin, bio);
+		cond_resched();
+	}
+	memalloc_noio_restore(noio);
+}
+
+static int vss_hook_register(void)
+{
+	int err;
+
+	/* An exported symbol: its address is known at link time. */
+	err = ftrace_set_filter_ip(&vss_ftrace_ops, (unsigned long)submit_bio_noacct, 0, 0);
+	if (err)
+		return err;
+	err = register_ftrace_function(&vss_ftrace_ops);
+	if (err) {
+		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
+		ftrace_free_filter(&vss_ftrace_ops);
+	}
+	return err;
+}
+
+/*
+ * unregister_ftrace_function() of a module's ops synchronizes RCU tasks:
+ * when it returns no task is in the callback or in vss_divert_bio().
+ */
+static void vss_hook_unregister(void)
+{
+	unregister_ftrace_function(&vss_ftrace_ops);
+	ftrace_free_filter(&vss_ftrace_ops);
+}
+
+int vss_tracker_add(struct vss_origin *o)
+{
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&vss_lock);
+	if (o->tracked)
+		return 0;
+	if (bdev_is_zoned(o->bdev) || vss_compat_bdev_bypasses_bio(o->bdev))
+		return -EOPNOTSUPP;
+	o->lanes = kcalloc(VSS_NR_LANES, sizeof(*o->lanes), GFP_KERNEL);
+	if (!o->lanes)
+		return -ENOMEM;
+	o->nr_lanes = VSS_NR_LANES;
+	for (i = 0; i < o->nr_lanes; i++) {
+		spin_lock_init(&o->lanes[i].lock);
+		bio_list_init(&o->lanes[i].bios);
+		INIT_WORK(&o->lanes[i].work, vss_lane_work);
+		o->lanes[i].origin = o;
+	}
+	if (!vss_nr_tracked) {
+		err = vss_hook_register();
+		if (err) {
+			kfree(o->lanes);
+			o->lanes = NULL;
+			return err;
+		}
+	}
+	vss_nr_tracked++;
+	hash_add_rcu(vss_track_hash, &o->hnode, o->disk_dev);
+	o->tracked = true;
+	return 0;
+}
+
+/* Called when the origin has no snapshot left, so nothing needs a copy. */
+void vss_tracker_remove(struct vss_origin *o)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vss_lock);
+	if (!o->tracked)
+		return;
+	hash_del_rcu(&o->hnode);
+	o->tracked = false;
+	if (!--vss_nr_tracked)
+		vss_hook_unregister();	/* no callback or divert running after */
+	else
+		synchronize_rcu();	/* no callback can find @o after */
+	/*
+	 * A divert that found @o before the unhash has queued its bio; every
+	 * queued and resubmitted bio is counted in inflight until it completes.
+	 */
+	wait_event(vss_drain_wq, !atomic_read(&o->inflight));
+	for (i = 0; i < o->nr_lanes; i++)
+		cancel_work_sync(&o->lanes[i].work);
+	kfree(o->lanes);
+	o->lanes = NULL;
+}
+
+int vss_tracker_init(void)
+{
+	vss_ctx_pool = mempool_create_kmalloc_pool(VSS_CTX_POOL_MIN,
+						   sizeof(struct vss_bio_ctx));
+	if (!vss_ctx_pool)
+		return -ENOMEM;
+	/* WQ_MEM_RECLAIM: a rescuer keeps writeback going under memory pressure. */
+	vss_cow_wq = alloc_workqueue("vss_cow", WQ_MEM_RECLAIM, 0);
+	if (!vss_cow_wq) {
+		mempool_destroy(vss_ctx_pool);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Every origin is untracked by now: snapshots pin the module. */
+void vss_tracker_exit(void)
+{
+	flush_work(&vss_orphan_work);
+	destroy_workqueue(vss_cow_wq);
+	mempool_destroy(vss_ctx_pool);
+}
