@@ -20,7 +20,17 @@ extern "C" {
 #endif
 
 struct libvss_ctx;
-struct libvss_features;
+struct libvss_features;		/* the module's versions and features */
+struct libvss_storage;		/* the diff storage of one origin */
+struct libvss_storage_list;
+struct libvss_snapshot;		/* one snapshot, as the module reports it */
+struct libvss_snapshot_list;
+struct libvss_snapset;		/* a new snapshot set, as created */
+
+/* Bytes of a snapshot or snapshot-set id (VSS_A_SNAPSHOT_ID, _SET_ID). */
+#define LIBVSS_ID_SIZE		16
+/* Bytes of its text form, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", and NUL. */
+#define LIBVSS_ID_STRING_SIZE	37
 
 /**
  * libvss_version() - Version of the library.
@@ -125,6 +135,533 @@ uint64_t libvss_features_mask(const struct libvss_features *f);
  * library, zero, or has more than one bit set.
  */
 const char *libvss_feature_name(uint64_t bit);
+
+/**
+ * libvss_id_to_string() - Text form of a snapshot or snapshot-set id.
+ * @id: LIBVSS_ID_SIZE bytes.
+ * @buf: Room for LIBVSS_ID_STRING_SIZE bytes.
+ *
+ * Writes the canonical UUID form: 36 lowercase characters, the bytes of @id
+ * in order as hex digit pairs, grouped 4-2-2-2-6 by dashes, and a NUL. It is
+ * the form the kernel prints with %pUb.
+ *
+ * Return: @buf.
+ */
+char *libvss_id_to_string(const uint8_t id[LIBVSS_ID_SIZE],
+			  char buf[LIBVSS_ID_STRING_SIZE]);
+
+/**
+ * libvss_id_parse() - Read an id from its text form.
+ * @s: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", hex digits in either case,
+ *   nothing before or after.
+ * @id: Set to the LIBVSS_ID_SIZE bytes on success; untouched on failure.
+ *
+ * Return: 0 on success; -EINVAL if @s is not exactly that form.
+ */
+int libvss_id_parse(const char *s, uint8_t id[LIBVSS_ID_SIZE]);
+
+/**
+ * libvss_storage_add() - Give an origin volume its diff storage.
+ * @ctx: Context.
+ * @origin: Path of the origin block device, e.g. "/dev/vda1", shorter than
+ *   PATH_MAX.
+ * @max_bytes: Most bytes of preserved chunks the storage may hold; at
+ *   least 1. A snapshot becomes invalid (VSS_INVALID_OVERFLOW) when a chunk
+ *   has to be preserved and the storage is full.
+ * @chunk_bytes: Copy-on-write unit of the origin, a power of two from 4096
+ *   to 1 MiB; 0 for the module's default (65536).
+ *
+ * The storage is of kind VSS_STORAGE_MEMORY, kernel memory, the one kind
+ * there is. An origin needs diff storage before it can be snapshotted.
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -EEXIST if @origin already has diff storage;
+ * -ERANGE if @max_bytes is 0 or @chunk_bytes out of range, -EINVAL if
+ * @chunk_bytes is not a power of two, -ENOTBLK or -ENOENT if @origin is
+ * not a block device (the kernel's message in libvss_ext_error()); -EINVAL
+ * if @origin is NULL and -ENAMETOOLONG if it is too long, before anything
+ * is sent; -EPERM without CAP_SYS_ADMIN; another negative errno value on
+ * failure.
+ */
+int libvss_storage_add(struct libvss_ctx *ctx, const char *origin,
+		       uint64_t max_bytes, uint32_t chunk_bytes);
+
+/**
+ * libvss_storage_remove() - Remove the diff storage of an origin.
+ * @ctx: Context.
+ * @origin: Path of the origin block device, shorter than PATH_MAX.
+ *
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -EBUSY while @origin has snapshots; -ENOENT if it
+ * has no diff storage; -ENOTBLK or -ENOENT if it is not a block device;
+ * -EINVAL if it is NULL and -ENAMETOOLONG if it is too long, before
+ * anything is sent; -EPERM without CAP_SYS_ADMIN; another negative errno
+ * value on failure.
+ */
+int libvss_storage_remove(struct libvss_ctx *ctx, const char *origin);
+
+/**
+ * libvss_storage_get() - Report the diff storage of one origin.
+ * @ctx: Context.
+ * @origin: Path of the origin block device, shorter than PATH_MAX.
+ * @storagep: Set to a new report on success, to NULL on failure; free it
+ *   with libvss_storage_free().
+ *
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOENT if @origin has no diff storage;
+ * -ENOTBLK or -ENOENT if it is not a block device; -EINVAL if it is NULL
+ * and -ENAMETOOLONG if it is too long, before anything is sent; -EBADMSG if
+ * the reply is malformed; -EPERM without CAP_SYS_ADMIN; another negative
+ * errno value on failure.
+ */
+int libvss_storage_get(struct libvss_ctx *ctx, const char *origin,
+		       struct libvss_storage **storagep);
+
+/**
+ * libvss_storage_free() - Free a diff storage report.
+ * @storage: Report from libvss_storage_get(), or NULL. Never one that
+ *   libvss_storage_list_entry() returned: the list owns those.
+ */
+void libvss_storage_free(struct libvss_storage *storage);
+
+/**
+ * libvss_storage_list() - Report the diff storage of every origin.
+ * @ctx: Context.
+ * @listp: Set to a new list on success (possibly empty), to NULL on
+ *   failure; free it with libvss_storage_list_free().
+ *
+ * One dump of the module's table. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -EBADMSG if a reply is malformed; -EAGAIN if the
+ * module reports the table changed while it was read (try again); -EPERM
+ * without CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_storage_list(struct libvss_ctx *ctx,
+			struct libvss_storage_list **listp);
+
+/**
+ * libvss_storage_list_free() - Free a list and every report in it.
+ * @list: List from libvss_storage_list(), or NULL.
+ */
+void libvss_storage_list_free(struct libvss_storage_list *list);
+
+/**
+ * libvss_storage_list_count() - Number of origins in a list.
+ * @list: List.
+ *
+ * Return: The count, 0 if no origin has diff storage.
+ */
+unsigned int libvss_storage_list_count(const struct libvss_storage_list *list);
+
+/**
+ * libvss_storage_list_entry() - One origin's report in a list.
+ * @list: List.
+ * @i: Index, from 0 to libvss_storage_list_count() - 1, in the module's
+ *   order.
+ *
+ * Return: The report, owned by @list; NULL if @i is out of range.
+ */
+const struct libvss_storage *
+libvss_storage_list_entry(const struct libvss_storage_list *list,
+			  unsigned int i);
+
+/**
+ * libvss_storage_origin() - Origin of a diff storage.
+ * @storage: Report.
+ *
+ * Return: The kernel name of the origin device, e.g. "vda1" (not the path
+ * given to libvss_storage_add()), owned by @storage.
+ */
+const char *libvss_storage_origin(const struct libvss_storage *storage);
+
+/**
+ * libvss_storage_kind() - Kind of a diff storage.
+ * @storage: Report.
+ *
+ * Return: A VSS_STORAGE_* value, possibly one this library does not know
+ * (see libvss_storage_kind_name()).
+ */
+uint32_t libvss_storage_kind(const struct libvss_storage *storage);
+
+/**
+ * libvss_storage_max_bytes() - Capacity of a diff storage.
+ * @storage: Report.
+ *
+ * Return: Most bytes of preserved chunks the storage may hold.
+ */
+uint64_t libvss_storage_max_bytes(const struct libvss_storage *storage);
+
+/**
+ * libvss_storage_used_bytes() - Use of a diff storage.
+ * @storage: Report.
+ *
+ * Return: Bytes of preserved chunks held when the report was made.
+ */
+uint64_t libvss_storage_used_bytes(const struct libvss_storage *storage);
+
+/**
+ * libvss_storage_chunk_bytes() - Copy-on-write unit of the origin.
+ * @storage: Report.
+ *
+ * Return: The chunk size in bytes, a power of two.
+ */
+uint32_t libvss_storage_chunk_bytes(const struct libvss_storage *storage);
+
+/**
+ * libvss_storage_kind_name() - Name of a storage kind.
+ * @kind: A VSS_STORAGE_* value.
+ *
+ * Return: The name in the YNL spec, e.g. "memory"; NULL if @kind is unknown
+ * to this library.
+ */
+const char *libvss_storage_kind_name(uint32_t kind);
+
+/**
+ * libvss_snapshot_create() - Snapshot a set of volumes at one instant.
+ * @ctx: Context.
+ * @volumes: @n paths, each shorter than PATH_MAX: a mount point, whose
+ *   filesystem is frozen for the switch, or a block device, taken without
+ *   a freeze. Each volume's device needs diff storage
+ *   (libvss_storage_add()).
+ * @n: Number of volumes, 1 to 64; the kernel checks the count.
+ * @flags: Mask of VSS_SNAPSHOT_F_* bits, or 0.
+ * @setp: Set to a report of the new set on success, to NULL on failure;
+ *   free it with libvss_snapset_free().
+ *
+ * Without VSS_SNAPSHOT_F_PERSISTENT the snapshots are auto-release: the
+ * kernel deletes them when the netlink socket that created them closes, and
+ * that socket is @ctx's. They are gone after libvss_close(@ctx) and when the
+ * process exits or dies, which makes them the safe choice for a backup that
+ * must not leave snapshots behind. A caller that wants the snapshots to
+ * outlive @ctx or the process passes VSS_SNAPSHOT_F_PERSISTENT and deletes
+ * them itself (libvss_snapshot_delete_set()).
+ *
+ * Only one set is created at a time system-wide. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -EINVAL if the kernel rejected an argument, no
+ * volume included (its message in libvss_ext_error()); -EINVAL if
+ * @volumes or one of its paths is NULL and -ENAMETOOLONG if a path is too
+ * long, before anything is sent; -E2BIG for more than 64 volumes; -EBUSY while another set is being
+ * created; -ETIMEDOUT if the freeze lasted longer than the module allows
+ * (everything is thawed and nothing created); -EBADMSG if the reply is
+ * malformed, in which case the snapshots may exist (with
+ * VSS_SNAPSHOT_F_PERSISTENT, find them with libvss_snapshot_list()); -EPERM
+ * without CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_snapshot_create(struct libvss_ctx *ctx, const char *const *volumes,
+			   unsigned int n, uint32_t flags,
+			   struct libvss_snapset **setp);
+
+/**
+ * libvss_snapset_free() - Free the report of a new snapshot set.
+ * @set: Report from libvss_snapshot_create(), or NULL. Freeing it deletes
+ *   no snapshot.
+ */
+void libvss_snapset_free(struct libvss_snapset *set);
+
+/**
+ * libvss_snapset_id() - Id of a snapshot set.
+ * @set: Report.
+ *
+ * Return: LIBVSS_ID_SIZE bytes owned by @set.
+ */
+const uint8_t *libvss_snapset_id(const struct libvss_snapset *set);
+
+/**
+ * libvss_snapset_consistency() - What the set's instant guarantees.
+ * @set: Report.
+ *
+ * Return: A VSS_CONSISTENCY_* value (see libvss_consistency_name()).
+ */
+uint32_t libvss_snapset_consistency(const struct libvss_snapset *set);
+
+/**
+ * libvss_snapset_freeze_window_ns() - How long filesystems were frozen.
+ * @set: Report.
+ *
+ * Return: Nanoseconds from the first freeze to the last thaw; 0 if nothing
+ * was frozen.
+ */
+uint64_t libvss_snapset_freeze_window_ns(const struct libvss_snapset *set);
+
+/**
+ * libvss_snapset_count() - Number of snapshots in a set.
+ * @set: Report.
+ *
+ * Return: The count, at least 1.
+ */
+unsigned int libvss_snapset_count(const struct libvss_snapset *set);
+
+/**
+ * libvss_snapset_entry_id() - Id of one snapshot of a set.
+ * @set: Report.
+ * @i: Index, from 0 to libvss_snapset_count() - 1, in the module's
+ *   order.
+ *
+ * Return: LIBVSS_ID_SIZE bytes owned by @set; NULL if @i is out of range.
+ */
+const uint8_t *libvss_snapset_entry_id(const struct libvss_snapset *set,
+				       unsigned int i);
+
+/**
+ * libvss_snapset_entry_origin() - Origin of one snapshot of a set.
+ * @set: Report.
+ * @i: Index, as for libvss_snapset_entry_id().
+ *
+ * Return: The kernel name of the origin device, e.g. "vda1", owned by @set;
+ * NULL if @i is out of range.
+ */
+const char *libvss_snapset_entry_origin(const struct libvss_snapset *set,
+					unsigned int i);
+
+/**
+ * libvss_snapset_entry_device() - Device of one snapshot of a set.
+ * @set: Report.
+ * @i: Index, as for libvss_snapset_entry_id().
+ *
+ * Return: The kernel name of the snapshot's read-only block device, e.g.
+ * "vss-snap3", whose node is /dev/vss-snap3; owned by @set; NULL if @i is
+ * out of range.
+ */
+const char *libvss_snapset_entry_device(const struct libvss_snapset *set,
+					unsigned int i);
+
+/**
+ * libvss_snapshot_get() - Report one snapshot.
+ * @ctx: Context.
+ * @id: LIBVSS_ID_SIZE bytes: the snapshot's id.
+ * @snapp: Set to a new report on success, to NULL on failure; free it with
+ *   libvss_snapshot_free().
+ *
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOENT if there is no snapshot with @id; -EINVAL
+ * if @id is NULL; -EBADMSG if the reply is malformed; -EPERM without
+ * CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_snapshot_get(struct libvss_ctx *ctx,
+			const uint8_t id[LIBVSS_ID_SIZE],
+			struct libvss_snapshot **snapp);
+
+/**
+ * libvss_snapshot_free() - Free a snapshot report.
+ * @snap: Report from libvss_snapshot_get(), or NULL. Never one that
+ *   libvss_snapshot_list_entry() returned: the list owns those. Freeing it
+ *   deletes no snapshot.
+ */
+void libvss_snapshot_free(struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_list() - Report every snapshot.
+ * @ctx: Context.
+ * @listp: Set to a new list on success (possibly empty), to NULL on
+ *   failure; free it with libvss_snapshot_list_free().
+ *
+ * One dump of the module's snapshots, oldest first. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -EBADMSG if a reply is malformed; -EAGAIN if the
+ * module reports the snapshots changed while they were read (try again);
+ * -EPERM without CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_snapshot_list(struct libvss_ctx *ctx,
+			 struct libvss_snapshot_list **listp);
+
+/**
+ * libvss_snapshot_list_free() - Free a list and every report in it.
+ * @list: List from libvss_snapshot_list(), or NULL.
+ */
+void libvss_snapshot_list_free(struct libvss_snapshot_list *list);
+
+/**
+ * libvss_snapshot_list_count() - Number of snapshots in a list.
+ * @list: List.
+ *
+ * Return: The count, 0 if there are no snapshots.
+ */
+unsigned int
+libvss_snapshot_list_count(const struct libvss_snapshot_list *list);
+
+/**
+ * libvss_snapshot_list_entry() - One snapshot's report in a list.
+ * @list: List.
+ * @i: Index, from 0 to libvss_snapshot_list_count() - 1, oldest first.
+ *
+ * Return: The report, owned by @list; NULL if @i is out of range.
+ */
+const struct libvss_snapshot *
+libvss_snapshot_list_entry(const struct libvss_snapshot_list *list,
+			   unsigned int i);
+
+/**
+ * libvss_snapshot_id() - Id of a snapshot.
+ * @snap: Report.
+ *
+ * Return: LIBVSS_ID_SIZE bytes owned by @snap.
+ */
+const uint8_t *libvss_snapshot_id(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_set_id() - Id of the set a snapshot belongs to.
+ * @snap: Report.
+ *
+ * Return: LIBVSS_ID_SIZE bytes owned by @snap.
+ */
+const uint8_t *libvss_snapshot_set_id(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_flags() - Flags a snapshot was created with.
+ * @snap: Report.
+ *
+ * Return: Mask of VSS_SNAPSHOT_F_* bits, including any this library does
+ * not know.
+ */
+uint32_t libvss_snapshot_flags(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_origin() - Origin of a snapshot.
+ * @snap: Report.
+ *
+ * Return: The kernel name of the origin device, e.g. "vda1", owned by
+ * @snap.
+ */
+const char *libvss_snapshot_origin(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_device() - Block device of a snapshot.
+ * @snap: Report.
+ *
+ * Return: The kernel name of the snapshot's read-only block device, e.g.
+ * "vss-snap3", whose node is /dev/vss-snap3; owned by @snap.
+ */
+const char *libvss_snapshot_device(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_creation_time_ns() - When a snapshot was taken.
+ * @snap: Report.
+ *
+ * Return: Nanoseconds since the epoch (CLOCK_REALTIME).
+ */
+uint64_t libvss_snapshot_creation_time_ns(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_state() - State of a snapshot.
+ * @snap: Report.
+ *
+ * Return: A VSS_SNAPSHOT_* state, as it was when the report was made (see
+ * libvss_snapshot_state_name()).
+ */
+uint32_t libvss_snapshot_state(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_invalid_reason() - Why a snapshot is invalid.
+ * @snap: Report.
+ *
+ * Return: A VSS_INVALID_* value; VSS_INVALID_NONE while the snapshot is
+ * active (see libvss_invalid_reason_name()).
+ */
+uint32_t libvss_snapshot_invalid_reason(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_consistency() - What the snapshot's set guarantees.
+ * @snap: Report.
+ *
+ * Return: A VSS_CONSISTENCY_* value (see libvss_consistency_name()).
+ */
+uint32_t libvss_snapshot_consistency(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_freeze_window_ns() - How long the set's creation froze.
+ * @snap: Report.
+ *
+ * Return: Nanoseconds from the first freeze to the last thaw of the
+ * creation of the snapshot's set; 0 if nothing was frozen.
+ */
+uint64_t libvss_snapshot_freeze_window_ns(const struct libvss_snapshot *snap);
+
+/**
+ * libvss_snapshot_delete_id() - Delete one snapshot.
+ * @ctx: Context.
+ * @id: LIBVSS_ID_SIZE bytes: the snapshot's id.
+ * @count: Set to the number of snapshots deleted (1) on success; may be
+ *   NULL.
+ *
+ * Deleting a snapshot whose device is open or mounted is the kernel's
+ * affair: see the module's documentation. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOENT if nothing matched; -EINVAL if @id is NULL;
+ * -EBADMSG if the reply is malformed (the deletion may have happened);
+ * -EPERM without CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_snapshot_delete_id(struct libvss_ctx *ctx,
+			      const uint8_t id[LIBVSS_ID_SIZE],
+			      unsigned int *count);
+
+/**
+ * libvss_snapshot_delete_set() - Delete every snapshot of a set.
+ * @ctx: Context.
+ * @set_id: LIBVSS_ID_SIZE bytes: the set's id.
+ * @count: Set to the number of snapshots deleted on success; may be NULL.
+ *
+ * Return: As for libvss_snapshot_delete_id().
+ */
+int libvss_snapshot_delete_set(struct libvss_ctx *ctx,
+			       const uint8_t set_id[LIBVSS_ID_SIZE],
+			       unsigned int *count);
+
+/**
+ * libvss_snapshot_delete_oldest() - Delete the oldest snapshot of an origin.
+ * @ctx: Context.
+ * @origin: Path of the origin block device, e.g. "/dev/vda1", shorter than
+ *   PATH_MAX.
+ * @count: Set to the number of snapshots deleted (1) on success; may be
+ *   NULL.
+ *
+ * Return: As for libvss_snapshot_delete_id(); also -ENOTBLK or -ENOENT if
+ * @origin is not a block device, -EINVAL if it is NULL and -ENAMETOOLONG if
+ * it is too long.
+ */
+int libvss_snapshot_delete_oldest(struct libvss_ctx *ctx, const char *origin,
+				  unsigned int *count);
+
+/**
+ * libvss_snapshot_delete_all() - Delete every snapshot.
+ * @ctx: Context.
+ * @count: Set to the number of snapshots deleted on success; may be NULL.
+ *
+ * Deletes every user's snapshots, persistent or not.
+ *
+ * Return: As for libvss_snapshot_delete_id(); -ENOENT if there were none.
+ */
+int libvss_snapshot_delete_all(struct libvss_ctx *ctx, unsigned int *count);
+
+/**
+ * libvss_snapshot_state_name() - Name of a snapshot state.
+ * @state: A VSS_SNAPSHOT_* state.
+ *
+ * Return: The name in the YNL spec, e.g. "active"; NULL if @state is
+ * unknown to this library.
+ */
+const char *libvss_snapshot_state_name(uint32_t state);
+
+/**
+ * libvss_invalid_reason_name() - Name of a reason for invalidity.
+ * @reason: A VSS_INVALID_* value.
+ *
+ * Return: The name in the YNL spec, e.g. "overflow"; NULL if @reason is
+ * unknown to this library.
+ */
+const char *libvss_invalid_reason_name(uint32_t reason);
+
+/**
+ * libvss_consistency_name() - Name of a consistency level.
+ * @consistency: A VSS_CONSISTENCY_* value.
+ *
+ * Return: The name in the YNL spec, e.g. "frozen"; NULL if @consistency is
+ * unknown to this library.
+ */
+const char *libvss_consistency_name(uint32_t consistency);
 
 #ifdef __cplusplus
 }

@@ -222,7 +222,10 @@ out:
 	cancel_delayed_work_sync(&w->watchdog);
 	if (err == -ETIMEDOUT)
 		NL_SET_ERR_MSG(extack, "hold writes timeout: the freeze window outlived hold_timeout_ms");
-	res->window_ns = t1 - t0;
+	res->window_ns = 0;
+	for (i = 0; i < w->nr; i++)
+		if (w->vols[i].sb)
+			res->window_ns = t1 - t0;
 	return err;
 }
 
@@ -230,7 +233,6 @@ int vss_snapset_create(const struct vss_set_request *req,
 		       struct vss_set_result *res, struct netlink_ext_ack *extack)
 {
 	struct vss_window w = { .nr = req->nr };
-	u64 now = ktime_get_real_ns();
 	unsigned int i, j;
 	int err;
 
@@ -266,7 +268,6 @@ int vss_snapset_create(const struct vss_set_request *req,
 		w.vols[i].snap->set_id = res->set_id;
 		w.vols[i].snap->flags = req->flags;
 		w.vols[i].snap->owner_portid = req->owner_portid;
-		w.vols[i].snap->ctime_ns = now;
 		mutex_lock(&vss_lock);
 		err = vss_tracker_add(w.vols[i].origin);
 		mutex_unlock(&vss_lock);

@@ -7,8 +7,10 @@
  * (poll loop, io_uring) can reuse it: encoders build a request for a given
  * seq, vss_dgram_next() splits a received datagram into messages,
  * vss_msg_is_reply() matches one to its request, vss_nlerr_decode() reads an
- * NLMSG_ERROR and its extended ack, and the per-command decoders read
- * replies. Only transact.c blocks.
+ * NLMSG_ERROR and its extended ack, vss_done_decode() the NLMSG_DONE that
+ * ends a dump (with the dump's own verdict), and the per-command decoders
+ * read replies: a do's one reply, or each part of a dump (the *_part
+ * decoders append to a list). Only transact.c blocks.
  */
 #ifndef LIBVSS_INTERNAL_H
 #define LIBVSS_INTERNAL_H
@@ -66,11 +68,23 @@ struct vss_nlerr {
 
 struct nl_msg *vss_genl_msg(uint16_t family, uint8_t cmd, uint8_t version,
 			    uint32_t portid, uint32_t seq);
+/* The same with more nlmsg_flags (NLM_F_DUMP) and room for @attrlen bytes
+ * of attributes; 0 takes libnl's default of a page. */
+struct nl_msg *vss_genl_msg_ext(uint16_t family, uint8_t cmd, uint8_t version,
+				uint32_t portid, uint32_t seq, int flags,
+				size_t attrlen);
+/* A path argument sendable as a string: -EINVAL if NULL, -ENAMETOOLONG
+ * from PATH_MAX bytes on. */
+int vss_check_path(const char *path);
+/* Bytes a string attribute takes in a message, padding included. */
+size_t vss_str_attr_size(const char *s);
 int vss_dgram_next(void *buf, size_t len, size_t *off,
 		   struct nlmsghdr **nlhp);
 bool vss_msg_is_reply(const struct nlmsghdr *nlh, uint32_t portid,
 		      uint32_t seq);
 int vss_nlerr_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e);
+/* NLMSG_DONE, the end of a dump: its verdict in the same form. */
+int vss_done_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e);
 void vss_nlerr_describe(const struct vss_nlerr *e, const struct nlmsghdr *req,
 			char *buf, size_t len);
 int vss_genl_parse(struct nlmsghdr *nlh, uint8_t cmd, struct nlattr **tb,
@@ -78,12 +92,23 @@ int vss_genl_parse(struct nlmsghdr *nlh, uint8_t cmd, struct nlattr **tb,
 		   const char **why);
 int vss_attrs_parse(struct nlattr **tb, int maxtype, struct nlattr *head,
 		    int len, const struct nla_policy *policy);
+/* vss_genl_parse() of a reply that must come from the vss family. */
+int vss_reply_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+		    uint8_t cmd, struct nlattr **tb, int maxtype,
+		    const struct nla_policy *policy, const char **why);
 
-/* transact.c: one blocking request/response exchange */
+/*
+ * transact.c: one blocking request/response exchange. @decode is called for
+ * each reply message (each part of a dump); NULL for commands answered by
+ * an ACK alone. It returns 0 or -errno, and for -EBADMSG says why.
+ */
 typedef int (*vss_reply_fn)(const struct libvss_ctx *ctx,
 			    struct nlmsghdr *nlh, void *arg, const char **why);
 int vss_transact(struct libvss_ctx *ctx, struct nl_msg *req,
 		 vss_reply_fn decode, void *arg);
+/* vss_transact() that takes @req over, NULL (-ENOMEM) included. */
+int vss_request(struct libvss_ctx *ctx, struct nl_msg *req,
+		vss_reply_fn decode, void *arg);
 
 /* family.c: resolving "vss" through nlctrl */
 struct vss_family {
@@ -103,5 +128,57 @@ struct nl_msg *vss_features_encode(const struct libvss_ctx *ctx, uint32_t seq,
 				   uint64_t required);
 int vss_features_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 			void *arg, const char **why);
+
+/* storage.c: STORAGE_ADD, STORAGE_GET (do and dump), STORAGE_REMOVE */
+struct nl_msg *vss_storage_add_encode(const struct libvss_ctx *ctx,
+				      uint32_t seq, const char *origin,
+				      uint64_t max_bytes, uint32_t chunk_bytes);
+/* @origin NULL: the dump of every origin. */
+struct nl_msg *vss_storage_get_encode(const struct libvss_ctx *ctx,
+				      uint32_t seq, const char *origin);
+struct nl_msg *vss_storage_remove_encode(const struct libvss_ctx *ctx,
+					 uint32_t seq, const char *origin);
+/* @arg: struct libvss_storage **, which must be NULL before the first. */
+int vss_storage_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+		       void *arg, const char **why);
+/* @arg: struct libvss_storage_list *, appended to. */
+int vss_storage_decode_part(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+			    void *arg, const char **why);
+
+/* snapshot.c: SNAPSHOT_CREATE, SNAPSHOT_GET (do and dump), SNAPSHOT_DELETE */
+struct nl_msg *vss_snapshot_create_encode(const struct libvss_ctx *ctx,
+					  uint32_t seq,
+					  const char *const *volumes,
+					  unsigned int n, uint32_t flags);
+/* @arg: struct libvss_snapshot_set **, which must be NULL before. */
+int vss_snapshot_create_decode(const struct libvss_ctx *ctx,
+			       struct nlmsghdr *nlh, void *arg,
+			       const char **why);
+/* @id NULL: the dump of every snapshot. */
+struct nl_msg *vss_snapshot_get_encode(const struct libvss_ctx *ctx,
+				       uint32_t seq, const uint8_t *id);
+/* @arg: struct libvss_snapshot **, which must be NULL before the first. */
+int vss_snapshot_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+			void *arg, const char **why);
+/* @arg: struct libvss_snapshot_list *, appended to. */
+int vss_snapshot_decode_part(const struct libvss_ctx *ctx,
+			     struct nlmsghdr *nlh, void *arg,
+			     const char **why);
+/*
+ * @selector is the one attribute that picks what to delete, @key its
+ * payload of @keylen bytes: VSS_A_SNAPSHOT_ID or _SET_ID (16 bytes),
+ * _OLDEST_OF (a path and its NUL) or _ALL (none). Anything else: NULL.
+ */
+struct nl_msg *vss_snapshot_delete_encode(const struct libvss_ctx *ctx,
+					  uint32_t seq, uint16_t selector,
+					  const void *key, size_t keylen);
+/* @arg: struct vss_count, the COUNT of the reply. */
+struct vss_count {
+	bool seen;
+	uint32_t count;
+};
+int vss_snapshot_delete_decode(const struct libvss_ctx *ctx,
+			       struct nlmsghdr *nlh, void *arg,
+			       const char **why);
 
 #endif /* LIBVSS_INTERNAL_H */

@@ -5,6 +5,7 @@
  * on message bytes; nothing here does I/O.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,17 +19,48 @@
 struct nl_msg *vss_genl_msg(uint16_t family, uint8_t cmd, uint8_t version,
 			    uint32_t portid, uint32_t seq)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	return vss_genl_msg_ext(family, cmd, version, portid, seq, 0, 0);
+}
 
+struct nl_msg *vss_genl_msg_ext(uint16_t family, uint8_t cmd, uint8_t version,
+				uint32_t portid, uint32_t seq, int flags,
+				size_t attrlen)
+{
+	struct nl_msg *msg;
+
+	/* libnl's default is a page: enough unless the caller says more. */
+	if (attrlen)
+		msg = nlmsg_alloc_size(NLMSG_SPACE(GENL_HDRLEN + attrlen));
+	else
+		msg = nlmsg_alloc();
 	if (!msg)
 		return NULL;
-	/* Always ask for an ACK: it marks the end of the exchange. */
+	/*
+	 * Always ask for an ACK: it marks the end of a do exchange. A dump
+	 * ends with NLMSG_DONE instead; the kernel sends no ACK after a dump
+	 * it started, and an NLMSG_ERROR if it could not start one.
+	 */
 	if (!genlmsg_put(msg, portid, seq, family, 0,
-			 NLM_F_REQUEST | NLM_F_ACK, cmd, version)) {
+			 NLM_F_REQUEST | NLM_F_ACK | flags, cmd, version)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+int vss_check_path(const char *path)
+{
+	if (!path)
+		return -EINVAL;
+	/* What the kernel's NLA_NUL_STRING policies of paths accept. */
+	if (strnlen(path, PATH_MAX) == PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+size_t vss_str_attr_size(const char *s)
+{
+	return NLA_ALIGN(NLA_HDRLEN + strlen(s) + 1);
 }
 
 int vss_dgram_next(void *buf, size_t len, size_t *off, struct nlmsghdr **nlhp)
@@ -101,36 +133,30 @@ int vss_genl_parse(struct nlmsghdr *nlh, uint8_t cmd, struct nlattr **tb,
 	return 0;
 }
 
+int vss_reply_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+		    uint8_t cmd, struct nlattr **tb, int maxtype,
+		    const struct nla_policy *policy, const char **why)
+{
+	if (nlh->nlmsg_type != ctx->family_id) {
+		*why = "reply from another family";
+		return -EBADMSG;
+	}
+	return vss_genl_parse(nlh, cmd, tb, maxtype, policy, why);
+}
+
 static const struct nla_policy nlerr_policy[NLMSGERR_ATTR_MAX + 1] = {
 	[NLMSGERR_ATTR_MSG]		= { .type = NLA_STRING },
 	[NLMSGERR_ATTR_OFFS]		= { .type = NLA_U32, .maxlen = 4 },
 	[NLMSGERR_ATTR_MISS_TYPE]	= { .type = NLA_U32, .maxlen = 4 },
 };
 
-int vss_nlerr_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e)
+/* The extack TLVs of an NLMSG_ERROR or NLMSG_DONE, from payload byte @hlen. */
+static int nlerr_tlvs(const struct nlmsghdr *nlh, size_t hlen,
+		      struct vss_nlerr *e)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	const struct nlmsgerr *err;
-	size_t hlen = sizeof(*err);
-	size_t plen;
+	size_t plen = nlh->nlmsg_len - NLMSG_HDRLEN;
 
-	memset(e, 0, sizeof(*e));
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
-		return -EBADMSG;
-	plen = nlh->nlmsg_len - NLMSG_HDRLEN;
-	err = NLMSG_DATA(nlh);
-	if (err->error > 0 || err->error < -VSS_MAX_ERRNO)
-		return -EBADMSG;
-	e->error = err->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return 0;
-
-	/* Without NETLINK_CAP_ACK the request is echoed before the TLVs. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (err->msg.nlmsg_len < NLMSG_HDRLEN)
-			return -EBADMSG;
-		hlen += err->msg.nlmsg_len - NLMSG_HDRLEN;
-	}
 	hlen = NLMSG_ALIGN(hlen);
 	if (hlen > plen)
 		return -EBADMSG;
@@ -150,6 +176,58 @@ int vss_nlerr_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e)
 		e->miss_type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
 	}
 	return 0;
+}
+
+int vss_nlerr_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e)
+{
+	const struct nlmsgerr *err;
+	size_t hlen = sizeof(*err);
+
+	memset(e, 0, sizeof(*e));
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
+		return -EBADMSG;
+	err = NLMSG_DATA(nlh);
+	if (err->error > 0 || err->error < -VSS_MAX_ERRNO)
+		return -EBADMSG;
+	e->error = err->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 0;
+
+	/* Without NETLINK_CAP_ACK the request is echoed before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (err->msg.nlmsg_len < NLMSG_HDRLEN)
+			return -EBADMSG;
+		hlen += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	}
+	return nlerr_tlvs(nlh, hlen, e);
+}
+
+/*
+ * The kernel's NLMSG_DONE (netlink_dump_done()) carries the dump's verdict
+ * as an int, 0 or -errno: a dump that fails after it started ends this way,
+ * not with an NLMSG_ERROR. Its extack message, if any, follows directly.
+ */
+int vss_done_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e)
+{
+	size_t plen;
+	int error;
+
+	memset(e, 0, sizeof(*e));
+	if (nlh->nlmsg_len < NLMSG_HDRLEN)
+		return -EBADMSG;
+	plen = nlh->nlmsg_len - NLMSG_HDRLEN;
+	/* Some senders end a dump with no payload at all: a plain end. */
+	if (plen == 0)
+		return 0;
+	if (plen < sizeof(error))
+		return -EBADMSG;
+	memcpy(&error, NLMSG_DATA(nlh), sizeof(error));
+	if (error > 0 || error < -VSS_MAX_ERRNO)
+		return -EBADMSG;
+	e->error = error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return 0;
+	return nlerr_tlvs(nlh, sizeof(error), e);
 }
 
 /*

@@ -1,26 +1,31 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The synchronous driver of the request/response core: send one request,
- * then read until its ACK or error. Everything that is not ours (replies to
- * an earlier, abandoned request; NOOPs) is skipped by seq and port id.
+ * then read until its ACK or error, or for a dump until NLMSG_DONE (the
+ * parts of a dump, NLM_F_MULTI, come in as many datagrams as the kernel
+ * needs). Everything that is not ours (replies to an earlier, abandoned
+ * request; NOOPs) is skipped by seq and port id.
  */
 #include <errno.h>
 #include <linux/netlink.h>
 
 #include "internal.h"
 
-/* One request's exchange, from send to ACK. */
+/* One request's exchange, from send to its ACK, error or NLMSG_DONE. */
 struct exchange {
 	struct libvss_ctx *ctx;
 	const struct nlmsghdr *req;
 	vss_reply_fn decode;
 	void *arg;
 	/*
-	 * The first reply that did not decode. Reading goes on to the ACK
-	 * anyway, so that the socket holds nothing of this exchange after it.
+	 * The first reply that did not decode. Reading goes on to the end
+	 * anyway (ACK, error or DONE), so that the socket holds nothing of
+	 * this exchange after it: a dump is never left half read.
 	 */
 	int decode_err;
 	const char *why;
+	/* A dump part said the listing changed while it was being read. */
+	bool dump_intr;
 };
 
 /* The exchange is over: the kernel's verdict, else our decode verdict. */
@@ -31,9 +36,17 @@ static int finish(struct exchange *x, const struct vss_nlerr *e)
 				   sizeof(x->ctx->ext_err));
 		return e->error;
 	}
-	if (x->decode_err)
-		vss_ctx_set_error(x->ctx, "%s", x->why);
-	return x->decode_err;
+	if (x->decode_err) {
+		if (x->why)
+			vss_ctx_set_error(x->ctx, "%s", x->why);
+		return x->decode_err;
+	}
+	if (x->dump_intr) {
+		vss_ctx_set_error(x->ctx,
+			"the list changed while it was read (NLM_F_DUMP_INTR); try again");
+		return -EAGAIN;
+	}
+	return 0;
 }
 
 /* Returns 1 when the exchange is over, with *@result set; 0 to read on. */
@@ -44,6 +57,8 @@ static int dispatch(struct exchange *x, struct nlmsghdr *nlh, int *result)
 
 	if (!vss_msg_is_reply(nlh, x->ctx->tp->portid, x->req->nlmsg_seq))
 		return 0;
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		x->dump_intr = true;
 
 	switch (nlh->nlmsg_type) {
 	case NLMSG_ERROR:
@@ -56,14 +71,23 @@ static int dispatch(struct exchange *x, struct nlmsghdr *nlh, int *result)
 		}
 		return 1;
 	case NLMSG_DONE:
-		*result = finish(x, NULL);
+		ret = vss_done_decode(nlh, &e);
+		if (ret) {
+			vss_ctx_set_error(x->ctx, "malformed netlink done message");
+			*result = ret;
+		} else {
+			*result = finish(x, &e);
+		}
 		return 1;
 	default:
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			return 0;	/* NOOP, OVERRUN: nothing for us */
-		if (!x->decode_err) {
-			x->why = "malformed reply";
+		/* A command answered by an ACK alone ignores any reply. */
+		if (!x->decode_err && x->decode) {
+			x->why = NULL;
 			x->decode_err = x->decode(x->ctx, nlh, x->arg, &x->why);
+			if (x->decode_err == -EBADMSG && !x->why)
+				x->why = "malformed reply";
 		}
 		return 0;
 	}
@@ -107,4 +131,16 @@ int vss_transact(struct libvss_ctx *ctx, struct nl_msg *msg,
 			return ret;
 		}
 	}
+}
+
+int vss_request(struct libvss_ctx *ctx, struct nl_msg *req,
+		vss_reply_fn decode, void *arg)
+{
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	ret = vss_transact(ctx, req, decode, arg);
+	nlmsg_free(req);
+	return ret;
 }

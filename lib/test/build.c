@@ -136,6 +136,154 @@ struct nl_msg *build_features(const char *version, uint32_t protocol,
 	return msg;
 }
 
+struct nl_msg *build_multi(struct nl_msg *msg)
+{
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_MULTI;
+	return msg;
+}
+
+struct nl_msg *build_done(int error, const char *text)
+{
+	int flags = NLM_F_MULTI | (text ? NLM_F_ACK_TLVS : 0);
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_DONE, flags);
+	void *p;
+
+	must(msg ? 0 : -1, "nlmsg_alloc_simple");
+	p = nlmsg_reserve(msg, sizeof(error), NLMSG_ALIGNTO);
+	must(p ? 0 : -1, "nlmsg_reserve");
+	memcpy(p, &error, sizeof(error));
+	if (text)
+		must(nla_put_string(msg, NLMSGERR_ATTR_MSG, text), "msg");
+	return msg;
+}
+
+static struct nl_msg *vss_new(uint8_t cmd, unsigned int how)
+{
+	struct nl_msg *msg = genl_new(TEST_FAMILY_ID, cmd, VSS_FAMILY_VERSION);
+
+	return how & BUILD_MULTI ? build_multi(msg) : msg;
+}
+
+/* What nla_put_u64_64bit() emits, with the pad it adds where it must. */
+static void put_u64(struct nl_msg *msg, int type, uint64_t v, int pad,
+		    unsigned int how)
+{
+	if (how & BUILD_PAD)
+		must(nla_put(msg, pad, 0, NULL), "pad");
+	must(nla_put_u64(msg, type, v), "u64");
+}
+
+struct nl_msg *build_storage(const struct test_storage *s, unsigned int how,
+			     uint32_t omit)
+{
+	struct nl_msg *msg = vss_new(VSS_CMD_STORAGE_GET, how);
+
+	if (!(omit & OMIT(VSS_A_STORAGE_ORIGIN)))
+		must(nla_put_string(msg, VSS_A_STORAGE_ORIGIN, s->origin), "origin");
+	if (!(omit & OMIT(VSS_A_STORAGE_KIND)))
+		must(nla_put_u32(msg, VSS_A_STORAGE_KIND, s->kind), "kind");
+	if (!(omit & OMIT(VSS_A_STORAGE_MAX_BYTES)))
+		put_u64(msg, VSS_A_STORAGE_MAX_BYTES, s->max_bytes,
+			VSS_A_STORAGE_PAD, how);
+	if (!(omit & OMIT(VSS_A_STORAGE_USED_BYTES)))
+		put_u64(msg, VSS_A_STORAGE_USED_BYTES, s->used_bytes,
+			VSS_A_STORAGE_PAD, how);
+	if (!(omit & OMIT(VSS_A_STORAGE_CHUNK_BYTES)))
+		must(nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, s->chunk_bytes),
+		     "chunk");
+	if (how & BUILD_UNKNOWN_ATTR)
+		must(nla_put_u32(msg, VSS_A_STORAGE_MAX + 3, 0xdeadbeef),
+		     "unknown");
+	return msg;
+}
+
+/* ID, ORIGIN, DEVICE: what an ENTRY holds and a SNAPSHOT_GET reply starts with. */
+static void put_core(struct nl_msg *msg, const uint8_t id[16],
+		     const char *origin, const char *device, uint32_t omit)
+{
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_ID)))
+		must(nla_put(msg, VSS_A_SNAPSHOT_ID, 16, id), "id");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_ORIGIN)))
+		must(nla_put_string(msg, VSS_A_SNAPSHOT_ORIGIN, origin), "origin");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_DEVICE)))
+		must(nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, device), "device");
+}
+
+struct nl_msg *build_snapshot(const struct test_snapshot *s, unsigned int how,
+			      uint32_t omit)
+{
+	struct nl_msg *msg = vss_new(VSS_CMD_SNAPSHOT_GET, how);
+
+	/* In the order of the module's vss_nl_snapshot_fill(). */
+	put_core(msg, s->id, s->origin, s->device, omit);
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_SET_ID)))
+		must(nla_put(msg, VSS_A_SNAPSHOT_SET_ID, 16, s->set_id), "set id");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_FLAGS)))
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_FLAGS, s->flags), "flags");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_CREATION_TIME)))
+		put_u64(msg, VSS_A_SNAPSHOT_CREATION_TIME, s->creation_time_ns,
+			VSS_A_SNAPSHOT_PAD, how);
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_STATE)))
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_STATE, s->state), "state");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_INVALID_REASON)))
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_INVALID_REASON,
+				 s->invalid_reason), "reason");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_CONSISTENCY)))
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_CONSISTENCY, s->consistency),
+		     "consistency");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_FREEZE_WINDOW_NS)))
+		put_u64(msg, VSS_A_SNAPSHOT_FREEZE_WINDOW_NS, s->freeze_window_ns,
+			VSS_A_SNAPSHOT_PAD, how);
+	if (how & BUILD_UNKNOWN_ATTR)
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_MAX + 3, 0xdeadbeef),
+		     "unknown");
+	return msg;
+}
+
+struct nl_msg *build_snapset(const uint8_t set_id[16], uint32_t consistency,
+			     uint64_t freeze_window_ns,
+			     const struct test_entry *entries, unsigned int n,
+			     unsigned int how, uint32_t omit,
+			     uint32_t entry_omit)
+{
+	struct nl_msg *msg = vss_new(VSS_CMD_SNAPSHOT_CREATE, how);
+	unsigned int i;
+
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_SET_ID)))
+		must(nla_put(msg, VSS_A_SNAPSHOT_SET_ID, 16, set_id), "set id");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_CONSISTENCY)))
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_CONSISTENCY, consistency),
+		     "consistency");
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_FREEZE_WINDOW_NS)))
+		put_u64(msg, VSS_A_SNAPSHOT_FREEZE_WINDOW_NS, freeze_window_ns,
+			VSS_A_SNAPSHOT_PAD, how);
+	for (i = 0; i < n; i++) {
+		/* The kernel's nla_nest_start() sets NLA_F_NESTED. */
+		struct nlattr *nest = nla_nest_start(msg, VSS_A_SNAPSHOT_ENTRY |
+							  NLA_F_NESTED);
+
+		must(nest ? 0 : -1, "entry");
+		put_core(msg, entries[i].id, entries[i].origin,
+			 entries[i].device, entry_omit);
+		if (how & BUILD_UNKNOWN_ATTR)
+			must(nla_put_u32(msg, VSS_A_SNAPSHOT_MAX + 3, 1), "unknown");
+		nla_nest_end(msg, nest);
+	}
+	if (how & BUILD_UNKNOWN_ATTR)
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_MAX + 3, 0xdeadbeef),
+		     "unknown");
+	return msg;
+}
+
+struct nl_msg *build_deleted(uint32_t count, uint32_t omit)
+{
+	struct nl_msg *msg = vss_new(VSS_CMD_SNAPSHOT_DELETE, 0);
+
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_COUNT)))
+		must(nla_put_u32(msg, VSS_A_SNAPSHOT_COUNT, count), "count");
+	return msg;
+}
+
 int open_mocked(struct mock **mp, struct libvss_ctx **ctxp)
 {
 	*mp = mock_new();

@@ -209,3 +209,38 @@ int vss_nl_resolve(struct vss_nl *nl)
 	}
 	return 0;
 }
+
+int vss_nl_dump(struct vss_nl *nl, struct vss_nl_msg *m,
+		void (*fn)(const struct nlmsghdr *h, void *arg), void *arg)
+{
+	static char buf[32768];
+	int count = 0;
+	ssize_t n;
+
+	nl->ext_msg[0] = '\0';
+	m->nlh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	m->nlh.nlmsg_seq = ++nl->seq;
+	if (send(nl->fd, m->buf, m->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *h;
+
+		n = recv(nl->fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != nl->seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return count;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				vss_nl_parse_extack(nl, h);
+				return e->error;
+			}
+			fn(h, arg);
+			count++;
+		}
+	}
+}

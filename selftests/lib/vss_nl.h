@@ -55,6 +55,13 @@ void vss_nl_put(struct vss_nl_msg *m, uint16_t type, const void *data,
 int vss_nl_transact(struct vss_nl *nl, struct vss_nl_msg *m, void *reply,
 		    size_t reply_size);
 
+/*
+ * Sends a dump request (NLM_F_DUMP) and calls @fn for every reply message
+ * until NLMSG_DONE. Returns the number of messages, or -errno.
+ */
+int vss_nl_dump(struct vss_nl *nl, struct vss_nl_msg *m,
+		void (*fn)(const struct nlmsghdr *h, void *arg), void *arg);
+
 /* Finds attribute type in a reply message (after the genetlink header). */
 const struct nlattr *vss_nl_attr(const void *reply, int reply_len,
 				 uint16_t type);

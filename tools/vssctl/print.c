@@ -16,6 +16,7 @@ static struct json_writer *jw;	/* while a JSON record is open */
 static FILE *record;		/* its buffer */
 static char *record_buf;
 static size_t record_len;
+static bool record_is_array;
 
 void print_init(bool json, bool pretty)
 {
@@ -38,7 +39,7 @@ static bool to_text(enum output_type type)
 	return !json_mode && (type & PRINT_FP);
 }
 
-void new_json_obj(void)
+static void new_record(bool array)
 {
 	if (!json_mode)
 		return;
@@ -48,14 +49,31 @@ void new_json_obj(void)
 		perror("vssctl");
 		exit(1);
 	}
-	jsonw_start_object(jw);
+	record_is_array = array;
+	if (array)
+		jsonw_start_array(jw);
+	else
+		jsonw_start_object(jw);
+}
+
+void new_json_obj(void)
+{
+	new_record(false);
+}
+
+void new_json_array(void)
+{
+	new_record(true);
 }
 
 void delete_json_obj(void)
 {
 	if (!jw)
 		return;
-	jsonw_end_object(jw);
+	if (record_is_array)
+		jsonw_end_array(jw);
+	else
+		jsonw_end_object(jw);
 	jsonw_destroy(jw);
 	jw = NULL;
 	if (record) {

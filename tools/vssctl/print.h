@@ -27,6 +27,9 @@ bool is_json_context(void);
  * printed meanwhile never lands inside it.
  */
 void new_json_obj(void);
+/* The same for a record that is a top-level array, as lists print. */
+void new_json_array(void);
+/* Ends the record new_json_obj() or new_json_array() began. */
 void delete_json_obj(void);
 
 void open_json_object(const char *key);

@@ -7,16 +7,21 @@
  * Objects live in files of their own and are listed in objects[]; a new
  * object is a new file and one line here.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "print.h"
 #include "vssctl.h"
 
 static const struct vssctl_object *const objects[] = {
+	&vssctl_obj_storage,
+	&vssctl_obj_snapshot,
 	&vssctl_obj_version,
 };
 
@@ -94,6 +99,83 @@ int vssctl_open(struct libvss_ctx **ctxp)
 	return VSSCTL_ERR;
 }
 
+int vssctl_opt_value(int argc, char **argv, int *i, const char *name,
+		     const char **value)
+{
+	const char *arg = argv[*i];
+	size_t len = strlen(name);
+
+	if (strncmp(arg, name, len) || (arg[len] != '\0' && arg[len] != '='))
+		return 0;
+	if (*value) {
+		vssctl_usage_error("%s given twice", name);
+		return -1;
+	}
+	if (arg[len] == '=') {
+		*value = arg + len + 1;
+		return 1;
+	}
+	if (*i + 1 >= argc) {
+		vssctl_usage_error("%s needs a value", name);
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+static const char size_suffixes[] = "KMGT";
+
+int vssctl_parse_size(const char *arg, uint64_t *bytes)
+{
+	const char *suffix;
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	/* strtoull() would take a sign or leading spaces; a size has neither. */
+	if (*arg < '0' || *arg > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno)
+		return -errno;
+	if (*end) {
+		suffix = strchr(size_suffixes, toupper((unsigned char)*end));
+		if (!suffix || end[1])
+			return -EINVAL;
+		shift = 10 * (unsigned int)(suffix - size_suffixes + 1);
+		if (v > (UINT64_MAX >> shift))
+			return -ERANGE;
+	}
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+const char *vssctl_format_size(uint64_t bytes, char buf[VSSCTL_SIZE_LEN])
+{
+	int i = (int)sizeof(size_suffixes) - 2;
+
+	for (; i >= 0 && bytes; i--) {
+		unsigned int shift = 10 * (unsigned int)(i + 1);
+
+		if (!(bytes & ((1ULL << shift) - 1))) {
+			snprintf(buf, VSSCTL_SIZE_LEN, "%" PRIu64 "%c",
+				 bytes >> shift, size_suffixes[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, VSSCTL_SIZE_LEN, "%" PRIu64, bytes);
+	return buf;
+}
+
+const char *vssctl_device_path(const char *arg, char *buf, size_t len)
+{
+	if (strchr(arg, '/') || !*arg)
+		return arg;
+	snprintf(buf, len, "/dev/%s", arg);
+	return buf;
+}
+
 static void usage_object(FILE *out, const struct vssctl_object *obj)
 {
 	const struct vssctl_cmd *cmd;
@@ -120,6 +202,19 @@ static void usage(FILE *out)
 	for (i = 0; i < N_OBJECTS; i++)
 		usage_object(out, objects[i]);
 	fputs("\n"
+	      "Arguments:\n"
+	      "  ORIGIN  a block device path, or a kernel name as lists print it:\n"
+	      "          vda1 is /dev/vda1\n"
+	      "  VOLUME  a mount point, frozen for the instant of the snapshot, or a\n"
+	      "          block device path, taken without a freeze\n"
+	      "  SIZE    bytes, or with a suffix K, M, G or T (powers of 1024)\n"
+	      "  ID      xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as lists print them\n"
+	      "\n"
+	      "Snapshots that `snapshot create` makes are persistent: they outlive\n"
+	      "vssctl until `snapshot delete`. The module deletes auto-release ones\n"
+	      "when the program that created them exits, so from vssctl they vanish\n"
+	      "at once; libvss users get them by leaving out VSS_SNAPSHOT_F_PERSISTENT.\n"
+	      "\n"
 	      "Options:\n"
 	      "  -j, --json      print JSON instead of text\n"
 	      "  -p, --pretty    indent the JSON (with -j)\n"

@@ -6,6 +6,8 @@
 #ifndef VSSCTL_H
 #define VSSCTL_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <libvss.h>
 
 /* Exit codes, as documented by `vssctl help`. */
@@ -30,6 +32,8 @@ struct vssctl_object {
 	const struct vssctl_cmd *cmds;
 };
 
+extern const struct vssctl_object vssctl_obj_storage;
+extern const struct vssctl_object vssctl_obj_snapshot;
 extern const struct vssctl_object vssctl_obj_version;
 
 /*
@@ -52,5 +56,35 @@ int vssctl_lib_error(const struct libvss_ctx *ctx, int err,
 
 /* libvss_open(), reporting failure; returns an exit code. */
 int vssctl_open(struct libvss_ctx **ctxp);
+
+/*
+ * Command arguments, after the object and command words. Options take
+ * their value as "--name VALUE" or "--name=VALUE"; "--" ends options.
+ */
+
+/*
+ * Whether argv[*@i] is the option @name that takes a value: 1, with
+ * *@value set and *@i moved to the value's word; 0 if it is not; -1 (and
+ * the usage error reported) if it is, without a value or given twice
+ * (*@value already set).
+ */
+int vssctl_opt_value(int argc, char **argv, int *i, const char *name,
+		     const char **value);
+
+/*
+ * A byte count: decimal digits with an optional suffix K, M, G or T (either
+ * case), powers of 1024. 0, -EINVAL or -ERANGE.
+ */
+int vssctl_parse_size(const char *arg, uint64_t *bytes);
+/* The same, in the fewest digits exact: "64K", "1G", "1500000000". */
+#define VSSCTL_SIZE_LEN	24
+const char *vssctl_format_size(uint64_t bytes, char buf[VSSCTL_SIZE_LEN]);
+
+/*
+ * An ORIGIN argument as the module wants it, a block device path: a bare
+ * kernel name, as `storage list` and `snapshot list` print them ("vda1"),
+ * is taken as /dev/NAME. Returns @arg or @buf.
+ */
+const char *vssctl_device_path(const char *arg, char *buf, size_t len);
 
 #endif /* VSSCTL_H */

@@ -4,11 +4,17 @@
  * that the output of a loaded module and of each failure is tested on a host
  * where the module never is. It implements only the public API, so it also
  * proves vssctl uses nothing else. FAKE_LIBVSS picks the behaviour:
- * "loaded" (default), "absent", "eperm", "features-error"; FAKE_MASK the
- * feature mask (default 1).
+ * "loaded" (default), "absent", "eperm", "features-error", "empty" (no
+ * storage, no snapshots), "op-error" (every storage and snapshot call fails
+ * with EBUSY); FAKE_MASK the feature mask (default 1). With FAKE_LOG set,
+ * each storage and snapshot call appends a line with its arguments to that
+ * file, so the tests see what vssctl asked for.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,4 +110,502 @@ uint64_t libvss_features_mask(const struct libvss_features *f)
 const char *libvss_feature_name(uint64_t bit)
 {
 	return bit == VSS_FEATURE_FREEZE_HOLDER ? "freeze-holder" : NULL;
+}
+
+/* ---- storage and snapshots: canned tables, and a log of the calls ---- */
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct libvss_storage {
+	const char *origin;
+	uint32_t kind;
+	uint64_t max_bytes, used_bytes;
+	uint32_t chunk_bytes;
+};
+
+struct libvss_storage_list {
+	unsigned int n;
+};
+
+struct libvss_snapshot {
+	uint8_t id[LIBVSS_ID_SIZE], set_id[LIBVSS_ID_SIZE];
+	uint32_t flags;
+	const char *origin, *device;
+	uint64_t creation_time_ns;
+	uint32_t state, invalid_reason, consistency;
+	uint64_t freeze_window_ns;
+};
+
+struct libvss_snapshot_list {
+	unsigned int n;
+};
+
+struct libvss_snapset {
+	uint8_t id[LIBVSS_ID_SIZE];
+	uint32_t consistency;
+	uint64_t freeze_window_ns;
+	unsigned int n;
+	struct {
+		uint8_t id[LIBVSS_ID_SIZE];
+		char origin[16], device[16];
+	} e[64];
+};
+
+static const struct libvss_storage storages[] = {
+	{ "vda1", VSS_STORAGE_MEMORY, 1ULL << 30, 3 * 65536, 65536 },
+	{ "dm-0", VSS_STORAGE_MEMORY, 1500000000, 0, 4096 },
+	{ "vdz", 7, 5ULL << 40, 1, 1048576 },
+};
+
+#define SET_A	{ 0xaa, 0xaa, 0xaa, 0xaa, 0, 1, 0x40, 2, 0x80, 3, 4, 5, 6, 7, 8, 9 }
+#define SET_B	{ 0xbb, 0xbb, 0xbb, 0xbb, 0, 1, 0x40, 2, 0x80, 3, 4, 5, 6, 7, 8, 9 }
+
+static const struct libvss_snapshot snapshots[] = {
+	{ { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x46, 0x77,
+	    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf0 }, SET_A,
+	  VSS_SNAPSHOT_F_PERSISTENT, "vda1", "vss-snap0", 1714566896123456789ULL,
+	  VSS_SNAPSHOT_ACTIVE, VSS_INVALID_NONE, VSS_CONSISTENCY_FROZEN, 1234567 },
+	{ { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x46, 0x77,
+	    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf1 }, SET_A,
+	  VSS_SNAPSHOT_F_PERSISTENT, "dm-0", "vss-snap1", 1714566896123456789ULL,
+	  VSS_SNAPSHOT_ACTIVE, VSS_INVALID_NONE, VSS_CONSISTENCY_FROZEN, 1234567 },
+	{ { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x46, 0x77,
+	    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf2 }, SET_B,
+	  0, "vda1", "vss-snap2", 1714570496000000000ULL,
+	  VSS_SNAPSHOT_INVALID, VSS_INVALID_OVERFLOW, VSS_CONSISTENCY_CRASH, 0 },
+};
+
+__attribute__((format(printf, 1, 2)))
+static void fake_log(const char *fmt, ...)
+{
+	const char *path = getenv("FAKE_LOG");
+	va_list ap;
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* The mode "op-error": every storage and snapshot call fails. */
+static int op_error(struct libvss_ctx *ctx)
+{
+	if (!mode("op-error"))
+		return 0;
+	ctx->ext_error = "fake: busy";
+	return -EBUSY;
+}
+
+static int fail(struct libvss_ctx *ctx, int err, const char *msg)
+{
+	ctx->ext_error = msg;
+	return err;
+}
+
+static const char *base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+char *libvss_id_to_string(const uint8_t id[LIBVSS_ID_SIZE],
+			  char buf[LIBVSS_ID_STRING_SIZE])
+{
+	snprintf(buf, LIBVSS_ID_STRING_SIZE,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7], id[8],
+		 id[9], id[10], id[11], id[12], id[13], id[14], id[15]);
+	return buf;
+}
+
+int libvss_id_parse(const char *s, uint8_t id[LIBVSS_ID_SIZE])
+{
+	unsigned int b[LIBVSS_ID_SIZE];
+	int n = 0, i;
+
+	if (strlen(s) != LIBVSS_ID_STRING_SIZE - 1 ||
+	    sscanf(s, "%2x%2x%2x%2x-%2x%2x-%2x%2x-%2x%2x-%2x%2x%2x%2x%2x%2x%n",
+		   &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7], &b[8],
+		   &b[9], &b[10], &b[11], &b[12], &b[13], &b[14], &b[15], &n) != 16 ||
+	    n != LIBVSS_ID_STRING_SIZE - 1)
+		return -EINVAL;
+	for (i = 0; i < LIBVSS_ID_SIZE; i++)
+		id[i] = (uint8_t)b[i];
+	return 0;
+}
+
+int libvss_storage_add(struct libvss_ctx *ctx, const char *origin,
+		       uint64_t max_bytes, uint32_t chunk_bytes)
+{
+	fake_log("storage_add %s max=%" PRIu64 " chunk=%u", origin, max_bytes,
+		 chunk_bytes);
+	if (!strcmp(base(origin), "vda1"))
+		return fail(ctx, -EEXIST, "fake: origin already has diff storage");
+	return op_error(ctx);
+}
+
+int libvss_storage_remove(struct libvss_ctx *ctx, const char *origin)
+{
+	fake_log("storage_remove %s", origin);
+	return op_error(ctx);
+}
+
+int libvss_storage_get(struct libvss_ctx *ctx, const char *origin,
+		       struct libvss_storage **storagep)
+{
+	size_t i;
+
+	fake_log("storage_get %s", origin);
+	*storagep = NULL;
+	if (op_error(ctx))
+		return op_error(ctx);
+	for (i = 0; i < ARRAY_SIZE(storages) && !mode("empty"); i++) {
+		if (strcmp(base(origin), storages[i].origin))
+			continue;
+		*storagep = malloc(sizeof(**storagep));
+		if (!*storagep)
+			return -ENOMEM;
+		**storagep = storages[i];
+		return 0;
+	}
+	return fail(ctx, -ENOENT, "fake: origin has no diff storage");
+}
+
+void libvss_storage_free(struct libvss_storage *storage)
+{
+	free(storage);
+}
+
+int libvss_storage_list(struct libvss_ctx *ctx,
+			struct libvss_storage_list **listp)
+{
+	fake_log("storage_list");
+	*listp = NULL;
+	if (op_error(ctx))
+		return op_error(ctx);
+	*listp = malloc(sizeof(**listp));
+	if (!*listp)
+		return -ENOMEM;
+	(*listp)->n = mode("empty") ? 0 : ARRAY_SIZE(storages);
+	return 0;
+}
+
+void libvss_storage_list_free(struct libvss_storage_list *list)
+{
+	free(list);
+}
+
+unsigned int libvss_storage_list_count(const struct libvss_storage_list *list)
+{
+	return list->n;
+}
+
+const struct libvss_storage *
+libvss_storage_list_entry(const struct libvss_storage_list *list,
+			  unsigned int i)
+{
+	return i < list->n ? &storages[i] : NULL;
+}
+
+const char *libvss_storage_origin(const struct libvss_storage *storage)
+{
+	return storage->origin;
+}
+
+uint32_t libvss_storage_kind(const struct libvss_storage *storage)
+{
+	return storage->kind;
+}
+
+uint64_t libvss_storage_max_bytes(const struct libvss_storage *storage)
+{
+	return storage->max_bytes;
+}
+
+uint64_t libvss_storage_used_bytes(const struct libvss_storage *storage)
+{
+	return storage->used_bytes;
+}
+
+uint32_t libvss_storage_chunk_bytes(const struct libvss_storage *storage)
+{
+	return storage->chunk_bytes;
+}
+
+const char *libvss_storage_kind_name(uint32_t kind)
+{
+	return kind == VSS_STORAGE_MEMORY ? "memory" :
+	       kind == VSS_STORAGE_NONE ? "none" : NULL;
+}
+
+/* A set of one snapshot per volume: vd<a, b, ...>1 on vss-snap<3, 4, ...>. */
+int libvss_snapshot_create(struct libvss_ctx *ctx, const char *const *volumes,
+			   unsigned int n, uint32_t flags,
+			   struct libvss_snapset **setp)
+{
+	static const uint8_t set_id[LIBVSS_ID_SIZE] = SET_B;
+	struct libvss_snapset *set;
+	bool crash = false;
+	unsigned int i;
+
+	*setp = NULL;
+	for (i = 0; i < n; i++) {
+		fake_log("snapshot_create flags=%u volume=%s", flags, volumes[i]);
+		crash |= !strncmp(volumes[i], "/dev/", 5);
+	}
+	if (op_error(ctx))
+		return op_error(ctx);
+	if (n > 64)
+		return fail(ctx, -E2BIG, "fake: more than 64 volumes in one set");
+	set = calloc(1, sizeof(*set));
+	if (!set)
+		return -ENOMEM;
+	memcpy(set->id, set_id, sizeof(set->id));
+	set->consistency = crash ? VSS_CONSISTENCY_CRASH : VSS_CONSISTENCY_FROZEN;
+	set->freeze_window_ns = crash ? 0 : 2500000;
+	set->n = n;
+	for (i = 0; i < n; i++) {
+		memset(set->e[i].id, 0x10 * (i + 1), LIBVSS_ID_SIZE);
+		snprintf(set->e[i].origin, sizeof(set->e[i].origin), "vd%c1",
+			 'a' + i % 26);
+		snprintf(set->e[i].device, sizeof(set->e[i].device), "vss-snap%u",
+			 3 + i);
+	}
+	*setp = set;
+	return 0;
+}
+
+void libvss_snapset_free(struct libvss_snapset *set)
+{
+	free(set);
+}
+
+const uint8_t *libvss_snapset_id(const struct libvss_snapset *set)
+{
+	return set->id;
+}
+
+uint32_t libvss_snapset_consistency(const struct libvss_snapset *set)
+{
+	return set->consistency;
+}
+
+uint64_t libvss_snapset_freeze_window_ns(const struct libvss_snapset *set)
+{
+	return set->freeze_window_ns;
+}
+
+unsigned int libvss_snapset_count(const struct libvss_snapset *set)
+{
+	return set->n;
+}
+
+const uint8_t *libvss_snapset_entry_id(const struct libvss_snapset *set,
+				       unsigned int i)
+{
+	return i < set->n ? set->e[i].id : NULL;
+}
+
+const char *libvss_snapset_entry_origin(const struct libvss_snapset *set,
+					unsigned int i)
+{
+	return i < set->n ? set->e[i].origin : NULL;
+}
+
+const char *libvss_snapset_entry_device(const struct libvss_snapset *set,
+					unsigned int i)
+{
+	return i < set->n ? set->e[i].device : NULL;
+}
+
+int libvss_snapshot_get(struct libvss_ctx *ctx,
+			const uint8_t id[LIBVSS_ID_SIZE],
+			struct libvss_snapshot **snapp)
+{
+	char buf[LIBVSS_ID_STRING_SIZE];
+	size_t i;
+
+	fake_log("snapshot_get %s", libvss_id_to_string(id, buf));
+	*snapp = NULL;
+	if (op_error(ctx))
+		return op_error(ctx);
+	for (i = 0; i < ARRAY_SIZE(snapshots) && !mode("empty"); i++) {
+		if (memcmp(id, snapshots[i].id, LIBVSS_ID_SIZE))
+			continue;
+		*snapp = malloc(sizeof(**snapp));
+		if (!*snapp)
+			return -ENOMEM;
+		**snapp = snapshots[i];
+		return 0;
+	}
+	return fail(ctx, -ENOENT, "fake: no snapshot with this id");
+}
+
+void libvss_snapshot_free(struct libvss_snapshot *snap)
+{
+	free(snap);
+}
+
+int libvss_snapshot_list(struct libvss_ctx *ctx,
+			 struct libvss_snapshot_list **listp)
+{
+	fake_log("snapshot_list");
+	*listp = NULL;
+	if (op_error(ctx))
+		return op_error(ctx);
+	*listp = malloc(sizeof(**listp));
+	if (!*listp)
+		return -ENOMEM;
+	(*listp)->n = mode("empty") ? 0 : ARRAY_SIZE(snapshots);
+	return 0;
+}
+
+void libvss_snapshot_list_free(struct libvss_snapshot_list *list)
+{
+	free(list);
+}
+
+unsigned int libvss_snapshot_list_count(const struct libvss_snapshot_list *list)
+{
+	return list->n;
+}
+
+const struct libvss_snapshot *
+libvss_snapshot_list_entry(const struct libvss_snapshot_list *list,
+			   unsigned int i)
+{
+	return i < list->n ? &snapshots[i] : NULL;
+}
+
+const uint8_t *libvss_snapshot_id(const struct libvss_snapshot *snap)
+{
+	return snap->id;
+}
+
+const uint8_t *libvss_snapshot_set_id(const struct libvss_snapshot *snap)
+{
+	return snap->set_id;
+}
+
+uint32_t libvss_snapshot_flags(const struct libvss_snapshot *snap)
+{
+	return snap->flags;
+}
+
+const char *libvss_snapshot_origin(const struct libvss_snapshot *snap)
+{
+	return snap->origin;
+}
+
+const char *libvss_snapshot_device(const struct libvss_snapshot *snap)
+{
+	return snap->device;
+}
+
+uint64_t libvss_snapshot_creation_time_ns(const struct libvss_snapshot *snap)
+{
+	return snap->creation_time_ns;
+}
+
+uint32_t libvss_snapshot_state(const struct libvss_snapshot *snap)
+{
+	return snap->state;
+}
+
+uint32_t libvss_snapshot_invalid_reason(const struct libvss_snapshot *snap)
+{
+	return snap->invalid_reason;
+}
+
+uint32_t libvss_snapshot_consistency(const struct libvss_snapshot *snap)
+{
+	return snap->consistency;
+}
+
+uint64_t libvss_snapshot_freeze_window_ns(const struct libvss_snapshot *snap)
+{
+	return snap->freeze_window_ns;
+}
+
+/* Counts the canned snapshots @match accepts; none is ENOENT, as the module. */
+static int delete_matching(struct libvss_ctx *ctx, const uint8_t *id,
+			   const uint8_t *set_id, unsigned int *count)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	if (op_error(ctx))
+		return op_error(ctx);
+	for (i = 0; i < ARRAY_SIZE(snapshots) && !mode("empty"); i++)
+		n += (!id || !memcmp(id, snapshots[i].id, LIBVSS_ID_SIZE)) &&
+		     (!set_id || !memcmp(set_id, snapshots[i].set_id,
+					 LIBVSS_ID_SIZE));
+	if (!n)
+		return fail(ctx, -ENOENT, "fake: no snapshot matched");
+	if (count)
+		*count = n;
+	return 0;
+}
+
+int libvss_snapshot_delete_id(struct libvss_ctx *ctx,
+			      const uint8_t id[LIBVSS_ID_SIZE],
+			      unsigned int *count)
+{
+	char buf[LIBVSS_ID_STRING_SIZE];
+
+	fake_log("snapshot_delete id=%s", libvss_id_to_string(id, buf));
+	return delete_matching(ctx, id, NULL, count);
+}
+
+int libvss_snapshot_delete_set(struct libvss_ctx *ctx,
+			       const uint8_t set_id[LIBVSS_ID_SIZE],
+			       unsigned int *count)
+{
+	char buf[LIBVSS_ID_STRING_SIZE];
+
+	fake_log("snapshot_delete set=%s", libvss_id_to_string(set_id, buf));
+	return delete_matching(ctx, NULL, set_id, count);
+}
+
+int libvss_snapshot_delete_oldest(struct libvss_ctx *ctx, const char *origin,
+				  unsigned int *count)
+{
+	fake_log("snapshot_delete oldest=%s", origin);
+	if (op_error(ctx))
+		return op_error(ctx);
+	if (strcmp(base(origin), "vda1") && strcmp(base(origin), "dm-0"))
+		return fail(ctx, -ENOENT, "fake: no snapshot matched");
+	if (count)
+		*count = 1;
+	return 0;
+}
+
+int libvss_snapshot_delete_all(struct libvss_ctx *ctx, unsigned int *count)
+{
+	fake_log("snapshot_delete all");
+	return delete_matching(ctx, NULL, NULL, count);
+}
+
+const char *libvss_snapshot_state_name(uint32_t state)
+{
+	return state == VSS_SNAPSHOT_ACTIVE ? "active" :
+	       state == VSS_SNAPSHOT_INVALID ? "invalid" : NULL;
+}
+
+const char *libvss_invalid_reason_name(uint32_t reason)
+{
+	static const char *const names[] = { "none", "overflow", "storage-error" };
+
+	return reason < ARRAY_SIZE(names) ? names[reason] : NULL;
+}
+
+const char *libvss_consistency_name(uint32_t consistency)
+{
+	return consistency == VSS_CONSISTENCY_FROZEN ? "frozen" :
+	       consistency == VSS_CONSISTENCY_CRASH ? "crash" : NULL;
 }

@@ -5,40 +5,8 @@
 # module in text, JSON and pretty JSON, unknown feature bits as hex, no
 # features, and each kind of failure with its message and exit code.
 set -u
-
-here=$(cd "$(dirname "$0")" && pwd)
-vssctl=$here/vssctl-fake
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-n=0
-failed=0
-
-run() { # run ARGS... -> $rc, $out/stdout, $out/stderr
-	if [ -n "${VALGRIND:-}" ]; then
-		"$VALGRIND" -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite,possible \
-			"$vssctl" "$@" >"$out/stdout" 2>"$out/stderr"
-	else
-		"$vssctl" "$@" >"$out/stdout" 2>"$out/stderr"
-	fi
-	rc=$?
-}
-
-# expect DESCRIPTION RC STDOUT STDERR
-expect() {
-	n=$((n + 1))
-	if [ "$rc" -eq "$2" ] && [ "$(cat "$out/stdout")" = "$3" ] &&
-		[ "$(cat "$out/stderr")" = "$4" ]; then
-		echo "ok $n - vssctl-fake: $1"
-	else
-		echo "not ok $n - vssctl-fake: $1"
-		echo "#   exit $rc, want $2; stdout:"
-		sed 's/^/#     /' "$out/stdout"
-		echo "#   stderr:"
-		sed 's/^/#     /' "$out/stderr"
-		failed=$((failed + 1))
-	fi
-}
+name=vssctl-fake
+. "$(dirname "$0")/fake-lib.sh"
 
 export FAKE_LIBVSS=loaded FAKE_MASK=1
 
@@ -99,4 +67,4 @@ expect "GET_FEATURES fails: strerror, then the kernel's message" 1 \
 	'{"library":"9.8.7"}' \
 	"vssctl: cannot get the module's features: Operation not supported: fake: the kernel said no"
 
-[ "$failed" -eq 0 ]
+finish

@@ -48,6 +48,23 @@ run help version
 [ $rc -eq 0 ] && grep -q 'version \[show\]' "$out/stdout"
 result $? "help version shows its commands"
 
+run help storage
+[ $rc -eq 0 ] && grep -q 'storage \[list\]' "$out/stdout" &&
+	grep -q 'storage add ORIGIN --max SIZE' "$out/stdout"
+result $? "help storage shows its commands"
+
+run help snapshot
+[ $rc -eq 0 ] && grep -q 'snapshot create \[--persistent | --auto-release\] VOLUME' "$out/stdout"
+result $? "help snapshot shows create's persistence options"
+
+run snapshot create
+[ $rc -eq 2 ] && grep -q 'VOLUME is missing' "$out/stderr" && [ ! -s "$out/stdout" ]
+result $? "snapshot create without a volume exits 2 before any netlink"
+
+run storage add /dev/null --max 1Q
+[ $rc -eq 2 ] && grep -q 'not a size' "$out/stderr"
+result $? "storage add with a bad size exits 2 before any netlink"
+
 run bogus
 [ $rc -eq 2 ] && grep -q 'unknown object "bogus"' "$out/stderr" &&
 	[ ! -s "$out/stdout" ]

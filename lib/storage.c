@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The diff storage of origin volumes: STORAGE_ADD, STORAGE_GET (one origin,
+ * or a dump of all), STORAGE_REMOVE.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct libvss_storage {
+	uint32_t kind;
+	uint32_t chunk_bytes;
+	uint64_t max_bytes;
+	uint64_t used_bytes;
+	char origin[];
+};
+
+struct libvss_storage_list {
+	unsigned int n, cap;
+	struct libvss_storage **items;
+};
+
+static const char *const kind_names[] = {
+	[VSS_STORAGE_NONE]	= "none",
+	[VSS_STORAGE_MEMORY]	= "memory",
+};
+
+/*
+ * PAD is left NLA_UNSPEC: the kernel pads 64-bit attributes only on
+ * architectures without efficient unaligned access.
+ */
+static const struct nla_policy storage_policy[VSS_A_STORAGE_MAX + 1] = {
+	[VSS_A_STORAGE_ORIGIN]		= { .type = NLA_STRING },
+	[VSS_A_STORAGE_KIND]		= { .type = NLA_U32, .maxlen = 4 },
+	[VSS_A_STORAGE_MAX_BYTES]	= { .type = NLA_U64, .maxlen = 8 },
+	[VSS_A_STORAGE_USED_BYTES]	= { .type = NLA_U64, .maxlen = 8 },
+	[VSS_A_STORAGE_CHUNK_BYTES]	= { .type = NLA_U32, .maxlen = 4 },
+};
+
+static struct nl_msg *storage_msg(const struct libvss_ctx *ctx, uint32_t seq,
+				  uint8_t cmd, int flags, size_t attrlen)
+{
+	return vss_genl_msg_ext(ctx->family_id, cmd, VSS_FAMILY_VERSION,
+				ctx->tp->portid, seq, flags, attrlen);
+}
+
+/* A request whose one attribute is ORIGIN. */
+static struct nl_msg *origin_msg(const struct libvss_ctx *ctx, uint32_t seq,
+				 uint8_t cmd, const char *origin)
+{
+	struct nl_msg *msg = storage_msg(ctx, seq, cmd, 0,
+					 vss_str_attr_size(origin));
+
+	if (msg && nla_put_string(msg, VSS_A_STORAGE_ORIGIN, origin) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct nl_msg *vss_storage_add_encode(const struct libvss_ctx *ctx,
+				      uint32_t seq, const char *origin,
+				      uint64_t max_bytes, uint32_t chunk_bytes)
+{
+	/* Paths reach PATH_MAX: more than libnl's default of a page. */
+	size_t attrlen = vss_str_attr_size(origin) + NLA_ALIGN(NLA_HDRLEN + 8) +
+			 2 * NLA_ALIGN(NLA_HDRLEN + 4);
+	struct nl_msg *msg = storage_msg(ctx, seq, VSS_CMD_STORAGE_ADD, 0,
+					 attrlen);
+
+	if (!msg)
+		return NULL;
+	/*
+	 * MAX_BYTES first, with plain nla_put_u64() and no PAD, as in
+	 * vss_features_encode(): the request policy has no pad attribute, and
+	 * as the first attribute its payload is 8-byte aligned anyway.
+	 */
+	if (nla_put_u64(msg, VSS_A_STORAGE_MAX_BYTES, max_bytes) < 0 ||
+	    nla_put_u32(msg, VSS_A_STORAGE_KIND, VSS_STORAGE_MEMORY) < 0 ||
+	    nla_put_string(msg, VSS_A_STORAGE_ORIGIN, origin) < 0 ||
+	    (chunk_bytes &&
+	     nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, chunk_bytes) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct nl_msg *vss_storage_get_encode(const struct libvss_ctx *ctx,
+				      uint32_t seq, const char *origin)
+{
+	if (!origin)
+		return storage_msg(ctx, seq, VSS_CMD_STORAGE_GET, NLM_F_DUMP, 0);
+	return origin_msg(ctx, seq, VSS_CMD_STORAGE_GET, origin);
+}
+
+struct nl_msg *vss_storage_remove_encode(const struct libvss_ctx *ctx,
+					 uint32_t seq, const char *origin)
+{
+	return origin_msg(ctx, seq, VSS_CMD_STORAGE_REMOVE, origin);
+}
+
+/* One STORAGE_GET reply, of a do or a dump part, into a new report. */
+static int storage_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+			 struct libvss_storage **sp, const char **why)
+{
+	struct nlattr *tb[VSS_A_STORAGE_MAX + 1];
+	struct libvss_storage *s;
+	const char *origin;
+	int ret;
+
+	ret = vss_reply_parse(ctx, nlh, VSS_CMD_STORAGE_GET, tb,
+			      VSS_A_STORAGE_MAX, storage_policy, why);
+	if (ret)
+		return ret;
+	if (!tb[VSS_A_STORAGE_ORIGIN] || !tb[VSS_A_STORAGE_KIND] ||
+	    !tb[VSS_A_STORAGE_MAX_BYTES] || !tb[VSS_A_STORAGE_USED_BYTES] ||
+	    !tb[VSS_A_STORAGE_CHUNK_BYTES]) {
+		*why = "STORAGE_GET reply lacks origin, kind, max-bytes, used-bytes or chunk-bytes";
+		return -EBADMSG;
+	}
+	origin = nla_get_string(tb[VSS_A_STORAGE_ORIGIN]);
+	s = malloc(sizeof(*s) + strlen(origin) + 1);
+	if (!s)
+		return -ENOMEM;
+	strcpy(s->origin, origin);
+	s->kind = nla_get_u32(tb[VSS_A_STORAGE_KIND]);
+	s->max_bytes = nla_get_u64(tb[VSS_A_STORAGE_MAX_BYTES]);
+	s->used_bytes = nla_get_u64(tb[VSS_A_STORAGE_USED_BYTES]);
+	s->chunk_bytes = nla_get_u32(tb[VSS_A_STORAGE_CHUNK_BYTES]);
+	*sp = s;
+	return 0;
+}
+
+int vss_storage_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+		       void *arg, const char **why)
+{
+	struct libvss_storage **sp = arg;
+
+	if (*sp) {
+		*why = "more than one STORAGE_GET reply";
+		return -EBADMSG;
+	}
+	return storage_parse(ctx, nlh, sp, why);
+}
+
+int vss_storage_decode_part(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+			    void *arg, const char **why)
+{
+	struct libvss_storage_list *l = arg;
+	struct libvss_storage *s;
+	int ret;
+
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? 2 * l->cap : 8;
+		struct libvss_storage **items;
+
+		items = realloc(l->items, cap * sizeof(*items));
+		if (!items)
+			return -ENOMEM;
+		l->items = items;
+		l->cap = cap;
+	}
+	ret = storage_parse(ctx, nlh, &s, why);
+	if (ret)
+		return ret;
+	l->items[l->n++] = s;
+	return 0;
+}
+
+LIBVSS_EXPORT int libvss_storage_add(struct libvss_ctx *ctx, const char *origin,
+				     uint64_t max_bytes, uint32_t chunk_bytes)
+{
+	int ret;
+
+	vss_ctx_clear_error(ctx);
+	ret = vss_check_path(origin);
+	if (ret)
+		return ret;
+	return vss_request(ctx, vss_storage_add_encode(ctx, vss_ctx_next_seq(ctx),
+						       origin, max_bytes,
+						       chunk_bytes),
+			   NULL, NULL);
+}
+
+LIBVSS_EXPORT int libvss_storage_remove(struct libvss_ctx *ctx,
+					const char *origin)
+{
+	int ret;
+
+	vss_ctx_clear_error(ctx);
+	ret = vss_check_path(origin);
+	if (ret)
+		return ret;
+	return vss_request(ctx, vss_storage_remove_encode(ctx,
+							  vss_ctx_next_seq(ctx),
+							  origin),
+			   NULL, NULL);
+}
+
+LIBVSS_EXPORT int libvss_storage_get(struct libvss_ctx *ctx, const char *origin,
+				     struct libvss_storage **storagep)
+{
+	struct libvss_storage *s = NULL;
+	int ret;
+
+	*storagep = NULL;
+	vss_ctx_clear_error(ctx);
+	ret = vss_check_path(origin);
+	if (ret)
+		return ret;
+	ret = vss_request(ctx, vss_storage_get_encode(ctx, vss_ctx_next_seq(ctx),
+						      origin),
+			  vss_storage_decode, &s);
+	if (!ret && !s) {
+		vss_ctx_set_error(ctx, "STORAGE_GET acknowledged without a reply");
+		ret = -EBADMSG;
+	}
+	if (ret) {
+		libvss_storage_free(s);
+		return ret;
+	}
+	*storagep = s;
+	return 0;
+}
+
+LIBVSS_EXPORT void libvss_storage_free(struct libvss_storage *storage)
+{
+	free(storage);
+}
+
+LIBVSS_EXPORT int libvss_storage_list(struct libvss_ctx *ctx,
+				      struct libvss_storage_list **listp)
+{
+	struct libvss_storage_list *l;
+	int ret;
+
+	*listp = NULL;
+	vss_ctx_clear_error(ctx);
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	ret = vss_request(ctx, vss_storage_get_encode(ctx, vss_ctx_next_seq(ctx),
+						      NULL),
+			  vss_storage_decode_part, l);
+	if (ret) {
+		libvss_storage_list_free(l);
+		return ret;
+	}
+	*listp = l;
+	return 0;
+}
+
+LIBVSS_EXPORT void libvss_storage_list_free(struct libvss_storage_list *list)
+{
+	unsigned int i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->n; i++)
+		free(list->items[i]);
+	free(list->items);
+	free(list);
+}
+
+LIBVSS_EXPORT unsigned int
+libvss_storage_list_count(const struct libvss_storage_list *list)
+{
+	return list->n;
+}
+
+LIBVSS_EXPORT const struct libvss_storage *
+libvss_storage_list_entry(const struct libvss_storage_list *list,
+			  unsigned int i)
+{
+	return i < list->n ? list->items[i] : NULL;
+}
+
+LIBVSS_EXPORT const char *
+libvss_storage_origin(const struct libvss_storage *storage)
+{
+	return storage->origin;
+}
+
+LIBVSS_EXPORT uint32_t libvss_storage_kind(const struct libvss_storage *storage)
+{
+	return storage->kind;
+}
+
+LIBVSS_EXPORT uint64_t
+libvss_storage_max_bytes(const struct libvss_storage *storage)
+{
+	return storage->max_bytes;
+}
+
+LIBVSS_EXPORT uint64_t
+libvss_storage_used_bytes(const struct libvss_storage *storage)
+{
+	return storage->used_bytes;
+}
+
+LIBVSS_EXPORT uint32_t
+libvss_storage_chunk_bytes(const struct libvss_storage *storage)
+{
+	return storage->chunk_bytes;
+}
+
+LIBVSS_EXPORT const char *libvss_storage_kind_name(uint32_t kind)
+{
+	if (kind < sizeof(kind_names) / sizeof(kind_names[0]))
+		return kind_names[kind];
+	return NULL;
+}

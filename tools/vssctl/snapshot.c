@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `vssctl snapshot`: create snapshot sets, list, show and delete snapshots.
+ *
+ * The module deletes a snapshot that is not persistent when the netlink
+ * socket that created it closes, and vssctl's socket closes as vssctl
+ * exits: so `snapshot create` asks for persistent snapshots unless told
+ * --auto-release, which is only of use to see the module clean up.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "print.h"
+#include "vssctl.h"
+
+#define NS_PER_SEC	UINT64_C(1000000000)
+#define NS_PER_MS	UINT64_C(1000000)
+
+/* Room for "/dev/" and a kernel device name. */
+#define DEV_PATH_LEN	64
+
+/* The decimal value of an enum this libvss cannot name. */
+struct enum_buf {
+	char s[12];
+};
+
+static const char *enum_str(const char *name, uint32_t v, struct enum_buf *b)
+{
+	if (name)
+		return name;
+	snprintf(b->s, sizeof(b->s), "%u", v);
+	return b->s;
+}
+
+static const char *dev_path(const char *name, char buf[DEV_PATH_LEN])
+{
+	snprintf(buf, DEV_PATH_LEN, "/dev/%s", name);
+	return buf;
+}
+
+/* ISO 8601, UTC, to the second: "2024-05-01T12:34:56Z". */
+static const char *iso_time(uint64_t ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(ns / NS_PER_SEC);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "@%" PRIu64, ns / NS_PER_SEC);
+	return buf;
+}
+
+/* Milliseconds, exact to the nanosecond: "1.234567ms", "2.5ms", "0ms". */
+static const char *window_str(uint64_t ns, char *buf, size_t len)
+{
+	uint64_t frac = ns % NS_PER_MS;
+	int digits = 6;
+
+	if (!frac) {
+		snprintf(buf, len, "%" PRIu64 "ms", ns / NS_PER_MS);
+		return buf;
+	}
+	for (; frac % 10 == 0; frac /= 10)
+		digits--;
+	snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64 "ms", ns / NS_PER_MS,
+		 digits, frac);
+	return buf;
+}
+
+/*
+ * The set-wide facts, shared by a set and each of its snapshots. In text
+ * (@text), a line's tail; in JSON, members, always.
+ */
+static void print_set_facts(uint32_t consistency, uint64_t window_ns,
+			    bool persistent, bool text)
+{
+	enum output_type any = text ? PRINT_ANY : PRINT_JSON;
+	struct enum_buf b;
+	char buf[32];
+
+	print_string(any, "consistency", " consistency %s",
+		     enum_str(libvss_consistency_name(consistency), consistency,
+			      &b));
+	if (text)
+		print_string(PRINT_FP, NULL, " freeze-window %s",
+			     window_str(window_ns, buf, sizeof(buf)));
+	print_u64(PRINT_JSON, "freeze_window_ns", NULL, window_ns);
+	print_bool(PRINT_JSON, "persistent", NULL, persistent);
+	if (text)
+		print_string(PRINT_FP, NULL, " %s",
+			     persistent ? "persistent" : "auto-release");
+}
+
+/*
+ * One snapshot: a line of text (@detail: and a second line with the set's
+ * facts), or the members of a JSON object, all of them whatever @detail.
+ */
+static void print_snapshot(const struct libvss_snapshot *s, bool detail)
+{
+	uint32_t state = libvss_snapshot_state(s);
+	uint32_t reason = libvss_snapshot_invalid_reason(s);
+	char id[LIBVSS_ID_STRING_SIZE], dev[DEV_PATH_LEN], when[32];
+	struct enum_buf b;
+
+	print_string(PRINT_ANY, "device", "%s",
+		     dev_path(libvss_snapshot_device(s), dev));
+	print_string(PRINT_ANY, "origin", " origin %s", libvss_snapshot_origin(s));
+	print_string(PRINT_ANY, "state", " state %s",
+		     enum_str(libvss_snapshot_state_name(state), state, &b));
+	/* In text only where there is something to say. */
+	print_string(state == VSS_SNAPSHOT_ACTIVE && !reason ? PRINT_JSON : PRINT_ANY,
+		     "invalid_reason", " reason %s",
+		     enum_str(libvss_invalid_reason_name(reason), reason, &b));
+	print_string(PRINT_ANY, "id", " id %s",
+		     libvss_id_to_string(libvss_snapshot_id(s), id));
+	print_string(PRINT_ANY, "set_id", " set %s",
+		     libvss_id_to_string(libvss_snapshot_set_id(s), id));
+	print_string(PRINT_FP, NULL, " created %s",
+		     iso_time(libvss_snapshot_creation_time_ns(s), when,
+			      sizeof(when)));
+	print_u64(PRINT_JSON, "created_ns", NULL,
+		  libvss_snapshot_creation_time_ns(s));
+	if (detail)
+		print_string(PRINT_FP, NULL, "%s", "\n   ");
+	print_set_facts(libvss_snapshot_consistency(s),
+			libvss_snapshot_freeze_window_ns(s),
+			libvss_snapshot_flags(s) & VSS_SNAPSHOT_F_PERSISTENT, detail);
+	print_nl();
+}
+
+/* A new set: its line, then a line per snapshot. */
+static void print_snapset(const struct libvss_snapset *set, bool persistent)
+{
+	char id[LIBVSS_ID_STRING_SIZE], dev[DEV_PATH_LEN];
+	unsigned int i;
+
+	print_string(PRINT_ANY, "set_id", "set %s",
+		     libvss_id_to_string(libvss_snapset_id(set), id));
+	print_set_facts(libvss_snapset_consistency(set),
+			libvss_snapset_freeze_window_ns(set), persistent, true);
+	print_nl();
+	open_json_array(PRINT_JSON, "snapshots");
+	for (i = 0; i < libvss_snapset_count(set); i++) {
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "device", "%s",
+			     dev_path(libvss_snapset_entry_device(set, i), dev));
+		print_string(PRINT_ANY, "origin", " origin %s",
+			     libvss_snapset_entry_origin(set, i));
+		print_string(PRINT_ANY, "id", " id %s",
+			     libvss_id_to_string(libvss_snapset_entry_id(set, i),
+						 id));
+		print_nl();
+		close_json_object();
+	}
+	close_json_array(PRINT_JSON, NULL);
+}
+
+static int parse_id(const char *arg, uint8_t id[LIBVSS_ID_SIZE],
+		    const char *what)
+{
+	if (libvss_id_parse(arg, id))
+		return vssctl_usage_error("%s \"%s\" is not an id (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+					  what, arg);
+	return VSSCTL_OK;
+}
+
+static int cmd_snapshot_list(int argc, char **argv)
+{
+	struct libvss_snapshot_list *l;
+	struct libvss_ctx *ctx;
+	unsigned int i;
+	int ret, err;
+
+	if (argc > 0)
+		return vssctl_usage_error("unexpected argument \"%s\"", argv[0]);
+	ret = vssctl_open(&ctx);
+	if (ret)
+		return ret;
+	err = libvss_snapshot_list(ctx, &l);
+	if (err) {
+		ret = vssctl_lib_error(ctx, err, "cannot list snapshots");
+		goto out;
+	}
+	new_json_array();
+	for (i = 0; i < libvss_snapshot_list_count(l); i++) {
+		open_json_object(NULL);
+		print_snapshot(libvss_snapshot_list_entry(l, i), false);
+		close_json_object();
+	}
+	delete_json_obj();
+	libvss_snapshot_list_free(l);
+out:
+	libvss_close(ctx);
+	return ret;
+}
+
+static int cmd_snapshot_show(int argc, char **argv)
+{
+	uint8_t id[LIBVSS_ID_SIZE];
+	struct libvss_snapshot *s;
+	struct libvss_ctx *ctx;
+	int ret, err;
+
+	if (argc < 1)
+		return vssctl_usage_error("ID is missing");
+	if (argc > 1)
+		return vssctl_usage_error("unexpected argument \"%s\"", argv[1]);
+	ret = parse_id(argv[0], id, "ID");
+	if (ret)
+		return ret;
+	ret = vssctl_open(&ctx);
+	if (ret)
+		return ret;
+	err = libvss_snapshot_get(ctx, id, &s);
+	if (err) {
+		ret = vssctl_lib_error(ctx, err, "cannot get snapshot %s", argv[0]);
+		goto out;
+	}
+	new_json_obj();
+	print_snapshot(s, true);
+	delete_json_obj();
+	libvss_snapshot_free(s);
+out:
+	libvss_close(ctx);
+	return ret;
+}
+
+static int cmd_snapshot_create(int argc, char **argv)
+{
+	bool persistent = false, auto_release = false, options = true;
+	const char **volumes = (const char **)argv;
+	struct libvss_snapset *set;
+	struct libvss_ctx *ctx;
+	unsigned int n = 0;
+	int i, ret, err;
+
+	/* The volumes are gathered in place, at the front of argv. */
+	for (i = 0; i < argc; i++) {
+		if (options && !strcmp(argv[i], "--"))
+			options = false;
+		else if (options && !strcmp(argv[i], "--persistent"))
+			persistent = true;
+		else if (options && !strcmp(argv[i], "--auto-release"))
+			auto_release = true;
+		else if (options && argv[i][0] == '-')
+			return vssctl_usage_error("unknown option \"%s\"", argv[i]);
+		else
+			volumes[n++] = argv[i];
+	}
+	if (persistent && auto_release)
+		return vssctl_usage_error("--persistent and --auto-release exclude each other");
+	if (!n)
+		return vssctl_usage_error("VOLUME is missing");
+
+	ret = vssctl_open(&ctx);
+	if (ret)
+		return ret;
+	err = libvss_snapshot_create(ctx, volumes, n,
+				     auto_release ? 0 : VSS_SNAPSHOT_F_PERSISTENT,
+				     &set);
+	if (err) {
+		ret = vssctl_lib_error(ctx, err, "cannot create snapshots");
+		goto out;
+	}
+	new_json_obj();
+	print_snapset(set, !auto_release);
+	delete_json_obj();
+	libvss_snapset_free(set);
+	if (auto_release) {
+		fflush(stdout);
+		fputs("vssctl: note: auto-release snapshots are deleted as vssctl exits\n",
+		      stderr);
+	}
+out:
+	libvss_close(ctx);
+	return ret;
+}
+
+static int cmd_snapshot_delete(int argc, char **argv)
+{
+	const char *id = NULL, *set = NULL, *oldest = NULL;
+	char buf[PATH_MAX], what[PATH_MAX + 32];
+	uint8_t key[LIBVSS_ID_SIZE];
+	struct libvss_ctx *ctx;
+	unsigned int count;
+	bool all = false;
+	int i, ret, err;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--all")) {
+			if (all)
+				return vssctl_usage_error("--all given twice");
+			all = true;
+			continue;
+		}
+		ret = vssctl_opt_value(argc, argv, &i, "--id", &id);
+		if (!ret)
+			ret = vssctl_opt_value(argc, argv, &i, "--set", &set);
+		if (!ret)
+			ret = vssctl_opt_value(argc, argv, &i, "--oldest", &oldest);
+		if (ret < 0)
+			return VSSCTL_USAGE;
+		if (!ret)
+			return vssctl_usage_error("%s \"%s\"", argv[i][0] == '-' ?
+						  "unknown option" : "unexpected argument",
+						  argv[i]);
+	}
+	if (!!id + !!set + !!oldest + all != 1)
+		return vssctl_usage_error("give exactly one of --id ID, --set SETID, --oldest ORIGIN, --all");
+	if (id && (ret = parse_id(id, key, "--id")))
+		return ret;
+	if (set && (ret = parse_id(set, key, "--set")))
+		return ret;
+
+	ret = vssctl_open(&ctx);
+	if (ret)
+		return ret;
+	if (id) {
+		snprintf(what, sizeof(what), "snapshot %s", id);
+		err = libvss_snapshot_delete_id(ctx, key, &count);
+	} else if (set) {
+		snprintf(what, sizeof(what), "set %s", set);
+		err = libvss_snapshot_delete_set(ctx, key, &count);
+	} else if (oldest) {
+		oldest = vssctl_device_path(oldest, buf, sizeof(buf));
+		snprintf(what, sizeof(what), "the oldest snapshot of %s", oldest);
+		err = libvss_snapshot_delete_oldest(ctx, oldest, &count);
+	} else {
+		snprintf(what, sizeof(what), "all snapshots");
+		err = libvss_snapshot_delete_all(ctx, &count);
+	}
+	if (err) {
+		ret = vssctl_lib_error(ctx, err, "cannot delete %s", what);
+		goto out;
+	}
+	new_json_obj();
+	print_uint(PRINT_ANY, "deleted", "deleted %u", count);
+	print_string(PRINT_FP, NULL, " %s\n", count == 1 ? "snapshot" : "snapshots");
+	delete_json_obj();
+out:
+	libvss_close(ctx);
+	return ret;
+}
+
+static const struct vssctl_cmd snapshot_cmds[] = {
+	{ "list", cmd_snapshot_list, NULL,
+	  "every snapshot, oldest first: device, origin, state, ids, time" },
+	{ "show", cmd_snapshot_show, "ID",
+	  "one snapshot, with its set's consistency and freeze window" },
+	{ "create", cmd_snapshot_create,
+	  "[--persistent | --auto-release] VOLUME...",
+	  "snapshot every VOLUME at one instant, as one set. Persistent by\n"
+	  "      default: the snapshots stay until deleted. --auto-release: the\n"
+	  "      module deletes them when vssctl exits, i.e. at once" },
+	{ "delete", cmd_snapshot_delete,
+	  "{ --id ID | --set SETID | --oldest ORIGIN | --all }",
+	  "delete one snapshot, a set, the oldest snapshot of an origin, or all" },
+	{ 0 },
+};
+
+const struct vssctl_object vssctl_obj_snapshot = {
+	.name = "snapshot",
+	.help = "point-in-time copies of volumes, taken in sets",
+	.cmds = snapshot_cmds,
+};
