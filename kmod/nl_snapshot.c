@@ -184,8 +184,9 @@ int vss_nl_snapshot_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	long idx = 0;
 	int err = 0;
 
-	if (!netlink_capable(cb->skb, CAP_SYS_ADMIN))
-		return -EPERM;
+	err = vss_nl_require_admin(cb->skb, cb->extack);
+	if (err)
+		return err;
 	mutex_lock(&vss_lock);
 	list_for_each_entry(s, &vss_snapshots, all_node) {
 		if (idx++ < cb->args[0])

@@ -134,8 +134,9 @@ int vss_nl_storage_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	long idx = 0;
 	int err = 0;
 
-	if (!netlink_capable(cb->skb, CAP_SYS_ADMIN))
-		return -EPERM;
+	err = vss_nl_require_admin(cb->skb, cb->extack);
+	if (err)
+		return err;
 	mutex_lock(&vss_lock);
 	list_for_each_entry(o, &vss_origins, node) {
 		if (idx++ < cb->args[0])

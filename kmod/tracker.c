@@ -266,19 +266,17 @@ static void vss_lane_work(struct work_struct *work)
 	memalloc_noio_restore(noio);
 }
 
+/*
+ * The filter is set once at module load and freed at exit: registering and
+ * unregistering the ops as origins come and go must not touch it (setting
+ * a filter again after ftrace_free_filter() uses the freed hash).
+ */
 static int vss_hook_register(void)
 {
-	int err;
+	int err = register_ftrace_function(&vss_ftrace_ops);
 
-	/* An exported symbol: its address is known at link time. */
-	err = ftrace_set_filter_ip(&vss_ftrace_ops, (unsigned long)submit_bio_noacct, 0, 0);
 	if (err)
-		return err;
-	err = register_ftrace_function(&vss_ftrace_ops);
-	if (err) {
 		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
-		ftrace_free_filter(&vss_ftrace_ops);
-	}
 	return err;
 }
 
@@ -289,7 +287,6 @@ static int vss_hook_register(void)
 static void vss_hook_unregister(void)
 {
 	unregister_ftrace_function(&vss_ftrace_ops);
-	ftrace_free_filter(&vss_ftrace_ops);
 }
 
 int vss_tracker_add(struct vss_origin *o)
@@ -353,14 +350,23 @@ void vss_tracker_remove(struct vss_origin *o)
 
 int vss_tracker_init(void)
 {
+	int err;
+
+	/* An exported symbol: its address is known at link time. */
+	err = ftrace_set_filter_ip(&vss_ftrace_ops, (unsigned long)submit_bio_noacct, 0, 0);
+	if (err)
+		return err;
 	vss_ctx_pool = mempool_create_kmalloc_pool(VSS_CTX_POOL_MIN,
 						   sizeof(struct vss_bio_ctx));
-	if (!vss_ctx_pool)
+	if (!vss_ctx_pool) {
+		ftrace_free_filter(&vss_ftrace_ops);
 		return -ENOMEM;
+	}
 	/* WQ_MEM_RECLAIM: a rescuer keeps writeback going under memory pressure. */
 	vss_cow_wq = alloc_workqueue("vss_cow", WQ_MEM_RECLAIM, 0);
 	if (!vss_cow_wq) {
 		mempool_destroy(vss_ctx_pool);
+		ftrace_free_filter(&vss_ftrace_ops);
 		return -ENOMEM;
 	}
 	return 0;
@@ -372,4 +378,5 @@ void vss_tracker_exit(void)
 	flush_work(&vss_orphan_work);
 	destroy_workqueue(vss_cow_wq);
 	mempool_destroy(vss_ctx_pool);
+	ftrace_free_filter(&vss_ftrace_ops);
 }

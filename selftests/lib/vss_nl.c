@@ -75,8 +75,10 @@ static void vss_nl_parse_extack(struct vss_nl *nl, const struct nlmsghdr *h)
 
 	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
+	if (h->nlmsg_type == NLMSG_DONE)	/* int error, then the TLVs */
+		off = NLMSG_HDRLEN + sizeof(int);
 	/* With NETLINK_CAP_ACK only the request's header is echoed. */
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+	else if (!(h->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	while (off + NLA_HDRLEN <= h->nlmsg_len) {
 		a = (const struct nlattr *)((const char *)h + off);
@@ -231,8 +233,16 @@ int vss_nl_dump(struct vss_nl *nl, struct vss_nl_msg *m,
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != nl->seq)
 				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return count;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				int err = 0;
+
+				/* A dump refused at its start carries the errno here. */
+				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+					memcpy(&err, NLMSG_DATA(h), sizeof(err));
+				if (err < 0)
+					vss_nl_parse_extack(nl, h);
+				return err < 0 ? err : count;
+			}
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(h);
 
