@@ -164,6 +164,7 @@ int vss_tracker_init(void);
 void vss_tracker_exit(void);
 int vss_tracker_add(struct vss_origin *o);
 void vss_tracker_remove(struct vss_origin *o);
+void vss_tracker_hold(bool hold);
 
 /* snapset.c */
 struct vss_set_request {

@@ -205,6 +205,7 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	}
 	res->consistency = VSS_CONSISTENCY_FROZEN;
 	mutex_lock(&vss_lock);
+	vss_tracker_hold(true);
 	for (i = 0; i < w->nr; i++) {
 		struct vss_volume *v = &w->vols[i];
 
@@ -213,6 +214,7 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 			res->consistency = VSS_CONSISTENCY_CRASH;
 		vss_snapshot_link(v->snap);
 	}
+	vss_tracker_hold(false);
 	mutex_unlock(&vss_lock);
 	vss_window_thaw_all(w);
 	mutex_unlock(&w->lock);

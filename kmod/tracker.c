@@ -55,6 +55,15 @@ struct vss_bio_ctx {
 };
 
 static DEFINE_HASHTABLE(vss_track_hash, 6);	/* by whole-disk dev_t, RCU */
+
+/*
+ * While a set switches copy-on-write on, one origin after the other, every
+ * write to a tracked origin is held (diverted, then parked in the worker)
+ * so that no write lands on one volume after its switch and on another
+ * before its switch: the set is one instant across all its volumes.
+ */
+static bool vss_holding;
+static DECLARE_WAIT_QUEUE_HEAD(vss_hold_wq);
 static unsigned int vss_nr_tracked;		/* under vss_lock */
 static struct workqueue_struct *vss_cow_wq;
 static mempool_t *vss_ctx_pool;
@@ -192,7 +201,7 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 	rcu_read_lock();
 	o = vss_lookup_rcu(bio, &rel, &nr);
 	if (o)
-		divert = vss_cow_needed_rcu(o, rel, nr);
+		divert = READ_ONCE(vss_holding) || vss_cow_needed_rcu(o, rel, nr);
 	rcu_read_unlock();
 	if (divert)
 		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
@@ -233,6 +242,7 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 	sector_t rel, nr;
 	bool tracked;
 
+	wait_event(vss_hold_wq, !READ_ONCE(vss_holding));
 	rcu_read_lock();
 	tracked = vss_lookup_rcu(bio, &rel, &nr) == o;
 	rcu_read_unlock();
@@ -287,6 +297,14 @@ static int vss_hook_register(void)
 static void vss_hook_unregister(void)
 {
 	unregister_ftrace_function(&vss_ftrace_ops);
+}
+
+/* Brackets the switch of a set; never held across anything that sleeps long. */
+void vss_tracker_hold(bool hold)
+{
+	WRITE_ONCE(vss_holding, hold);
+	if (!hold)
+		wake_up_all(&vss_hold_wq);
 }
 
 int vss_tracker_add(struct vss_origin *o)
