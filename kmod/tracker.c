@@ -22,7 +22,7 @@
  * a tail call or a block-layer split would defeat within_module(parent_ip).
  *
  * Untracked devices pay the callback: two compares, a switch on the op and
- * an RCU hash-bucket walk. With nothing tracked the ops is not registered.
+ * an RCU hash-bucket walk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,7 +64,6 @@ static DEFINE_HASHTABLE(vss_track_hash, 6);	/* by whole-disk dev_t, RCU */
  */
 static bool vss_holding;
 static DECLARE_WAIT_QUEUE_HEAD(vss_hold_wq);
-static unsigned int vss_nr_tracked;		/* under vss_lock */
 static struct workqueue_struct *vss_cow_wq;
 static mempool_t *vss_ctx_pool;
 static DECLARE_WAIT_QUEUE_HEAD(vss_drain_wq);
@@ -276,29 +275,6 @@ static void vss_lane_work(struct work_struct *work)
 	memalloc_noio_restore(noio);
 }
 
-/*
- * The filter is set once at module load and freed at exit: registering and
- * unregistering the ops as origins come and go must not touch it (setting
- * a filter again after ftrace_free_filter() uses the freed hash).
- */
-static int vss_hook_register(void)
-{
-	int err = register_ftrace_function(&vss_ftrace_ops);
-
-	if (err)
-		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
-	return err;
-}
-
-/*
- * unregister_ftrace_function() of a module's ops synchronizes RCU tasks:
- * when it returns no task is in the callback or in vss_divert_bio().
- */
-static void vss_hook_unregister(void)
-{
-	unregister_ftrace_function(&vss_ftrace_ops);
-}
-
 /* Brackets the switch of a set; never held across anything that sleeps long. */
 void vss_tracker_hold(bool hold)
 {
@@ -310,7 +286,6 @@ void vss_tracker_hold(bool hold)
 int vss_tracker_add(struct vss_origin *o)
 {
 	unsigned int i;
-	int err;
 
 	lockdep_assert_held(&vss_lock);
 	if (o->tracked)
@@ -327,15 +302,6 @@ int vss_tracker_add(struct vss_origin *o)
 		INIT_WORK(&o->lanes[i].work, vss_lane_work);
 		o->lanes[i].origin = o;
 	}
-	if (!vss_nr_tracked) {
-		err = vss_hook_register();
-		if (err) {
-			kfree(o->lanes);
-			o->lanes = NULL;
-			return err;
-		}
-	}
-	vss_nr_tracked++;
 	hash_add_rcu(vss_track_hash, &o->hnode, o->disk_dev);
 	o->tracked = true;
 	return 0;
@@ -351,10 +317,7 @@ void vss_tracker_remove(struct vss_origin *o)
 		return;
 	hash_del_rcu(&o->hnode);
 	o->tracked = false;
-	if (!--vss_nr_tracked)
-		vss_hook_unregister();	/* no callback or divert running after */
-	else
-		synchronize_rcu();	/* no callback can find @o after */
+	synchronize_rcu();	/* no callback can find @o after this */
 	/*
 	 * A divert that found @o before the unhash has queued its bio; every
 	 * queued and resubmitted bio is counted in inflight until it completes.
@@ -383,16 +346,38 @@ int vss_tracker_init(void)
 	/* WQ_MEM_RECLAIM: a rescuer keeps writeback going under memory pressure. */
 	vss_cow_wq = alloc_workqueue("vss_cow", WQ_MEM_RECLAIM, 0);
 	if (!vss_cow_wq) {
-		mempool_destroy(vss_ctx_pool);
-		ftrace_free_filter(&vss_ftrace_ops);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto out_pool;
+	}
+	/*
+	 * Registered for the module's lifetime: with nothing tracked the
+	 * callback returns after one hash lookup. Registering and unregistering
+	 * as origins come and go patched text under live I/O and, on 6.1,
+	 * livelocked a writer against the RCU-tasks-rude grace period.
+	 */
+	err = register_ftrace_function(&vss_ftrace_ops);
+	if (err) {
+		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
+		goto out_wq;
 	}
 	return 0;
+
+out_wq:
+	destroy_workqueue(vss_cow_wq);
+out_pool:
+	mempool_destroy(vss_ctx_pool);
+	ftrace_free_filter(&vss_ftrace_ops);
+	return err;
 }
 
-/* Every origin is untracked by now: snapshots pin the module. */
+/*
+ * Every origin is untracked by now (snapshots pin the module).
+ * unregister_ftrace_function() synchronizes RCU tasks: when it returns no
+ * task is in the callback or in vss_divert_bio(), so their text may go.
+ */
 void vss_tracker_exit(void)
 {
+	unregister_ftrace_function(&vss_ftrace_ops);
 	flush_work(&vss_orphan_work);
 	destroy_workqueue(vss_cow_wq);
 	mempool_destroy(vss_ctx_pool);

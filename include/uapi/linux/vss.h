@@ -168,8 +168,8 @@ enum vss_a_storage {
  * @VSS_A_SNAPSHOT_ORIGIN: (string) Kernel name of the origin device, e.g.
  *   "vda1" (reply only).
  * @VSS_A_SNAPSHOT_DEVICE: (string) Kernel name of the snapshot's read-only
- *   block device, "vss-snapN" with N counting up from 0 while the module is
- *   loaded; the node is /dev/vss-snapN (reply only).
+ *   block device, "vss-snapN", N being the lowest number free when the snapshot
+ *   was created; the node is /dev/vss-snapN (reply only).
  * @VSS_A_SNAPSHOT_CREATION_TIME: (u64) Creation instant, nanoseconds since
  *   the epoch (CLOCK_REALTIME).
  * @VSS_A_SNAPSHOT_STATE: (u32) enum vss_snapshot_state.
