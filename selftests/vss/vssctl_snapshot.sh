@@ -79,8 +79,10 @@ err=$("$vssctl" storage remove "$dev" 2>&1)
 [ $? -eq 1 ] && echo "$err" | grep -q "origin still has snapshots"
 result $? "storage_remove_with_snapshots_fails_with_the_kernel_reason"
 
-out=$("$vssctl" snapshot delete --all) && [ "$out" = "deleted 1" ] &&
-	[ ! -e "$snapdev" ]
+out=$("$vssctl" snapshot delete --all)
+rc=$?
+echo "# delete: rc $rc, '$out'"
+[ $rc -eq 0 ] && [ "$out" = "deleted 1 snapshot" ] && [ ! -e "$snapdev" ]
 result $? "snapshot_delete_all_removes_the_device"
 
 [ $failed -eq 0 ]
