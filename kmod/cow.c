@@ -114,8 +114,8 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 {
 	struct vss_pending p = { .chunk = chunk };
 	struct vss_snapshot *s;
+	unsigned long seq, gen;
 	struct page *page;
-	unsigned long seq;
 	u32 slot;
 	int err;
 
@@ -134,6 +134,8 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 			continue;
 		}
 		list_add(&p.node, &o->pending);
+		/* @s may be freed and its address reused: compare generations. */
+		gen = o->chain_gen;
 		mutex_unlock(&o->cow_mutex);
 
 		err = vss_store_alloc(&o->store, &slot, &page);
@@ -148,15 +150,13 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 			vss_origin_invalidate(o, err == -ENOSPC ?
 					      VSS_INVALID_OVERFLOW :
 					      VSS_INVALID_STORAGE_ERROR);
-		} else if (s == rcu_dereference_protected(o->newest,
-						lockdep_is_held(&o->cow_mutex)) &&
-			   vss_snapshot_active(s)) {
+		} else if (gen == o->chain_gen && vss_snapshot_active(s)) {
 			if (xa_err(xa_store(&s->map, chunk, xa_mk_value(slot), GFP_NOIO))) {
 				vss_store_free(&o->store, slot);
 				vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
 			}
 		} else {
-			/* The snapshot went away or became invalid meanwhile. */
+			/* The chain changed meanwhile: copy again for the newest. */
 			vss_store_free(&o->store, slot);
 		}
 		list_del(&p.node);

@@ -69,6 +69,7 @@ struct vss_origin {
 	unsigned int chunk_shift;	/* log2(chunk size in sectors) */
 	struct vss_store store;
 
+	unsigned int creating;		/* sets being created on it, under vss_lock */
 	struct list_head snapshots;	/* oldest first; RCU readers */
 	struct vss_snapshot __rcu *newest;
 	unsigned int nr_snapshots;
@@ -76,6 +77,7 @@ struct vss_origin {
 	struct mutex cow_mutex;
 	struct list_head pending;	/* struct vss_pending, chunks being copied */
 	unsigned long cow_seq;		/* bumped when a copy ends */
+	unsigned long chain_gen;	/* bumped when the chain changes */
 	wait_queue_head_t cow_wait;
 	spinlock_t reads_lock;
 	struct list_head origin_reads;	/* struct vss_origin_read in flight */
@@ -105,6 +107,7 @@ int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
 int vss_origin_remove(struct vss_origin *o);
 extern struct list_head vss_origins;
 void vss_origins_release(void);
+void vss_origin_untrack_if_idle(struct vss_origin *o);
 
 struct vss_snapshot {
 	struct list_head node;		/* origin->snapshots, RCU */

@@ -94,6 +94,7 @@ too_big:
 
 int vss_nl_snapshot_create_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	uuid_t ids[VSS_MAX_VOLUMES];
 	struct vss_set_request *req;
 	struct vss_set_result *res;
 	struct nlattr *attr;
@@ -106,6 +107,7 @@ int vss_nl_snapshot_create_doit(struct sk_buff *skb, struct genl_info *info)
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	res = kzalloc(sizeof(*res), GFP_KERNEL);
 	if (!req || !res) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		err = -ENOMEM;
 		goto out;
 	}
@@ -132,16 +134,29 @@ int vss_nl_snapshot_create_doit(struct sk_buff *skb, struct genl_info *info)
 	err = vss_snapset_create(req, res, info->extack);
 	if (err)
 		goto out;
+	/* The snapshots are public now: from here on, refer to them by id. */
+	for (i = 0; i < res->nr; i++)
+		ids[i] = res->snaps[i]->id;
 	err = vss_nl_create_reply(info, res);
 	if (err && !(req->flags & VSS_SNAPSHOT_F_PERSISTENT)) {
 		/*
 		 * The creator is gone (or cannot be told): its auto-release
-		 * snapshots have no owner left to release them.
+		 * snapshots have no owner left to release them. Another client
+		 * may have deleted some already.
 		 */
 		mutex_lock(&vss_lock);
-		for (i = 0; i < res->nr; i++)
-			vss_snapshot_delete(res->snaps[i]);
+		for (i = 0; i < res->nr; i++) {
+			struct vss_snapshot *s = vss_snapshot_find(&ids[i]);
+
+			if (s)
+				vss_snapshot_delete(s);
+		}
 		mutex_unlock(&vss_lock);
+		NL_SET_ERR_MSG(info->extack,
+			       "the reply could not be delivered; the auto-release snapshots were deleted");
+	} else if (err) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the reply could not be delivered; the persistent snapshots exist (list them)");
 	}
 out:
 	kfree(req);

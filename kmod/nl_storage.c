@@ -69,6 +69,9 @@ int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSS_A_STORAGE_ORIGIN],
 				    "origin already has diff storage");
+	else if (err == -EADDRINUSE)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSS_A_STORAGE_ORIGIN],
+				    "origin overlaps another origin (a disk and its partition?)");
 	else if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSS_A_STORAGE_ORIGIN],
 				    "cannot open the origin device");
@@ -172,6 +175,6 @@ int vss_nl_storage_remove_doit(struct sk_buff *skb, struct genl_info *info)
 				    "origin has no diff storage");
 	else if (err == -EBUSY)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSS_A_STORAGE_ORIGIN],
-				    "origin still has snapshots");
+				    "origin still has snapshots, or one is being created");
 	return err;
 }

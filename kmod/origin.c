@@ -26,6 +26,24 @@ struct vss_origin *vss_origin_find(dev_t dev)
 	return NULL;
 }
 
+/*
+ * A disk and its partition, or two overlapping ranges, cannot both be
+ * origins: a write is copied for the one origin the tracker finds.
+ */
+static bool vss_origin_overlaps(struct block_device *bdev)
+{
+	dev_t disk = bdev_whole(bdev)->bd_dev;
+	sector_t start = bdev->bd_start_sect;
+	sector_t end = start + bdev_nr_sectors(bdev);
+	struct vss_origin *o;
+
+	list_for_each_entry(o, &vss_origins, node)
+		if (o->disk_dev == disk && start < o->start + o->nr_sects &&
+		    end > o->start)
+			return true;
+	return false;
+}
+
 int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
 		   struct vss_origin **op)
 {
@@ -46,6 +64,11 @@ int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
 		return err;
 	}
 	bdev = vss_compat_handle_bdev(o->handle);
+	if (vss_origin_overlaps(bdev)) {
+		vss_compat_bdev_close(o->handle);
+		kfree(o);
+		return -EADDRINUSE;
+	}
 	o->bdev = bdev;
 	o->dev = dev;
 	o->disk_dev = bdev_whole(bdev)->bd_dev;
@@ -70,7 +93,7 @@ int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
 int vss_origin_remove(struct vss_origin *o)
 {
 	lockdep_assert_held(&vss_lock);
-	if (o->nr_snapshots)
+	if (o->nr_snapshots || o->creating)
 		return -EBUSY;
 	list_del(&o->node);
 	vss_store_destroy(&o->store);
@@ -78,6 +101,14 @@ int vss_origin_remove(struct vss_origin *o)
 	mutex_destroy(&o->cow_mutex);
 	kfree(o);
 	return 0;
+}
+
+/* Stops tracking once nothing needs copies: no snapshot, no set being made. */
+void vss_origin_untrack_if_idle(struct vss_origin *o)
+{
+	lockdep_assert_held(&vss_lock);
+	if (!o->nr_snapshots && !o->creating)
+		vss_tracker_remove(o);
 }
 
 /* Module exit: storage configured without snapshots is simply dropped. */

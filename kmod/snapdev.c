@@ -92,14 +92,18 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 
 	mutex_lock(&o->cow_mutex);
 	if (vss_cow_locate(s, chunk, &slot)) {
+		/* A reference: a delete may free the slot once we unlock. */
+		page = vss_store_page(&o->store, slot);
+		if (page)
+			get_page(page);
 		mutex_unlock(&o->cow_mutex);
 		kfree(oc);
-		page = vss_store_page(&o->store, slot);
 		if (WARN_ON_ONCE(!page))
 			return BLK_STS_IOERR;
 		vss_copy_to_bio(bio, done, (const u8 *)page_address(page) +
 				((pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT),
 				nr << SECTOR_SHIFT);
+		put_page(page);
 		return BLK_STS_OK;
 	}
 	/* The copy-on-write path waits for this read before the write. */

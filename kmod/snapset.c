@@ -41,7 +41,7 @@ static DEFINE_MUTEX(vss_create_lock);
 struct vss_volume {
 	struct path path;		/* held for mount points */
 	struct super_block *sb;		/* to freeze, or NULL for a raw device */
-	struct vss_origin *origin;
+	struct vss_origin *origin;	/* pinned: origin->creating counts us */
 	struct vss_snapshot *snap;
 	bool frozen;
 };
@@ -124,6 +124,9 @@ static int vss_resolve_volume(const char *name, struct vss_volume *v,
 
 	mutex_lock(&vss_lock);
 	v->origin = vss_origin_find(dev);
+	/* Neither removed nor untracked until this creation is over. */
+	if (v->origin)
+		v->origin->creating++;
 	mutex_unlock(&vss_lock);
 	if (!v->origin) {
 		NL_SET_ERR_MSG(extack, "volume has no diff storage (STORAGE_ADD first)");
@@ -139,11 +142,12 @@ static void vss_release_volumes(struct vss_volume *vols, unsigned int nr)
 	for (i = 0; i < nr; i++) {
 		struct vss_volume *v = &vols[i];
 
-		if (v->snap) {
+		if (v->snap)
 			vss_snapshot_free_unlinked(v->snap);
+		if (v->origin) {
 			mutex_lock(&vss_lock);
-			if (!v->origin->nr_snapshots)
-				vss_tracker_remove(v->origin);
+			v->origin->creating--;
+			vss_origin_untrack_if_idle(v->origin);
 			mutex_unlock(&vss_lock);
 		}
 		if (v->path.mnt)
@@ -197,27 +201,36 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	if (test_hold_delay_ms)
 		msleep(test_hold_delay_ms);
 
+	/*
+	 * vss_lock before the window lock: the watchdog takes only the window
+	 * lock, so it can still thaw while we wait here for vss_lock.
+	 */
+	mutex_lock(&vss_lock);
 	mutex_lock(&w->lock);
 	if (w->expired) {
 		mutex_unlock(&w->lock);
+		mutex_unlock(&vss_lock);
 		err = -ETIMEDOUT;
 		goto out;
 	}
 	res->consistency = VSS_CONSISTENCY_FROZEN;
-	mutex_lock(&vss_lock);
-	vss_tracker_hold(true);
 	for (i = 0; i < w->nr; i++) {
 		struct vss_volume *v = &w->vols[i];
 
 		/* On 6.1 a user's FITHAW can undo our freeze: say so. */
 		if (!v->sb || v->sb->s_writers.frozen != SB_FREEZE_COMPLETE)
 			res->consistency = VSS_CONSISTENCY_CRASH;
-		vss_snapshot_link(v->snap);
+	}
+	vss_tracker_hold(true);
+	for (i = 0; i < w->nr; i++) {
+		w->vols[i].snap->consistency = res->consistency;
+		w->vols[i].snap->ctime_ns = ktime_get_real_ns();
+		vss_snapshot_link(w->vols[i].snap);
 	}
 	vss_tracker_hold(false);
-	mutex_unlock(&vss_lock);
 	vss_window_thaw_all(w);
 	mutex_unlock(&w->lock);
+	/* Success returns with vss_lock held: see vss_snapset_create(). */
 
 out:
 	t1 = ktime_get_ns();
@@ -238,12 +251,19 @@ int vss_snapset_create(const struct vss_set_request *req,
 	unsigned int i, j;
 	int err;
 
+	/* genl does not pin the module for a doit: snapshots will. */
+	if (!try_module_get(THIS_MODULE)) {
+		NL_SET_ERR_MSG(extack, "the vss module is being unloaded");
+		return -ENODEV;
+	}
 	if (!mutex_trylock(&vss_create_lock)) {
+		module_put(THIS_MODULE);
 		NL_SET_ERR_MSG(extack, "another snapshot set is being created");
 		return -EBUSY;
 	}
 	w.vols = kcalloc(req->nr, sizeof(*w.vols), GFP_KERNEL);
 	if (!w.vols) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		err = -ENOMEM;
 		goto out_unlock;
 	}
@@ -265,6 +285,7 @@ int vss_snapset_create(const struct vss_set_request *req,
 		if (IS_ERR(w.vols[i].snap)) {
 			err = PTR_ERR(w.vols[i].snap);
 			w.vols[i].snap = NULL;
+			NL_SET_ERR_MSG(extack, "cannot allocate the snapshot or its device");
 			goto out_release;
 		}
 		w.vols[i].snap->set_id = res->set_id;
@@ -286,17 +307,17 @@ int vss_snapset_create(const struct vss_set_request *req,
 	if (err)
 		goto out_release;
 
+	/* vss_lock is held: no delete can run before the devices exist. */
 	for (i = 0; i < req->nr; i++) {
 		struct vss_snapshot *s = w.vols[i].snap;
 
-		s->consistency = res->consistency;
 		s->window_ns = res->window_ns;
-		s->ctime_ns = ktime_get_real_ns();
 		res->snaps[i] = s;
 		w.vols[i].snap = NULL;	/* linked: no longer ours to free */
 		if (vss_snapshot_publish(s))
 			pr_warn("snapshot vss-snap%d: adding its device failed\n", s->number);
 	}
+	mutex_unlock(&vss_lock);
 	res->nr = req->nr;
 	pr_info("snapshot set of %u volume(s) created, freeze window %llu ns\n",
 		req->nr, res->window_ns);
@@ -306,5 +327,6 @@ out_release:
 	kfree(w.vols);
 out_unlock:
 	mutex_unlock(&vss_create_lock);
+	module_put(THIS_MODULE);
 	return err;
 }

@@ -61,6 +61,7 @@ void vss_snapshot_link(struct vss_snapshot *s)
 	list_add_tail_rcu(&s->node, &o->snapshots);
 	rcu_assign_pointer(o->newest, s);
 	o->nr_snapshots++;
+	o->chain_gen++;
 	mutex_unlock(&o->cow_mutex);
 	list_add_tail(&s->all_node, &vss_snapshots);
 }
@@ -99,11 +100,11 @@ void vss_snapshot_delete(struct vss_snapshot *s)
 				   NULL : list_prev_entry(s, node));
 	list_del_rcu(&s->node);
 	o->nr_snapshots--;
+	o->chain_gen++;
 	mutex_unlock(&o->cow_mutex);
 	list_del(&s->all_node);
 
-	if (!o->nr_snapshots)
-		vss_tracker_remove(o);
+	vss_origin_untrack_if_idle(o);
 	/* Lock-free readers of the chain and of the map are done after this. */
 	synchronize_rcu();
 	xa_destroy(&s->map);
