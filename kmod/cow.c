@@ -43,21 +43,22 @@ bool vss_cow_needed_rcu(struct vss_origin *o, sector_t rel, sector_t nr)
 	return false;
 }
 
+/* Called with cow_mutex held, which every change of the chain takes. */
 void vss_origin_invalidate(struct vss_origin *o, int reason)
 {
 	struct vss_snapshot *s;
 
-	rcu_read_lock();
-	list_for_each_entry_rcu(s, &o->snapshots, node) {
-		if (cmpxchg(&s->state, VSS_SNAPSHOT_ACTIVE, VSS_SNAPSHOT_INVALID) ==
-		    VSS_SNAPSHOT_ACTIVE) {
-			WRITE_ONCE(s->invalid_reason, reason);
-			pr_warn("snapshot vss-snap%d of %s invalid: %s\n", s->number,
-				o->name, reason == VSS_INVALID_OVERFLOW ?
-				"diff storage full" : "diff storage error");
-		}
+	lockdep_assert_held(&o->cow_mutex);
+	list_for_each_entry(s, &o->snapshots, node) {
+		if (cmpxchg(&s->state, VSS_SNAPSHOT_ACTIVE, VSS_SNAPSHOT_INVALID) !=
+		    VSS_SNAPSHOT_ACTIVE)
+			continue;
+		WRITE_ONCE(s->invalid_reason, reason);
+		pr_warn("snapshot vss-snap%d of %s invalid: %s\n", s->number,
+			o->name, reason == VSS_INVALID_OVERFLOW ?
+			"diff storage full" : "diff storage error");
+		vss_notify_snapshot(VSS_CMD_SNAPSHOT_INVALID_NTF, s);
 	}
-	rcu_read_unlock();
 }
 
 static bool vss_chunk_pending(struct vss_origin *o, sector_t chunk)
@@ -140,6 +141,10 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 
 		err = vss_store_alloc(&o->store, &slot, &page);
 		if (!err) {
+			u64 used;
+
+			if (vss_store_threshold_crossed(&o->store, &used))
+				vss_notify_threshold(o, used);
 			err = vss_cow_read_chunk(o, chunk, page);
 			if (err)
 				vss_store_free(&o->store, slot);

@@ -44,6 +44,7 @@ extern struct mutex vss_lock;
 /* Memory diff storage: one compound page per preserved chunk. */
 struct vss_store {
 	u64 max_bytes;
+	unsigned long thresholds_sent;	/* bit i: vss_store_thresholds[i] crossed */
 	atomic64_t used_bytes;
 	unsigned int chunk_order;	/* page order of one chunk */
 	struct xarray slots;		/* slot -> struct page *, XA_FLAGS_ALLOC */
@@ -54,6 +55,7 @@ void vss_store_destroy(struct vss_store *st);
 int vss_store_alloc(struct vss_store *st, u32 *slot, struct page **page);
 void vss_store_free(struct vss_store *st, u32 slot);
 struct page *vss_store_page(struct vss_store *st, u32 slot);
+bool vss_store_threshold_crossed(struct vss_store *st, u64 *used);
 
 struct vss_snapshot;
 
@@ -155,6 +157,10 @@ void vss_snapshot_delete(struct vss_snapshot *s);
 void vss_snapshot_free_unlinked(struct vss_snapshot *s);
 struct vss_snapshot *vss_snapshot_find(const uuid_t *id);
 void vss_snapshots_release_owner(u32 portid);
+
+/* notify.c */
+void vss_notify_snapshot(u8 cmd, struct vss_snapshot *s);
+void vss_notify_threshold(struct vss_origin *o, u64 used);
 
 /* snapdev.c */
 int vss_snapdev_init(void);

@@ -117,12 +117,6 @@ static const struct genl_ops vss_nl_ops[] = {
 	},
 };
 
-/* Index by these, not by position in a literal, when sending to a group. */
-enum vss_nl_mcgrp {
-	VSS_NL_MCGRP_EVENTS,
-	VSS_NL_MCGRP_MONITOR,
-};
-
 static const struct genl_multicast_group vss_nl_mcgrps[] = {
 	[VSS_NL_MCGRP_EVENTS] = { .name = VSS_MCGRP_EVENTS },
 	/* Admin notifications describe every user's backups. */

@@ -8,6 +8,12 @@
 
 extern struct genl_family vss_nl_family;
 
+/* Index by these, not by position in a literal, when sending to a group. */
+enum vss_nl_mcgrp {
+	VSS_NL_MCGRP_EVENTS,
+	VSS_NL_MCGRP_MONITOR,
+};
+
 /* Every command but GET_FEATURES: backups are every user's business. */
 static inline int vss_nl_require_admin(struct sk_buff *skb,
 				       struct netlink_ext_ack *extack)

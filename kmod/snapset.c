@@ -316,6 +316,7 @@ int vss_snapset_create(const struct vss_set_request *req,
 		w.vols[i].snap = NULL;	/* linked: no longer ours to free */
 		if (vss_snapshot_publish(s))
 			pr_warn("snapshot vss-snap%d: adding its device failed\n", s->number);
+		vss_notify_snapshot(VSS_CMD_SNAPSHOT_CREATED_NTF, s);
 	}
 	mutex_unlock(&vss_lock);
 	res->nr = req->nr;

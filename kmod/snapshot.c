@@ -91,6 +91,7 @@ void vss_snapshot_delete(struct vss_snapshot *s)
 	struct vss_origin *o = s->origin;
 
 	lockdep_assert_held(&vss_lock);
+	vss_notify_snapshot(VSS_CMD_SNAPSHOT_DELETED_NTF, s);
 	vss_snapdev_destroy(s);
 
 	mutex_lock(&o->cow_mutex);

@@ -10,9 +10,35 @@
 
 #include "engine.h"
 
+/* Use, in percent of max_bytes, past which the monitor group is told. */
+static const unsigned int vss_store_thresholds[] = { 80, 95 };
+
+/*
+ * After an allocation: true once for each threshold the use rose past
+ * (the bit is cleared when use falls back below it, so it can fire again).
+ */
+bool vss_store_threshold_crossed(struct vss_store *st, u64 *usedp)
+{
+	u64 used = atomic64_read(&st->used_bytes);
+	bool crossed = false;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vss_store_thresholds); i++) {
+		bool above = used * 100 >= (u64)vss_store_thresholds[i] * st->max_bytes;
+
+		if (above && !test_and_set_bit(i, &st->thresholds_sent))
+			crossed = true;
+		else if (!above)
+			clear_bit(i, &st->thresholds_sent);
+	}
+	*usedp = used;
+	return crossed;
+}
+
 int vss_store_init(struct vss_store *st, u64 max_bytes, unsigned int chunk_bytes)
 {
 	st->max_bytes = max_bytes;
+	st->thresholds_sent = 0;
 	atomic64_set(&st->used_bytes, 0);
 	st->chunk_order = chunk_bytes > PAGE_SIZE ? ilog2(chunk_bytes / PAGE_SIZE) : 0;
 	xa_init_flags(&st->slots, XA_FLAGS_ALLOC);

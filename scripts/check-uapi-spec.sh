@@ -19,8 +19,13 @@ cp "$src"/Documentation/netlink/*.yaml "$work/"
 cp "$top/Documentation/netlink/specs/vss.yaml" "$work/specs/"
 touch "$work/MAINTAINERS"
 
-/usr/bin/python3 "$src/tools/net/ynl/ynl-gen-c.py" --mode uapi --header \
-	--spec "$work/specs/vss.yaml" -o "$work/vss-from-spec.h" >/dev/null
+if ! /usr/bin/python3 "$src/tools/net/ynl/ynl-gen-c.py" --mode uapi --header \
+	--spec "$work/specs/vss.yaml" -o "$work/vss-from-spec.h" >"$work/gen.log" 2>&1 ||
+	[ ! -s "$work/vss-from-spec.h" ]; then
+	cat "$work/gen.log" >&2
+	echo "uapi/spec check: the YNL generator rejected the spec" >&2
+	exit 1
+fi
 
 # Writes a C program that prints "NAME=VALUE" for every enumerator and macro
 # the header defines (except its include guard), then builds and runs it.

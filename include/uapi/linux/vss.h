@@ -232,6 +232,18 @@ enum vss_a_snapshot {
  * @VSS_CMD_SNAPSHOT_DELETE: Delete snapshots: exactly one of id, set-id,
  *   oldest-of or all. ENOENT if nothing matched.
  *
+ * @VSS_CMD_SNAPSHOT_CREATED_NTF: Notification on the monitor group: a
+ *   snapshot was created (id, set-id, origin, device), one per snapshot of a
+ *   set, after the set's devices exist.
+ * @VSS_CMD_SNAPSHOT_DELETED_NTF: Notification on the monitor group: a
+ *   snapshot was deleted (id, set-id, origin, device).
+ * @VSS_CMD_SNAPSHOT_INVALID_NTF: Notification on the monitor group: a
+ *   snapshot became invalid, its reads now fail with EIO (id, set-id, origin,
+ *   device, invalid-reason).
+ * @VSS_CMD_STORAGE_THRESHOLD_NTF: Notification on the monitor group: an
+ *   origin's diff storage use rose past 80% or 95% of max-bytes (enum
+ *   vss_a_storage: origin, max-bytes, used-bytes).
+ *
  * Every command but GET_FEATURES needs CAP_SYS_ADMIN (EPERM otherwise).
  *
  * @__VSS_CMD_MAX: Number of commands; not a command.
@@ -246,6 +258,10 @@ enum vss_cmd {
 	VSS_CMD_SNAPSHOT_CREATE,
 	VSS_CMD_SNAPSHOT_GET,
 	VSS_CMD_SNAPSHOT_DELETE,
+	VSS_CMD_SNAPSHOT_CREATED_NTF,
+	VSS_CMD_SNAPSHOT_DELETED_NTF,
+	VSS_CMD_SNAPSHOT_INVALID_NTF,
+	VSS_CMD_STORAGE_THRESHOLD_NTF,
 
 	__VSS_CMD_MAX,
 	VSS_CMD_MAX = (__VSS_CMD_MAX - 1)
