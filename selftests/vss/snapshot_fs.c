@@ -243,6 +243,42 @@ TEST_F_TIMEOUT(fs, hold_watchdog_thaws_and_fails_the_set, 300)
 				    self->vol[i].mnt, self->vol[i].mnt));
 }
 
+TEST_F_TIMEOUT(fs, creator_killed_inside_the_window_leaves_nothing_frozen, 300)
+{
+	const char *vols[NR_VOLS];
+	int i, status;
+	pid_t child;
+
+	for (i = 0; i < NR_VOLS; i++)
+		vols[i] = self->vol[i].mnt;
+	/* A window of 2 s, well inside the watchdog's 10 s. */
+	ASSERT_EQ(0, vss_sh("echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms"));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct vss_nl nl;
+		struct vss_set set;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			_exit(1);
+		vss_snapshot_create(&nl, vols, NR_VOLS, 0, &set);
+		_exit(0);
+	}
+	usleep(800000);
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(0, vss_sh("echo 0 > /sys/module/vss/parameters/test_hold_delay_ms"));
+	/* Its auto-release snapshots go with its socket... */
+	for (i = 0; i < 100 && vss_snapshot_count(&self->nl); i++)
+		usleep(50000);
+	EXPECT_EQ(0, vss_snapshot_count(&self->nl));
+	/* ... and every filesystem takes writes again. */
+	for (i = 0; i < NR_VOLS; i++)
+		EXPECT_EQ(0, vss_sh("timeout 20 sh -c 'echo x > %s/after && sync -f %s/after'",
+				    self->vol[i].mnt, self->vol[i].mnt));
+}
+
 TEST_F(fs, unknown_volume_and_missing_storage_are_refused)
 {
 	const char *nowhere[] = { "/nonexistent" };
