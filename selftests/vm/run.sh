@@ -250,7 +250,7 @@ trap 'rm -rf "$run"' EXIT
 } > "$run/cmd.sh"
 
 append="console=ttyS1 ignore_loglevel panic=-1 softlockup_panic=0"
-append+=" vss_out=$out vss_cmd=$run/cmd.sh"
+append+=" vss_top=$top vss_out=$out vss_cmd=$run/cmd.sh"
 [ -z "$timeout" ] || append+=" vss_timeout=$timeout"
 append+=" ${VSS_VM_APPEND:-}"
 # -display none rather than -nographic: with -nographic, qemu has SeaBIOS
@@ -261,6 +261,7 @@ qemu=(qemu-system-x86_64
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-serial mon:stdio -serial "file:$(qesc "$log")"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$(qesc "$top"),mount_tag=vsstop,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$(qesc "$out"),mount_tag=vssout,security_model=none,multidevs=remap")
 for d in "${disks[@]}"; do
 	qemu+=(-drive "file=$(qesc "$d"),if=virtio,format=raw")
