@@ -98,20 +98,23 @@ static void vss_nl_parse_extack(struct vss_nl *nl, const struct nlmsghdr *h)
 	}
 }
 
-int vss_nl_transact(struct vss_nl *nl, struct vss_nl_msg *m, void *reply,
-		    size_t reply_size)
+/*
+ * Sends m with flags and reads the answer: every message of m's sequence
+ * goes to @fn until the NLMSG_ERROR (an ack or an error) or NLMSG_DONE that
+ * ends it. Returns 0 or the -errno that ended it, with ext_msg filled in.
+ */
+static int vss_nl_exchange(struct vss_nl *nl, struct vss_nl_msg *m, int flags,
+			   void (*fn)(const struct nlmsghdr *h, void *arg), void *arg)
 {
-	static char buf[VSS_NL_BUF];
-	int got_reply = 0;
+	static char buf[32768];
 	ssize_t n;
 
 	nl->ext_msg[0] = '\0';
 	nl->ext_offs = 0;
-	m->nlh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	m->nlh.nlmsg_flags |= NLM_F_REQUEST | flags;
 	m->nlh.nlmsg_seq = ++nl->seq;
 	if (send(nl->fd, m->buf, m->nlh.nlmsg_len, 0) < 0)
 		return -errno;
-
 	for (;;) {
 		struct nlmsghdr *h;
 
@@ -119,22 +122,48 @@ int vss_nl_transact(struct vss_nl *nl, struct vss_nl_msg *m, void *reply,
 		if (n < 0)
 			return -errno;
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			int err = 0;
+
 			if (h->nlmsg_seq != nl->seq)
 				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-
+			if (h->nlmsg_type != NLMSG_ERROR && h->nlmsg_type != NLMSG_DONE) {
+				fn(h, arg);
+				continue;
+			}
+			/* Both start with the errno; a dump refused at its start too. */
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+				memcpy(&err, NLMSG_DATA(h), sizeof(err));
+			if (err < 0)
 				vss_nl_parse_extack(nl, h);
-				return e->error ? e->error : got_reply;
-			}
-			if (!got_reply) {
-				got_reply = h->nlmsg_len;
-				if (reply)
-					memcpy(reply, h, h->nlmsg_len < reply_size ?
-					       h->nlmsg_len : reply_size);
-			}
+			return err < 0 ? err : 0;
 		}
 	}
+}
+
+struct vss_nl_first {
+	void *reply;
+	size_t size;
+	int len;
+};
+
+static void vss_nl_keep_first(const struct nlmsghdr *h, void *arg)
+{
+	struct vss_nl_first *f = arg;
+
+	if (f->len)
+		return;
+	f->len = h->nlmsg_len;
+	if (f->reply)
+		memcpy(f->reply, h, h->nlmsg_len < f->size ? h->nlmsg_len : f->size);
+}
+
+int vss_nl_transact(struct vss_nl *nl, struct vss_nl_msg *m, void *reply,
+		    size_t reply_size)
+{
+	struct vss_nl_first first = { .reply = reply, .size = reply_size };
+	int err = vss_nl_exchange(nl, m, NLM_F_ACK, vss_nl_keep_first, &first);
+
+	return err ? err : first.len;
 }
 
 const struct nlattr *vss_nl_attr(const void *reply, int reply_len,
@@ -212,45 +241,25 @@ int vss_nl_resolve(struct vss_nl *nl)
 	return 0;
 }
 
+struct vss_nl_counted {
+	void (*fn)(const struct nlmsghdr *h, void *arg);
+	void *arg;
+	int count;
+};
+
+static void vss_nl_count(const struct nlmsghdr *h, void *arg)
+{
+	struct vss_nl_counted *c = arg;
+
+	c->fn(h, c->arg);
+	c->count++;
+}
+
 int vss_nl_dump(struct vss_nl *nl, struct vss_nl_msg *m,
 		void (*fn)(const struct nlmsghdr *h, void *arg), void *arg)
 {
-	static char buf[32768];
-	int count = 0;
-	ssize_t n;
+	struct vss_nl_counted c = { .fn = fn, .arg = arg };
+	int err = vss_nl_exchange(nl, m, NLM_F_DUMP, vss_nl_count, &c);
 
-	nl->ext_msg[0] = '\0';
-	m->nlh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
-	m->nlh.nlmsg_seq = ++nl->seq;
-	if (send(nl->fd, m->buf, m->nlh.nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		struct nlmsghdr *h;
-
-		n = recv(nl->fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != nl->seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE) {
-				int err = 0;
-
-				/* A dump refused at its start carries the errno here. */
-				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
-					memcpy(&err, NLMSG_DATA(h), sizeof(err));
-				if (err < 0)
-					vss_nl_parse_extack(nl, h);
-				return err < 0 ? err : count;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-
-				vss_nl_parse_extack(nl, h);
-				return e->error;
-			}
-			fn(h, arg);
-			count++;
-		}
-	}
+	return err ? err : c.count;
 }

@@ -167,6 +167,18 @@ TEST_F_TIMEOUT(raw, delete_selectors_count_and_refuse_unknown, 180)
 	EXPECT_EQ(-1, access(a.device[0], F_OK));
 }
 
+TEST_F_TIMEOUT(raw, storage_add_refusals_say_why, 180)
+{
+	/* The fixture already gave the device storage. */
+	EXPECT_EQ(-EEXIST, vss_storage_add(&self->nl, self->dev, MiB, 65536));
+	EXPECT_STREQ("origin already has diff storage", self->nl.ext_msg);
+	EXPECT_EQ(-ENOTBLK, vss_storage_add(&self->nl, "/dev/null", MiB, 65536));
+	EXPECT_STREQ("not a block device", self->nl.ext_msg);
+	EXPECT_EQ(-EINVAL, vss_storage_add(&self->nl, "/dev/null", MiB, 3 * 4096));
+	EXPECT_STREQ("chunk size must be a power of two", self->nl.ext_msg);
+	EXPECT_EQ(-ERANGE, vss_storage_add(&self->nl, "/dev/null", MiB, 2048));
+}
+
 TEST_F_TIMEOUT(raw, module_unload_refused_while_snapshots_live, 180)
 {
 	struct vss_set set;
