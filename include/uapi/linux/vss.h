@@ -28,9 +28,12 @@
  *   kernel holds that a user's FITHAW cannot release (kernels 6.6 and later).
  *   Without this bit a user can thaw a filesystem during a snapshot window,
  *   and the module then reports the set as crash-consistent only.
+ * @VSS_FEATURE_FILE_STORAGE: Diff storage in a file (VSS_STORAGE_FILE) and
+ *   VSS_CMD_STORAGE_SET are supported.
  */
 enum vss_feature {
 	VSS_FEATURE_FREEZE_HOLDER = 1,
+	VSS_FEATURE_FILE_STORAGE = 2,
 };
 
 /**
@@ -39,10 +42,16 @@ enum vss_feature {
  * @VSS_STORAGE_NONE: Not a kind; 0 is reserved.
  * @VSS_STORAGE_MEMORY: Kernel memory, capped by max-bytes. For small volumes
  *   and tests.
+ * @VSS_STORAGE_FILE: An unnamed file (O_TMPFILE) that the module creates in
+ *   the directory VSS_A_STORAGE_PATH, written through the VFS and grown on
+ *   demand up to max-bytes. The directory's filesystem must not be on a
+ *   volume with diff storage. The file vanishes when the storage is removed
+ *   or the machine stops.
  */
 enum vss_storage_kind {
 	VSS_STORAGE_NONE,
 	VSS_STORAGE_MEMORY,
+	VSS_STORAGE_FILE,
 };
 
 /**
@@ -62,12 +71,15 @@ enum vss_snapshot_state {
  * @VSS_INVALID_NONE: The snapshot is valid.
  * @VSS_INVALID_OVERFLOW: The diff storage was full when a chunk had to be
  *   preserved.
- * @VSS_INVALID_STORAGE_ERROR: Reading or writing the diff storage failed.
+ * @VSS_INVALID_STORAGE_ERROR: Reading or writing the diff storage failed,
+ *   or memory for it could not be had.
+ * @VSS_INVALID_ORIGIN_GONE: The origin device was removed (hot unplug).
  */
 enum vss_invalid_reason {
 	VSS_INVALID_NONE,
 	VSS_INVALID_OVERFLOW,
 	VSS_INVALID_STORAGE_ERROR,
+	VSS_INVALID_ORIGIN_GONE,
 };
 
 /**
@@ -137,6 +149,15 @@ enum vss_a_features {
  *   only).
  * @VSS_A_STORAGE_CHUNK_BYTES: (u32) Copy-on-write unit of the origin: a
  *   power of two from 4096 to 1 MiB; optional on add (default 65536).
+ * @VSS_A_STORAGE_PATH: (string) VSS_STORAGE_FILE: the directory in which the
+ *   module creates the storage file (request of STORAGE_ADD, and reply).
+ * @VSS_A_STORAGE_THRESHOLD: (u32, repeated) A use, in percent of max-bytes
+ *   (1 to 100), past which VSS_CMD_STORAGE_THRESHOLD_NTF is sent; up to 4.
+ *   Optional on STORAGE_ADD (default 80 and 95); on STORAGE_SET the given
+ *   list replaces the old one.
+ * @VSS_A_STORAGE_FILE_BYTES: (u64) VSS_STORAGE_FILE: size of the storage file
+ *   now; it grows in steps as chunks are preserved, never past max-bytes
+ *   (reply only).
  * @__VSS_A_STORAGE_MAX: Number of attribute types; not an attribute.
  * @VSS_A_STORAGE_MAX: Highest attribute type.
  */
@@ -148,6 +169,9 @@ enum vss_a_storage {
 	VSS_A_STORAGE_MAX_BYTES,
 	VSS_A_STORAGE_USED_BYTES,
 	VSS_A_STORAGE_CHUNK_BYTES,
+	VSS_A_STORAGE_PATH,
+	VSS_A_STORAGE_THRESHOLD,
+	VSS_A_STORAGE_FILE_BYTES,
 
 	__VSS_A_STORAGE_MAX,
 	VSS_A_STORAGE_MAX = (__VSS_A_STORAGE_MAX - 1)
@@ -185,6 +209,9 @@ enum vss_a_storage {
  *   of this origin device path.
  * @VSS_A_SNAPSHOT_COUNT: (u32) Number of snapshots deleted (reply of
  *   SNAPSHOT_DELETE).
+ * @VSS_A_SNAPSHOT_STORAGE_USED_BYTES: (u64) Bytes of diff storage holding
+ *   chunks this snapshot preserved (reply only). Older snapshots also read
+ *   them, so deleting this one frees them only if it is the oldest.
  * @__VSS_A_SNAPSHOT_MAX: Number of attribute types; not an attribute.
  * @VSS_A_SNAPSHOT_MAX: Highest attribute type.
  */
@@ -206,6 +233,7 @@ enum vss_a_snapshot {
 	VSS_A_SNAPSHOT_ALL,
 	VSS_A_SNAPSHOT_OLDEST_OF,
 	VSS_A_SNAPSHOT_COUNT,
+	VSS_A_SNAPSHOT_STORAGE_USED_BYTES,
 
 	__VSS_A_SNAPSHOT_MAX,
 	VSS_A_SNAPSHOT_MAX = (__VSS_A_SNAPSHOT_MAX - 1)
@@ -241,8 +269,11 @@ enum vss_a_snapshot {
  *   snapshot became invalid, its reads now fail with EIO (id, set-id, origin,
  *   device, invalid-reason).
  * @VSS_CMD_STORAGE_THRESHOLD_NTF: Notification on the monitor group: an
- *   origin's diff storage use rose past 80% or 95% of max-bytes (enum
- *   vss_a_storage: origin, max-bytes, used-bytes).
+ *   origin's diff storage use rose past one of its thresholds (enum
+ *   vss_a_storage: origin, max-bytes, used-bytes, and the threshold crossed).
+ * @VSS_CMD_STORAGE_SET: Change the max-bytes and/or the thresholds of an
+ *   origin's diff storage ("resize"). EBUSY if max-bytes would fall below
+ *   the bytes in use.
  *
  * Every command but GET_FEATURES needs CAP_SYS_ADMIN (EPERM otherwise).
  *
@@ -262,6 +293,7 @@ enum vss_cmd {
 	VSS_CMD_SNAPSHOT_DELETED_NTF,
 	VSS_CMD_SNAPSHOT_INVALID_NTF,
 	VSS_CMD_STORAGE_THRESHOLD_NTF,
+	VSS_CMD_STORAGE_SET,
 
 	__VSS_CMD_MAX,
 	VSS_CMD_MAX = (__VSS_CMD_MAX - 1)
