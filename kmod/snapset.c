@@ -37,6 +37,24 @@ MODULE_PARM_DESC(test_hold_delay_ms,
 		 "testing only: sleep this long inside the freeze window (ms)");
 
 static DEFINE_MUTEX(vss_create_lock);
+DECLARE_WAIT_QUEUE_HEAD(vss_snapset_slot_wait);
+
+bool vss_snapset_slot_tryget(void)
+{
+	return mutex_trylock(&vss_create_lock);
+}
+
+void vss_snapset_slot_put(void)
+{
+	mutex_unlock(&vss_create_lock);
+	wake_up_all(&vss_snapset_slot_wait);
+}
+
+/* A hint only: the answer may be stale by the time the caller acts on it. */
+bool vss_snapset_slot_busy(void)
+{
+	return mutex_is_locked(&vss_create_lock);
+}
 
 struct vss_volume {
 	struct path path;		/* held for mount points */
@@ -89,17 +107,22 @@ static void vss_watchdog_fn(struct work_struct *work)
 		hold_timeout_ms);
 }
 
-static int vss_resolve_volume(const char *name, struct vss_volume *v,
-			      struct netlink_ext_ack *extack)
+static int vss_resolve_volume(const char *name, const struct path *resolved,
+			      struct vss_volume *v, struct netlink_ext_ack *extack)
 {
 	struct inode *inode;
 	dev_t dev;
 	int err;
 
-	err = kern_path(name, LOOKUP_FOLLOW, &v->path);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "volume path not found");
-		return err;
+	if (resolved) {
+		v->path = *resolved;
+		path_get(&v->path);
+	} else {
+		err = kern_path(name, LOOKUP_FOLLOW, &v->path);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "volume path not found");
+			return err;
+		}
 	}
 	inode = d_backing_inode(v->path.dentry);
 	if (S_ISBLK(inode->i_mode)) {
@@ -256,7 +279,7 @@ int vss_snapset_create(const struct vss_set_request *req,
 		NL_SET_ERR_MSG(extack, "the vss module is being unloaded");
 		return -ENODEV;
 	}
-	if (!mutex_trylock(&vss_create_lock)) {
+	if (!req->slot_held && !vss_snapset_slot_tryget()) {
 		module_put(THIS_MODULE);
 		NL_SET_ERR_MSG(extack, "another snapshot set is being created");
 		return -EBUSY;
@@ -269,10 +292,15 @@ int vss_snapset_create(const struct vss_set_request *req,
 	}
 	mutex_init(&w.lock);
 	INIT_DELAYED_WORK(&w.watchdog, vss_watchdog_fn);
-	uuid_gen(&res->set_id);
+	if (req->set_id)
+		res->set_id = *req->set_id;
+	else
+		uuid_gen(&res->set_id);
 
 	for (i = 0; i < req->nr; i++) {
-		err = vss_resolve_volume(req->paths[i], &w.vols[i], extack);
+		err = vss_resolve_volume(req->paths[i],
+					 req->resolved ? &req->resolved[i] : NULL,
+					 &w.vols[i], extack);
 		if (err)
 			goto out_release;
 		for (j = 0; j < i; j++)
@@ -313,6 +341,10 @@ int vss_snapset_create(const struct vss_set_request *req,
 
 		s->window_ns = res->window_ns;
 		res->snaps[i] = s;
+		res->entries[i].id = s->id;
+		res->entries[i].number = s->number;
+		strscpy(res->entries[i].origin, s->origin->name,
+			sizeof(res->entries[i].origin));
 		w.vols[i].snap = NULL;	/* linked: no longer ours to free */
 		if (vss_snapshot_publish(s))
 			pr_warn("snapshot vss-snap%d: adding its device failed\n", s->number);
@@ -327,7 +359,8 @@ out_release:
 	vss_release_volumes(w.vols, req->nr);
 	kfree(w.vols);
 out_unlock:
-	mutex_unlock(&vss_create_lock);
+	if (!req->slot_held)
+		vss_snapset_slot_put();
 	module_put(THIS_MODULE);
 	return err;
 }

@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 
 #include "engine.h"
+#include "proto.h"
 #include "vss.h"
 
 static struct workqueue_struct *vss_release_wq;
@@ -31,6 +32,13 @@ static void vss_release_work_fn(struct work_struct *work)
 {
 	struct vss_release_work *rw = container_of(work, struct vss_release_work, work);
 
+	/*
+	 * Writers first: a session of the same socket must not wait for
+	 * them. Releasing a session only queues its teardown (BackupShutdown,
+	 * its auto-release snapshots) on the session's own work item.
+	 */
+	vss_writers_release_owner(rw->portid);
+	vss_sessions_release_owner(rw->portid);
 	vss_snapshots_release_owner(rw->portid);
 	kfree(rw);
 }
