@@ -132,6 +132,10 @@ static int vss_resolve_volume(const char *name, struct vss_volume *v,
 		NL_SET_ERR_MSG(extack, "volume has no diff storage (STORAGE_ADD first)");
 		return -ENOSPC;
 	}
+	if (vss_origin_gone(v->origin)) {
+		NL_SET_ERR_MSG(extack, "the volume's device was removed");
+		return -ENODEV;
+	}
 	return 0;
 }
 

@@ -83,6 +83,8 @@ static void vss_snapshot_merge_into_older(struct vss_snapshot *s)
 		    xa_load(&older->map, chunk) ||
 		    xa_err(xa_store(&older->map, chunk, entry, GFP_NOIO)))
 			vss_store_free(&o->store, slot);
+		else
+			WRITE_ONCE(older->nr_chunks, older->nr_chunks + 1);
 	}
 }
 

@@ -127,8 +127,8 @@ static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
 	struct vss_origin *o;
 
 	hash_for_each_possible_rcu(vss_track_hash, o, hnode, disk)
-		if (o->disk_dev == disk && start < o->start + o->nr_sects &&
-		    end > o->start) {
+		if (o->disk_dev == disk && o->bdev->bd_disk == bio->bi_bdev->bd_disk &&
+		    start < o->start + o->nr_sects && end > o->start) {
 			*rel = max(start, o->start) - o->start;
 			*nr = min(end, o->start + o->nr_sects) - o->start - *rel;
 			return o;
@@ -273,6 +273,26 @@ static void vss_lane_work(struct work_struct *work)
 		cond_resched();
 	}
 	memalloc_noio_restore(noio);
+}
+
+/*
+ * From the del_gendisk() callback (unplug.c), any context: queue the
+ * invalidation of the tracked origins on @disk. Untracked origins have no
+ * snapshot to invalidate. The disk pointer, not the dev_t, identifies the
+ * disk: a new disk may reuse the number.
+ */
+void notrace vss_tracker_disk_gone(struct gendisk *disk)
+{
+	dev_t devt = disk_devt(disk);
+	struct vss_origin *o;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(vss_track_hash, o, hnode, devt)
+		if (o->bdev->bd_disk == disk) {
+			WRITE_ONCE(o->gone, true);
+			queue_work(system_wq, &o->gone_work);
+		}
+	rcu_read_unlock();
 }
 
 /* Brackets the switch of a set; never held across anything that sleeps long. */
