@@ -68,6 +68,7 @@ struct vss_store {
 	unsigned long thresholds_sent;	/* bit i: thresholds[i] crossed */
 	struct file *file;		/* kind file */
 	char *dir;			/* kind file: where it was created */
+	errseq_t wb_err;		/* kind file: writeback errors since open */
 };
 
 struct vss_store_config {

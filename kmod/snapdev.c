@@ -85,7 +85,14 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 					    (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT,
 					    bio, done, nr << SECTOR_SHIFT);
 		vss_store_read_end(&o->store);
-		return err ? BLK_STS_IOERR : BLK_STS_OK;
+		if (err) {
+			/* The storage lost a chunk: no snapshot of @o is whole now. */
+			mutex_lock(&o->cow_mutex);
+			vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+			mutex_unlock(&o->cow_mutex);
+			return BLK_STS_IOERR;
+		}
+		return BLK_STS_OK;
 	}
 	/* The copy-on-write path waits for this read before the write. */
 	vss_origin_read_begin(o, &oc->rec, chunk);

@@ -14,6 +14,7 @@
 #include <linux/bio.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include "engine.h"
@@ -35,6 +36,7 @@ int vss_store_file_open(struct vss_store *st, const char *dir)
 		return -ENOMEM;
 	}
 	st->file = f;
+	st->wb_err = filemap_sample_wb_err(f->f_mapping);
 	return 0;
 }
 
@@ -84,6 +86,13 @@ int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
 		n = kernel_write(st->file, buf, bytes, &pos);
 		if (n != bytes)
 			err = n < 0 ? n : -ENOSPC;
+		/*
+		 * The write only reached the page cache; a chunk written
+		 * earlier may since have failed to reach the disk. Either
+		 * way the storage lost data some snapshot needs.
+		 */
+		else if (filemap_check_wb_err(st->file->f_mapping, st->wb_err))
+			err = -EIO;
 	}
 	kvfree(buf);
 	if (err)
