@@ -4,9 +4,9 @@
  *
  *   resolve volumes, allocate snapshots and devices, start write tracking
  *   flush every volume                     (outside the window: no sync in it)
- *   freeze every filesystem  ----+
- *   switch copy-on-write on      | the freeze window, timed with ktime and
- *   thaw every filesystem    ----+ guarded by the hold watchdog
+ *   freeze every filesystem  ----+ (in parallel, RCU grace periods
+ *   switch copy-on-write on      |  expedited) the freeze window, timed
+ *   thaw every filesystem    ----+  with ktime, guarded by the watchdog
  *   publish the snapshot devices
  *
  * The watchdog thaws whatever is frozen if the window outlives
@@ -36,7 +36,28 @@ module_param(test_hold_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_hold_delay_ms,
 		 "testing only: sleep this long inside the freeze window (ms)");
 
+/*
+ * Each freeze_super() takes three percpu rwsems for write, and each of
+ * those waits for an RCU grace period: with normal grace periods that is
+ * most of the window (64 ext4 volumes frozen in parallel: 640 ms; with
+ * expedited ones: 56 ms, under emulation). rcu_expedite_gp() asks for
+ * expedited grace periods system-wide until the matching
+ * rcu_unexpedite_gp(); suspend and boot use it the same way. Both are
+ * exported (EXPORT_SYMBOL_GPL) but declared only in kernel/rcu/rcu.h,
+ * hence the declarations here. The cost is IPIs to every CPU per grace
+ * period for the length of the window.
+ */
+void rcu_expedite_gp(void);
+void rcu_unexpedite_gp(void);
+
+static bool expedite_grace_periods = true;
+module_param(expedite_grace_periods, bool, 0644);
+MODULE_PARM_DESC(expedite_grace_periods,
+		 "expedite RCU grace periods during the freeze window (default Y)");
+
 static DEFINE_MUTEX(vss_create_lock);
+
+struct vss_window;
 
 struct vss_volume {
 	struct path path;		/* held for mount points */
@@ -44,6 +65,9 @@ struct vss_volume {
 	struct vss_origin *origin;	/* pinned: origin->creating counts us */
 	struct vss_snapshot *snap;
 	bool frozen;
+	int freeze_err;
+	struct work_struct freeze_work;
+	struct vss_window *w;
 };
 
 struct vss_window {
@@ -52,6 +76,9 @@ struct vss_window {
 	unsigned int nr;
 	struct vss_volume *vols;
 	struct delayed_work watchdog;
+	bool expedited;			/* rcu_expedite_gp() in force */
+	atomic_t freezing;		/* freeze works not done */
+	struct completion frozen;	/* the last one is done */
 };
 
 static void vss_thaw_volume(struct vss_volume *v)
@@ -170,6 +197,29 @@ static void vss_flush_volume(struct vss_volume *v)
 	}
 }
 
+/*
+ * Freezes one filesystem, in a worker: the filesystems of a set freeze in
+ * parallel, so the window grows with the slowest freeze, not with their
+ * sum (each freeze_super() waits for RCU grace periods). A freeze that
+ * ends after the watchdog fired is undone at once.
+ */
+static void vss_freeze_work(struct work_struct *work)
+{
+	struct vss_volume *v = container_of(work, struct vss_volume, freeze_work);
+	struct vss_window *w = v->w;
+	int err = vss_compat_freeze(v->sb);
+
+	mutex_lock(&w->lock);
+	v->freeze_err = err;
+	if (!err)
+		v->frozen = true;
+	if (w->expired)
+		vss_thaw_volume(v);
+	mutex_unlock(&w->lock);
+	if (atomic_dec_and_test(&w->freezing))
+		complete(&w->frozen);
+}
+
 /* The window itself: freeze all, switch, thaw all. */
 static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 			  struct netlink_ext_ack *extack)
@@ -180,25 +230,35 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 
 	t0 = ktime_get_ns();
 	schedule_delayed_work(&w->watchdog, msecs_to_jiffies(hold_timeout_ms));
+	w->expedited = READ_ONCE(expedite_grace_periods);
+	if (w->expedited)
+		rcu_expedite_gp();
 
-	for (i = 0; i < w->nr && !err; i++) {
+	atomic_set(&w->freezing, 1);
+	init_completion(&w->frozen);
+	for (i = 0; i < w->nr; i++) {
 		struct vss_volume *v = &w->vols[i];
 
 		if (!v->sb)
 			continue;
-		err = vss_compat_freeze(v->sb);
-		mutex_lock(&w->lock);
-		if (!err)
-			v->frozen = true;
-		if (w->expired) {
-			vss_thaw_volume(v);
-			err = -ETIMEDOUT;
-		} else if (err) {
-			NL_SET_ERR_MSG(extack, "freezing a volume's filesystem failed");
-			vss_window_thaw_all(w);
-		}
-		mutex_unlock(&w->lock);
+		v->w = w;
+		INIT_WORK(&v->freeze_work, vss_freeze_work);
+		atomic_inc(&w->freezing);
+		queue_work(system_unbound_wq, &v->freeze_work);
 	}
+	if (!atomic_dec_and_test(&w->freezing))
+		wait_for_completion(&w->frozen);
+
+	mutex_lock(&w->lock);
+	for (i = 0; i < w->nr && !err; i++)
+		err = w->vols[i].freeze_err;
+	if (w->expired) {
+		err = -ETIMEDOUT;
+	} else if (err) {
+		NL_SET_ERR_MSG(extack, "freezing a volume's filesystem failed");
+		vss_window_thaw_all(w);
+	}
+	mutex_unlock(&w->lock);
 	if (err)
 		goto out;
 
@@ -238,6 +298,8 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 
 out:
 	t1 = ktime_get_ns();
+	if (w->expedited)
+		rcu_unexpedite_gp();
 	cancel_delayed_work_sync(&w->watchdog);
 	if (err == -ETIMEDOUT)
 		NL_SET_ERR_MSG(extack, "hold writes timeout: the freeze window outlived hold_timeout_ms");
