@@ -41,6 +41,17 @@
 
 extern struct mutex vss_lock;
 
+/*
+ * rcu_expedite_gp() asks for expedited RCU grace periods system-wide until
+ * the matching rcu_unexpedite_gp() (a nesting count); suspend and boot use
+ * it the same way. The set's freeze window and snapshot deletion (whose
+ * del_gendisk() waits for several grace periods) use it to keep their
+ * latency down. Both are exported (EXPORT_SYMBOL_GPL) but declared only in
+ * the kernel's private kernel/rcu/rcu.h, hence the declarations here.
+ */
+void rcu_expedite_gp(void);
+void rcu_unexpedite_gp(void);
+
 #define VSS_MAX_THRESHOLDS	4
 
 struct vss_origin;
@@ -197,6 +208,7 @@ struct vss_snapshot {
 	bool disk_added;
 	atomic_t inflight;		/* reads being served */
 	wait_queue_head_t drain;
+	struct rcu_work free_work;	/* deletion: freed after a grace period */
 };
 
 extern struct list_head vss_snapshots;
@@ -216,6 +228,8 @@ void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r);
 void vss_origin_invalidate(struct vss_origin *o, int reason);
 
 /* snapshot.c */
+int vss_snapshot_init(void);
+void vss_snapshot_exit(void);
 struct vss_snapshot *vss_snapshot_alloc(struct vss_origin *o);
 int vss_snapshot_publish(struct vss_snapshot *s);
 void vss_snapshot_link(struct vss_snapshot *s);

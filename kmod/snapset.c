@@ -40,16 +40,10 @@ MODULE_PARM_DESC(test_hold_delay_ms,
  * Each freeze_super() takes three percpu rwsems for write, and each of
  * those waits for an RCU grace period: with normal grace periods that is
  * most of the window (64 ext4 volumes frozen in parallel: 640 ms; with
- * expedited ones: 56 ms, under emulation). rcu_expedite_gp() asks for
- * expedited grace periods system-wide until the matching
- * rcu_unexpedite_gp(); suspend and boot use it the same way. Both are
- * exported (EXPORT_SYMBOL_GPL) but declared only in kernel/rcu/rcu.h,
- * hence the declarations here. The cost is IPIs to every CPU per grace
- * period for the length of the window.
+ * expedited ones: 56 ms, under emulation). See rcu_expedite_gp() in
+ * engine.h. The cost is IPIs to every CPU per grace period for the length
+ * of the window.
  */
-void rcu_expedite_gp(void);
-void rcu_unexpedite_gp(void);
-
 static bool expedite_grace_periods = true;
 module_param(expedite_grace_periods, bool, 0644);
 MODULE_PARM_DESC(expedite_grace_periods,
