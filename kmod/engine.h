@@ -144,6 +144,7 @@ struct vss_origin {
 	wait_queue_head_t cow_wait;
 	spinlock_t reads_lock;
 	struct list_head origin_reads;	/* struct vss_origin_read in flight */
+	atomic_t nr_origin_reads;	/* their number, for a lock-free check */
 	wait_queue_head_t reads_wait;
 
 	/* Write tracking (tracker.c). */
@@ -225,6 +226,7 @@ bool vss_cow_locate(struct vss_snapshot *s, sector_t chunk, u32 *slot);
 void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
 			   sector_t chunk);
 void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r);
+bool vss_origin_reads_overlap(struct vss_origin *o, sector_t rel, sector_t nr);
 void vss_origin_invalidate(struct vss_origin *o, int reason);
 
 /* snapshot.c */

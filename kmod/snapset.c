@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/blk-mq.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
@@ -214,6 +215,44 @@ static void vss_freeze_work(struct work_struct *work)
 		complete(&w->frozen);
 }
 
+/*
+ * With every new write to the set's origins held, waits for the writes
+ * already past the interception to complete: they were not acknowledged
+ * before the switch, and one landing after it would change what the
+ * snapshot shows from one read to the next. A frozen filesystem has none
+ * in flight; a raw volume may. Freezing each disk's queue drains it (a
+ * blk-mq request, or a bio-based driver's submission, holds the queue's
+ * usage count until it ends). Stacked devices (dm, md) pass bios on to
+ * other queues, which this does not wait for. Bounded by the hold
+ * deadline; false if it passed.
+ */
+static bool vss_window_drain(struct vss_window *w, u64 deadline_ns)
+{
+	struct request_queue *qs[VSS_MAX_VOLUMES];
+	unsigned int i, j, n = 0;
+	bool ok = true;
+
+	for (i = 0; i < w->nr; i++) {
+		struct request_queue *q = bdev_get_queue(w->vols[i].origin->bdev);
+
+		for (j = 0; j < n && qs[j] != q; j++)
+			;
+		if (j == n)
+			qs[n++] = q;
+	}
+	for (i = 0; i < n; i++)
+		blk_freeze_queue_start(qs[i]);
+	for (i = 0; i < n && ok; i++) {
+		s64 left = deadline_ns - ktime_get_ns();
+
+		ok = left > 0 && blk_mq_freeze_queue_wait_timeout(qs[i],
+					nsecs_to_jiffies(left)) > 0;
+	}
+	for (i = 0; i < n; i++)
+		blk_mq_unfreeze_queue(qs[i]);
+	return ok;
+}
+
 /* The window itself: freeze all, switch, thaw all. */
 static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 			  struct netlink_ext_ack *extack)
@@ -280,6 +319,14 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 			res->consistency = VSS_CONSISTENCY_CRASH;
 	}
 	vss_tracker_hold(true);
+	if (!vss_window_drain(w, t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC)) {
+		vss_tracker_hold(false);
+		vss_window_thaw_all(w);
+		mutex_unlock(&w->lock);
+		mutex_unlock(&vss_lock);
+		err = -ETIMEDOUT;
+		goto out;
+	}
 	for (i = 0; i < w->nr; i++) {
 		w->vols[i].snap->consistency = res->consistency;
 		w->vols[i].snap->ctime_ns = ktime_get_real_ns();
