@@ -80,6 +80,7 @@ struct vss_store {
 	struct file *file;		/* kind file */
 	char *dir;			/* kind file: where it was created */
 	errseq_t wb_err;		/* kind file: writeback errors since open */
+	bool failed;			/* kind file: the storage failed for good */
 };
 
 struct vss_store_config {

@@ -68,7 +68,13 @@ FIXTURE_SETUP(fail)
 	snprintf(self->dir, sizeof(self->dir), "/tmp/vss-fail-%d", getpid());
 	ASSERT_EQ(0, make_dm("vss_fail_store", self->s, self->dm_store,
 			     sizeof(self->dm_store)));
-	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F %s && mkdir -p %s && mount -o errors=continue %s %s",
+	/*
+	 * No journal: a journalled ext4 aborts on the first failed write
+	 * and then fails writeback without recording it for the file (see
+	 * Documentation/design.md, known gaps); without one, every failed
+	 * data write is recorded where the module looks.
+	 */
+	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F -O ^has_journal %s && mkdir -p %s && mount -o errors=continue %s %s",
 			    self->dm_store, self->dir, self->dm_store, self->dir));
 	ASSERT_EQ(0, vss_nl_open(&self->nl));
 	ASSERT_EQ(0, vss_nl_resolve(&self->nl));
@@ -134,6 +140,7 @@ TEST_F_TIMEOUT(fail, failing_storage_invalidates_only_its_snapshots, 180)
 	struct vss_snap_info si;
 	struct vss_set set;
 	uint8_t id[16];
+	int i;
 
 	ASSERT_EQ(0, vss_storage_add_ex(&self->nl, self->a, VSS_STORAGE_FILE,
 					self->dir, 16 * MiB, 65536, NULL, 0));
@@ -148,6 +155,20 @@ TEST_F_TIMEOUT(fail, failing_storage_invalidates_only_its_snapshots, 180)
 	ASSERT_EQ(0, fail_dm("vss_fail_store"));
 	ASSERT_EQ(0, vss_write_gen(self->a, 4 * MiB, 8 * MiB, 3));
 	ASSERT_EQ(0, vss_sh("sync -f %s 2>/dev/null; true", self->dir));
+	/*
+	 * Writeback failed; the filesystem may also abort its journal and go
+	 * read-only, from a worker. Copies and snapshot reads check the
+	 * storage: keep making both (each origin write must succeed) until
+	 * the snapshot is declared invalid, for at most 30 s.
+	 */
+	for (i = 0; i < 60; i++) {
+		ASSERT_EQ(0, vss_write_gen(self->a, (12 + i % 4) * MiB, 64 * 1024, 3));
+		vss_check_gen(set.device[0], 0, 64 * 1024, 1);
+		ASSERT_EQ(0, vss_snapshot_get(&self->nl, set.id[0], &si));
+		if (si.state == VSS_SNAPSHOT_INVALID)
+			break;
+		usleep(500000);
+	}
 	/* Every origin write succeeded, and lands. */
 	ASSERT_EQ(0, vss_write_gen(self->a, 12 * MiB, 4 * MiB, 3));
 	ASSERT_EQ(0, vss_check_gen(self->a, 4 * MiB, 12 * MiB, 3));
