@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "nl.h"
+#include "vss.h"
 #include "proto.h"
 
 #define VSS_DOCUMENT_POLICY { .type = NLA_NUL_STRING, .len = VSS_DOCUMENT_MAX - 1 }
@@ -328,7 +329,10 @@ int vss_nl_session_create_doit(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	err = vss_session_create(info->snd_portid, type, document, &id, info->extack);
+	err = vss_owner_bind(info->snd_portid, info->extack);
+	if (!err)
+		err = vss_session_create(info->snd_portid, type, document, &id,
+					 info->extack);
 	if (err) {
 		kfree(document);
 		nlmsg_free(msg);

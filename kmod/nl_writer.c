@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "nl.h"
+#include "vss.h"
 #include "proto.h"
 
 static struct netlink_range_validation vss_freeze_timeout_range __ro_after_init = {
@@ -93,7 +94,9 @@ int vss_nl_writer_register_doit(struct sk_buff *skb, struct genl_info *info)
 			       nla_get_u32(a[VSS_A_WRITER_FREEZE_TIMEOUT_MS]) :
 			       VSS_FREEZE_TIMEOUT_DEFAULT_MS;
 
-	err = vss_writer_register(w, info->extack);
+	err = vss_owner_bind(info->snd_portid, info->extack);
+	if (!err)
+		err = vss_writer_register(w, info->extack);
 	if (err)
 		goto out_free;
 	/* The id cannot be stale: only this socket could unregister it. */
