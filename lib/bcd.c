@@ -390,12 +390,12 @@ LIBVSS_EXPORT int libvss_bcd_to_json(const struct libvss_bcd *bcd,
 	root = vss_json_doc_new(BCD_KIND);
 	if (!root)
 		return -ENOMEM;
-	opts = json_object_new_object();
-	writers = json_object_new_array();
-	ret = vss_json_put(root, "options", opts);
-	ret = vss_json_put(root, "writers", writers) ?: ret;
-	ret = ret ?: vss_json_put_name(root, "backup_type",
-				       &vss_doc_backup_types, bcd->backup_type);
+	ret = vss_json_put_name(root, "backup_type", &vss_doc_backup_types,
+				bcd->backup_type);
+	opts = ret ? NULL : json_object_new_object();
+	ret = ret ?: vss_json_put(root, "options", opts);
+	writers = ret ? NULL : json_object_new_array();
+	ret = ret ?: vss_json_put(root, "writers", writers);
 	for (i = 0; !ret && i < NOPTIONS; i++)
 		ret = vss_json_put_bool(opts, option_keys[i].key,
 					bcd->flags & option_keys[i].flag);
