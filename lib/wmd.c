@@ -385,14 +385,15 @@ LIBVSS_EXPORT int libvss_wmd_to_json(const struct libvss_wmd *wmd,
 	root = vss_json_doc_new(WMD_KIND);
 	if (!root)
 		return -ENOMEM;
+	/* vss_json_put() takes each new object, or puts it on failure. */
 	writer = json_object_new_object();
-	rm = json_object_new_object();
-	types = json_object_new_array();
-	comps = json_object_new_array();
 	ret = vss_json_put(root, "writer", writer);
-	ret = vss_json_put(root, "restore_method", rm) ?: ret;
-	ret = vss_json_put(root, "backup_types", types) ?: ret;
-	ret = vss_json_put(root, "components", comps) ?: ret;
+	rm = ret ? NULL : json_object_new_object();
+	ret = ret ?: vss_json_put(root, "restore_method", rm);
+	types = ret ? NULL : json_object_new_array();
+	ret = ret ?: vss_json_put(root, "backup_types", types);
+	comps = ret ? NULL : json_object_new_array();
+	ret = ret ?: vss_json_put(root, "components", comps);
 	if (ret)
 		goto fail;
 	ret = vss_json_put_id(writer, "class_id", wmd->class_id) ?:
