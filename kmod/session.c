@@ -312,7 +312,7 @@ static void vss_session_free(struct vss_session *s)
 		kfree(s->parts[i].restore_status);
 		vss_writer_put(s->parts[i].w);
 	}
-	kfree(s->parts);
+	kvfree(s->parts);
 	for (i = 0; i < s->nr_vols; i++)
 		kfree(s->vols[i]);
 	kfree(s->snaps);

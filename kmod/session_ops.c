@@ -123,7 +123,7 @@ static int vss_op_gather(struct vss_session *s, struct vss_op_result *r)
 	struct vss_writer *w;
 	unsigned int nr = 0;
 
-	parts = kcalloc(VSS_WRITERS_MAX, sizeof(*parts), GFP_KERNEL);
+	parts = kvcalloc(VSS_WRITERS_MAX, sizeof(*parts), GFP_KERNEL);
 	if (!parts) {
 		vss_result(r, -ENOMEM, VSS_STATUS_OUT_OF_RESOURCES,
 			   VSS_SESSION_STATE_FAILED, "out of memory");

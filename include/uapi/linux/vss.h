@@ -132,7 +132,7 @@ enum vss_snapshot_flags {
  */
 #define VSS_DOCUMENT_MAX	65000
 /* Most writers registered at once, system-wide. */
-#define VSS_WRITERS_MAX	64
+#define VSS_WRITERS_MAX	256
 /* Most sessions existing at once, system-wide. */
 #define VSS_SESSIONS_MAX	64
 
