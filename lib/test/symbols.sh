@@ -65,6 +65,18 @@ for sym in libvss_storage_add_opts libvss_storage_set \
 	result $? "$sym is exported as LIBVSS_0.3"
 done
 
+for sym in libvss_backup_new libvss_async_wait libvss_writer_register \
+	   libvss_process libvss_fd libvss_ext_status; do
+	grep -qx "$sym@@LIBVSS_0.4" "$out/exported"
+	result $? "$sym is exported as LIBVSS_0.4"
+done
+
+# The io_uring helpers are header-only: libvss.so must not need liburing.
+! grep -q '^libvss_uring_' "$out/names"
+result $? "no libvss_uring_ symbol in the library (header-only)"
+! objdump -p "$so" 2>/dev/null | grep -q 'NEEDED.*liburing'
+result $? "libvss.so does not link liburing"
+
 [ -s "$out/listed" ]
 result $? "$map lists symbols"
 
