@@ -290,7 +290,16 @@ FIXTURE_TEARDOWN(lib)
 	vss_nl_close(&self->nl);
 }
 
-/* Starts nothing; waits for @a the chosen way; 0 if it finished with 0. */
+/*
+ * Runs one operation: @start_call (which sets a), then waits for it the
+ * chosen way; 0 if it finished with 0. A macro, so that the call is
+ * sequenced before a is read.
+ */
+#define RUN(how, start_call)						\
+	({ struct libvss_async *a = NULL;				\
+	   int start_ret = (start_call);				\
+	   finish(_metadata, self, how, start_ret, a); })
+
 static int finish(struct __test_metadata *_metadata, FIXTURE_DATA(lib) *self,
 		  enum how how, int start_ret, struct libvss_async *a)
 {
@@ -326,7 +335,6 @@ static void full_backup(struct __test_metadata *_metadata,
 	struct tw *tws[2] = { self->front, self->back };
 	const struct libvss_snapset *set;
 	struct libvss_backup *b;
-	struct libvss_async *a;
 	uint8_t set_id[16];
 	const char *md;
 	char seq[256];
@@ -334,8 +342,7 @@ static void full_backup(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, libvss_backup_new(self->ctx, &b));
 	id = libvss_backup_id(b);
-	ASSERT_EQ(0, finish(_metadata, self, how,
-			    libvss_backup_gather_metadata(b, &a), a));
+	ASSERT_EQ(0, RUN(how, libvss_backup_gather_metadata(b, &a)));
 	EXPECT_EQ(VSS_SESSION_STATE_METADATA_GATHERED, libvss_backup_state(b));
 	ASSERT_EQ(2, libvss_backup_writer_count(b));
 	for (int i = 0; i < 2; i++) {
@@ -352,14 +359,13 @@ static void full_backup(struct __test_metadata *_metadata,
 
 	ASSERT_EQ(0, libvss_backup_set_type(b, VSS_BACKUP_TYPE_FULL));
 	ASSERT_EQ(0, libvss_backup_set_document(b, doc));
-	ASSERT_EQ(0, finish(_metadata, self, how, libvss_backup_prepare(b, &a), a));
+	ASSERT_EQ(0, RUN(how, libvss_backup_prepare(b, &a)));
 	EXPECT_EQ(VSS_SESSION_STATE_PREPARED, libvss_backup_state(b));
 
 	ASSERT_EQ(0, libvss_backup_start_snapshot_set(b));
 	ASSERT_EQ(0, libvss_backup_add_volume(b, vss_loopvol_path(&self->vol)));
-	ASSERT_EQ(0, finish(_metadata, self, how,
-			    libvss_backup_do_snapshot_set(b, VSS_SESSION_F_STRICT, &a),
-			    a));
+	ASSERT_EQ(0, RUN(how, libvss_backup_do_snapshot_set(b, VSS_SESSION_F_STRICT,
+							     &a)));
 	EXPECT_EQ(VSS_SESSION_STATE_SNAPSHOT_DONE, libvss_backup_state(b));
 	set = libvss_backup_snapset(b);
 	ASSERT_NE(NULL, set);
@@ -377,7 +383,7 @@ static void full_backup(struct __test_metadata *_metadata,
 		EXPECT_EQ(1, libvss_writer_info_selected(wi));
 	}
 
-	ASSERT_EQ(0, finish(_metadata, self, how, libvss_backup_complete(b, &a), a));
+	ASSERT_EQ(0, RUN(how, libvss_backup_complete(b, &a)));
 	EXPECT_EQ(VSS_SESSION_STATE_BACKUP_COMPLETE, libvss_backup_state(b));
 	for (int i = 0; i < 2; i++)
 		EXPECT_EQ(VSS_WRITER_STATE_STABLE,
@@ -460,9 +466,8 @@ TEST_F_TIMEOUT(lib, cancel_during_slow_freeze_aborts_everyone, 180)
 	ASSERT_EQ(1, self->front->ready);
 
 	ASSERT_EQ(0, libvss_backup_new(self->ctx, &b));
-	ASSERT_EQ(0, finish(_metadata, self, BLOCKING,
-			    libvss_backup_gather_metadata(b, &a), a));
-	ASSERT_EQ(0, finish(_metadata, self, BLOCKING, libvss_backup_prepare(b, &a), a));
+	ASSERT_EQ(0, RUN(BLOCKING, libvss_backup_gather_metadata(b, &a)));
+	ASSERT_EQ(0, RUN(BLOCKING, libvss_backup_prepare(b, &a)));
 	ASSERT_EQ(0, libvss_backup_add_volume(b, vss_loopvol_path(&self->vol)));
 	ASSERT_EQ(0, libvss_backup_do_snapshot_set(b, 0, &a));
 	ASSERT_EQ(0, tw_wait_count(self->front, 4, 20000));
