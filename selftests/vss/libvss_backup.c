@@ -132,6 +132,7 @@ static struct tw *tw_start(const char *name, uint32_t level,
 			   uint32_t freeze_delay_ms)
 {
 	struct tw *t;
+	pid_t pid;
 
 	vss_order_next();	/* map the shared counter before the fork */
 	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
@@ -143,9 +144,11 @@ static struct tw *tw_start(const char *name, uint32_t level,
 	snprintf(t->metadata, sizeof(t->metadata), "{\"writer\":\"%s\"}", name);
 	t->level = level;
 	t->freeze_delay_ms = freeze_delay_ms;
-	t->pid = fork();
-	if (t->pid == 0)
+	/* Only the parent writes pid: the child shares the memory. */
+	pid = fork();
+	if (pid == 0)
 		tw_run(t);
+	t->pid = pid;
 	for (int i = 0; i < 1000 && !t->ready; i++)
 		usleep(10000);
 	return t;

@@ -23,12 +23,13 @@ expect "list, text: two lines per writer, errno and message only when failed" 0 
     class $class instance-id $inst" ""
 expect_calls "list: one dump" "writer_list"
 
+list_json="[{\"name\":\"PostgreSQL Writer\",\"instance_name\":\"main\",\"id\":3,\"level\":\"back-end\",\"state\":\"stable\",\"failure\":\"none\",\"error\":0,\"message\":\"\",\"session_id\":12,\"freeze_timeout_ms\":60000,\"portid\":4242,\"class_id\":\"$class\",\"instance_id\":\"$inst\"},{\"name\":\"app\",\"instance_name\":\"\",\"id\":5,\"level\":\"front-end\",\"state\":\"failed-at-freeze\",\"failure\":\"retryable\",\"error\":5,\"message\":\"disk busy\",\"session_id\":12,\"freeze_timeout_ms\":1000,\"portid\":4243,\"class_id\":\"$class\",\"instance_id\":\"$inst\"}]"
+
 run -j writer list
-expect "list, JSON: every key of every writer" 0 \
-"[{\"name\":\"PostgreSQL Writer\",\"instance_name\":\"main\",\"id\":3,\"level\":\"back-end\",\"state\":\"stable\",\"failure\":\"none\",\"error\":0,\"message\":\"\",\"session_id\":12,\"freeze_timeout_ms\":60000,\"portid\":4242,\"class_id\":\"$class\",\"instance_id\":\"$inst\"},{\"name\":\"app\",\"instance_name\":\"\",\"id\":5,\"level\":\"front-end\",\"state\":\"failed-at-freeze\",\"failure\":\"retryable\",\"error\":5,\"message\":\"disk busy\",\"session_id\":12,\"freeze_timeout_ms\":1000,\"portid\":4243,\"class_id\":\"$class\",\"instance_id\":\"$inst\"}]" ""
+expect "list, JSON: every key of every writer" 0 "$list_json" ""
 
 run -j writer
-expect "list is the default command" 0 "$(cat "$out/stdout")" ""
+expect "list is the default command" 0 "$list_json" ""
 expect_calls "the default command is list" "writer_list"
 
 FAKE_LIBVSS=empty run -j writer list
