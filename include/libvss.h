@@ -59,6 +59,11 @@ int libvss_open(struct libvss_ctx **ctxp);
 /**
  * libvss_close() - Close a context and free it.
  * @ctx: Context from libvss_open(), or NULL.
+ *
+ * Closing the socket releases its sessions and unregisters its writers in
+ * the module. Backups, writers and operations made on @ctx stay valid but
+ * inert (their calls fail with -ENOTCONN, pending operations end
+ * cancelled): free them as usual.
  */
 void libvss_close(struct libvss_ctx *ctx);
 
@@ -922,8 +927,11 @@ int libvss_fd(struct libvss_ctx *ctx);
  * not call libvss_process() or libvss_async_wait() on @ctx.
  *
  * Return: The number of notifications handled (0 if none); -EBUSY when
- * called from a callback; -ENOBUFS if the socket overflowed and
- * notifications were lost; another negative errno value on failure.
+ * called from a callback; -ENOBUFS if the socket's receive buffer
+ * overflowed and notifications were lost (what followed was still
+ * dispatched; an operation whose completion was lost stays pending, and
+ * libvss_session_get() has its result); another negative errno value on
+ * failure.
  */
 int libvss_process(struct libvss_ctx *ctx);
 

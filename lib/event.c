@@ -150,12 +150,8 @@ static int read_one(struct libvss_ctx *ctx)
 	n = ctx->tp->ops->recv(ctx->tp, ctx->rbuf, VSS_RECV_BUF_SIZE, true);
 	if (n == -EAGAIN)
 		return 0;
-	if (n < 0) {
-		if (n == -ENOBUFS)
-			vss_ctx_set_error(ctx,
-				"the socket's receive buffer overflowed: notifications were lost");
+	if (n < 0)
 		return (int)n;
-	}
 	if (n > VSS_RECV_BUF_SIZE) {
 		vss_ctx_set_error(ctx, "netlink message of %zd bytes truncated", n);
 		return -EBADMSG;
@@ -174,6 +170,7 @@ static int read_one(struct libvss_ctx *ctx)
 LIBVSS_EXPORT int libvss_process(struct libvss_ctx *ctx)
 {
 	struct vss_inmsg *m;
+	bool overrun = false;
 	int n = 0, ret = 0;
 
 	/* A callback calling it would dispatch events inside events. */
@@ -188,8 +185,22 @@ LIBVSS_EXPORT int libvss_process(struct libvss_ctx *ctx)
 			n++;
 		}
 		ret = read_one(ctx);
+		/*
+		 * An overrun lost something, but what follows is intact:
+		 * read on, and report it once everything there is was
+		 * dispatched.
+		 */
+		if (ret == -ENOBUFS) {
+			overrun = true;
+			continue;
+		}
 		if (ret <= 0)
 			break;
+	}
+	if (!ret && overrun) {
+		vss_ctx_set_error(ctx,
+			"the socket's receive buffer overflowed: notifications were lost");
+		ret = -ENOBUFS;
 	}
 	/* Drained (the socket said EAGAIN), unless a read failed midway. */
 	if (!ctx->stash)

@@ -274,6 +274,20 @@ int main(void)
 	       "cancelled: status");
 	libvss_async_free(a);
 
+	/* ---- an overrun: reported once what follows it was dispatched ---- */
+	mock_queue1(m, 0, build_ack());
+	ok_int(libvss_backup_complete(b, &a), 0, "op after an overrun: accepted");
+	mock_queue_recv_error(m, -ENOBUFS);
+	mock_queue_ntf(m, build_completion(SID, VSS_SESSION_OP_BACKUP_COMPLETE,
+					   ctx->seq, 0, 0,
+					   VSS_SESSION_STATE_BACKUP_COMPLETE, NULL));
+	ok_int(libvss_process(ctx), -ENOBUFS, "overrun: -ENOBUFS");
+	ok_contains(libvss_ext_error(ctx), "overflowed", "overrun: explained");
+	ok_int(libvss_async_status(a, &result), LIBVSS_ASYNC_FINISHED,
+	       "overrun: the completion after it was still dispatched");
+	ok_int(libvss_process(ctx), 0, "overrun: reported once");
+	libvss_async_free(a);
+
 	/* ---- DeleteSnapshots ---- */
 	msg = build_vss(VSS_CMD_SESSION_DELETE_SNAPSHOTS);
 	nla_put_u32(msg, VSS_A_SESSION_COUNT, 1);

@@ -20,6 +20,7 @@ struct mock_dgram {
 	bool patch;		/* fill in seq, port id, echoed header */
 	int seq_delta[MOCK_MAX_MSGS];	/* per message */
 	uint32_t portid;
+	int error;		/* recv returns this instead (-ENOBUFS) */
 };
 
 struct mock {
@@ -102,6 +103,11 @@ static ssize_t mock_recv(struct vss_transport *tp, void *buf, size_t len,
 		exit(1);
 	}
 	d = &m->queue[m->head++];
+	if (d->error) {
+		free(d->buf);
+		d->buf = NULL;
+		return d->error;
+	}
 	memcpy(buf, d->buf, d->len < len ? d->len : len);
 	if (d->patch && d->len <= len)
 		patch(m, d, buf);
@@ -249,6 +255,11 @@ void mock_queue_ntf(struct mock *m, struct nl_msg *msg)
 	nlh->nlmsg_pid = 0;
 	mock_queue_raw(m, nlh, nlh->nlmsg_len);
 	nlmsg_free(msg);
+}
+
+void mock_queue_recv_error(struct mock *m, int error)
+{
+	enqueue(m, xmemdup("", 0), 0)->error = error;
 }
 
 void mock_queue_oversized(struct mock *m, size_t extra)
