@@ -439,13 +439,12 @@ static int answer(struct libvss_writer *w, const struct libvss_event *ev,
 	struct nl_msg *msg;
 	uint16_t doc_attr = 0;
 
-	if (failure) {
-		/* A veto carries no document: the kernel keeps none of it. */
-	} else if (ev->type == VSS_EVENT_IDENTIFY) {
+	/* A veto carries no document: the module would keep none of it. */
+	if (!failure && ev->type == VSS_EVENT_IDENTIFY) {
 		doc = w->metadata;
 		doc_attr = VSS_A_SESSION_WRITER_METADATA;
-	} else if (ev->type == VSS_EVENT_PRE_RESTORE ||
-		   ev->type == VSS_EVENT_POST_RESTORE) {
+	} else if (!failure && (ev->type == VSS_EVENT_PRE_RESTORE ||
+				ev->type == VSS_EVENT_POST_RESTORE)) {
 		doc = w->restore_status;
 		doc_attr = VSS_A_SESSION_RESTORE_STATUS;
 	}
@@ -477,7 +476,6 @@ void vss_writer_event_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh)
 	const char *why = NULL;
 	uint32_t writer_id, failure = VSS_WRITER_FAILURE_NONE;
 	libvss_writer_cb cb;
-	int ret;
 
 	if (event_parse(ctx, nlh, &ev, &writer_id, &why)) {
 		/*
@@ -518,9 +516,12 @@ void vss_writer_event_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh)
 		/* Codes the module sets itself are not the writer's to send. */
 		if (failure > VSS_WRITER_FAILURE_NON_RETRYABLE)
 			failure = VSS_WRITER_FAILURE_NON_RETRYABLE;
-		ret = answer(w, &ev, failure);
-		/* -EBADFD: too late, the session moved on; it says so itself. */
-		(void)ret;
+		/*
+		 * Refused with -EBADFD if late (the session moved on and
+		 * recorded the writer as failed, which the requester sees);
+		 * the kernel's message stays in libvss_ext_error().
+		 */
+		answer(w, &ev, failure);
 	}
 	w->cur = NULL;
 	w->cur_session = NULL;

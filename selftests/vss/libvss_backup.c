@@ -79,6 +79,14 @@ static uint32_t record(struct libvss_writer *w, const struct libvss_event *ev,
 			 libvss_event_document(ev));
 	r->order = vss_order_next();
 	__atomic_store_n(&t->nr, i + 1, __ATOMIC_SEQ_CST);
+	if (r->type == VSS_EVENT_PRE_RESTORE || r->type == VSS_EVENT_POST_RESTORE) {
+		char doc[64];
+
+		snprintf(doc, sizeof(doc), "{\"%s\":\"%s\"}", t->name,
+			 libvss_event_name(r->type));
+		if (libvss_writer_set_restore_status(w, doc))
+			return VSS_WRITER_FAILURE_NON_RETRYABLE;
+	}
 	if (r->type == VSS_EVENT_FREEZE && t->freeze_delay_ms)
 		usleep(t->freeze_delay_ms * 1000);
 	return VSS_WRITER_FAILURE_NONE;
@@ -331,6 +339,61 @@ static int finish(struct __test_metadata *_metadata, FIXTURE_DATA(lib) *self,
 	return ret || result ? -1 : 0;
 }
 
+/* The tree's vssctl: this program is build/selftests/vss/ in the tree. */
+static const char *vssctl_path(void)
+{
+	static char path[4096];
+	char *slash;
+	ssize_t n;
+	int up;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	if (n <= 0)
+		return "vssctl";
+	path[n] = '\0';
+	for (up = 0; up < 4 && (slash = strrchr(path, '/')); up++)
+		*slash = '\0';
+	strcat(path, "/tools/vssctl/vssctl");
+	return path;
+}
+
+/* What WRITER_GET and SESSION_GET say mid-backup, through libvss and vssctl. */
+static void module_view(struct __test_metadata *_metadata,
+			FIXTURE_DATA(lib) *self, uint32_t id)
+{
+	struct libvss_writer_list *wl;
+	struct libvss_session *s;
+	unsigned int i;
+
+	ASSERT_EQ(0, libvss_writer_list(self->ctx, &wl));
+	ASSERT_EQ(2, libvss_writer_list_count(wl));
+	for (i = 0; i < 2; i++) {
+		const struct libvss_writer_info *wi = libvss_writer_list_entry(wl, i);
+		struct tw *t = libvss_writer_info_id(wi) == self->front->writer_id ?
+			       self->front : self->back;
+
+		EXPECT_STREQ(t->name, libvss_writer_info_name(wi));
+		EXPECT_EQ(id, libvss_writer_info_session_id(wi));
+		EXPECT_EQ(VSS_WRITER_STATE_WAITING_FOR_BACKUP_COMPLETE,
+			  libvss_writer_info_state(wi));
+		EXPECT_EQ(60000, libvss_writer_info_freeze_timeout_ms(wi));
+		EXPECT_NE(0, libvss_writer_info_portid(wi));
+	}
+	libvss_writer_list_free(wl);
+	ASSERT_EQ(0, libvss_session_get(self->ctx, id, &s));
+	EXPECT_EQ(VSS_SESSION_STATE_SNAPSHOT_DONE, libvss_session_state(s));
+	EXPECT_EQ(VSS_SESSION_OP_NONE, libvss_session_op(s));
+	EXPECT_EQ(VSS_BACKUP_TYPE_FULL, libvss_session_backup_type(s));
+	EXPECT_NE(NULL, libvss_session_set_id(s));
+	EXPECT_EQ(2, libvss_session_writer_count(s));
+	libvss_session_free(s);
+	/* vssctl's view of the same, from another process. */
+	EXPECT_EQ(0, vss_sh("%s writer list | grep -q '^\"front\" id %u level front-end state waiting-for-backup-complete failure none session %u$'",
+			    vssctl_path(), self->front->writer_id, id));
+	EXPECT_EQ(0, vss_sh("%s writer status --session %u | grep -q '^    \"back\" id %u state waiting-for-backup-complete failure none selected$'",
+			    vssctl_path(), id, self->back->writer_id));
+}
+
 static void full_backup(struct __test_metadata *_metadata,
 			FIXTURE_DATA(lib) *self, enum how how)
 {
@@ -385,6 +448,7 @@ static void full_backup(struct __test_metadata *_metadata,
 		EXPECT_EQ(VSS_WRITER_FAILURE_NONE, libvss_writer_info_failure(wi));
 		EXPECT_EQ(1, libvss_writer_info_selected(wi));
 	}
+	module_view(_metadata, self, id);
 
 	ASSERT_EQ(0, RUN(how, libvss_backup_complete(b, &a)));
 	EXPECT_EQ(VSS_SESSION_STATE_BACKUP_COMPLETE, libvss_backup_state(b));
@@ -506,6 +570,45 @@ TEST_F_TIMEOUT(lib, cancel_during_slow_freeze_aborts_everyone, 180)
 	EXPECT_EQ(0, vss_session_count(&self->nl));
 	EXPECT_EQ(0, vss_sh("timeout 5 dd if=/dev/zero of=%s bs=4k count=1 oflag=direct status=none",
 			    self->vol.dev));
+}
+
+TEST_F_TIMEOUT(lib, restore_session_restore_status_both_ways, 180)
+{
+	struct libvss_backup *b;
+	const char *doc;
+	char seq[256];
+
+	ASSERT_EQ(-EINVAL, libvss_restore_new(self->ctx, NULL, &b));
+	ASSERT_EQ(0, libvss_restore_new(self->ctx, "{\"saved\":1}", &b));
+	ASSERT_EQ(0, RUN(BLOCKING, libvss_backup_gather_metadata(b, &a)));
+	/* A restore session takes no PrepareForBackup. */
+	EXPECT_EQ(-EBADFD, libvss_backup_prepare(b, &(struct libvss_async *){ 0 }));
+	EXPECT_EQ(VSS_STATUS_BAD_STATE, libvss_ext_status(self->ctx));
+	ASSERT_EQ(0, libvss_backup_set_document(b, "{\"restore\":[\"db\"]}"));
+	ASSERT_EQ(0, RUN(BLOCKING, libvss_restore_pre(b, &a)));
+	EXPECT_EQ(VSS_SESSION_STATE_PRE_RESTORED, libvss_backup_state(b));
+	ASSERT_EQ(0, libvss_backup_writer_restore_status(b, self->back->writer_id,
+							 &doc));
+	EXPECT_STREQ("{\"back\":\"pre-restore\"}", doc);
+	ASSERT_EQ(0, RUN(BLOCKING, libvss_restore_post(b, &a)));
+	EXPECT_EQ(VSS_SESSION_STATE_POST_RESTORED, libvss_backup_state(b));
+	ASSERT_EQ(0, libvss_backup_writer_restore_status(b, self->front->writer_id,
+							 &doc));
+	EXPECT_STREQ("{\"front\":\"post-restore\"}", doc);
+	libvss_backup_free(b);
+	for (int i = 0; i < 2; i++) {
+		struct tw *t = i ? self->back : self->front;
+
+		ASSERT_EQ(0, tw_wait_count(t, 4, 10000));
+		EXPECT_STREQ("identify pre-restore post-restore backup-shutdown",
+			     tw_seq(t, seq, sizeof(seq)));
+		EXPECT_STREQ("{\"restore\":[\"db\"]}",
+			     tw_find(t, VSS_EVENT_PRE_RESTORE)->document);
+		/* No set in a restore: BackupShutdown's id is all zero. */
+		EXPECT_TRUE(tw_find(t, VSS_EVENT_BACKUP_SHUTDOWN)->has_set_id);
+		EXPECT_EQ(0, memcmp((uint8_t[16]){ 0 },
+				    tw_find(t, VSS_EVENT_BACKUP_SHUTDOWN)->set_id, 16));
+	}
 }
 
 TEST_HARNESS_MAIN
