@@ -3,14 +3,15 @@
  * Library internals. Nothing here is exported from libvss.so; the unit tests
  * reach it by linking libvss.a.
  *
- * The request/response core is split so that a later asynchronous driver
- * (poll loop, io_uring) can reuse it: encoders build a request for a given
+ * The request/response core is split so that the asynchronous side
+ * (event.c: libvss_fd(), libvss_process()) reuses it: encoders build a request for a given
  * seq, vss_dgram_next() splits a received datagram into messages,
  * vss_msg_is_reply() matches one to its request, vss_nlerr_decode() reads an
  * NLMSG_ERROR and its extended ack, vss_done_decode() the NLMSG_DONE that
  * ends a dump (with the dump's own verdict), and the per-command decoders
  * read replies: a do's one reply, or each part of a dump (the *_part
- * decoders append to a list). Only transact.c blocks.
+ * decoders append to a list). Only transact.c blocks; notifications it
+ * meets are stashed for libvss_process().
  */
 #ifndef LIBVSS_INTERNAL_H
 #define LIBVSS_INTERNAL_H
