@@ -2,8 +2,8 @@
 /*
  * A transport moves whole netlink datagrams between the library and the
  * kernel. The request/response core above it works on raw bytes only, so the
- * unit tests swap the socket for a mock, and a later poll loop or io_uring
- * driver can feed the same core the buffers it received itself.
+ * unit tests swap the socket for a mock; libvss_fd() watches the transport's
+ * fd and libvss_process() reads it without blocking.
  */
 #ifndef LIBVSS_TRANSPORT_H
 #define LIBVSS_TRANSPORT_H
