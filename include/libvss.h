@@ -59,6 +59,11 @@ int libvss_open(struct libvss_ctx **ctxp);
 /**
  * libvss_close() - Close a context and free it.
  * @ctx: Context from libvss_open(), or NULL.
+ *
+ * Closing the socket releases its sessions and unregisters its writers in
+ * the module. Backups, writers and operations made on @ctx stay valid but
+ * inert (their calls fail with -ENOTCONN, pending operations end
+ * cancelled): free them as usual.
  */
 void libvss_close(struct libvss_ctx *ctx);
 
@@ -864,6 +869,729 @@ const char *libvss_invalid_reason_name(uint32_t reason);
  * unknown to this library.
  */
 const char *libvss_consistency_name(uint32_t consistency);
+
+/*
+ * ---- The VSS coordination protocol (0.4) ----
+ *
+ * Needs the feature VSS_FEATURE_SESSIONS. Documentation/libvss.md has a
+ * requester guide and a writer guide; Documentation/protocol.md the events,
+ * their order and the rules.
+ */
+
+struct libvss_async;		/* a session operation under way (IVssAsync) */
+struct libvss_backup;		/* a backup or restore (IVssBackupComponents) */
+struct libvss_writer;		/* a writer of this process (CVssWriter) */
+struct libvss_event;		/* an event a writer is handling */
+struct libvss_writer_info;	/* a writer's registration and status */
+struct libvss_writer_list;
+struct libvss_session;		/* a session, as the module reports it */
+struct libvss_session_list;
+
+/**
+ * libvss_ext_status() - VSS status of the last failed call.
+ * @ctx: Context the call was made on.
+ *
+ * The module gives a refused request a VSS status next to its errno (enum
+ * vss_status, carried in the extended ack's cookie), e.g. -EBADFD with
+ * VSS_STATUS_BAD_STATE: the status tells apart what one errno covers
+ * (-EREMOTEIO: which writer failure). Cleared like libvss_ext_error(). For
+ * an asynchronous operation see libvss_async_vss_status().
+ *
+ * Return: An enum vss_status value; -ENODATA if the last call did not fail
+ * or its refusal carried no status (the netlink core's own policy checks).
+ */
+int libvss_ext_status(const struct libvss_ctx *ctx);
+
+/**
+ * libvss_fd() - A file descriptor to wait on for notifications.
+ * @ctx: Context.
+ *
+ * Readable (POLLIN) whenever libvss_process() has something to do: a
+ * completion of a session operation or a writer event, whether still in the
+ * socket or already read by a blocking call on @ctx. Put it in a poll(),
+ * epoll or io_uring loop (see <libvss-uring.h>) and call libvss_process()
+ * when it is readable. Owned by @ctx: do not read or close it.
+ *
+ * Return: The fd; a negative errno value if it cannot be made.
+ */
+int libvss_fd(struct libvss_ctx *ctx);
+
+/**
+ * libvss_process() - Handle what has arrived, without blocking.
+ * @ctx: Context.
+ *
+ * Reads every notification that is there and dispatches it: a completion
+ * finishes its struct libvss_async (and updates its backup's writer status
+ * and snapshot set), a writer event calls the writer's callback and sends
+ * its answer. Writer callbacks run here, in the caller's thread, and must
+ * not call libvss_process() or libvss_async_wait() on @ctx.
+ *
+ * Return: The number of notifications handled (0 if none); -EBUSY when
+ * called from a callback; -ENOBUFS if the socket's receive buffer
+ * overflowed and notifications were lost (what followed was still
+ * dispatched; an operation whose completion was lost stays pending, and
+ * libvss_session_get() has its result); another negative errno value on
+ * failure.
+ */
+int libvss_process(struct libvss_ctx *ctx);
+
+/**
+ * enum libvss_async_state - Where an asynchronous operation is.
+ * @LIBVSS_ASYNC_PENDING: Running (VSS_S_ASYNC_PENDING).
+ * @LIBVSS_ASYNC_FINISHED: Ended, successfully or not (VSS_S_ASYNC_FINISHED).
+ * @LIBVSS_ASYNC_CANCELLED: Ended by a cancel, an abort or the release of its
+ *   session (VSS_S_ASYNC_CANCELLED).
+ */
+enum libvss_async_state {
+	LIBVSS_ASYNC_PENDING,
+	LIBVSS_ASYNC_FINISHED,
+	LIBVSS_ASYNC_CANCELLED,
+};
+
+/**
+ * libvss_async_wait() - Wait for an operation to end.
+ * @a: Operation.
+ * @timeout_ms: Longest wait in milliseconds; -1 for no limit.
+ *
+ * Calls libvss_process() and polls libvss_fd() until @a has ended, so any
+ * writer callbacks of the same context run meanwhile. Not from a callback.
+ *
+ * Return: 0 once @a has ended (libvss_async_status() says how);
+ * -ETIMEDOUT if it still runs after @timeout_ms; another negative errno
+ * value if reading failed.
+ */
+int libvss_async_wait(struct libvss_async *a, int timeout_ms);
+
+/**
+ * libvss_async_status() - How an operation stands (IVssAsync::QueryStatus).
+ * @a: Operation.
+ * @result: If not NULL, set to 0 or the negative errno the operation ended
+ *   with (-EREMOTEIO: a selected writer failed with VSS_SESSION_F_STRICT;
+ *   -ECANCELED when cancelled), 0 while it runs.
+ *
+ * Does not read anything: libvss_process() or libvss_async_wait() make
+ * progress.
+ *
+ * Return: An enum libvss_async_state.
+ */
+int libvss_async_status(const struct libvss_async *a, int *result);
+
+/**
+ * libvss_async_vss_status() - VSS status an operation ended with.
+ * @a: Operation.
+ *
+ * Return: An enum vss_status (VSS_STATUS_SUCCESS, VSS_STATUS_CANCELLED,
+ * VSS_STATUS_WRITER_RETRYABLE, ...); -EINPROGRESS while it runs.
+ */
+int libvss_async_vss_status(const struct libvss_async *a);
+
+/**
+ * libvss_async_message() - The module's explanation of a failed operation.
+ * @a: Operation.
+ *
+ * Return: A string owned by @a, or NULL if the operation runs or gave none.
+ */
+const char *libvss_async_message(const struct libvss_async *a);
+
+/**
+ * libvss_async_cancel() - Cancel an operation (IVssAsync::Cancel).
+ * @a: Operation.
+ *
+ * Aborts the session (libvss_backup_abort()): the module stops the
+ * operation at its next step, writers between PrepareForBackup and
+ * PostSnapshot get Abort, a half-made snapshot set is deleted, and the
+ * operation ends with -ECANCELED (LIBVSS_ASYNC_CANCELLED). An operation that
+ * ended in the kernel before the abort arrived still ends as it did, and
+ * the session is aborted all the same. Wait for @a to see the outcome.
+ *
+ * Return: 0 if the abort was sent; -EALREADY if @a has already ended (or
+ * its backup was freed); the errors of libvss_backup_abort().
+ */
+int libvss_async_cancel(struct libvss_async *a);
+
+/**
+ * libvss_async_free() - Free an operation.
+ * @a: Operation, or NULL.
+ *
+ * Freeing one that runs does not stop it: its completion is then ignored,
+ * though its backup's status is still updated.
+ */
+void libvss_async_free(struct libvss_async *a);
+
+/* ---- Requester ---- */
+
+/**
+ * libvss_backup_new() - Start a backup (InitializeForBackup).
+ * @ctx: Context; the session belongs to its socket, and ends when it closes.
+ * @bp: Set to the new backup on success, to NULL on failure.
+ *
+ * Creates a backup session in the module. Set its state with
+ * libvss_backup_set_type(), libvss_backup_select_writer() and
+ * libvss_backup_set_document() before libvss_backup_prepare(). Needs
+ * CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOSPC if VSS_SESSIONS_MAX sessions exist; -EPERM
+ * without CAP_SYS_ADMIN; -EOPNOTSUPP from a module without sessions;
+ * another negative errno value on failure.
+ */
+int libvss_backup_new(struct libvss_ctx *ctx, struct libvss_backup **bp);
+
+/**
+ * libvss_restore_new() - Start a restore (InitializeForRestore).
+ * @ctx: Context.
+ * @document: The backup components document saved by the backup, at most
+ *   VSS_DOCUMENT_MAX bytes with its NUL; writers get it with PreRestore.
+ * @bp: Set to the new restore session, to NULL on failure.
+ *
+ * Return: 0 on success; -EINVAL if @document is NULL, -E2BIG if it is too
+ * long; otherwise as libvss_backup_new().
+ */
+int libvss_restore_new(struct libvss_ctx *ctx, const char *document,
+		       struct libvss_backup **bp);
+
+/**
+ * libvss_backup_free() - Release a session and free it (Release).
+ * @b: Backup or restore, or NULL.
+ *
+ * The module cancels what runs, deletes the set's snapshots unless they
+ * were made persistent, and sends BackupShutdown to every writer that took
+ * part. Operations of @b still pending end as LIBVSS_ASYNC_CANCELLED; free
+ * them as usual.
+ */
+void libvss_backup_free(struct libvss_backup *b);
+
+/**
+ * libvss_backup_id() - The module's id of the session.
+ * @b: Backup.
+ *
+ * Return: The session id, as SESSION_GET and writer events name it.
+ */
+uint32_t libvss_backup_id(const struct libvss_backup *b);
+
+/**
+ * libvss_backup_set_type() - Kind of backup (SetBackupState).
+ * @b: Backup.
+ * @backup_type: A VSS_BACKUP_TYPE_* value; VSS_BACKUP_TYPE_FULL by default.
+ *
+ * Sent with libvss_backup_prepare(); writers get it with every event after.
+ *
+ * Return: 0; -ERANGE if @backup_type is not a known type.
+ */
+int libvss_backup_set_type(struct libvss_backup *b, uint32_t backup_type);
+
+/**
+ * libvss_backup_select_writer() - Select a writer's components.
+ * @b: Backup.
+ * @writer_id: A writer id, as libvss_writer_info_id() reports it.
+ *
+ * Without any selection every writer is selected. Only selected writers'
+ * failures fail a strict DoSnapshotSet (VSS_SESSION_F_STRICT).
+ *
+ * Return: 0; -ENOMEM.
+ */
+int libvss_backup_select_writer(struct libvss_backup *b, uint32_t writer_id);
+
+/**
+ * libvss_backup_set_document() - The backup components document.
+ * @b: Backup.
+ * @document: Opaque to the library and the module, at most
+ *   VSS_DOCUMENT_MAX bytes with its NUL; copied. NULL removes it.
+ *
+ * Sent with libvss_backup_prepare() and libvss_backup_complete() (set it
+ * again in between to carry the components' backup-succeeded flags), and
+ * with libvss_restore_pre() and libvss_restore_post().
+ *
+ * Return: 0; -E2BIG if @document is too long; -ENOMEM.
+ */
+int libvss_backup_set_document(struct libvss_backup *b, const char *document);
+
+/**
+ * libvss_backup_gather_metadata() - Identify every writer
+ *   (GatherWriterMetadata).
+ * @b: Backup or restore.
+ * @ap: Set to the operation on success, to NULL on failure.
+ *
+ * Every writer registered now takes part in the session. Once it has
+ * finished, libvss_backup_writer() lists them and
+ * libvss_backup_writer_metadata() has each one's document.
+ *
+ * Return: 0 if the module accepted it; -EBADFD with VSS_STATUS_BAD_STATE
+ * if out of sequence (libvss_ext_status()); another negative errno value.
+ */
+int libvss_backup_gather_metadata(struct libvss_backup *b,
+				  struct libvss_async **ap);
+
+/**
+ * libvss_backup_prepare() - PrepareForBackup.
+ * @b: Backup.
+ * @ap: Set to the operation on success, to NULL on failure.
+ *
+ * Sends the backup type, the document and the selected writers.
+ *
+ * Return: As libvss_backup_gather_metadata().
+ */
+int libvss_backup_prepare(struct libvss_backup *b, struct libvss_async **ap);
+
+/**
+ * libvss_backup_start_snapshot_set() - Begin the list of volumes
+ *   (StartSnapshotSet).
+ * @b: Backup.
+ *
+ * Empties the list libvss_backup_add_volume() fills. The module assigns
+ * the set id when DoSnapshotSet starts (see libvss_backup_snapset()).
+ *
+ * Return: 0.
+ */
+int libvss_backup_start_snapshot_set(struct libvss_backup *b);
+
+/**
+ * libvss_backup_add_volume() - Add a volume to the set (AddToSnapshotSet).
+ * @b: Backup.
+ * @volume: A mount point or block device path, shorter than PATH_MAX;
+ *   copied. It needs diff storage (libvss_storage_add()).
+ *
+ * Return: 0; -E2BIG beyond 64 volumes; -EINVAL if @volume is NULL,
+ * -ENAMETOOLONG if too long; -ENOMEM.
+ */
+int libvss_backup_add_volume(struct libvss_backup *b, const char *volume);
+
+/**
+ * libvss_backup_do_snapshot_set() - Take the set (DoSnapshotSet).
+ * @b: Backup.
+ * @flags: Mask of VSS_SESSION_F_PERSISTENT (the snapshots outlive the
+ *   session), VSS_SESSION_F_STRICT (fail if a selected writer failed),
+ *   VSS_SESSION_F_WAIT (wait for another set being made instead of -EBUSY).
+ * @ap: Set to the operation on success, to NULL on failure.
+ *
+ * PrepareForSnapshot, Freeze by level, the snapshots, Thaw, PostSnapshot.
+ * Once finished successfully, libvss_backup_snapset() has the set.
+ *
+ * Return: 0 if accepted; -EINVAL if no volume was added; -EBUSY (status
+ * VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS) if another set is being made;
+ * -ENOENT if a volume does not exist; otherwise as
+ * libvss_backup_gather_metadata(). The operation itself may end with
+ * -EREMOTEIO (strict: a writer failed), -ETIMEDOUT (the freeze window
+ * outlived the module's watchdog), the engine's errno, or -ECANCELED.
+ */
+int libvss_backup_do_snapshot_set(struct libvss_backup *b, uint32_t flags,
+				  struct libvss_async **ap);
+
+/**
+ * libvss_backup_complete() - BackupComplete.
+ * @b: Backup, after a successful DoSnapshotSet.
+ * @ap: Set to the operation on success, to NULL on failure.
+ *
+ * Return: As libvss_backup_gather_metadata().
+ */
+int libvss_backup_complete(struct libvss_backup *b, struct libvss_async **ap);
+
+/**
+ * libvss_restore_pre() - PreRestore.
+ * @b: Restore session, after libvss_backup_gather_metadata().
+ * @ap: Set to the operation on success, to NULL on failure.
+ *
+ * Return: As libvss_backup_gather_metadata().
+ */
+int libvss_restore_pre(struct libvss_backup *b, struct libvss_async **ap);
+
+/**
+ * libvss_restore_post() - PostRestore.
+ * @b: Restore session, after libvss_restore_pre().
+ * @ap: Set to the operation on success, to NULL on failure.
+ *
+ * Return: As libvss_backup_gather_metadata().
+ */
+int libvss_restore_post(struct libvss_backup *b, struct libvss_async **ap);
+
+/**
+ * libvss_backup_abort() - AbortBackup.
+ * @b: Backup.
+ *
+ * Cancels a running operation; writers between PrepareForBackup and
+ * PostSnapshot get Abort. After a successful DoSnapshotSet it only marks
+ * the session aborted: the snapshots stay until the session is freed or
+ * libvss_backup_delete_snapshots().
+ *
+ * Return: 0; -EBADFD once released; another negative errno value.
+ */
+int libvss_backup_abort(struct libvss_backup *b);
+
+/**
+ * libvss_backup_delete_snapshots() - Delete the session's set now
+ *   (DeleteSnapshots).
+ * @b: Backup.
+ * @count: If not NULL, set to the number of snapshots deleted.
+ *
+ * Return: 0; -ENOENT (VSS_STATUS_OBJECT_NOT_FOUND) if it has none.
+ */
+int libvss_backup_delete_snapshots(struct libvss_backup *b,
+				   unsigned int *count);
+
+/**
+ * libvss_backup_state() - Session state after the last finished operation.
+ * @b: Backup.
+ *
+ * Return: An enum vss_session_state.
+ */
+uint32_t libvss_backup_state(const struct libvss_backup *b);
+
+/**
+ * libvss_backup_snapset() - The set DoSnapshotSet made.
+ * @b: Backup.
+ *
+ * Id, consistency, freeze window and each snapshot's id, origin and device,
+ * read with the libvss_snapset_*() getters.
+ *
+ * Return: The set, owned by @b; NULL before a successful DoSnapshotSet.
+ */
+const struct libvss_snapset *libvss_backup_snapset(const struct libvss_backup *b);
+
+/**
+ * libvss_backup_writer_count() - Writers taking part (GatherWriterStatus).
+ * @b: Backup.
+ *
+ * The status is the one the last finished operation reported.
+ *
+ * Return: Their number; 0 before an operation finished.
+ */
+unsigned int libvss_backup_writer_count(const struct libvss_backup *b);
+
+/**
+ * libvss_backup_writer() - One writer's status in the session.
+ * @b: Backup.
+ * @i: Index, from 0 to libvss_backup_writer_count() - 1.
+ *
+ * Read with the libvss_writer_info_*() getters: id, name, level, state,
+ * failure, errno, message, selected.
+ *
+ * Return: The status, owned by @b until its next operation finishes; NULL
+ * if @i is out of range.
+ */
+const struct libvss_writer_info *
+libvss_backup_writer(const struct libvss_backup *b, unsigned int i);
+
+/**
+ * libvss_backup_writer_metadata() - A writer's metadata document
+ *   (GetWriterMetadata).
+ * @b: Backup, after libvss_backup_gather_metadata() finished.
+ * @writer_id: The writer's id.
+ * @docp: Set to the document, owned by @b until it is freed; NULL if the
+ *   writer sent none.
+ *
+ * Return: 0; -ENOENT if the writer takes no part in the session.
+ */
+int libvss_backup_writer_metadata(struct libvss_backup *b, uint32_t writer_id,
+				  const char **docp);
+
+/**
+ * libvss_backup_writer_restore_status() - A writer's restore status
+ *   document, from its answer to PreRestore or PostRestore.
+ * @b: Restore session.
+ * @writer_id: The writer's id.
+ * @docp: Set as for libvss_backup_writer_metadata().
+ *
+ * Return: As libvss_backup_writer_metadata().
+ */
+int libvss_backup_writer_restore_status(struct libvss_backup *b,
+					uint32_t writer_id, const char **docp);
+
+/* ---- Writers and sessions, as the module lists them ---- */
+
+/**
+ * libvss_writer_list() - Every registered writer (as `vssadmin list
+ *   writers`).
+ * @ctx: Context.
+ * @listp: Set to a new list; free it with libvss_writer_list_free().
+ *
+ * Each entry has the writer's registration, and its state and last failure
+ * in the last session it took part in (libvss_writer_info_session_id()).
+ *
+ * Return: 0; -EPERM without CAP_SYS_ADMIN; another negative errno value.
+ */
+int libvss_writer_list(struct libvss_ctx *ctx,
+		       struct libvss_writer_list **listp);
+/** libvss_writer_list_free() - Free a writer list (NULL is fine). */
+void libvss_writer_list_free(struct libvss_writer_list *list);
+/** libvss_writer_list_count() - Number of writers in a list. */
+unsigned int libvss_writer_list_count(const struct libvss_writer_list *list);
+/**
+ * libvss_writer_list_entry() - One writer of a list.
+ * @list: List.
+ * @i: Index.
+ *
+ * Return: The writer, owned by @list; NULL if @i is out of range.
+ */
+const struct libvss_writer_info *
+libvss_writer_list_entry(const struct libvss_writer_list *list, unsigned int i);
+
+/*
+ * Getters of a writer's registration and status. The status (state,
+ * failure, errno, message) is the writer's in one session: the session's
+ * when it comes from a backup or libvss_session_get(), the last session's
+ * when it comes from libvss_writer_list(). What a source does not carry
+ * reads as 0 or "" (usage, source, freeze timeout and port id come with
+ * libvss_writer_list() only, selected with sessions only).
+ */
+uint32_t libvss_writer_info_id(const struct libvss_writer_info *wi);
+const uint8_t *libvss_writer_info_class_id(const struct libvss_writer_info *wi);
+const uint8_t *libvss_writer_info_instance_id(const struct libvss_writer_info *wi);
+const char *libvss_writer_info_name(const struct libvss_writer_info *wi);
+/* "" if it has none. */
+const char *libvss_writer_info_instance_name(const struct libvss_writer_info *wi);
+uint32_t libvss_writer_info_level(const struct libvss_writer_info *wi);
+uint32_t libvss_writer_info_usage_type(const struct libvss_writer_info *wi);
+uint32_t libvss_writer_info_source_type(const struct libvss_writer_info *wi);
+uint32_t libvss_writer_info_freeze_timeout_ms(const struct libvss_writer_info *wi);
+uint32_t libvss_writer_info_portid(const struct libvss_writer_info *wi);
+/* enum vss_writer_state, enum vss_writer_failure, the writer's errno. */
+uint32_t libvss_writer_info_state(const struct libvss_writer_info *wi);
+uint32_t libvss_writer_info_failure(const struct libvss_writer_info *wi);
+uint32_t libvss_writer_info_error(const struct libvss_writer_info *wi);
+/* The failure's message, "" if none. */
+const char *libvss_writer_info_message(const struct libvss_writer_info *wi);
+/* The session of that status; 0 if the writer took part in none yet. */
+uint32_t libvss_writer_info_session_id(const struct libvss_writer_info *wi);
+/* 1 if its components are selected in that session, else 0. */
+int libvss_writer_info_selected(const struct libvss_writer_info *wi);
+
+/**
+ * libvss_session_list() - Every session that exists (SESSION_GET dump).
+ * @ctx: Context.
+ * @listp: Set to a new list; free it with libvss_session_list_free().
+ *
+ * The entries carry no writers: libvss_session_get() has them.
+ *
+ * Return: 0; -EPERM without CAP_SYS_ADMIN; another negative errno value.
+ */
+int libvss_session_list(struct libvss_ctx *ctx,
+			struct libvss_session_list **listp);
+/** libvss_session_list_free() - Free a session list (NULL is fine). */
+void libvss_session_list_free(struct libvss_session_list *list);
+/** libvss_session_list_count() - Number of sessions in a list. */
+unsigned int libvss_session_list_count(const struct libvss_session_list *list);
+/** libvss_session_list_entry() - Entry @i, owned by @list; NULL past the end. */
+const struct libvss_session *
+libvss_session_list_entry(const struct libvss_session_list *list,
+			  unsigned int i);
+
+/**
+ * libvss_session_get() - One session with every writer's status in it.
+ * @ctx: Context.
+ * @id: Session id.
+ * @sp: Set to a new report; free it with libvss_session_free().
+ *
+ * Return: 0; -ENOENT if there is no such session, -EBADFD if it was
+ * released; another negative errno value.
+ */
+int libvss_session_get(struct libvss_ctx *ctx, uint32_t id,
+		       struct libvss_session **sp);
+/** libvss_session_free() - Free a session report (NULL is fine). */
+void libvss_session_free(struct libvss_session *s);
+
+uint32_t libvss_session_id(const struct libvss_session *s);
+/* Port id of the requester's socket. */
+uint32_t libvss_session_owner(const struct libvss_session *s);
+/* enum vss_session_type, enum vss_session_state, enum vss_session_op. */
+uint32_t libvss_session_type(const struct libvss_session *s);
+uint32_t libvss_session_state(const struct libvss_session *s);
+uint32_t libvss_session_op(const struct libvss_session *s);
+/* The last operation's positive errno (0: none) and enum vss_status. */
+uint32_t libvss_session_error(const struct libvss_session *s);
+uint32_t libvss_session_status(const struct libvss_session *s);
+uint32_t libvss_session_backup_type(const struct libvss_session *s);
+/* The set id; NULL if no set was started. */
+const uint8_t *libvss_session_set_id(const struct libvss_session *s);
+unsigned int libvss_session_writer_count(const struct libvss_session *s);
+const struct libvss_writer_info *
+libvss_session_writer(const struct libvss_session *s, unsigned int i);
+
+/* ---- Writer ---- */
+
+/*
+ * A writer callback. It returns VSS_WRITER_FAILURE_NONE (0) for success or
+ * another enum vss_writer_failure value (a veto), optionally with an errno
+ * and message set by libvss_writer_set_failure(). @ev and its strings are
+ * valid during the call only. The return value of on_abort and
+ * on_backup_shutdown is ignored: those events take no answer.
+ */
+typedef uint32_t (*libvss_writer_cb)(struct libvss_writer *w,
+				     const struct libvss_event *ev,
+				     void *data);
+
+/*
+ * CVssWriter's On* methods; NULL answers success (on_identify: with the
+ * document of libvss_writer_set_metadata()). Copied by libvss_writer_new().
+ * A callback added later is a setter in a later node of the version
+ * script, never a member here.
+ */
+struct libvss_writer_ops {
+	libvss_writer_cb on_identify;
+	libvss_writer_cb on_prepare_backup;
+	libvss_writer_cb on_prepare_snapshot;
+	libvss_writer_cb on_freeze;
+	libvss_writer_cb on_thaw;
+	libvss_writer_cb on_post_snapshot;
+	libvss_writer_cb on_abort;
+	libvss_writer_cb on_backup_complete;
+	libvss_writer_cb on_backup_shutdown;
+	libvss_writer_cb on_pre_restore;
+	libvss_writer_cb on_post_restore;
+};
+
+/**
+ * libvss_writer_new() - A writer (CVssWriter::Initialize).
+ * @ctx: Context whose socket the writer is bound to: its events arrive
+ *   there and are dispatched by libvss_process() on it.
+ * @ops: Callbacks; copied.
+ * @data: Passed to every callback.
+ * @wp: Set to the writer, to NULL on failure.
+ *
+ * Configure it with the libvss_writer_set_*() calls, then
+ * libvss_writer_register().
+ *
+ * Return: 0; -EINVAL if @ops is NULL; -ENOMEM.
+ */
+int libvss_writer_new(struct libvss_ctx *ctx,
+		      const struct libvss_writer_ops *ops, void *data,
+		      struct libvss_writer **wp);
+
+/**
+ * libvss_writer_free() - Unregister a writer if registered, and free it.
+ * @w: Writer, or NULL.
+ */
+void libvss_writer_free(struct libvss_writer *w);
+
+/*
+ * Optional settings, before libvss_writer_register() (-EBUSY after):
+ * instance name (shorter than VSS_WRITER_NAME_MAX), usage type
+ * (VSS_USAGE_*), source type (VSS_SOURCE_*), freeze timeout (1 to 3600000
+ * ms; the module's default is 60 s). The kernel judges the values. Each
+ * returns 0, -EBUSY, or -ENAMETOOLONG / -ENOMEM for the name.
+ */
+int libvss_writer_set_instance_name(struct libvss_writer *w, const char *name);
+int libvss_writer_set_usage_type(struct libvss_writer *w, uint32_t usage_type);
+int libvss_writer_set_source_type(struct libvss_writer *w, uint32_t source_type);
+int libvss_writer_set_freeze_timeout_ms(struct libvss_writer *w, uint32_t ms);
+
+/**
+ * libvss_writer_set_metadata() - The writer metadata document.
+ * @w: Writer.
+ * @document: Answer to Identify, at most VSS_DOCUMENT_MAX bytes with its
+ *   NUL; copied. May be set at any time, also in on_identify.
+ *
+ * Return: 0; -E2BIG if too long; -ENOMEM.
+ */
+int libvss_writer_set_metadata(struct libvss_writer *w, const char *document);
+
+/**
+ * libvss_writer_register() - Register the writer (Subscribe).
+ * @w: Writer.
+ * @class_id: LIBVSS_ID_SIZE bytes: what application it is.
+ * @instance_id: LIBVSS_ID_SIZE bytes; the pair is unique system-wide.
+ * @name: Its name, e.g. "PostgreSQL Writer"; shorter than
+ *   VSS_WRITER_NAME_MAX.
+ * @level: VSS_WRITER_LEVEL_FRONT_END, _BACK_END or _SYSTEM: the order of
+ *   Freeze (front-end first) and Thaw (the reverse).
+ *
+ * Return: 0; -EEXIST (VSS_STATUS_WRITER_ALREADY_SUBSCRIBED) if the ids are
+ * taken; -EALREADY if @w is registered; -EINVAL if @name is empty or an
+ * argument is NULL, -ENAMETOOLONG if @name is too long; -ERANGE for a bad
+ * level (the kernel's); -EPERM without CAP_SYS_ADMIN; another negative
+ * errno value.
+ */
+int libvss_writer_register(struct libvss_writer *w,
+			   const uint8_t class_id[LIBVSS_ID_SIZE],
+			   const uint8_t instance_id[LIBVSS_ID_SIZE],
+			   const char *name, uint32_t level);
+
+/**
+ * libvss_writer_unregister() - Unregister the writer (Unsubscribe).
+ * @w: Writer.
+ *
+ * A session waiting on it records it as not responding.
+ *
+ * Return: 0; -ENOENT if it is not registered.
+ */
+int libvss_writer_unregister(struct libvss_writer *w);
+
+/**
+ * libvss_writer_id() - The module's id of a registered writer.
+ * @w: Writer.
+ *
+ * Return: The id; 0 while not registered.
+ */
+uint32_t libvss_writer_id(const struct libvss_writer *w);
+
+/**
+ * libvss_writer_set_failure() - Errno and message of the failure the running
+ *   callback returns (SetWriterFailure).
+ * @w: Writer.
+ * @error: The writer's errno, 1 to 4095, or 0 for none.
+ * @message: Shorter than VSS_MESSAGE_MAX (longer is cut), or NULL; copied.
+ *
+ * Sent only if the callback returns a failure.
+ *
+ * Return: 0; -EBADFD outside a callback; -ERANGE if @error is out of range.
+ */
+int libvss_writer_set_failure(struct libvss_writer *w, int error,
+			      const char *message);
+
+/**
+ * libvss_writer_set_restore_status() - The restore status document that
+ *   answers the running PreRestore or PostRestore.
+ * @w: Writer.
+ * @document: At most VSS_DOCUMENT_MAX bytes with its NUL; copied.
+ *
+ * Return: 0; -EBADFD outside on_pre_restore and on_post_restore; -E2BIG if
+ * too long; -ENOMEM.
+ */
+int libvss_writer_set_restore_status(struct libvss_writer *w,
+				     const char *document);
+
+/**
+ * libvss_writer_current_set_id() - The snapshot set being made
+ *   (GetCurrentSnapshotSetId).
+ * @w: Writer.
+ * @id: Set to LIBVSS_ID_SIZE bytes on success.
+ *
+ * Valid from PrepareForSnapshot through PostSnapshot of a session: inside
+ * the callbacks of that session's events, and outside callbacks while
+ * exactly one session is between the two.
+ *
+ * Return: 0; -EBADFD otherwise.
+ */
+int libvss_writer_current_set_id(const struct libvss_writer *w,
+				 uint8_t id[LIBVSS_ID_SIZE]);
+
+/* Getters of the event a callback handles. */
+/* enum vss_event. */
+uint32_t libvss_event_type(const struct libvss_event *ev);
+uint32_t libvss_event_session_id(const struct libvss_event *ev);
+/* enum vss_backup_type; VSS_BACKUP_TYPE_UNDEFINED before PrepareForBackup. */
+uint32_t libvss_event_backup_type(const struct libvss_event *ev);
+/* The set id, or NULL if the event carries none (see protocol.md). */
+const uint8_t *libvss_event_set_id(const struct libvss_event *ev);
+/* Volumes of the set (PrepareForSnapshot to PostSnapshot), in order. */
+unsigned int libvss_event_volume_count(const struct libvss_event *ev);
+const char *libvss_event_volume(const struct libvss_event *ev, unsigned int i);
+/* The backup components document, or NULL if the event carries none. */
+const char *libvss_event_document(const struct libvss_event *ev);
+
+/*
+ * Names of protocol values, as in the YNL spec ("freeze", "stable",
+ * "retryable", "front-end", "snapshot-done", "writer-retryable", "full",
+ * "do-snapshot-set", "backup"); NULL for a value this library does not
+ * know.
+ */
+const char *libvss_event_name(uint32_t event);
+const char *libvss_writer_state_name(uint32_t state);
+const char *libvss_writer_failure_name(uint32_t failure);
+const char *libvss_writer_level_name(uint32_t level);
+const char *libvss_session_state_name(uint32_t state);
+const char *libvss_status_name(uint32_t status);
+const char *libvss_backup_type_name(uint32_t backup_type);
+const char *libvss_session_op_name(uint32_t op);
+const char *libvss_session_type_name(uint32_t type);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,10 @@ int vss_ctx_new(struct vss_transport *tp, struct libvss_ctx **ctxp)
 		return -ENOMEM;
 	}
 	ctx->tp = tp;
+	ctx->ext_status = -1;
+	ctx->stash_tail = &ctx->stash;
+	ctx->epfd = -1;
+	ctx->evfd = -1;
 	*ctxp = ctx;
 	return 0;
 }
@@ -67,6 +71,7 @@ uint32_t vss_ctx_next_seq(struct libvss_ctx *ctx)
 void vss_ctx_clear_error(struct libvss_ctx *ctx)
 {
 	ctx->ext_err[0] = '\0';
+	ctx->ext_status = -1;
 }
 
 void vss_ctx_set_error(struct libvss_ctx *ctx, const char *fmt, ...)
@@ -98,6 +103,11 @@ LIBVSS_EXPORT void libvss_close(struct libvss_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	/* Handles the caller still holds stay valid, but inert. */
+	vss_backup_detach_all(ctx);
+	vss_writer_detach_all(ctx);
+	vss_stash_free(ctx);
+	vss_event_close(ctx);
 	ctx->tp->ops->close(ctx->tp);
 	free(ctx->rbuf);
 	free(ctx);
@@ -108,4 +118,11 @@ LIBVSS_EXPORT const char *libvss_ext_error(const struct libvss_ctx *ctx)
 	const char *s = ctx ? ctx->ext_err : open_err;
 
 	return s[0] ? s : NULL;
+}
+
+LIBVSS_EXPORT int libvss_ext_status(const struct libvss_ctx *ctx)
+{
+	if (!ctx || ctx->ext_status < 0)
+		return -ENODATA;
+	return ctx->ext_status;
 }

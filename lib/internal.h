@@ -3,14 +3,15 @@
  * Library internals. Nothing here is exported from libvss.so; the unit tests
  * reach it by linking libvss.a.
  *
- * The request/response core is split so that a later asynchronous driver
- * (poll loop, io_uring) can reuse it: encoders build a request for a given
+ * The request/response core is split so that the asynchronous side
+ * (event.c: libvss_fd(), libvss_process()) reuses it: encoders build a request for a given
  * seq, vss_dgram_next() splits a received datagram into messages,
  * vss_msg_is_reply() matches one to its request, vss_nlerr_decode() reads an
  * NLMSG_ERROR and its extended ack, vss_done_decode() the NLMSG_DONE that
  * ends a dump (with the dump's own verdict), and the per-command decoders
  * read replies: a do's one reply, or each part of a dump (the *_part
- * decoders append to a list). Only transact.c blocks.
+ * decoders append to a list). Only transact.c blocks; notifications it
+ * meets are stashed for libvss_process().
  */
 #ifndef LIBVSS_INTERNAL_H
 #define LIBVSS_INTERNAL_H
@@ -27,12 +28,16 @@
 #define LIBVSS_EXPORT __attribute__((visibility("default")))
 
 /*
- * Big enough for any netlink message we expect: replies of this family are
- * small, nlctrl's fit a page, dump messages are capped at 32 KiB however
- * large the receive buffer, and with NETLINK_CAP_ACK errors stay small. A
- * datagram that is larger anyway is reported truncated, never read in part.
+ * Big enough for any netlink message we expect: nlctrl's replies fit a page,
+ * dump messages are capped at 32 KiB however large the receive buffer, with
+ * NETLINK_CAP_ACK errors stay small; the largest are writer events and
+ * SESSION_WRITER_GET replies, which carry a document of up to
+ * VSS_DOCUMENT_MAX (65000) bytes and up to 64 volume paths (an event can
+ * reach about 330 KB), and completions with the status of up to
+ * VSS_WRITERS_MAX (256) writers (about 160 KB). A datagram that is larger
+ * anyway is reported truncated, never read in part.
  */
-#define VSS_RECV_BUF_SIZE	32768
+#define VSS_RECV_BUF_SIZE	(512 * 1024)
 
 /* Room for the kernel's extack message plus what we add to it. */
 #define VSS_EXT_ERR_SIZE	256
@@ -46,7 +51,36 @@ struct libvss_ctx {
 	uint32_t mcgrp_monitor;
 	void *rbuf;			/* VSS_RECV_BUF_SIZE bytes */
 	char ext_err[VSS_EXT_ERR_SIZE];	/* "" when there is no explanation */
+	int ext_status;			/* enum vss_status, or -1: none given */
+
+	/*
+	 * Notifications (completions, writer events) read while waiting for
+	 * a reply, kept in order for libvss_process(). While it is not empty
+	 * the eventfd is signalled, so that libvss_fd() is readable even
+	 * though the socket may not be: a poll loop never sleeps on a
+	 * completion the library already holds.
+	 */
+	struct vss_inmsg *stash;
+	struct vss_inmsg **stash_tail;
+	bool stash_lost;		/* a notification was dropped (ENOMEM) */
+	int epfd;			/* -1 until libvss_fd() */
+	int evfd;
+	bool in_process;		/* libvss_process() is dispatching */
+
+	struct libvss_backup *backups;	/* sessions this context owns */
+	struct libvss_writer *writers;	/* writers made on this context */
 };
+
+/* A notification kept for libvss_process(): the message, copied whole. */
+struct vss_inmsg {
+	struct vss_inmsg *next;
+	uint64_t data[];		/* a struct nlmsghdr and its payload */
+};
+
+static inline struct nlmsghdr *vss_inmsg_hdr(struct vss_inmsg *m)
+{
+	return (struct nlmsghdr *)m->data;
+}
 
 /* ctx.c */
 int vss_ctx_new(struct vss_transport *tp, struct libvss_ctx **ctxp);
@@ -64,6 +98,7 @@ struct vss_nlerr {
 	uint32_t offs;
 	bool has_miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
 	uint32_t miss_type;
+	int status;			/* the cookie: enum vss_status, or -1 */
 };
 
 struct nl_msg *vss_genl_msg(uint16_t family, uint8_t cmd, uint8_t version,
@@ -205,5 +240,83 @@ struct vss_count {
 int vss_snapshot_delete_decode(const struct libvss_ctx *ctx,
 			       struct nlmsghdr *nlh, void *arg,
 			       const char **why);
+
+/*
+ * The set of a session's DoSnapshotSet, from its completion: @nests are its
+ * VSS_A_SESSION_SNAPSHOT nests (enum vss_a_snapshot inside), @n of them.
+ */
+int vss_snapset_build(const uint8_t *id, uint32_t consistency,
+		      uint64_t window_ns, struct nlattr *const *nests,
+		      unsigned int n, struct libvss_snapset **setp,
+		      const char **why);
+
+/* event.c: notifications, libvss_fd(), libvss_process() */
+/* Whether @nlh is a notification libvss_process() dispatches. */
+bool vss_is_ntf(const struct libvss_ctx *ctx, const struct nlmsghdr *nlh);
+/* Keeps a copy of @nlh for libvss_process(). */
+void vss_stash_push(struct libvss_ctx *ctx, const struct nlmsghdr *nlh);
+void vss_stash_free(struct libvss_ctx *ctx);
+void vss_event_close(struct libvss_ctx *ctx);
+
+/* async.c */
+struct libvss_async {
+	struct libvss_ctx *ctx;
+	struct libvss_backup *b;	/* NULL once its backup is freed */
+	struct libvss_async *next;	/* in b->pending while pending */
+	uint32_t op;			/* enum vss_session_op */
+	uint32_t seq;			/* of the request that started it */
+	int state;			/* enum libvss_async_state */
+	int result;			/* 0 or -errno of the operation */
+	uint32_t status;		/* enum vss_status */
+	char message[VSS_MESSAGE_MAX];
+};
+
+struct libvss_async *vss_async_new(struct libvss_backup *b, uint32_t op,
+				   uint32_t seq);
+/* The operation ended: @error is the completion's positive errno. */
+struct libvss_async **vss_backup_pending(struct libvss_backup *b);
+void vss_async_finish(struct libvss_async *a, uint32_t error,
+		      uint32_t status, const char *message);
+
+/* writer_info.c: a writer's registration and status, as replies carry it */
+struct libvss_writer_info {
+	uint32_t id;
+	uint8_t class_id[LIBVSS_ID_SIZE];
+	uint8_t instance_id[LIBVSS_ID_SIZE];
+	char name[VSS_WRITER_NAME_MAX];
+	char instance_name[VSS_WRITER_NAME_MAX];
+	uint32_t level, usage_type, source_type, freeze_timeout_ms, portid;
+	uint32_t state, failure, error, session_id;
+	bool selected;
+	char message[VSS_MESSAGE_MAX];
+	/* Fetched on demand by libvss_backup_writer_metadata(). */
+	char *metadata;
+	char *restore_status;
+};
+
+extern const struct nla_policy vss_writer_policy[VSS_A_WRITER_MAX + 1];
+extern const struct nla_policy vss_session_policy[VSS_A_SESSION_MAX + 1];
+/* Reads the attributes of one writer (a reply, or a nest) into @wi. */
+int vss_writer_info_parse(struct nlattr **tb, struct libvss_writer_info *wi,
+			  const char **why);
+/* Every VSS_A_SESSION_WRITER nest of a message, into a new array. */
+int vss_writer_infos_parse(struct nlmsghdr *nlh,
+			   struct libvss_writer_info **wip, unsigned int *np,
+			   const char **why);
+void vss_writer_infos_free(struct libvss_writer_info *wi, unsigned int n);
+
+/* requester.c */
+/* A SESSION_COMPLETE_NTF: updates its backup and finishes its async. */
+void vss_backup_complete_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh);
+void vss_backup_detach_all(struct libvss_ctx *ctx);
+
+/* writer.c */
+/* A WRITER_EVENT_NTF: the writer's callback, then its answer. */
+void vss_writer_event_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh);
+void vss_writer_detach_all(struct libvss_ctx *ctx);
+
+/* session.c: a session command with its id, and room for @attrlen more */
+struct nl_msg *vss_session_msg(const struct libvss_ctx *ctx, uint32_t seq,
+			       uint8_t cmd, uint32_t id, size_t attrlen);
 
 #endif /* LIBVSS_INTERNAL_H */

@@ -148,6 +148,7 @@ static const struct nla_policy nlerr_policy[NLMSGERR_ATTR_MAX + 1] = {
 	[NLMSGERR_ATTR_MSG]		= { .type = NLA_STRING },
 	[NLMSGERR_ATTR_OFFS]		= { .type = NLA_U32, .maxlen = 4 },
 	[NLMSGERR_ATTR_MISS_TYPE]	= { .type = NLA_U32, .maxlen = 4 },
+	[NLMSGERR_ATTR_COOKIE]		= { .type = NLA_UNSPEC },
 };
 
 /* The extack TLVs of an NLMSG_ERROR or NLMSG_DONE, from payload byte @hlen. */
@@ -175,6 +176,19 @@ static int nlerr_tlvs(const struct nlmsghdr *nlh, size_t hlen,
 		e->has_miss_type = true;
 		e->miss_type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
 	}
+	/*
+	 * The vss family puts its VSS status, a u32, in the cookie
+	 * (Documentation/protocol.md); a cookie of another size is not ours
+	 * to read, and nlctrl's refusals carry none.
+	 */
+	if (tb[NLMSGERR_ATTR_COOKIE] &&
+	    nla_len(tb[NLMSGERR_ATTR_COOKIE]) == sizeof(uint32_t)) {
+		uint32_t status;
+
+		memcpy(&status, nla_data(tb[NLMSGERR_ATTR_COOKIE]), sizeof(status));
+		if (status <= INT32_MAX)
+			e->status = (int)status;
+	}
 	return 0;
 }
 
@@ -184,6 +198,7 @@ int vss_nlerr_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e)
 	size_t hlen = sizeof(*err);
 
 	memset(e, 0, sizeof(*e));
+	e->status = -1;
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
 		return -EBADMSG;
 	err = NLMSG_DATA(nlh);
@@ -213,6 +228,7 @@ int vss_done_decode(const struct nlmsghdr *nlh, struct vss_nlerr *e)
 	int error;
 
 	memset(e, 0, sizeof(*e));
+	e->status = -1;
 	if (nlh->nlmsg_len < NLMSG_HDRLEN)
 		return -EBADMSG;
 	plen = nlh->nlmsg_len - NLMSG_HDRLEN;

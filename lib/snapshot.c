@@ -141,12 +141,12 @@ static int entry_parse(struct nlattr *nest, struct snapset_entry *e,
 
 	if (vss_attrs_parse(tb, VSS_A_SNAPSHOT_MAX, nla_data(nest),
 			    nla_len(nest), snapshot_policy)) {
-		*why = "SNAPSHOT_CREATE reply has a malformed entry";
+		*why = "reply has a malformed snapshot entry";
 		return -EBADMSG;
 	}
 	if (!tb[VSS_A_SNAPSHOT_ID] || !tb[VSS_A_SNAPSHOT_ORIGIN] ||
 	    !tb[VSS_A_SNAPSHOT_DEVICE]) {
-		*why = "SNAPSHOT_CREATE reply has an entry without id, origin or device";
+		*why = "reply has a snapshot entry without id, origin or device";
 		return -EBADMSG;
 	}
 	e->origin = dup_pair(nla_get_string(tb[VSS_A_SNAPSHOT_ORIGIN]),
@@ -222,6 +222,39 @@ int vss_snapshot_create_decode(const struct libvss_ctx *ctx,
 	memcpy(set->id, nla_data(tb[VSS_A_SNAPSHOT_SET_ID]), LIBVSS_ID_SIZE);
 	set->consistency = nla_get_u32(tb[VSS_A_SNAPSHOT_CONSISTENCY]);
 	set->freeze_window_ns = nla_get_u64(tb[VSS_A_SNAPSHOT_FREEZE_WINDOW_NS]);
+	*setp = set;
+	return 0;
+}
+
+int vss_snapset_build(const uint8_t *id, uint32_t consistency,
+		      uint64_t window_ns, struct nlattr *const *nests,
+		      unsigned int n, struct libvss_snapset **setp,
+		      const char **why)
+{
+	struct libvss_snapset *set;
+	unsigned int i;
+	int ret;
+
+	*setp = NULL;
+	set = calloc(1, sizeof(*set));
+	if (!set)
+		return -ENOMEM;
+	set->entries = n ? calloc(n, sizeof(*set->entries)) : NULL;
+	if (n && !set->entries) {
+		free(set);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		ret = entry_parse(nests[i], &set->entries[i], why);
+		if (ret) {
+			libvss_snapset_free(set);
+			return ret;
+		}
+		set->n++;
+	}
+	memcpy(set->id, id, LIBVSS_ID_SIZE);
+	set->consistency = consistency;
+	set->freeze_window_ns = window_ns;
 	*setp = set;
 	return 0;
 }

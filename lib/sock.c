@@ -10,6 +10,9 @@
 
 #include "internal.h"
 
+/* Bytes of receive buffer asked for (the kernel doubles it, capped by rmem_max). */
+#define VSS_SOCK_RCVBUF	(1 << 20)
+
 struct vss_sock {
 	struct vss_transport tp;
 	int fd;
@@ -35,7 +38,8 @@ static int sock_send(struct vss_transport *tp, const void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-static ssize_t sock_recv(struct vss_transport *tp, void *buf, size_t len)
+static ssize_t sock_recv(struct vss_transport *tp, void *buf, size_t len,
+			 bool nowait)
 {
 	struct sockaddr_nl from;
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
@@ -46,7 +50,8 @@ static ssize_t sock_recv(struct vss_transport *tp, void *buf, size_t len)
 		msg.msg_name = &from;
 		msg.msg_namelen = sizeof(from);
 		/* MSG_TRUNC: learn the real length of a datagram that did not fit. */
-		n = recvmsg(to_sock(tp)->fd, &msg, MSG_TRUNC);
+		n = recvmsg(to_sock(tp)->fd, &msg,
+			    MSG_TRUNC | (nowait ? MSG_DONTWAIT : 0));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -85,6 +90,7 @@ int vss_sock_open(struct vss_transport **tpp)
 {
 	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 	socklen_t alen = sizeof(local);
+	int rcvbuf = VSS_SOCK_RCVBUF;
 	struct vss_sock *s;
 	int ret;
 
@@ -116,7 +122,14 @@ int vss_sock_open(struct vss_transport **tpp)
 		sock_close(&s->tp);
 		return ret;
 	}
+	/*
+	 * Completions and writer events arrive unasked, possibly in bursts
+	 * (every writer's status, documents of up to 64 KiB); one that does
+	 * not fit is lost. A larger buffer where allowed; failing is harmless.
+	 */
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	s->tp.portid = local.nl_pid;
+	s->tp.fd = s->fd;
 	*tpp = &s->tp;
 	return 0;
 }

@@ -3,8 +3,9 @@
  * The synchronous driver of the request/response core: send one request,
  * then read until its ACK or error, or for a dump until NLMSG_DONE (the
  * parts of a dump, NLM_F_MULTI, come in as many datagrams as the kernel
- * needs). Everything that is not ours (replies to an earlier, abandoned
- * request; NOOPs) is skipped by seq and port id.
+ * needs). Notifications met on the way (completions, writer events) are
+ * kept for libvss_process(); everything else that is not ours (replies to
+ * an earlier, abandoned request; NOOPs) is skipped by seq and port id.
  */
 #include <errno.h>
 #include <linux/netlink.h>
@@ -34,6 +35,7 @@ static int finish(struct exchange *x, const struct vss_nlerr *e)
 	if (e && e->error) {
 		vss_nlerr_describe(e, x->req, x->ctx->ext_err,
 				   sizeof(x->ctx->ext_err));
+		x->ctx->ext_status = e->status;
 		return e->error;
 	}
 	if (x->decode_err) {
@@ -55,6 +57,14 @@ static int dispatch(struct exchange *x, struct nlmsghdr *nlh, int *result)
 	struct vss_nlerr e;
 	int ret;
 
+	/*
+	 * A completion or writer event that arrives while we wait for a
+	 * reply is not dropped: libvss_process() dispatches it later.
+	 */
+	if (vss_is_ntf(x->ctx, nlh)) {
+		vss_stash_push(x->ctx, nlh);
+		return 0;
+	}
 	if (!vss_msg_is_reply(nlh, x->ctx->tp->portid, x->req->nlmsg_seq))
 		return 0;
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -114,7 +124,8 @@ int vss_transact(struct libvss_ctx *ctx, struct nl_msg *msg,
 		struct nlmsghdr *nlh;
 		size_t off = 0;
 
-		n = ctx->tp->ops->recv(ctx->tp, ctx->rbuf, VSS_RECV_BUF_SIZE);
+		n = ctx->tp->ops->recv(ctx->tp, ctx->rbuf, VSS_RECV_BUF_SIZE,
+				      false);
 		if (n < 0)
 			return (int)n;
 		if (n > VSS_RECV_BUF_SIZE) {

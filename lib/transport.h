@@ -2,12 +2,13 @@
 /*
  * A transport moves whole netlink datagrams between the library and the
  * kernel. The request/response core above it works on raw bytes only, so the
- * unit tests swap the socket for a mock, and a later poll loop or io_uring
- * driver can feed the same core the buffers it received itself.
+ * unit tests swap the socket for a mock; libvss_fd() watches the transport's
+ * fd and libvss_process() reads it without blocking.
  */
 #ifndef LIBVSS_TRANSPORT_H
 #define LIBVSS_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,9 +21,11 @@ struct vss_transport_ops {
 	/*
 	 * Receives one datagram from the kernel into @buf. Returns its full
 	 * length, which exceeds @len if it did not fit (the caller treats that
-	 * as a truncated message), or -errno.
+	 * as a truncated message), or -errno. With @nowait it returns -EAGAIN
+	 * at once when nothing is queued: libvss_process() never blocks.
 	 */
-	ssize_t (*recv)(struct vss_transport *tp, void *buf, size_t len);
+	ssize_t (*recv)(struct vss_transport *tp, void *buf, size_t len,
+			bool nowait);
 	/* Releases the transport, including @tp itself. */
 	void (*close)(struct vss_transport *tp);
 };
@@ -31,6 +34,11 @@ struct vss_transport {
 	const struct vss_transport_ops *ops;
 	/* Our netlink port id: requests carry it and replies are sent to it. */
 	uint32_t portid;
+	/*
+	 * Readable (POLLIN) whenever recv() has a datagram: what libvss_fd()
+	 * watches. The socket itself; the mock's is an eventfd.
+	 */
+	int fd;
 };
 
 int vss_sock_open(struct vss_transport **tpp);

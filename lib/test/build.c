@@ -305,3 +305,57 @@ int open_mocked(struct mock **mp, struct libvss_ctx **ctxp)
 	mock_queue1(*mp, 0, build_ack());
 	return vss_ctx_open(mock_transport(*mp), ctxp);
 }
+
+/* ---- the coordination protocol ---- */
+
+struct nl_msg *build_vss(uint8_t cmd)
+{
+	return genl_new(TEST_FAMILY_ID, cmd, VSS_FAMILY_VERSION);
+}
+
+struct nl_msg *build_extack_status(int error, const char *text,
+				   uint32_t status)
+{
+	struct nl_msg *msg = build_extack(error, text, -1, -1);
+
+	must(nla_put(msg, NLMSGERR_ATTR_COOKIE, sizeof(status), &status),
+	     "cookie");
+	return msg;
+}
+
+void build_writer_status(struct nl_msg *msg, const struct test_writer *w)
+{
+	struct nlattr *nest = nla_nest_start(msg, VSS_A_SESSION_WRITER);
+
+	must(nest ? 0 : -1, "writer nest");
+	must(nla_put_u32(msg, VSS_A_WRITER_ID, w->id), "id");
+	must(nla_put(msg, VSS_A_WRITER_CLASS_ID, 16, w->class_id), "class");
+	must(nla_put(msg, VSS_A_WRITER_INSTANCE_ID, 16, w->instance_id), "inst");
+	must(nla_put_string(msg, VSS_A_WRITER_NAME, w->name), "name");
+	must(nla_put_u32(msg, VSS_A_WRITER_LEVEL, w->level), "level");
+	must(nla_put_u32(msg, VSS_A_WRITER_STATE, w->state), "state");
+	must(nla_put_u32(msg, VSS_A_WRITER_FAILURE, w->failure), "failure");
+	must(nla_put_u32(msg, VSS_A_WRITER_ERROR, w->error), "error");
+	if (w->message)
+		must(nla_put_string(msg, VSS_A_WRITER_MESSAGE, w->message), "msg");
+	if (w->selected)
+		must(nla_put_flag(msg, VSS_A_WRITER_SELECTED), "selected");
+	nla_nest_end(msg, nest);
+}
+
+struct nl_msg *build_completion(uint32_t id, uint32_t op, uint32_t seq,
+				uint32_t error, uint32_t status, uint32_t state,
+				const char *message)
+{
+	struct nl_msg *msg = build_vss(VSS_CMD_SESSION_COMPLETE_NTF);
+
+	must(nla_put_u32(msg, VSS_A_SESSION_ID, id), "id");
+	must(nla_put_u32(msg, VSS_A_SESSION_OP, op), "op");
+	must(nla_put_u32(msg, VSS_A_SESSION_SEQ, seq), "seq");
+	must(nla_put_u32(msg, VSS_A_SESSION_ERROR, error), "error");
+	must(nla_put_u32(msg, VSS_A_SESSION_STATUS, status), "status");
+	must(nla_put_u32(msg, VSS_A_SESSION_STATE, state), "state");
+	if (message)
+		must(nla_put_string(msg, VSS_A_SESSION_MESSAGE, message), "message");
+	return msg;
+}

@@ -118,6 +118,30 @@ struct nl_msg *build_snapset(const uint8_t set_id[16], uint32_t consistency,
 /* The module's SNAPSHOT_DELETE reply; @omit as above. */
 struct nl_msg *build_deleted(uint32_t count, uint32_t omit);
 
+/* ---- the coordination protocol ---- */
+
+/* An empty vss message of @cmd, seq and port id left for the mock. */
+struct nl_msg *build_vss(uint8_t cmd);
+/* An extack error whose cookie is the VSS status, as the module sends. */
+struct nl_msg *build_extack_status(int error, const char *text,
+				   uint32_t status);
+
+struct test_writer {
+	uint32_t id;
+	uint8_t class_id[16], instance_id[16];
+	const char *name;
+	uint32_t level, state, failure, error;
+	const char *message;		/* NULL: none */
+	bool selected;
+};
+
+/* One VSS_A_SESSION_WRITER nest, as vss_msg_put_writer_status() lays it. */
+void build_writer_status(struct nl_msg *msg, const struct test_writer *w);
+/* SESSION_COMPLETE_NTF's fixed part, as vss_msg_complete() lays it. */
+struct nl_msg *build_completion(uint32_t id, uint32_t op, uint32_t seq,
+				uint32_t error, uint32_t status, uint32_t state,
+				const char *message);
+
 /* Queues nlctrl's answer and opens a context on a new mock. */
 struct mock;
 int open_mocked(struct mock **mp, struct libvss_ctx **ctxp);

@@ -40,5 +40,49 @@ int main(void)
 	ok_str(libvss_storage_kind_name(3), NULL, "kind 3 has no name");
 	ok_str(libvss_storage_kind_name(UINT32_MAX), NULL,
 	       "kind UINT32_MAX has no name");
+
+	/* The coordination protocol: first, last, and one past the last. */
+	ok_str(libvss_event_name(VSS_EVENT_NONE), "none", "event none");
+	ok_str(libvss_event_name(VSS_EVENT_FREEZE), "freeze", "event freeze");
+	ok_str(libvss_event_name(VSS_EVENT_POST_RESTORE), "post-restore",
+	       "event post-restore");
+	ok_str(libvss_event_name(VSS_EVENT_POST_RESTORE + 1), NULL,
+	       "event past the last");
+	ok_str(libvss_writer_state_name(VSS_WRITER_STATE_WAITING_FOR_BACKUP_COMPLETE),
+	       "waiting-for-backup-complete", "writer state");
+	ok_str(libvss_writer_state_name(VSS_WRITER_STATE_FAILED_AT_BACKUPSHUTDOWN),
+	       "failed-at-backupshutdown", "last writer state");
+	ok_str(libvss_writer_state_name(VSS_WRITER_STATE_FAILED_AT_BACKUPSHUTDOWN + 1),
+	       NULL, "writer state past the last");
+	ok_str(libvss_writer_failure_name(VSS_WRITER_FAILURE_NOT_RESPONDING),
+	       "not-responding", "last writer failure");
+	ok_str(libvss_writer_failure_name(VSS_WRITER_FAILURE_NOT_RESPONDING + 1),
+	       NULL, "writer failure past the last");
+	ok_str(libvss_writer_level_name(VSS_WRITER_LEVEL_FRONT_END), "front-end",
+	       "level front-end");
+	ok_str(libvss_writer_level_name(VSS_WRITER_LEVEL_FRONT_END + 1), NULL,
+	       "level past the last");
+	ok_str(libvss_session_state_name(VSS_SESSION_STATE_RELEASED), "released",
+	       "last session state");
+	ok_str(libvss_session_state_name(VSS_SESSION_STATE_RELEASED + 1), NULL,
+	       "session state past the last");
+	ok_str(libvss_status_name(VSS_STATUS_WRITER_RETRYABLE), "writer-retryable",
+	       "status writer-retryable");
+	ok_str(libvss_status_name(VSS_STATUS_UNEXPECTED), "unexpected",
+	       "last status");
+	ok_str(libvss_status_name(VSS_STATUS_UNEXPECTED + 1), NULL,
+	       "status past the last");
+	ok_str(libvss_backup_type_name(VSS_BACKUP_TYPE_DIFFERENTIAL), "differential",
+	       "backup type");
+	ok_str(libvss_backup_type_name(VSS_BACKUP_TYPE_OTHER + 1), NULL,
+	       "backup type past the last");
+	ok_str(libvss_session_op_name(VSS_SESSION_OP_DO_SNAPSHOT_SET),
+	       "do-snapshot-set", "session op");
+	ok_str(libvss_session_op_name(VSS_SESSION_OP_POST_RESTORE + 1), NULL,
+	       "session op past the last");
+	ok_str(libvss_session_type_name(VSS_SESSION_RESTORE), "restore",
+	       "session type");
+	ok_str(libvss_session_type_name(UINT32_MAX), NULL,
+	       "session type UINT32_MAX");
 	return tap_done();
 }

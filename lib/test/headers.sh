@@ -26,15 +26,25 @@ check() { # check DESCRIPTION CMD...
 	fi
 }
 
-for h in libvss.h libvss-doc.h linux/vss.h; do
+headers="libvss.h libvss-doc.h linux/vss.h"
+# The optional io_uring header needs liburing's; without them it is skipped.
+if echo '#include <liburing.h>' | "$cc" -E -x c - >/dev/null 2>&1; then
+	headers="$headers libvss-uring.h"
+else
+	echo "# headers: liburing-dev missing, <libvss-uring.h> not checked"
+fi
+for h in $headers; do
+	# liburing.h itself needs POSIX types (sigset_t) that strict C11 hides.
+	extra=
+	[ "$h" = libvss-uring.h ] && extra=-D_GNU_SOURCE
 	src=$out/$(echo "$h" | tr / _).c
 	echo "#include <$h>" > "$src"
 	check "<$h> alone compiles as C11" \
-		"$cc" -std=c11 -pedantic -Wall -Wextra -Werror \
+		"$cc" -std=c11 -pedantic -Wall -Wextra -Werror $extra \
 		-I"$top/include" -I"$top/include/uapi" -c "$src" -o "$out/c.o"
 	if command -v "$cxx" >/dev/null; then
 		check "<$h> alone compiles as C++11" \
-			"$cxx" -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror \
+			"$cxx" -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror $extra \
 			-I"$top/include" -I"$top/include/uapi" -c "$src" -o "$out/cxx.o"
 	fi
 done

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 #include <linux/netlink.h>
 
 #include "mock.h"
@@ -18,6 +20,7 @@ struct mock_dgram {
 	bool patch;		/* fill in seq, port id, echoed header */
 	int seq_delta[MOCK_MAX_MSGS];	/* per message */
 	uint32_t portid;
+	int error;		/* recv returns this instead (-ENOBUFS) */
 };
 
 struct mock {
@@ -83,16 +86,28 @@ static void patch(struct mock *m, struct mock_dgram *d, uint8_t *buf)
 	}
 }
 
-static ssize_t mock_recv(struct vss_transport *tp, void *buf, size_t len)
+static ssize_t mock_recv(struct vss_transport *tp, void *buf, size_t len,
+			 bool nowait)
 {
 	struct mock *m = to_mock(tp);
 	struct mock_dgram *d;
+	uint64_t one;
 	ssize_t n;
 
 	/* A real socket would block forever; fail the test instead. */
 	if (m->head == m->tail)
-		return -ETIMEDOUT;
+		return nowait ? -EAGAIN : -ETIMEDOUT;
+	/* The eventfd counts queued datagrams (EFD_SEMAPHORE): one less. */
+	if (read(m->tp.fd, &one, sizeof(one)) != sizeof(one)) {
+		perror("mock: eventfd read");
+		exit(1);
+	}
 	d = &m->queue[m->head++];
+	if (d->error) {
+		free(d->buf);
+		d->buf = NULL;
+		return d->error;
+	}
 	memcpy(buf, d->buf, d->len < len ? d->len : len);
 	if (d->patch && d->len <= len)
 		patch(m, d, buf);
@@ -123,6 +138,11 @@ struct mock *mock_new(void)
 	}
 	m->tp.ops = &mock_ops;
 	m->tp.portid = MOCK_PORTID;
+	m->tp.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
+	if (m->tp.fd < 0) {
+		perror("eventfd");
+		exit(1);
+	}
 	return m;
 }
 
@@ -144,6 +164,7 @@ void mock_free(struct mock *m)
 		free(m->sent[i].buf);
 	for (i = m->head; i < m->tail; i++)
 		free(m->queue[i].buf);
+	close(m->tp.fd);
 	free(m);
 }
 
@@ -158,6 +179,11 @@ static struct mock_dgram *enqueue(struct mock *m, uint8_t *buf, size_t len)
 	}
 	d = &m->queue[m->tail++];
 	memset(d, 0, sizeof(*d));
+	/* So that poll() on the transport's fd sees it, as on a socket. */
+	if (write(m->tp.fd, &(uint64_t){ 1 }, sizeof(uint64_t)) != sizeof(uint64_t)) {
+		perror("mock: eventfd write");
+		exit(1);
+	}
 	d->buf = buf;
 	d->len = len;
 	return d;
@@ -219,6 +245,21 @@ void mock_queue_from(struct mock *m, uint32_t portid, struct nl_msg *msg)
 void mock_queue_raw(struct mock *m, const void *buf, size_t len)
 {
 	enqueue(m, xmemdup(buf, len), len);
+}
+
+void mock_queue_ntf(struct mock *m, struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	nlh->nlmsg_seq = 0;
+	nlh->nlmsg_pid = 0;
+	mock_queue_raw(m, nlh, nlh->nlmsg_len);
+	nlmsg_free(msg);
+}
+
+void mock_queue_recv_error(struct mock *m, int error)
+{
+	enqueue(m, xmemdup("", 0), 0)->error = error;
 }
 
 void mock_queue_oversized(struct mock *m, size_t extra)

@@ -35,6 +35,13 @@ void mock_queue(struct mock *m, int seq_delta, struct nl_msg **msgs,
 void mock_queue_seqs(struct mock *m, const int *seq_deltas,
 		     struct nl_msg **msgs, size_t n);
 void mock_queue1(struct mock *m, int seq_delta, struct nl_msg *msg);
+/*
+ * Queues one kernel notification (seq 0, port id 0, as the module unicasts
+ * completions and writer events), received as it is; @msg is freed here.
+ */
+void mock_queue_ntf(struct mock *m, struct nl_msg *msg);
+/* The next recv() fails with @error, as a socket that overran (-ENOBUFS). */
+void mock_queue_recv_error(struct mock *m, int error);
 /* Queues bytes that are received as they are. */
 void mock_queue_raw(struct mock *m, const void *buf, size_t len);
 /* The last queued datagram claims @extra more bytes than it holds, as

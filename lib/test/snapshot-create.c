@@ -190,7 +190,7 @@ int main(void)
 	nla_put_string(msg, VSS_A_SNAPSHOT_ORIGIN, "vdc");
 	nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, "vss-snap9");
 	nla_nest_end(msg, nest);
-	bad(m, ctx, msg, "malformed entry", "entry with an ID of 15 bytes");
+	bad(m, ctx, msg, "malformed snapshot entry", "entry with an ID of 15 bytes");
 
 	msg = build_snapset(set_id, 0, 0, entries, 1, 0, OMIT(VSS_A_SNAPSHOT_SET_ID),
 			    0);

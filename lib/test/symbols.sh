@@ -87,6 +87,29 @@ for sym in libvss_wmd_parse libvss_bcd_to_json \
 	result $? "$sym is exported as LIBVSS_0.4_DOC"
 done
 
+for sym in libvss_backup_new libvss_async_wait libvss_writer_register \
+	   libvss_process libvss_fd libvss_ext_status; do
+	grep -qx "$sym@@LIBVSS_0.4" "$out/exported"
+	result $? "$sym is exported as LIBVSS_0.4"
+done
+
+# Every function libvss.h declares is in the map (a declaration split over
+# two lines once hid four from the version script). Comments are gone
+# after the preprocessor, so only declarations remain.
+top=${TOP:-..}
+${CC:-cc} -E -P -I"$top/include" -I"$top/include/uapi" "$top/include/libvss-doc.h" |
+	grep -oE '\blibvss_[a-z0-9_]+[[:space:]]*\(' | sed 's/[[:space:](]//g' |
+	sort -u > "$out/declared"
+diff -u "$out/declared" "$out/listed" > "$out/diff"
+result $? "every function declared in libvss.h and libvss-doc.h is in $map"
+sed 's/^/#   /' "$out/diff"
+
+# The io_uring helpers are header-only: libvss.so must not need liburing.
+! grep -q '^libvss_uring_' "$out/names"
+result $? "no libvss_uring_ symbol in the library (header-only)"
+! objdump -p "$so" 2>/dev/null | grep -q 'NEEDED.*liburing'
+result $? "libvss.so does not link liburing"
+
 [ -s "$out/listed" ]
 result $? "$map lists symbols"
 

@@ -23,6 +23,7 @@ static const struct vssctl_object *const objects[] = {
 	&vssctl_obj_storage,
 	&vssctl_obj_snapshot,
 	&vssctl_obj_version,
+	&vssctl_obj_writer,
 };
 
 #define N_OBJECTS	((int)(sizeof(objects) / sizeof(objects[0])))

@@ -35,6 +35,7 @@ struct vssctl_object {
 extern const struct vssctl_object vssctl_obj_storage;
 extern const struct vssctl_object vssctl_obj_snapshot;
 extern const struct vssctl_object vssctl_obj_version;
+extern const struct vssctl_object vssctl_obj_writer;
 
 /*
  * Exact name, else the one name that starts with @word: the index into

@@ -6,7 +6,7 @@
  * proves vssctl uses nothing else. FAKE_LIBVSS picks the behaviour:
  * "loaded" (default), "absent", "eperm", "features-error", "empty" (no
  * storage, no snapshots), "op-error" (every storage and snapshot call fails
- * with EBUSY); FAKE_MASK the feature mask (default 1). With FAKE_LOG set,
+ * with EBUSY; so do the writer and session lists); FAKE_MASK the feature mask (default 1). With FAKE_LOG set,
  * each storage and snapshot call appends a line with its arguments to that
  * file, so the tests see what vssctl asked for.
  */
@@ -780,4 +780,240 @@ const char *libvss_consistency_name(uint32_t consistency)
 {
 	return consistency == VSS_CONSISTENCY_FROZEN ? "frozen" :
 	       consistency == VSS_CONSISTENCY_CRASH ? "crash" : NULL;
+}
+
+/* ---- writers and sessions ---- */
+
+struct libvss_writer_info {
+	uint32_t id;
+	uint8_t class_id[LIBVSS_ID_SIZE], instance_id[LIBVSS_ID_SIZE];
+	const char *name, *instance_name;
+	uint32_t level, state, failure, error;
+	const char *message;
+	uint32_t session_id, freeze_timeout_ms, portid;
+	int selected;
+};
+
+struct libvss_writer_list {
+	unsigned int n;
+};
+
+struct libvss_session {
+	uint32_t id, owner, type, state, op, error, status;
+	int has_set;
+	uint8_t set_id[LIBVSS_ID_SIZE];
+	unsigned int nr_writers;
+	const struct libvss_writer_info *writers;
+};
+
+struct libvss_session_list {
+	unsigned int n;
+};
+
+#define CLASS_PG	{ 0xc1, 0xa5, 0x50, 0x00, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 1 }
+#define INST_1		{ 0x1e, 0x57, 0x00, 0x01, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 2 }
+
+static const struct libvss_writer_info writers[] = {
+	{ 3, CLASS_PG, INST_1, "PostgreSQL Writer", "main",
+	  VSS_WRITER_LEVEL_BACK_END, VSS_WRITER_STATE_STABLE,
+	  VSS_WRITER_FAILURE_NONE, 0, "", 12, 60000, 4242, 0 },
+	{ 5, CLASS_PG, INST_1, "app", "", VSS_WRITER_LEVEL_FRONT_END,
+	  VSS_WRITER_STATE_FAILED_AT_FREEZE, VSS_WRITER_FAILURE_RETRYABLE, 5,
+	  "disk busy", 12, 1000, 4243, 0 },
+};
+
+/* The same writers as a session sees them: selected or not. */
+static const struct libvss_writer_info session_writers[] = {
+	{ 3, CLASS_PG, INST_1, "PostgreSQL Writer", "main",
+	  VSS_WRITER_LEVEL_BACK_END, VSS_WRITER_STATE_WAITING_FOR_BACKUP_COMPLETE,
+	  VSS_WRITER_FAILURE_NONE, 0, "", 0, 0, 0, 1 },
+	{ 5, CLASS_PG, INST_1, "app", "", VSS_WRITER_LEVEL_FRONT_END,
+	  VSS_WRITER_STATE_FAILED_AT_FREEZE, VSS_WRITER_FAILURE_RETRYABLE, 5,
+	  "disk busy", 0, 0, 0, 0 },
+};
+
+static const struct libvss_session sessions[] = {
+	{ 12, 4000, VSS_SESSION_BACKUP, VSS_SESSION_STATE_SNAPSHOT_DONE, 0, 0, 0,
+	  1, SET_A, 2, session_writers },
+	{ 13, 4001, VSS_SESSION_RESTORE, VSS_SESSION_STATE_METADATA_GATHERED,
+	  VSS_SESSION_OP_PRE_RESTORE, 0, 0, 0, { 0 }, 0, NULL },
+};
+
+int libvss_writer_list(struct libvss_ctx *ctx, struct libvss_writer_list **lp)
+{
+	int err = op_error(ctx);
+
+	fake_log("writer_list");
+	*lp = NULL;
+	if (err)
+		return err;
+	*lp = calloc(1, sizeof(**lp));
+	if (!*lp)
+		return -ENOMEM;
+	(*lp)->n = mode("empty") ? 0 : ARRAY_SIZE(writers);
+	return 0;
+}
+
+void libvss_writer_list_free(struct libvss_writer_list *l)
+{
+	free(l);
+}
+
+unsigned int libvss_writer_list_count(const struct libvss_writer_list *l)
+{
+	return l->n;
+}
+
+const struct libvss_writer_info *
+libvss_writer_list_entry(const struct libvss_writer_list *l, unsigned int i)
+{
+	return i < l->n ? &writers[i] : NULL;
+}
+
+#define WI(type, field)							\
+type libvss_writer_info_##field(const struct libvss_writer_info *wi)	\
+{									\
+	return wi->field;						\
+}
+WI(uint32_t, id)
+WI(const uint8_t *, class_id)
+WI(const uint8_t *, instance_id)
+WI(const char *, name)
+WI(const char *, instance_name)
+WI(uint32_t, level)
+WI(uint32_t, state)
+WI(uint32_t, failure)
+WI(uint32_t, error)
+WI(const char *, message)
+WI(uint32_t, session_id)
+WI(uint32_t, freeze_timeout_ms)
+WI(uint32_t, portid)
+WI(int, selected)
+
+int libvss_session_list(struct libvss_ctx *ctx, struct libvss_session_list **lp)
+{
+	int err = op_error(ctx);
+
+	fake_log("session_list");
+	*lp = NULL;
+	if (err)
+		return err;
+	*lp = calloc(1, sizeof(**lp));
+	if (!*lp)
+		return -ENOMEM;
+	(*lp)->n = mode("empty") ? 0 : ARRAY_SIZE(sessions);
+	return 0;
+}
+
+void libvss_session_list_free(struct libvss_session_list *l)
+{
+	free(l);
+}
+
+unsigned int libvss_session_list_count(const struct libvss_session_list *l)
+{
+	return l->n;
+}
+
+const struct libvss_session *
+libvss_session_list_entry(const struct libvss_session_list *l, unsigned int i)
+{
+	return i < l->n ? &sessions[i] : NULL;
+}
+
+int libvss_session_get(struct libvss_ctx *ctx, uint32_t id,
+		       struct libvss_session **sp)
+{
+	unsigned int i;
+
+	fake_log("session_get %u", id);
+	*sp = NULL;
+	for (i = 0; i < ARRAY_SIZE(sessions); i++) {
+		if (sessions[i].id != id)
+			continue;
+		*sp = malloc(sizeof(**sp));
+		if (!*sp)
+			return -ENOMEM;
+		**sp = sessions[i];
+		return 0;
+	}
+	return fail(ctx, -ENOENT, "fake: no session with this id");
+}
+
+void libvss_session_free(struct libvss_session *s)
+{
+	free(s);
+}
+
+#define SG(field)							\
+uint32_t libvss_session_##field(const struct libvss_session *s)		\
+{									\
+	return s->field;						\
+}
+SG(id)
+SG(owner)
+SG(type)
+SG(state)
+SG(op)
+SG(error)
+SG(status)
+
+const uint8_t *libvss_session_set_id(const struct libvss_session *s)
+{
+	return s->has_set ? s->set_id : NULL;
+}
+
+unsigned int libvss_session_writer_count(const struct libvss_session *s)
+{
+	return s->nr_writers;
+}
+
+const struct libvss_writer_info *
+libvss_session_writer(const struct libvss_session *s, unsigned int i)
+{
+	return i < s->nr_writers ? &s->writers[i] : NULL;
+}
+
+/* Names: only those the canned data uses, as the real library spells them. */
+const char *libvss_writer_state_name(uint32_t v)
+{
+	return v == VSS_WRITER_STATE_STABLE ? "stable" :
+	       v == VSS_WRITER_STATE_FAILED_AT_FREEZE ? "failed-at-freeze" :
+	       v == VSS_WRITER_STATE_WAITING_FOR_BACKUP_COMPLETE ?
+	       "waiting-for-backup-complete" : NULL;
+}
+
+const char *libvss_writer_failure_name(uint32_t v)
+{
+	return v == VSS_WRITER_FAILURE_NONE ? "none" :
+	       v == VSS_WRITER_FAILURE_RETRYABLE ? "retryable" : NULL;
+}
+
+const char *libvss_writer_level_name(uint32_t v)
+{
+	return v == VSS_WRITER_LEVEL_BACK_END ? "back-end" :
+	       v == VSS_WRITER_LEVEL_FRONT_END ? "front-end" : NULL;
+}
+
+const char *libvss_session_type_name(uint32_t v)
+{
+	return v == VSS_SESSION_BACKUP ? "backup" :
+	       v == VSS_SESSION_RESTORE ? "restore" : NULL;
+}
+
+const char *libvss_session_state_name(uint32_t v)
+{
+	return v == VSS_SESSION_STATE_SNAPSHOT_DONE ? "snapshot-done" :
+	       v == VSS_SESSION_STATE_METADATA_GATHERED ? "metadata-gathered" : NULL;
+}
+
+const char *libvss_session_op_name(uint32_t v)
+{
+	return v == VSS_SESSION_OP_NONE ? "none" :
+	       v == VSS_SESSION_OP_PRE_RESTORE ? "pre-restore" : NULL;
+}
+
+const char *libvss_status_name(uint32_t v)
+{
+	return v == VSS_STATUS_SUCCESS ? "success" : NULL;
 }
