@@ -7,10 +7,13 @@
 #   make check     every test: host tests, then VM selftests on each kernel
 #   make vm-test KVER=... [T="get_features ..."]   selftests in one VM
 #   make vm-shell KVER=...  a shell in a VM with the module loaded
+#   make debug-kernel       build and install the KASAN/lockdep/kmemleak kernel
+#   make check-debug        the VM selftests on it, then a kmemleak scan
 
-KVER ?= $(shell ls /lib/modules | sort -V | tail -n 1)
+KVER ?= $(shell ls /lib/modules | grep -v -- -vss-debug | sort -V | tail -n 1)
 
-.PHONY: all deps kmod lib vssctl selftests check demo vm-test vm-shell clean
+.PHONY: all deps kmod lib vssctl selftests check demo vm-test vm-shell clean \
+	debug-kernel check-debug
 
 all: kmod lib vssctl selftests
 
@@ -34,6 +37,12 @@ check: deps
 
 demo: deps all
 	scripts/demo.sh
+
+debug-kernel: deps
+	scripts/debug-kernel.sh
+
+check-debug: deps
+	scripts/check-debug.sh
 
 vm-test: all
 	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M -- selftests/run_guest.sh $(T)

@@ -8,7 +8,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
+#include <linux/highmem.h>
 #include <linux/sched.h>
+#include <linux/vmalloc.h>
 #include <linux/vss.h>
 
 #include "engine.h"
@@ -55,8 +57,9 @@ void vss_origin_invalidate(struct vss_origin *o, int reason)
 			continue;
 		WRITE_ONCE(s->invalid_reason, reason);
 		pr_warn("snapshot vss-snap%d of %s invalid: %s\n", s->number,
-			o->name, reason == VSS_INVALID_OVERFLOW ?
-			"diff storage full" : "diff storage error");
+			o->name, reason == VSS_INVALID_OVERFLOW ? "diff storage full" :
+			reason == VSS_INVALID_ORIGIN_GONE ? "origin removed" :
+			"diff storage error");
 		vss_notify_snapshot(VSS_CMD_SNAPSHOT_INVALID_NTF, s);
 	}
 }
@@ -88,22 +91,46 @@ static bool vss_origin_read_busy(struct vss_origin *o, sector_t chunk)
 	return busy;
 }
 
-/* Reads the old chunk straight into the storage page. */
-static int vss_cow_read_chunk(struct vss_origin *o, sector_t chunk,
-			      struct page *page)
+/*
+ * Reads @bytes at @sector of the origin into @buf (from kmalloc, a page
+ * allocation or vmalloc). A read: the interception callback lets it through.
+ */
+int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
+		    unsigned int bytes)
 {
-	sector_t sector = chunk << o->chunk_shift;
-	sector_t nr = min_t(sector_t, 1U << o->chunk_shift, o->nr_sects - sector);
+	unsigned int nr_pages = DIV_ROUND_UP(offset_in_page(buf) + bytes, PAGE_SIZE);
+	bool vmapped = is_vmalloc_addr(buf);
+	unsigned int done = 0;
 	struct bio *bio;
 	int err;
 
-	bio = bio_alloc(o->bdev, 1, REQ_OP_READ | REQ_SYNC, GFP_NOIO);
+	bio = bio_alloc(o->bdev, min_t(unsigned int, nr_pages, BIO_MAX_VECS),
+			REQ_OP_READ | REQ_SYNC, GFP_NOIO);
 	bio->bi_iter.bi_sector = sector;
-	__bio_add_page(bio, page, nr << SECTOR_SHIFT, 0);
-	/* A read: the interception callback lets it through. */
+	while (done < bytes) {
+		void *p = buf + done;
+		unsigned int len = min_t(unsigned int, bytes - done,
+					 PAGE_SIZE - offset_in_page(p));
+		struct page *page = vmapped ? vmalloc_to_page(p) : virt_to_page(p);
+
+		__bio_add_page(bio, page, len, offset_in_page(p));
+		done += len;
+	}
 	err = submit_bio_wait(bio);
 	bio_put(bio);
+	if (vmapped)
+		invalidate_kernel_vmap_range(buf, bytes);
 	return err;
+}
+
+/* Why a copy failed, for the snapshots it invalidates. */
+static int vss_cow_invalid_reason(struct vss_origin *o, int err)
+{
+	if (vss_origin_gone(o))
+		return VSS_INVALID_ORIGIN_GONE;
+	if (err == -ENOSPC || err == -EDQUOT)
+		return VSS_INVALID_OVERFLOW;
+	return VSS_INVALID_STORAGE_ERROR;
 }
 
 /*
@@ -116,7 +143,6 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 	struct vss_pending p = { .chunk = chunk };
 	struct vss_snapshot *s;
 	unsigned long seq, gen;
-	struct page *page;
 	u32 slot;
 	int err;
 
@@ -139,26 +165,25 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 		gen = o->chain_gen;
 		mutex_unlock(&o->cow_mutex);
 
-		err = vss_store_alloc(&o->store, &slot, &page);
+		err = vss_store_preserve(o, chunk, &slot);
 		if (!err) {
+			unsigned int pct;
 			u64 used;
 
-			if (vss_store_threshold_crossed(&o->store, &used))
-				vss_notify_threshold(o, used);
-			err = vss_cow_read_chunk(o, chunk, page);
-			if (err)
-				vss_store_free(&o->store, slot);
+			pct = vss_store_threshold_crossed(&o->store, &used);
+			if (pct)
+				vss_notify_threshold(o, used, pct);
 		}
 
 		mutex_lock(&o->cow_mutex);
 		if (err) {
-			vss_origin_invalidate(o, err == -ENOSPC ?
-					      VSS_INVALID_OVERFLOW :
-					      VSS_INVALID_STORAGE_ERROR);
+			vss_origin_invalidate(o, vss_cow_invalid_reason(o, err));
 		} else if (gen == o->chain_gen && vss_snapshot_active(s)) {
 			if (xa_err(xa_store(&s->map, chunk, xa_mk_value(slot), GFP_NOIO))) {
 				vss_store_free(&o->store, slot);
 				vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+			} else {
+				WRITE_ONCE(s->nr_chunks, s->nr_chunks + 1);
 			}
 		} else {
 			/* The chain changed meanwhile: copy again for the newest. */
@@ -218,8 +243,42 @@ void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
 	lockdep_assert_held(&o->cow_mutex);
 	r->chunk = chunk;
 	spin_lock_irq(&o->reads_lock);
+	atomic_inc(&o->nr_origin_reads);
 	list_add(&r->node, &o->origin_reads);
 	spin_unlock_irq(&o->reads_lock);
+}
+
+/*
+ * From the interception callback, for a write that needs no copy: is a
+ * snapshot read of one of its chunks from the origin in flight? Such a
+ * read chose the origin before the chunk was preserved; the copy that
+ * preserved it waited for the read, and this later write must wait too,
+ * or the read returns it. Costs one atomic read when no read is in flight.
+ */
+bool vss_origin_reads_overlap(struct vss_origin *o, sector_t rel, sector_t nr)
+{
+	struct vss_origin_read *r;
+	sector_t first, last;
+	unsigned long flags;
+	bool busy = false;
+
+	/*
+	 * The caller saw the chunk in the newest map; the read registered
+	 * itself before that entry was made (both under cow_mutex).
+	 */
+	smp_rmb();
+	if (!atomic_read(&o->nr_origin_reads) || !nr)
+		return false;
+	first = vss_chunk_of(o, rel);
+	last = vss_chunk_of(o, rel + nr - 1);
+	spin_lock_irqsave(&o->reads_lock, flags);
+	list_for_each_entry(r, &o->origin_reads, node)
+		if (r->chunk >= first && r->chunk <= last) {
+			busy = true;
+			break;
+		}
+	spin_unlock_irqrestore(&o->reads_lock, flags);
+	return busy;
 }
 
 /* From bio completion (any context). */
@@ -229,6 +288,7 @@ void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r)
 
 	spin_lock_irqsave(&o->reads_lock, flags);
 	list_del(&r->node);
+	atomic_dec(&o->nr_origin_reads);
 	spin_unlock_irqrestore(&o->reads_lock, flags);
 	wake_up_all(&o->reads_wait);
 }

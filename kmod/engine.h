@@ -41,21 +41,83 @@
 
 extern struct mutex vss_lock;
 
-/* Memory diff storage: one compound page per preserved chunk. */
+/*
+ * rcu_expedite_gp() asks for expedited RCU grace periods system-wide until
+ * the matching rcu_unexpedite_gp() (a nesting count); suspend and boot use
+ * it the same way. The set's freeze window and snapshot deletion (whose
+ * del_gendisk() waits for several grace periods) use it to keep their
+ * latency down. Both are exported (EXPORT_SYMBOL_GPL) but declared only in
+ * the kernel's private kernel/rcu/rcu.h, hence the declarations here.
+ */
+void rcu_expedite_gp(void);
+void rcu_unexpedite_gp(void);
+
+#define VSS_MAX_THRESHOLDS	4
+
+struct vss_origin;
+
+/*
+ * Diff storage of one origin: numbered slots of one chunk each, allocated
+ * lowest-free-first so that the slot space (and a storage file) stays
+ * dense. Kind memory keeps a compound page per slot (store_mem.c); kind
+ * file keeps chunk i at offset i * chunk size of an unnamed file
+ * (store_file.c). A slot freed while a snapshot read may be copying from it
+ * is only marked dying, and freed when the last reader is done.
+ */
 struct vss_store {
-	u64 max_bytes;
-	unsigned long thresholds_sent;	/* bit i: vss_store_thresholds[i] crossed */
-	atomic64_t used_bytes;
-	unsigned int chunk_order;	/* page order of one chunk */
-	struct xarray slots;		/* slot -> struct page *, XA_FLAGS_ALLOC */
+	int kind;			/* enum vss_storage_kind */
+	u64 max_bytes;			/* changed under vss_lock; READ_ONCE */
+	unsigned int chunk_bytes;
+	unsigned int chunk_order;	/* memory: page order of one chunk */
+	atomic64_t used_bytes;		/* live slots * chunk_bytes */
+	struct xarray slots;		/* slot -> page, or a value for a file */
+	spinlock_t lock;		/* readers and dying slots */
+	unsigned int readers;
+	unsigned int nr_dying;
+	unsigned int nr_thresholds;	/* changed under vss_lock */
+	unsigned int thresholds[VSS_MAX_THRESHOLDS];	/* percent, ascending */
+	unsigned long thresholds_sent;	/* bit i: thresholds[i] crossed */
+	struct file *file;		/* kind file */
+	char *dir;			/* kind file: where it was created */
+	errseq_t wb_err;		/* kind file: writeback errors since open */
+	bool failed;			/* kind file: the storage failed for good */
 };
 
-int vss_store_init(struct vss_store *st, u64 max_bytes, unsigned int chunk_bytes);
+struct vss_store_config {
+	int kind;
+	u64 max_bytes;
+	unsigned int chunk_bytes;
+	const char *dir;
+	unsigned int nr_thresholds;
+	unsigned int thresholds[VSS_MAX_THRESHOLDS];
+};
+
+/* store.c */
+int vss_store_init(struct vss_store *st, const struct vss_store_config *cfg);
 void vss_store_destroy(struct vss_store *st);
-int vss_store_alloc(struct vss_store *st, u32 *slot, struct page **page);
+int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot);
+int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot);
 void vss_store_free(struct vss_store *st, u32 slot);
-struct page *vss_store_page(struct vss_store *st, u32 slot);
-bool vss_store_threshold_crossed(struct vss_store *st, u64 *used);
+void vss_store_read_begin(struct vss_store *st);
+int vss_store_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
+			  struct bio *bio, unsigned int done, unsigned int bytes);
+void vss_store_read_end(struct vss_store *st);
+int vss_store_set(struct vss_store *st, u64 max_bytes, unsigned int nr_thresholds,
+		  const unsigned int *thresholds);
+unsigned int vss_store_threshold_crossed(struct vss_store *st, u64 *used);
+u64 vss_store_file_bytes(struct vss_store *st);
+struct block_device *vss_store_bdev(struct vss_store *st);
+int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
+		    unsigned int bytes);
+
+/* store_mem.c and store_file.c: one kind each */
+int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot);
+void vss_store_mem_release(struct vss_store *st, void *entry);
+int vss_store_file_open(struct vss_store *st, const char *dir);
+void vss_store_file_close(struct vss_store *st);
+int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot);
+int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
+			       struct bio *bio, unsigned int done, unsigned int bytes);
 
 struct vss_snapshot;
 
@@ -83,6 +145,7 @@ struct vss_origin {
 	wait_queue_head_t cow_wait;
 	spinlock_t reads_lock;
 	struct list_head origin_reads;	/* struct vss_origin_read in flight */
+	atomic_t nr_origin_reads;	/* their number, for a lock-free check */
 	wait_queue_head_t reads_wait;
 
 	/* Write tracking (tracker.c). */
@@ -91,7 +154,17 @@ struct vss_origin {
 	atomic_t inflight;		/* diverted bios not yet resubmitted */
 	struct vss_lane *lanes;
 	unsigned int nr_lanes;
+
+	/* Hot unplug (unplug.c): del_gendisk() of the origin's disk was seen. */
+	bool gone;
+	struct work_struct gone_work;
 };
+
+/* Removed, or being removed: its snapshots cannot stay faithful. */
+static inline bool vss_origin_gone(const struct vss_origin *o)
+{
+	return READ_ONCE(o->gone) || test_bit(GD_DEAD, &o->bdev->bd_disk->state);
+}
 
 static inline sector_t vss_chunk_of(const struct vss_origin *o, sector_t rel)
 {
@@ -104,12 +177,17 @@ static inline unsigned int vss_chunk_bytes(const struct vss_origin *o)
 }
 
 struct vss_origin *vss_origin_find(dev_t dev);
-int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
-		   struct vss_origin **op);
+int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
+		   struct vss_origin **op, struct netlink_ext_ack *extack);
 int vss_origin_remove(struct vss_origin *o);
 extern struct list_head vss_origins;
 void vss_origins_release(void);
 void vss_origin_untrack_if_idle(struct vss_origin *o);
+
+/* unplug.c */
+int vss_unplug_init(void);
+void vss_unplug_exit(void);
+void vss_origin_gone_work(struct work_struct *work);
 
 struct vss_snapshot {
 	struct list_head node;		/* origin->snapshots, RCU */
@@ -127,10 +205,12 @@ struct vss_snapshot {
 	int state;			/* enum vss_snapshot_state, READ_ONCE */
 	int invalid_reason;
 	struct xarray map;		/* chunk -> xa_mk_value(slot) */
+	unsigned long nr_chunks;	/* entries in map, under cow_mutex */
 	struct gendisk *disk;
 	bool disk_added;
 	atomic_t inflight;		/* reads being served */
 	wait_queue_head_t drain;
+	struct rcu_work free_work;	/* deletion: freed after a grace period */
 };
 
 extern struct list_head vss_snapshots;
@@ -147,9 +227,12 @@ bool vss_cow_locate(struct vss_snapshot *s, sector_t chunk, u32 *slot);
 void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
 			   sector_t chunk);
 void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r);
+bool vss_origin_reads_overlap(struct vss_origin *o, sector_t rel, sector_t nr);
 void vss_origin_invalidate(struct vss_origin *o, int reason);
 
 /* snapshot.c */
+int vss_snapshot_init(void);
+void vss_snapshot_exit(void);
 struct vss_snapshot *vss_snapshot_alloc(struct vss_origin *o);
 int vss_snapshot_publish(struct vss_snapshot *s);
 void vss_snapshot_link(struct vss_snapshot *s);
@@ -160,7 +243,7 @@ void vss_snapshots_release_owner(u32 portid);
 
 /* notify.c */
 void vss_notify_snapshot(u8 cmd, struct vss_snapshot *s);
-void vss_notify_threshold(struct vss_origin *o, u64 used);
+void vss_notify_threshold(struct vss_origin *o, u64 used, unsigned int pct);
 
 /* snapdev.c */
 int vss_snapdev_init(void);
@@ -174,6 +257,7 @@ void vss_tracker_exit(void);
 int vss_tracker_add(struct vss_origin *o);
 void vss_tracker_remove(struct vss_origin *o);
 void vss_tracker_hold(bool hold);
+void vss_tracker_disk_gone(struct gendisk *disk);
 
 /* snapset.c */
 struct vss_set_request {

@@ -20,7 +20,7 @@
 
 u64 vss_features_supported(void)
 {
-	u64 features = 0;
+	u64 features = VSS_FEATURE_FILE_STORAGE;
 
 	if (VSS_HAVE_FREEZE_HOLDER)
 		features |= VSS_FEATURE_FREEZE_HOLDER;
@@ -114,6 +114,12 @@ static const struct genl_ops vss_nl_ops[] = {
 		.doit = vss_nl_snapshot_delete_doit,
 		.policy = vss_snapshot_delete_policy,
 		.maxattr = ARRAY_SIZE(vss_snapshot_delete_policy) - 1,
+	},
+	{
+		.cmd = VSS_CMD_STORAGE_SET,
+		.doit = vss_nl_storage_set_doit,
+		.policy = vss_storage_set_policy,
+		.maxattr = ARRAY_SIZE(vss_storage_set_policy) - 1,
 	},
 };
 

@@ -24,12 +24,14 @@ static inline int vss_nl_require_admin(struct sk_buff *skb,
 	return -EPERM;
 }
 
-extern const struct nla_policy vss_storage_add_policy[VSS_A_STORAGE_CHUNK_BYTES + 1];
+extern const struct nla_policy vss_storage_add_policy[VSS_A_STORAGE_THRESHOLD + 1];
+extern const struct nla_policy vss_storage_set_policy[VSS_A_STORAGE_THRESHOLD + 1];
 extern const struct nla_policy vss_storage_origin_policy[VSS_A_STORAGE_ORIGIN + 1];
 int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_storage_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_storage_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vss_nl_storage_remove_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_storage_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 extern const struct nla_policy vss_snapshot_create_policy[VSS_A_SNAPSHOT_FLAGS + 1];
 extern const struct nla_policy vss_snapshot_get_policy[VSS_A_SNAPSHOT_ID + 1];

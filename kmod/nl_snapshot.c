@@ -52,6 +52,9 @@ static int vss_nl_snapshot_fill(struct sk_buff *msg, struct vss_snapshot *s,
 	    nla_put_u32(msg, VSS_A_SNAPSHOT_INVALID_REASON, READ_ONCE(s->invalid_reason)) ||
 	    nla_put_u32(msg, VSS_A_SNAPSHOT_CONSISTENCY, s->consistency) ||
 	    nla_put_u64_64bit(msg, VSS_A_SNAPSHOT_FREEZE_WINDOW_NS, s->window_ns,
+			      VSS_A_SNAPSHOT_PAD) ||
+	    nla_put_u64_64bit(msg, VSS_A_SNAPSHOT_STORAGE_USED_BYTES,
+			      (u64)READ_ONCE(s->nr_chunks) * vss_chunk_bytes(s->origin),
 			      VSS_A_SNAPSHOT_PAD)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;

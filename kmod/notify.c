@@ -41,7 +41,7 @@ void vss_notify_snapshot(u8 cmd, struct vss_snapshot *s)
 	vss_notify_send(msg);
 }
 
-void vss_notify_threshold(struct vss_origin *o, u64 used)
+void vss_notify_threshold(struct vss_origin *o, u64 used, unsigned int pct)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -52,9 +52,10 @@ void vss_notify_threshold(struct vss_origin *o, u64 used)
 	hdr = genlmsg_put(msg, 0, 0, &vss_nl_family, 0, VSS_CMD_STORAGE_THRESHOLD_NTF);
 	if (!hdr ||
 	    nla_put_string(msg, VSS_A_STORAGE_ORIGIN, o->name) ||
-	    nla_put_u64_64bit(msg, VSS_A_STORAGE_MAX_BYTES, o->store.max_bytes,
-			      VSS_A_STORAGE_PAD) ||
-	    nla_put_u64_64bit(msg, VSS_A_STORAGE_USED_BYTES, used, VSS_A_STORAGE_PAD)) {
+	    nla_put_u64_64bit(msg, VSS_A_STORAGE_MAX_BYTES,
+			      READ_ONCE(o->store.max_bytes), VSS_A_STORAGE_PAD) ||
+	    nla_put_u64_64bit(msg, VSS_A_STORAGE_USED_BYTES, used, VSS_A_STORAGE_PAD) ||
+	    nla_put_u32(msg, VSS_A_STORAGE_THRESHOLD, pct)) {
 		nlmsg_free(msg);
 		return;
 	}

@@ -26,34 +26,79 @@ struct vss_origin *vss_origin_find(dev_t dev)
 	return NULL;
 }
 
-/*
- * A disk and its partition, or two overlapping ranges, cannot both be
- * origins: a write is copied for the one origin the tracker finds.
- */
-static bool vss_origin_overlaps(struct block_device *bdev)
+static bool vss_ranges_overlap(struct block_device *a, struct block_device *b)
 {
-	dev_t disk = bdev_whole(bdev)->bd_dev;
-	sector_t start = bdev->bd_start_sect;
-	sector_t end = start + bdev_nr_sectors(bdev);
-	struct vss_origin *o;
+	sector_t a_end = a->bd_start_sect + bdev_nr_sectors(a);
+	sector_t b_end = b->bd_start_sect + bdev_nr_sectors(b);
 
-	list_for_each_entry(o, &vss_origins, node)
-		if (o->disk_dev == disk && start < o->start + o->nr_sects &&
-		    end > o->start)
-			return true;
-	return false;
+	return bdev_whole(a) == bdev_whole(b) && a->bd_start_sect < b_end &&
+	       b->bd_start_sect < a_end;
 }
 
-int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
-		   struct vss_origin **op)
+/*
+ * A disk and its partition, or two overlapping ranges, cannot both be
+ * origins: a write is copied for the one origin the tracker finds. Nor may
+ * a storage file live on an origin: copying a chunk would write to a
+ * tracked device from its own copy-on-write path.
+ */
+static int vss_origin_check_overlaps(struct vss_origin *new,
+				     struct netlink_ext_ack *extack)
+{
+	struct block_device *new_store = vss_store_bdev(&new->store);
+	struct block_device *store;
+	struct vss_origin *o;
+
+	if (new_store && vss_ranges_overlap(new_store, new->bdev)) {
+		NL_SET_ERR_MSG(extack, "the storage file would be on the origin itself");
+		return -EXDEV;
+	}
+	list_for_each_entry(o, &vss_origins, node) {
+		if (vss_ranges_overlap(o->bdev, new->bdev)) {
+			vss_compat_err_attr_fmt(extack, NULL,
+						"origin overlaps another origin (a disk and its partition?)",
+						"origin overlaps origin %s (a disk and its partition?)",
+						o->name);
+			return -EADDRINUSE;
+		}
+		store = vss_store_bdev(&o->store);
+		if (store && vss_ranges_overlap(store, new->bdev)) {
+			vss_compat_err_attr_fmt(extack, NULL,
+						"origin holds the storage file of another origin",
+						"origin holds the storage file of origin %s",
+						o->name);
+			return -EXDEV;
+		}
+		if (new_store && vss_ranges_overlap(new_store, o->bdev)) {
+			vss_compat_err_attr_fmt(extack, NULL,
+						"the storage file would be on another origin",
+						"the storage file would be on origin %s",
+						o->name);
+			return -EXDEV;
+		}
+	}
+	return 0;
+}
+
+static void vss_origin_free(struct vss_origin *o)
+{
+	vss_store_destroy(&o->store);
+	vss_compat_bdev_close(o->handle);
+	mutex_destroy(&o->cow_mutex);
+	kfree(o);
+}
+
+int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
+		   struct vss_origin **op, struct netlink_ext_ack *extack)
 {
 	struct block_device *bdev;
 	struct vss_origin *o;
 	int err;
 
 	lockdep_assert_held(&vss_lock);
-	if (vss_origin_find(dev))
+	if (vss_origin_find(dev)) {
+		NL_SET_ERR_MSG(extack, "origin already has diff storage");
 		return -EEXIST;
+	}
 	o = kzalloc(sizeof(*o), GFP_KERNEL);
 	if (!o)
 		return -ENOMEM;
@@ -61,22 +106,17 @@ int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
 	if (IS_ERR(o->handle)) {
 		err = PTR_ERR(o->handle);
 		kfree(o);
+		NL_SET_ERR_MSG(extack, "cannot open the origin device");
 		return err;
 	}
 	bdev = vss_compat_handle_bdev(o->handle);
-	if (vss_origin_overlaps(bdev)) {
-		vss_compat_bdev_close(o->handle);
-		kfree(o);
-		return -EADDRINUSE;
-	}
 	o->bdev = bdev;
 	o->dev = dev;
 	o->disk_dev = bdev_whole(bdev)->bd_dev;
 	o->start = bdev->bd_start_sect;
 	o->nr_sects = bdev_nr_sectors(bdev);
 	snprintf(o->name, sizeof(o->name), "%pg", bdev);
-	o->chunk_shift = ilog2(chunk_bytes) - SECTOR_SHIFT;
-	vss_store_init(&o->store, max_bytes, chunk_bytes);
+	o->chunk_shift = ilog2(cfg->chunk_bytes) - SECTOR_SHIFT;
 	INIT_LIST_HEAD(&o->snapshots);
 	mutex_init(&o->cow_mutex);
 	INIT_LIST_HEAD(&o->pending);
@@ -85,9 +125,29 @@ int vss_origin_add(dev_t dev, u64 max_bytes, unsigned int chunk_bytes,
 	INIT_LIST_HEAD(&o->origin_reads);
 	init_waitqueue_head(&o->reads_wait);
 	atomic_set(&o->inflight, 0);
+	atomic_set(&o->nr_origin_reads, 0);
+	INIT_WORK(&o->gone_work, vss_origin_gone_work);
+
+	err = vss_store_init(&o->store, cfg);
+	if (err) {
+		if (err == -EOPNOTSUPP || err == -EISDIR)
+			NL_SET_ERR_MSG(extack, "the storage filesystem cannot hold unnamed files (O_TMPFILE)");
+		else if (err == -ENOENT || err == -ENOTDIR)
+			NL_SET_ERR_MSG(extack, "the storage path is not a directory");
+		else
+			NL_SET_ERR_MSG(extack, "cannot create the storage file");
+		goto out_free;
+	}
+	err = vss_origin_check_overlaps(o, extack);
+	if (err)
+		goto out_free;
 	list_add_tail(&o->node, &vss_origins);
 	*op = o;
 	return 0;
+
+out_free:
+	vss_origin_free(o);
+	return err;
 }
 
 int vss_origin_remove(struct vss_origin *o)
@@ -96,10 +156,9 @@ int vss_origin_remove(struct vss_origin *o)
 	if (o->nr_snapshots || o->creating)
 		return -EBUSY;
 	list_del(&o->node);
-	vss_store_destroy(&o->store);
-	vss_compat_bdev_close(o->handle);
-	mutex_destroy(&o->cow_mutex);
-	kfree(o);
+	/* Does not take vss_lock: safe to wait for here. */
+	cancel_work_sync(&o->gone_work);
+	vss_origin_free(o);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vss.h>
 
@@ -59,22 +60,6 @@ static void vss_origin_clone_endio(struct bio *clone)
 	vss_snap_put_inflight(s);
 }
 
-/* Copies @bytes of the stored chunk from @src into @bio at @done bytes. */
-static void vss_copy_to_bio(struct bio *bio, unsigned int done, const u8 *src,
-			    unsigned int bytes)
-{
-	struct bvec_iter it = bio->bi_iter;
-	struct bio_vec bv;
-	struct bvec_iter i;
-
-	bio_advance_iter(bio, &it, done);
-	it.bi_size = bytes;
-	__bio_for_each_segment(bv, bio, i, it) {
-		memcpy_to_bvec(&bv, src);
-		src += bv.bv_len;
-	}
-}
-
 /* Returns 0, or a blk_status_t error for the whole bio. */
 static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 					unsigned int done, sector_t pos, sector_t nr)
@@ -83,8 +68,8 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 	sector_t chunk = vss_chunk_of(o, pos);
 	struct vss_origin_clone *oc;
 	struct bio *clone;
-	struct page *page;
 	u32 slot;
+	int err;
 
 	oc = kmalloc(sizeof(*oc), GFP_NOIO);
 	if (!oc)
@@ -92,18 +77,21 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 
 	mutex_lock(&o->cow_mutex);
 	if (vss_cow_locate(s, chunk, &slot)) {
-		/* A reference: a delete may free the slot once we unlock. */
-		page = vss_store_page(&o->store, slot);
-		if (page)
-			get_page(page);
+		/* A delete may free the slot once we unlock: it then waits for us. */
+		vss_store_read_begin(&o->store);
 		mutex_unlock(&o->cow_mutex);
 		kfree(oc);
-		if (WARN_ON_ONCE(!page))
+		err = vss_store_copy_to_bio(&o->store, slot,
+					    (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT,
+					    bio, done, nr << SECTOR_SHIFT);
+		vss_store_read_end(&o->store);
+		if (err) {
+			/* The storage lost a chunk: no snapshot of @o is whole now. */
+			mutex_lock(&o->cow_mutex);
+			vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+			mutex_unlock(&o->cow_mutex);
 			return BLK_STS_IOERR;
-		vss_copy_to_bio(bio, done, (const u8 *)page_address(page) +
-				((pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT),
-				nr << SECTOR_SHIFT);
-		put_page(page);
+		}
 		return BLK_STS_OK;
 	}
 	/* The copy-on-write path waits for this read before the write. */
@@ -150,6 +138,8 @@ static void vss_snap_read(struct vss_snapshot *s, struct bio *bio)
 static void vss_snapdev_work(struct work_struct *work)
 {
 	struct vss_snapdev *sd = container_of(work, struct vss_snapdev, work);
+	/* Like a block driver's I/O thread: reclaim must not wait on us. */
+	unsigned int noio = memalloc_noio_save();
 	struct bio *bio;
 
 	for (;;) {
@@ -161,6 +151,7 @@ static void vss_snapdev_work(struct work_struct *work)
 		vss_snap_read(sd->snap, bio);
 		vss_snap_put_inflight(sd->snap);
 	}
+	memalloc_noio_restore(noio);
 }
 
 static void vss_snapdev_submit_bio(struct bio *bio)

@@ -140,8 +140,10 @@ enum vss_a_features {
  * enum vss_a_storage - Attributes of the diff storage of one origin volume.
  * @VSS_A_STORAGE_UNSPEC: Not used; attribute type 0 is reserved.
  * @VSS_A_STORAGE_PAD: Alignment padding for 64-bit attributes.
- * @VSS_A_STORAGE_ORIGIN: (string) Path of the origin block device (request);
- *   the device's kernel name, e.g. "vda1" (reply).
+ * @VSS_A_STORAGE_ORIGIN: (string) Path of the origin block device (request;
+ *   STORAGE_GET, STORAGE_SET and STORAGE_REMOVE also take the kernel name,
+ *   which still names an origin whose device node is gone); the device's
+ *   kernel name, e.g. "vda1" (reply).
  * @VSS_A_STORAGE_KIND: (u32) enum vss_storage_kind.
  * @VSS_A_STORAGE_MAX_BYTES: (u64) Most bytes of preserved chunks the storage
  *   may hold.

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Diff storage, the part common to both kinds: slot accounting, frees
+ * deferred while snapshot reads copy out of a slot, use thresholds, and
+ * resizing. The kinds themselves are in store_mem.c and store_file.c.
+ */
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/vss.h>
+
+#include "engine.h"
+
+/* A slot freed while a read copies from it: freed when reads are done. */
+#define VSS_SLOT_DYING	XA_MARK_1
+
+static const unsigned int vss_default_thresholds[] = { 80, 95 };
+
+static void vss_store_set_thresholds(struct vss_store *st, unsigned int nr,
+				     const unsigned int *pct)
+{
+	unsigned int i, j, v;
+
+	for (i = 0; i < nr; i++) {
+		/* Insertion sort: at most VSS_MAX_THRESHOLDS entries. */
+		v = pct[i];
+		for (j = i; j > 0 && st->thresholds[j - 1] > v; j--)
+			st->thresholds[j] = st->thresholds[j - 1];
+		st->thresholds[j] = v;
+	}
+	st->nr_thresholds = nr;
+	st->thresholds_sent = 0;
+}
+
+int vss_store_init(struct vss_store *st, const struct vss_store_config *cfg)
+{
+	st->kind = cfg->kind;
+	st->max_bytes = cfg->max_bytes;
+	st->chunk_bytes = cfg->chunk_bytes;
+	st->chunk_order = cfg->chunk_bytes > PAGE_SIZE ?
+			  ilog2(cfg->chunk_bytes / PAGE_SIZE) : 0;
+	atomic64_set(&st->used_bytes, 0);
+	xa_init_flags(&st->slots, XA_FLAGS_ALLOC);
+	spin_lock_init(&st->lock);
+	if (cfg->nr_thresholds)
+		vss_store_set_thresholds(st, cfg->nr_thresholds, cfg->thresholds);
+	else
+		vss_store_set_thresholds(st, ARRAY_SIZE(vss_default_thresholds),
+					 vss_default_thresholds);
+	if (st->kind == VSS_STORAGE_FILE)
+		return vss_store_file_open(st, cfg->dir);
+	return 0;
+}
+
+static void vss_store_release_slot(struct vss_store *st, unsigned long slot)
+{
+	void *entry = xa_erase(&st->slots, slot);
+
+	if (!entry)
+		return;
+	if (st->kind == VSS_STORAGE_MEMORY)
+		vss_store_mem_release(st, entry);
+	atomic64_sub(st->chunk_bytes, &st->used_bytes);
+}
+
+/* Every snapshot of the origin is gone: no reader is left. */
+void vss_store_destroy(struct vss_store *st)
+{
+	unsigned long slot;
+	void *entry;
+
+	WARN_ON_ONCE(st->readers);
+	xa_for_each(&st->slots, slot, entry)
+		vss_store_release_slot(st, slot);
+	xa_destroy(&st->slots);
+	if (st->kind == VSS_STORAGE_FILE)
+		vss_store_file_close(st);
+}
+
+/*
+ * Takes a slot for @entry, within max-bytes: -ENOSPC when the storage is
+ * full. Slots are below max-bytes / chunk size, so a storage file never
+ * grows past max-bytes.
+ */
+int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot)
+{
+	u64 max = READ_ONCE(st->max_bytes);
+	u64 nr = min_t(u64, div_u64(max, st->chunk_bytes), U32_MAX);
+	int err;
+
+	if (!nr)
+		return -ENOSPC;
+	if (atomic64_add_return(st->chunk_bytes, &st->used_bytes) > max) {
+		atomic64_sub(st->chunk_bytes, &st->used_bytes);
+		return -ENOSPC;
+	}
+	err = xa_alloc(&st->slots, slot, entry, XA_LIMIT(0, nr - 1), GFP_NOIO);
+	if (err) {
+		atomic64_sub(st->chunk_bytes, &st->used_bytes);
+		return err == -EBUSY ? -ENOSPC : err;
+	}
+	return 0;
+}
+
+/*
+ * Copies chunk @chunk of the origin into a new slot. Called before a write
+ * to the origin may proceed, so no allocation here may wait for I/O to a
+ * tracked device: the whole copy runs in a NOIO scope.
+ */
+int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot)
+{
+	unsigned int noio = memalloc_noio_save();
+	int err;
+
+	if (o->store.kind == VSS_STORAGE_FILE)
+		err = vss_store_file_fill(o, chunk, slot);
+	else
+		err = vss_store_mem_fill(o, chunk, slot);
+	memalloc_noio_restore(noio);
+	return err;
+}
+
+void vss_store_free(struct vss_store *st, u32 slot)
+{
+	spin_lock(&st->lock);
+	if (st->readers) {
+		xa_set_mark(&st->slots, slot, VSS_SLOT_DYING);
+		st->nr_dying++;
+	} else {
+		vss_store_release_slot(st, slot);
+	}
+	spin_unlock(&st->lock);
+}
+
+/*
+ * A snapshot read found its chunk in slot X (under cow_mutex, which every
+ * free of X holds): from here until vss_store_read_end(), X stays.
+ */
+void vss_store_read_begin(struct vss_store *st)
+{
+	spin_lock(&st->lock);
+	st->readers++;
+	spin_unlock(&st->lock);
+}
+
+void vss_store_read_end(struct vss_store *st)
+{
+	unsigned long slot;
+	void *entry;
+
+	spin_lock(&st->lock);
+	if (!--st->readers && st->nr_dying) {
+		xa_for_each_marked(&st->slots, slot, entry, VSS_SLOT_DYING)
+			vss_store_release_slot(st, slot);
+		st->nr_dying = 0;
+	}
+	spin_unlock(&st->lock);
+}
+
+/* Copies @bytes at @off of slot @slot into @bio, @done bytes into it. */
+int vss_store_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
+			  struct bio *bio, unsigned int done, unsigned int bytes)
+{
+	struct bvec_iter it = bio->bi_iter;
+	struct bvec_iter i;
+	struct bio_vec bv;
+	struct page *page;
+	const u8 *src;
+
+	if (st->kind == VSS_STORAGE_FILE)
+		return vss_store_file_copy_to_bio(st, slot, off, bio, done, bytes);
+	page = xa_load(&st->slots, slot);
+	if (WARN_ON_ONCE(!page))
+		return -EIO;
+	src = (const u8 *)page_address(page) + off;
+	bio_advance_iter(bio, &it, done);
+	it.bi_size = bytes;
+	__bio_for_each_segment(bv, bio, i, it) {
+		memcpy_to_bvec(&bv, src);
+		src += bv.bv_len;
+	}
+	return 0;
+}
+
+/*
+ * STORAGE_SET, under vss_lock. Shrinking below what is held is refused; a
+ * file cannot shrink below its size (slots in use may sit at its end).
+ */
+int vss_store_set(struct vss_store *st, u64 max_bytes, unsigned int nr_thresholds,
+		  const unsigned int *thresholds)
+{
+	if (max_bytes) {
+		if (max_bytes < (u64)atomic64_read(&st->used_bytes) ||
+		    max_bytes < vss_store_file_bytes(st))
+			return -EBUSY;
+		WRITE_ONCE(st->max_bytes, max_bytes);
+		st->thresholds_sent = 0;
+	}
+	if (nr_thresholds)
+		vss_store_set_thresholds(st, nr_thresholds, thresholds);
+	return 0;
+}
+
+/*
+ * After a chunk was stored: the highest threshold the use rose past since
+ * the last call (0 if none). A threshold fires again after use has fallen
+ * back below it.
+ */
+unsigned int vss_store_threshold_crossed(struct vss_store *st, u64 *usedp)
+{
+	u64 used = atomic64_read(&st->used_bytes);
+	u64 max = READ_ONCE(st->max_bytes);
+	unsigned int i, crossed = 0;
+
+	for (i = 0; i < READ_ONCE(st->nr_thresholds); i++) {
+		unsigned int pct = READ_ONCE(st->thresholds[i]);
+		bool above = used * 100 >= (u64)pct * max;
+
+		if (above && !test_and_set_bit(i, &st->thresholds_sent))
+			crossed = pct;
+		else if (!above && test_bit(i, &st->thresholds_sent))
+			clear_bit(i, &st->thresholds_sent);
+	}
+	*usedp = used;
+	return crossed;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Diff storage in a file: an unnamed file (O_TMPFILE) in a directory the
+ * administrator chose, chunk in slot i at offset i * chunk size. It is
+ * written and read through the VFS (kernel_write/kernel_read), never by raw
+ * I/O to the file's extents, so the filesystem stays in charge of its
+ * blocks; it grows as slots are first used and disappears with the last
+ * reference, when the storage is removed or the machine stops.
+ *
+ * The filesystem must not live on an origin (origin.c refuses both
+ * orders): copying a chunk would then write to a tracked device from the
+ * copy-on-write path of that same device.
+ */
+#include <linux/bio.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+
+#include "engine.h"
+
+int vss_store_file_open(struct vss_store *st, const char *dir)
+{
+	struct file *f;
+
+	f = filp_open(dir, O_TMPFILE | O_RDWR | O_LARGEFILE | O_NOATIME, 0600);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (!(f->f_mode & FMODE_CAN_READ) || !(f->f_mode & FMODE_CAN_WRITE)) {
+		fput(f);
+		return -EOPNOTSUPP;
+	}
+	st->dir = kstrdup(dir, GFP_KERNEL);
+	if (!st->dir) {
+		fput(f);
+		return -ENOMEM;
+	}
+	st->file = f;
+	st->wb_err = filemap_sample_wb_err(f->f_mapping);
+	return 0;
+}
+
+void vss_store_file_close(struct vss_store *st)
+{
+	if (st->file)
+		fput(st->file);
+	st->file = NULL;
+	kfree(st->dir);
+	st->dir = NULL;
+}
+
+/* The device holding the file, or NULL (tmpfs and the like). */
+struct block_device *vss_store_bdev(struct vss_store *st)
+{
+	return st->file ? file_inode(st->file)->i_sb->s_bdev : NULL;
+}
+
+u64 vss_store_file_bytes(struct vss_store *st)
+{
+	return st->file ? i_size_read(file_inode(st->file)) : 0;
+}
+
+/*
+ * A write reaches only the page cache. A chunk written earlier may since
+ * have failed to reach the disk, or the filesystem may have given up (an
+ * aborted journal remounts it read-only; its writeback then fails without
+ * a trace in the file's error sequence, while delayed-allocation writes
+ * still succeed): either way the storage can no longer keep what the
+ * snapshots need. Checked at each copy and each snapshot read.
+ */
+static int vss_store_file_check(struct vss_store *st)
+{
+	if (READ_ONCE(st->failed))
+		return -EIO;
+	if (filemap_check_wb_err(st->file->f_mapping, st->wb_err) ||
+	    sb_rdonly(file_inode(st->file)->i_sb)) {
+		/*
+		 * Drop the file's page cache once: pages the filesystem can
+		 * no longer write back stay dirty, and would hold every
+		 * writer on the system in dirty throttling. What they held
+		 * serves only snapshots now invalid.
+		 */
+		if (!xchg(&st->failed, true))
+			truncate_inode_pages(st->file->f_mapping, 0);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* In the NOIO scope of vss_store_preserve(). */
+int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
+{
+	struct vss_store *st = &o->store;
+	sector_t sector = chunk << o->chunk_shift;
+	sector_t nr = min_t(sector_t, 1U << o->chunk_shift, o->nr_sects - sector);
+	size_t bytes = nr << SECTOR_SHIFT;
+	loff_t pos;
+	ssize_t n;
+	void *buf;
+	int err;
+
+	/* Not a byte more into a storage that failed: see above. */
+	err = vss_store_file_check(st);
+	if (err)
+		return err;
+	err = vss_store_reserve(st, xa_mk_value(0), slot);
+	if (err)
+		return err;
+	buf = kvmalloc(bytes, GFP_KERNEL);
+	if (!buf) {
+		vss_store_free(st, *slot);
+		return -ENOMEM;
+	}
+	err = vss_origin_read(o, sector, buf, bytes);
+	if (!err) {
+		pos = (loff_t)*slot * st->chunk_bytes;
+		n = kernel_write(st->file, buf, bytes, &pos);
+		if (n != bytes)
+			err = n < 0 ? n : -ENOSPC;
+		else
+			err = vss_store_file_check(st);
+	}
+	kvfree(buf);
+	if (err)
+		vss_store_free(st, *slot);
+	return err;
+}
+
+int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
+			       struct bio *bio, unsigned int done, unsigned int bytes)
+{
+	loff_t pos = (loff_t)slot * st->chunk_bytes + off;
+	struct bvec_iter it = bio->bi_iter;
+	struct bvec_iter i;
+	struct bio_vec bv;
+
+	if (vss_store_file_check(st))
+		return -EIO;
+	bio_advance_iter(bio, &it, done);
+	it.bi_size = bytes;
+	__bio_for_each_segment(bv, bio, i, it) {
+		void *dst = bvec_kmap_local(&bv);
+		ssize_t n = kernel_read(st->file, dst, bv.bv_len, &pos);
+
+		kunmap_local(dst);
+		if (n != bv.bv_len)
+			return n < 0 ? n : -EIO;
+	}
+	return 0;
+}
