@@ -265,6 +265,20 @@ struct vss_set_request {
 	const char *paths[VSS_MAX_VOLUMES];
 	u32 flags;
 	u32 owner_portid;
+	const uuid_t *set_id;		/* NULL: a new random id */
+	bool slot_held;			/* the caller holds the creation slot */
+	/*
+	 * NULL, or paths[i] already looked up by the caller in its own root
+	 * and mount namespace (a session's worker has neither).
+	 */
+	const struct path *resolved;
+};
+
+/* A created snapshot as it was at creation, safe to read after vss_lock. */
+struct vss_set_entry {
+	uuid_t id;
+	int number;			/* N of vss-snapN */
+	char origin[BDEVNAME_SIZE];
 };
 
 struct vss_set_result {
@@ -273,9 +287,21 @@ struct vss_set_result {
 	u64 window_ns;
 	unsigned int nr;
 	struct vss_snapshot *snaps[VSS_MAX_VOLUMES];
+	struct vss_set_entry entries[VSS_MAX_VOLUMES];
 };
 
 int vss_snapset_create(const struct vss_set_request *req,
 		       struct vss_set_result *res, struct netlink_ext_ack *extack);
+
+/*
+ * The system-wide creation slot: one set is created at a time. A session
+ * holds it from PrepareForSnapshot to PostSnapshot, around its
+ * vss_snapset_create(); the slot is a mutex, so it is taken and put by the
+ * same task. vss_snapset_slot_wait is woken whenever it is put.
+ */
+extern wait_queue_head_t vss_snapset_slot_wait;
+bool vss_snapset_slot_tryget(void);
+void vss_snapset_slot_put(void);
+bool vss_snapset_slot_busy(void);
 
 #endif /* VSS_ENGINE_H */

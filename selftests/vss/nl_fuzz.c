@@ -7,11 +7,14 @@
  * unprivileged user, from several sockets each process closes and reopens
  * at random moments (their auto-release cleanup runs meanwhile). Device
  * paths of a loop device and a mounted filesystem are in the dictionary,
- * so some requests succeed and make real storage and snapshots.
+ * so some requests succeed and make real storage and snapshots; writers
+ * register on the fuzzing sockets (and never answer their events in time),
+ * sessions run their operations in any order, aimed at ids seen in replies.
  *
  * Afterwards: every well-formed request was answered; no unprivileged
  * request other than GET_FEATURES succeeded; the family still answers;
- * everything made can be deleted and nothing is left; the filesystem is
+ * everything made can be deleted and nothing is left (no snapshot, storage,
+ * writer or session); the filesystem is
  * not frozen. The run prints the message count and the breakdown of
  * answers by errno. The VM runner fails on any oops or warning, and
  * run_guest.sh unloads the module afterwards.
@@ -32,6 +35,7 @@
 
 #include "kselftest_harness.h"
 #include "../lib/vss_ops.h"
+#include "../lib/vss_proto.h"
 
 #define NR_SOCKS	4
 #define MAX_MSG		(72 * 1024)
@@ -54,6 +58,8 @@ struct fuzz {
 	const char *dict[16];
 	unsigned int nr_dict;
 	uint8_t ids[16][16];		/* ids seen in replies */
+	uint32_t sessions[16], writers[16];	/* session, writer ids seen */
+	unsigned int nr_sessions, nr_writers;
 	uint8_t ops[64];		/* commands the family implements */
 	unsigned int nr_ops;
 	unsigned int nr_ids;
@@ -250,6 +256,21 @@ static size_t put_dict(struct fuzz *f, char *buf, size_t room, uint16_t type)
  * (storage and snapshots really made and deleted, sockets closed under
  * them), not only the policy.
  */
+/* A session or writer id seen in a reply, now and then one never given. */
+static uint32_t pick_session(struct fuzz *f)
+{
+	if (!f->nr_sessions || below(f, 8) == 0)
+		return below(f, 3) ? 1 + below(f, 64) : (uint32_t)rnd(f);
+	return f->sessions[below(f, f->nr_sessions)];
+}
+
+static uint32_t pick_writer(struct fuzz *f)
+{
+	if (!f->nr_writers || below(f, 8) == 0)
+		return below(f, 3) ? 1 + below(f, 64) : (uint32_t)rnd(f);
+	return f->writers[below(f, f->nr_writers)];
+}
+
 static size_t gen_valid(struct fuzz *f, uint8_t cmd, char *buf, size_t room)
 {
 	static const uint64_t sizes[] = { 1, 65536, 1 << 20, 8 << 20, 1ULL << 40 };
@@ -312,6 +333,64 @@ static size_t gen_valid(struct fuzz *f, uint8_t cmd, char *buf, size_t room)
 			break;
 		}
 		break;
+	case VSS_CMD_WRITER_REGISTER: {
+		uint8_t uuid[16] = { 0 };
+
+		uuid[0] = below(f, 4);		/* collisions now and then: EEXIST */
+		off += put_attr(buf, off, room - off, VSS_A_WRITER_CLASS_ID, uuid, 16);
+		uuid[0] = below(f, 8);
+		off += put_attr(buf, off, room - off, VSS_A_WRITER_INSTANCE_ID, uuid, 16);
+		off += put_attr(buf, off, room - off, VSS_A_WRITER_NAME, "fuzz", 5);
+		off += put_u32(buf + off, room - off, VSS_A_WRITER_LEVEL, 1 + below(f, 3));
+		/* Short timeouts: nobody answers events in time. */
+		off += put_u32(buf + off, room - off, VSS_A_WRITER_FREEZE_TIMEOUT_MS,
+			       1 + below(f, 500));
+		break;
+	}
+	case VSS_CMD_WRITER_UNREGISTER:
+	case VSS_CMD_WRITER_GET:
+		off += put_u32(buf + off, room - off, VSS_A_WRITER_ID, pick_writer(f));
+		break;
+	case VSS_CMD_WRITER_EVENT_DONE:
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_ID, pick_session(f));
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_WRITER_ID, pick_writer(f));
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_EVENT, below(f, 16));
+		if (below(f, 3) == 0)
+			off += put_u32(buf + off, room - off, VSS_A_SESSION_FAILURE,
+				       below(f, 8));
+		break;
+	case VSS_CMD_SESSION_CREATE:
+		if (below(f, 2))
+			off += put_u32(buf + off, room - off, VSS_A_SESSION_TYPE, below(f, 3));
+		break;
+	case VSS_CMD_SESSION_PREPARE_BACKUP:
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_ID, pick_session(f));
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_BACKUP_TYPE, below(f, 6));
+		if (below(f, 2))
+			off += put_u32(buf + off, room - off, VSS_A_SESSION_WRITER_ID,
+				       pick_writer(f));
+		break;
+	case VSS_CMD_SESSION_DO_SNAPSHOT_SET:
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_ID, pick_session(f));
+		for (i = 1 + below(f, 2); i; i--)
+			off += put_dict(f, buf + off, room - off, VSS_A_SESSION_VOLUME);
+		if (below(f, 2))
+			off += put_u32(buf + off, room - off, VSS_A_SESSION_FLAGS, below(f, 8));
+		break;
+	case VSS_CMD_SESSION_WRITER_GET:
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_ID, pick_session(f));
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_WRITER_ID, pick_writer(f));
+		break;
+	case VSS_CMD_SESSION_GATHER_METADATA:
+	case VSS_CMD_SESSION_BACKUP_COMPLETE:
+	case VSS_CMD_SESSION_PRE_RESTORE:
+	case VSS_CMD_SESSION_POST_RESTORE:
+	case VSS_CMD_SESSION_ABORT:
+	case VSS_CMD_SESSION_DELETE_SNAPSHOTS:
+	case VSS_CMD_SESSION_RELEASE:
+	case VSS_CMD_SESSION_GET:
+		off += put_u32(buf + off, room - off, VSS_A_SESSION_ID, pick_session(f));
+		break;
 	default:
 		break;
 	}
@@ -328,11 +407,37 @@ static size_t gen_attrs(struct fuzz *f, char *buf, size_t room, int depth)
 	return off;
 }
 
-/* Remembers snapshot ids from a reply, to aim later requests at them. */
+static void remember_u32(uint32_t *ids, unsigned int *nr, const struct nlattr *a)
+{
+	if (a->nla_len != NLA_HDRLEN + 4)
+		return;
+	memcpy(&ids[*nr % 16], (const char *)a + NLA_HDRLEN, 4);
+	if (*nr < 16)
+		(*nr)++;
+}
+
+/*
+ * Remembers snapshot, set, session and writer ids from a reply, to aim
+ * later requests at them.
+ */
 static void harvest(struct fuzz *f, const struct nlmsghdr *h)
 {
+	const struct genlmsghdr *g = NLMSG_DATA(h);
 	const char *p = (const char *)h + NLMSG_LENGTH(GENL_HDRLEN);
 	const char *end = (const char *)h + h->nlmsg_len;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return;
+	if (g->cmd == VSS_CMD_SESSION_CREATE || g->cmd == VSS_CMD_WRITER_REGISTER) {
+		const struct nlattr *a = (const void *)p;
+
+		/* VSS_A_SESSION_ID and VSS_A_WRITER_ID, the first attribute. */
+		if (p + NLA_HDRLEN <= end && a->nla_type == VSS_A_SESSION_ID)
+			remember_u32(g->cmd == VSS_CMD_SESSION_CREATE ? f->sessions : f->writers,
+				     g->cmd == VSS_CMD_SESSION_CREATE ? &f->nr_sessions :
+								       &f->nr_writers, a);
+		return;
+	}
 
 	while (p + NLA_HDRLEN <= end) {
 		const struct nlattr *a = (const void *)p;
@@ -615,6 +720,11 @@ TEST_F_TIMEOUT(fuzz, mutated_messages_leave_the_module_answering_and_clean, 3600
 	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_STORAGE_GET, VSS_FAMILY_VERSION);
 	EXPECT_LE(0, vss_nl_dump(&self->nl, &m, dump_count, &n));
 	EXPECT_EQ(0, n);
+	/* Every writer and session went with the sockets that owned them. */
+	EXPECT_EQ(0, vss_proto_wait_idle(&self->nl, 60000)) {
+		TH_LOG("%d writers, %d sessions left", vss_writer_count(&self->nl),
+		       vss_session_count(&self->nl));
+	}
 	/* Nothing is left frozen. */
 	EXPECT_EQ(0, vss_sh("timeout 20 sh -c 'echo x > %s/after && sync'", self->mnt));
 }
