@@ -13,6 +13,7 @@
 #include <linux/vss.h>
 
 #include "engine.h"
+#include "fsfreeze.h"
 #include "vss.h"
 
 static int __init vss_init(void)
@@ -31,18 +32,24 @@ static int __init vss_init(void)
 	err = vss_snapdev_init();
 	if (err)
 		goto out_snapshot;
-	err = vss_nl_register();
+	err = vss_fs_init();
 	if (err)
 		goto out_snapdev;
+	/* The notifier first: no socket may own anything unnoticed. */
 	err = vss_sock_release_register();
 	if (err)
-		goto out_nl;
+		goto out_fs;
+	err = vss_nl_register();
+	if (err)
+		goto out_release;
 
 	pr_info("loaded, version %s\n", VSS_MODULE_VERSION);
 	return 0;
 
-out_nl:
-	vss_nl_unregister();
+out_release:
+	vss_sock_release_unregister();
+out_fs:
+	vss_fs_exit();
 out_snapdev:
 	vss_snapdev_exit();
 out_snapshot:
@@ -57,8 +64,9 @@ out_tracker:
 static void __exit vss_exit(void)
 {
 	/* Snapshots pin the module: none is left, so nothing is tracked. */
-	vss_sock_release_unregister();
 	vss_nl_unregister();
+	vss_sock_release_unregister();
+	vss_fs_exit();
 	vss_snapdev_exit();
 	vss_snapshot_exit();
 	vss_unplug_exit();

@@ -25,7 +25,7 @@ u64 vss_features_supported(void)
 
 	if (VSS_HAVE_FREEZE_HOLDER)
 		features |= VSS_FEATURE_FREEZE_HOLDER;
-	features |= VSS_FEATURE_SESSIONS;
+	features |= VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE;
 	return features;
 }
 
@@ -172,6 +172,16 @@ static const struct genl_ops vss_nl_ops[] = {
 	},
 	VSS_NL_OP(VSS_CMD_SESSION_WRITER_GET, vss_nl_session_writer_get_doit,
 		  vss_session_writer_get_policy),
+	/* Filesystem freezes with an owner and a deadline: nl_fs.c. */
+	VSS_NL_OP(VSS_CMD_FS_FREEZE, vss_nl_fs_freeze_doit, vss_fs_freeze_policy),
+	VSS_NL_OP(VSS_CMD_FS_THAW, vss_nl_fs_thaw_doit, vss_fs_path_policy),
+	{
+		.cmd = VSS_CMD_FS_GET,
+		.doit = vss_nl_fs_get_doit,
+		.dumpit = vss_nl_fs_get_dumpit,
+		.policy = vss_fs_path_policy,
+		.maxattr = ARRAY_SIZE(vss_fs_path_policy) - 1,
+	},
 #undef VSS_NL_OP
 };
 

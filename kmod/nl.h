@@ -91,6 +91,14 @@ static inline int vss_nl_proto_admin(struct sk_buff *skb, struct netlink_ext_ack
 	return err;
 }
 
+/* nl_fs.c */
+extern const struct nla_policy vss_fs_freeze_policy[VSS_A_FS_FLAGS + 1];
+extern const struct nla_policy vss_fs_path_policy[VSS_A_FS_PATH + 1];
+int vss_nl_fs_freeze_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_fs_thaw_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_fs_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_fs_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
 /* nl_writer.c */
 extern const struct nla_policy vss_writer_register_policy[VSS_A_WRITER_FREEZE_TIMEOUT_MS + 1];
 extern const struct nla_policy vss_writer_id_policy[VSS_A_WRITER_ID + 1];

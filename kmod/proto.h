@@ -116,6 +116,12 @@ struct vss_session {
 	u32 op_seq;			/* nlmsg_seq of the request of op (P) */
 	u32 last_op, last_error, last_status;	/* (P) */
 	bool cancel;			/* stop the running op (P; READ_ONCE in waits) */
+	/*
+	 * The cancel is an explicit SESSION_ABORT, not a release: only an
+	 * abort sends Abort outside DoSnapshotSet (P).
+	 */
+	bool abort_requested;
+	bool post_snapshot_sent;	/* no Abort may follow (P) */
 	bool released;			/* released or owner gone (P) */
 	unsigned int awaiting;		/* answers outstanding (P; READ_ONCE in waits) */
 	wait_queue_head_t wait;		/* answers, writers gone, cancel */

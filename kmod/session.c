@@ -182,6 +182,7 @@ void vss_session_start_op(struct vss_session *s, u32 op, u32 seq)
 	s->op = op;
 	s->op_seq = seq;
 	s->cancel = false;
+	s->abort_requested = false;
 	vss_msg_state_notify(s);
 	queue_work(vss_session_wq, &s->work);
 }
@@ -219,6 +220,8 @@ int vss_session_abort(struct vss_session *s)
 {
 	lockdep_assert_held(&vss_proto_lock);
 	if (s->op != VSS_SESSION_OP_NONE && s->op != VSS_SESSION_OP_BUSY) {
+		/* Even if the operation is past its last check: see vss_session_work. */
+		s->abort_requested = true;
 		vss_session_cancel(s);
 		return 0;
 	}
@@ -309,7 +312,7 @@ static void vss_session_free(struct vss_session *s)
 		kfree(s->parts[i].restore_status);
 		vss_writer_put(s->parts[i].w);
 	}
-	kfree(s->parts);
+	kvfree(s->parts);
 	for (i = 0; i < s->nr_vols; i++)
 		kfree(s->vols[i]);
 	kfree(s->snaps);
@@ -358,6 +361,16 @@ static void vss_session_work(struct work_struct *work)
 		s->op = VSS_SESSION_OP_NONE;
 		if (!s->released)
 			vss_session_set_state(s, r.state);
+		/*
+		 * An abort acked while the operation ran past its last cancel
+		 * check: the operation's result stands, then the session is
+		 * aborted as an idle one would be.
+		 */
+		if (!s->released && s->abort_requested &&
+		    r.state != VSS_SESSION_STATE_ABORTED) {
+			vss_session_send_aborts(s, false);
+			vss_session_set_state(s, VSS_SESSION_STATE_ABORTED);
+		}
 		msg = vss_msg_complete(s, op, s->op_seq, &r);
 		release = s->released;
 		if (release)

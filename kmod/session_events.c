@@ -353,9 +353,18 @@ void vss_session_send_aborts(struct vss_session *s, bool failed_only)
 	unsigned int i;
 
 	lockdep_assert_held(&vss_proto_lock);
+	/* Never after PostSnapshot, not even to a writer that did not get it. */
+	if (s->post_snapshot_sent)
+		return;
 	for (i = 0; i < s->nr_parts; i++) {
 		struct vss_participant *p = &s->parts[i];
 
+		/* A writer failed earlier has been told (or has told us) so. */
+		if (!failed_only && vss_participant_failed(p) &&
+		    p->state != VSS_WRITER_STATE_FAILED_AT_PREPARE_SNAPSHOT &&
+		    p->state != VSS_WRITER_STATE_FAILED_AT_FREEZE &&
+		    p->state != VSS_WRITER_STATE_FAILED_AT_THAW)
+			continue;
 		if (!(p->sent & BIT(VSS_EVENT_PREPARE_BACKUP)) ||
 		    (p->sent & (BIT(VSS_EVENT_POST_SNAPSHOT) | BIT(VSS_EVENT_ABORT))))
 			continue;
@@ -373,14 +382,19 @@ void vss_session_send_aborts(struct vss_session *s, bool failed_only)
 	}
 }
 
-/* Every writer that took part, failed or not, hears that the session ended. */
+/*
+ * Every writer that took part, failed or not, hears that the session
+ * ended; one that never got an event (Identify cancelled before its turn)
+ * took no part.
+ */
 void vss_session_send_shutdowns(struct vss_session *s)
 {
 	unsigned int i;
 
 	lockdep_assert_held(&vss_proto_lock);
 	for (i = 0; i < s->nr_parts; i++)
-		vss_event_send(s, &s->parts[i], VSS_EVENT_BACKUP_SHUTDOWN);
+		if (s->parts[i].sent)
+			vss_event_send(s, &s->parts[i], VSS_EVENT_BACKUP_SHUTDOWN);
 }
 
 /* @w unregistered or its socket closed: stop waiting for it anywhere. */

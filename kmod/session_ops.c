@@ -123,7 +123,7 @@ static int vss_op_gather(struct vss_session *s, struct vss_op_result *r)
 	struct vss_writer *w;
 	unsigned int nr = 0;
 
-	parts = kcalloc(VSS_WRITERS_MAX, sizeof(*parts), GFP_KERNEL);
+	parts = kvcalloc(VSS_WRITERS_MAX, sizeof(*parts), GFP_KERNEL);
 	if (!parts) {
 		vss_result(r, -ENOMEM, VSS_STATUS_OUT_OF_RESOURCES,
 			   VSS_SESSION_STATE_FAILED, "out of memory");
@@ -159,8 +159,10 @@ static int vss_op_simple(struct vss_session *s, u32 event, u32 done,
 {
 	vss_session_round(s, event, 0);
 	if (READ_ONCE(s->cancel)) {
+		/* A release (a crash too) sends BackupShutdown only. */
 		mutex_lock(&vss_proto_lock);
-		vss_session_send_aborts(s, false);
+		if (s->abort_requested)
+			vss_session_send_aborts(s, false);
 		mutex_unlock(&vss_proto_lock);
 		vss_result(r, -ECANCELED, VSS_STATUS_CANCELLED,
 			   VSS_SESSION_STATE_ABORTED, "the operation was cancelled");
@@ -247,6 +249,7 @@ out:
 	return err;
 }
 
+/* Abort after a failure past PrepareForSnapshot; the set, if any, goes. */
 static void vss_snapshot_set_fail(struct vss_session *s)
 {
 	mutex_lock(&vss_proto_lock);
@@ -260,8 +263,13 @@ static int vss_op_snapshot_set(struct vss_session *s, struct vss_op_result *r)
 	int i, err;
 
 	err = vss_slot_get(s, r);
-	if (err == -ECANCELED)
-		vss_snapshot_set_fail(s);	/* an explicit abort: Abort events */
+	if (err == -ECANCELED) {
+		/* Nothing of the set was sent: Abort on an explicit abort only. */
+		mutex_lock(&vss_proto_lock);
+		if (s->abort_requested)
+			vss_session_send_aborts(s, false);
+		mutex_unlock(&vss_proto_lock);
+	}
 	if (err)
 		return err;
 	/* A selected writer failed already: refuse before any event. */
@@ -296,6 +304,9 @@ static int vss_op_snapshot_set(struct vss_session *s, struct vss_op_result *r)
 	 * comes now, and no Abort follows it; a cancel from here on only
 	 * leaves the session aborted, with its set.
 	 */
+	mutex_lock(&vss_proto_lock);
+	s->post_snapshot_sent = true;
+	mutex_unlock(&vss_proto_lock);
 	vss_session_round(s, VSS_EVENT_POST_SNAPSHOT, 0);
 	vss_snapset_slot_put();
 	if (READ_ONCE(s->cancel))

@@ -1,58 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Noticing process death. Requesters and writers are bound to the netlink
+ * Noticing process death. Requesters, writers and the takers of
+ * auto-release snapshots and filesystem freezes are bound to the netlink
  * socket they talk from; when that socket is released (close, exit, crash)
  * the netlink core raises NETLINK_URELEASE, and everything the socket owned
- * must be torn down: later parts of the module hang their cleanup on
- * vss_sock_released().
+ * is torn down here.
  *
  * The per-socket private data of newer genl families is not exported to
  * modules, so the notifier is the one mechanism that works on 6.1 and 6.12.
+ * Its chain is a blocking one on both (netlink_release() calls it in the
+ * closing task's context, after the socket left the port table), so the
+ * teardown runs right there: when close() returns, what the socket owned
+ * is gone, and a new socket that reuses the port id cannot find the old
+ * one's objects still waiting for a deferred teardown.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 
 #include "engine.h"
+#include "fsfreeze.h"
 #include "proto.h"
 #include "vss.h"
 
-static struct workqueue_struct *vss_release_wq;
-
 /*
- * A socket that owns something (a writer, a session, an auto-release
- * snapshot) has an owner record, made when it first took ownership, in
- * process context. The notifier runs in atomic context and must not
- * allocate: a failed allocation there would leave what the socket owned
- * behind for good. With the record made beforehand, the notifier only
- * unlinks it and queues its work; sockets that own nothing cost nothing.
+ * Port ids of the sockets that own something (a writer, a session, an
+ * auto-release snapshot, a freeze), recorded when they first take
+ * ownership: the notifier fires for every generic-netlink socket in the
+ * system, and only these need a look through every list.
  */
-struct vss_owner {
-	struct work_struct release_work;
-	u32 portid;
-};
-
 static DEFINE_XARRAY(vss_owners);
-
-static void vss_owner_release_fn(struct work_struct *work)
-{
-	struct vss_owner *o = container_of(work, struct vss_owner, release_work);
-
-	/*
-	 * Writers first: a session of the same socket must not wait for
-	 * them. Releasing a session only queues its teardown (BackupShutdown,
-	 * its auto-release snapshots) on the session's own work item.
-	 */
-	vss_writers_release_owner(o->portid);
-	vss_sessions_release_owner(o->portid);
-	vss_snapshots_release_owner(o->portid);
-	kfree(o);
-}
 
 /*
  * Called from a request of socket @portid, before it takes ownership of
@@ -61,40 +42,33 @@ static void vss_owner_release_fn(struct work_struct *work)
  */
 int vss_owner_bind(u32 portid, struct netlink_ext_ack *extack)
 {
-	struct vss_owner *o;
 	int err;
 
-	if (xa_load(&vss_owners, portid))
+	err = xa_insert(&vss_owners, portid, xa_mk_value(portid), GFP_KERNEL);
+	if (err == -EBUSY)	/* an earlier request of the socket bound it */
 		return 0;
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
-	if (!o) {
+	if (err)
 		NL_SET_ERR_MSG(extack, "out of memory");
-		return -ENOMEM;
-	}
-	INIT_WORK(&o->release_work, vss_owner_release_fn);
-	o->portid = portid;
-	err = xa_insert(&vss_owners, portid, o, GFP_KERNEL);
-	if (err) {
-		kfree(o);
-		if (err == -EBUSY)	/* another request of the socket won */
-			return 0;
-		NL_SET_ERR_MSG(extack, "out of memory");
-	}
 	return err;
 }
 
-/* Called under RCU from the notifier: the teardown sleeps, so defer it. */
+/* In the closing task's context: may sleep. */
 void vss_sock_released(struct net *net, u32 portid)
 {
-	struct vss_owner *o;
-
 	pr_debug("netlink socket portid %u released\n", portid);
-	o = xa_erase(&vss_owners, portid);	/* no allocation */
-	if (o)
-		queue_work(vss_release_wq, &o->release_work);
+	if (!xa_erase(&vss_owners, portid))
+		return;
+	/*
+	 * Writers first: a session of the same socket must not wait for
+	 * them. Releasing a session only queues its teardown (BackupShutdown,
+	 * its auto-release snapshots) on the session's own work item.
+	 */
+	vss_writers_release_owner(portid);
+	vss_sessions_release_owner(portid);
+	vss_snapshots_release_owner(portid);
+	vss_fs_release_owner(portid);
 }
 
-/* Atomic notifier chain: called under RCU, so it must not sleep. */
 static int vss_netlink_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
 {
@@ -116,27 +90,16 @@ static struct notifier_block vss_netlink_notifier = {
 
 int vss_sock_release_register(void)
 {
-	int err;
-
-	vss_release_wq = alloc_workqueue("vss_release", 0, 0);
-	if (!vss_release_wq)
-		return -ENOMEM;
-	err = netlink_register_notifier(&vss_netlink_notifier);
-	if (err)
-		destroy_workqueue(vss_release_wq);
-	return err;
+	return netlink_register_notifier(&vss_netlink_notifier);
 }
 
-/* Waits for running callbacks: the chain unregister synchronizes RCU. */
+/*
+ * After the family is unregistered (no request can bind an owner any
+ * more); waits for a running callback (the chain's rwsem).
+ */
 void vss_sock_release_unregister(void)
 {
-	struct vss_owner *o;
-	unsigned long portid;
-
 	netlink_unregister_notifier(&vss_netlink_notifier);
-	destroy_workqueue(vss_release_wq);	/* runs what is queued */
 	/* Sockets still open, owning nothing (unload is refused otherwise). */
-	xa_for_each(&vss_owners, portid, o)
-		kfree(o);
 	xa_destroy(&vss_owners);
 }

@@ -21,6 +21,7 @@ static const struct {
 	{ VSS_FEATURE_FREEZE_HOLDER, "freeze-holder" },
 	{ VSS_FEATURE_FILE_STORAGE, "file-storage" },
 	{ VSS_FEATURE_SESSIONS, "sessions" },
+	{ VSS_FEATURE_FS_FREEZE, "fs-freeze" },
 };
 
 /*

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every ```c block in Documentation/*.md is a complete program: compile and
-# link each against libvss, so the guides never show code that does not build.
+# link each against libvss.a (with libnl and json-c, which it needs), so the
+# guides never show code that does not build.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,7 @@ for i, block in enumerate(re.findall(r'```c\n(.*?)```', text, flags=re.S)):
     open('%s-%d.c' % (sys.argv[2], i), 'w').write(block)
 PY
 done
-read -ra nl_libs <<<"$(pkg-config --libs libnl-genl-3.0)"
+read -ra nl_libs <<<"$(pkg-config --libs libnl-genl-3.0 json-c)"
 for c in "$work"/*.c; do
 	[ -e "$c" ] || continue
 	cc -std=c11 -Wall -Wextra -Werror -I"$top/include" -I"$top/include/uapi" \

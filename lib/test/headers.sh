@@ -26,7 +26,7 @@ check() { # check DESCRIPTION CMD...
 	fi
 }
 
-for h in libvss.h linux/vss.h; do
+for h in libvss.h libvss-doc.h linux/vss.h; do
 	src=$out/$(echo "$h" | tr / _).c
 	echo "#include <$h>" > "$src"
 	check "<$h> alone compiles as C11" \

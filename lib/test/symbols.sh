@@ -41,7 +41,7 @@ sed 's/^/#   /' "$out/unversioned"
 
 # Each symbol carries the version of the node that lists it: a symbol that
 # moved between nodes would break binaries linked against the old node.
-awk '/^LIBVSS_[0-9.]+[[:space:]]*{/ { node = $1 }
+awk '/^LIBVSS_[0-9.]+(_[A-Z]+)?[[:space:]]*{/ { node = $1 }
      /^[[:space:]]*libvss_[A-Za-z0-9_]*;/ { sub(/;.*/, ""); gsub(/[[:space:]]/, "");
 					      print $0 "@@" node }' "$map" |
 	sort > "$out/nodes"
@@ -50,9 +50,24 @@ result $? "every exported symbol has the version of its node in $map"
 sed 's/^/#   /' "$out/diff"
 
 # Nodes chain in order, each inheriting the one before: 0.1, 0.2, 0.3, ...
-awk '/^LIBVSS_[0-9.]+[[:space:]]*{/ { node[n++] = $1 }
-     /^}/ { parent = $2; sub(/;/, "", parent); if (parent != "" || n > 1) inherits[n - 1] = parent }
-     END { for (i = 1; i < n; i++) if (inherits[i] != node[i - 1]) { print node[i] " inherits \"" inherits[i] "\", not " node[i - 1]; bad = 1 }
+# A side node named for a release and a subject (LIBVSS_0.4_DOC), added in
+# parallel with that release's own node, inherits what that release's node
+# inherits and is skipped by the chain: it lets two branches each add a node
+# for one release without either depending on the other.
+awk 'BEGIN { n = 0 }
+     /^LIBVSS_[0-9.]+(_[A-Z]+)?[[:space:]]*{/ { name[n] = $1; side[n] = ($1 ~ /_[A-Z]+$/); n++ }
+     /^}/ { parent = $2; sub(/;/, "", parent); inherits[n - 1] = parent }
+     END { for (i = 1; i < n; i++) {
+		if (side[i]) {
+			rel = name[i]; sub(/_[A-Z]+$/, "", rel)
+			for (j = i - 1; j >= 0 && (side[j] || name[j] == rel); j--) {}
+			want = j >= 0 ? name[j] : ""
+		} else {
+			for (j = i - 1; j >= 0 && side[j]; j--) {}
+			want = name[j]
+		}
+		if (inherits[i] != want) { print name[i] " inherits \"" inherits[i] "\", not " want; bad = 1 }
+	   }
 	   exit bad }' "$map" > "$out/chain"
 result $? "each node of $map inherits the one before it"
 sed 's/^/#   /' "$out/chain"
@@ -63,6 +78,13 @@ for sym in libvss_storage_add_opts libvss_storage_set \
 	   libvss_snapshot_storage_used_bytes; do
 	grep -qx "$sym@@LIBVSS_0.3" "$out/exported"
 	result $? "$sym is exported as LIBVSS_0.3"
+done
+
+# The documents' node (libvss-doc.h) is there.
+for sym in libvss_wmd_parse libvss_bcd_to_json \
+	   libvss_bcd_set_backup_succeeded; do
+	grep -qx "$sym@@LIBVSS_0.4_DOC" "$out/exported"
+	result $? "$sym is exported as LIBVSS_0.4_DOC"
 done
 
 [ -s "$out/listed" ]

@@ -255,7 +255,7 @@ static void vss_tw_event(struct vss_tw *w, struct vss_nl *nl, const struct nlmsg
 
 static void __attribute__((noreturn)) vss_tw_run(struct vss_tw *w)
 {
-	static char buf[1 << 17];
+	static char buf[1 << 19];
 	int rcvbuf = 1 << 20;
 	struct vss_nl nl;
 	int err;
@@ -531,7 +531,7 @@ static int vss_req_stash(struct vss_req *r, const struct nlmsghdr *h)
 static int vss_req_exchange(struct vss_req *r, struct vss_nl_msg *m, void *reply,
 			    size_t size)
 {
-	static char buf[1 << 17];
+	static char buf[1 << 19];
 	struct vss_nl *nl = &r->nl;
 	int len = 0;
 
@@ -615,7 +615,7 @@ int vss_req_start(struct vss_req *r, uint8_t cmd, uint32_t id,
 int vss_req_wait(struct vss_req *r, uint32_t seq, struct vss_completion *c,
 		 int timeout_ms)
 {
-	static char buf[1 << 17];
+	static char buf[1 << 19];
 	struct timespec t0, t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);

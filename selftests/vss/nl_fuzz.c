@@ -381,6 +381,17 @@ static size_t gen_valid(struct fuzz *f, uint8_t cmd, char *buf, size_t room)
 		off += put_u32(buf + off, room - off, VSS_A_SESSION_ID, pick_session(f));
 		off += put_u32(buf + off, room - off, VSS_A_SESSION_WRITER_ID, pick_writer(f));
 		break;
+	case VSS_CMD_FS_FREEZE:
+		off += put_dict(f, buf + off, room - off, VSS_A_FS_PATH);
+		/* Always short: a freeze must not outlast the run's checks. */
+		off += put_u32(buf + off, room - off, VSS_A_FS_TIMEOUT_MS, 1 + below(f, 300));
+		if (below(f, 2))
+			off += put_u32(buf + off, room - off, VSS_A_FS_FLAGS, below(f, 2));
+		break;
+	case VSS_CMD_FS_THAW:
+	case VSS_CMD_FS_GET:
+		off += put_dict(f, buf + off, room - off, VSS_A_FS_PATH);
+		break;
 	case VSS_CMD_SESSION_GATHER_METADATA:
 	case VSS_CMD_SESSION_BACKUP_COMPLETE:
 	case VSS_CMD_SESSION_PRE_RESTORE:
@@ -718,6 +729,18 @@ TEST_F_TIMEOUT(fuzz, mutated_messages_leave_the_module_answering_and_clean, 3600
 	EXPECT_LE(0, vss_nl_dump(&self->nl, &m, dump_count, &n));
 	EXPECT_EQ(0, n);
 	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_STORAGE_GET, VSS_FAMILY_VERSION);
+	EXPECT_LE(0, vss_nl_dump(&self->nl, &m, dump_count, &n));
+	EXPECT_EQ(0, n);
+	/*
+	 * A mutated FS_FREEZE may have frozen the filesystem, detached and
+	 * with the default timeout: thaw it (ENOENT if nothing is frozen).
+	 */
+	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_FS_THAW, VSS_FAMILY_VERSION);
+	vss_nl_put(&m, VSS_A_FS_PATH, self->mnt, strlen(self->mnt) + 1);
+	n = vss_nl_transact(&self->nl, &m, NULL, 0);
+	EXPECT_TRUE(n >= 0 || n == -ENOENT);
+	n = 0;
+	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_FS_GET, VSS_FAMILY_VERSION);
 	EXPECT_LE(0, vss_nl_dump(&self->nl, &m, dump_count, &n));
 	EXPECT_EQ(0, n);
 	/* Every writer and session went with the sockets that owned them. */

@@ -29,6 +29,7 @@ static const uint8_t covered[] = {
 	VSS_CMD_SESSION_PRE_RESTORE, VSS_CMD_SESSION_POST_RESTORE,
 	VSS_CMD_SESSION_ABORT, VSS_CMD_SESSION_DELETE_SNAPSHOTS,
 	VSS_CMD_SESSION_RELEASE, VSS_CMD_SESSION_GET, VSS_CMD_SESSION_WRITER_GET,
+	VSS_CMD_FS_FREEZE, VSS_CMD_FS_THAW, VSS_CMD_FS_GET,
 };
 
 static int drop_cap_sys_admin(void)
@@ -86,6 +87,10 @@ PRIV_CMD(session_release, VSS_CMD_SESSION_RELEASE, false);
 PRIV_CMD(session_get, VSS_CMD_SESSION_GET, false);
 PRIV_CMD(session_get_dump, VSS_CMD_SESSION_GET, true);
 PRIV_CMD(session_writer_get, VSS_CMD_SESSION_WRITER_GET, false);
+PRIV_CMD(fs_freeze, VSS_CMD_FS_FREEZE, false);
+PRIV_CMD(fs_thaw, VSS_CMD_FS_THAW, false);
+PRIV_CMD(fs_get, VSS_CMD_FS_GET, false);
+PRIV_CMD(fs_get_dump, VSS_CMD_FS_GET, true);
 
 FIXTURE_SETUP(cmd)
 {

@@ -21,6 +21,7 @@
 
 enum phase {
 	AFTER_GATHER,
+	IN_PREPARE,		/* a writer is slow to answer PrepareForBackup */
 	AFTER_PREPARE,
 	IN_FREEZE,		/* a writer is slow to answer Freeze */
 	IN_WINDOW,		/* inside the engine's flush-freeze-switch */
@@ -45,6 +46,13 @@ FIXTURE_VARIANT_ADD(crash, after_gather) {
 	.phase = AFTER_GATHER,
 	.front_seq = "identify backup-shutdown",
 	.back_seq = "identify backup-shutdown",
+};
+
+/* A release is not an abort: no Abort before PrepareForSnapshot. */
+FIXTURE_VARIANT_ADD(crash, while_a_writer_prepares_backup) {
+	.phase = IN_PREPARE,
+	.front_seq = "identify prepare-backup backup-shutdown",
+	.back_seq = "identify prepare-backup backup-shutdown",
 };
 
 FIXTURE_VARIANT_ADD(crash, after_prepare_backup) {
@@ -92,6 +100,8 @@ FIXTURE_SETUP(crash)
 	ASSERT_NE(NULL, self->back);
 	if (variant->phase == IN_FREEZE)
 		vss_tw_on(self->back, VSS_EVENT_FREEZE)->delay_ms = 3000;
+	if (variant->phase == IN_PREPARE)
+		vss_tw_on(self->back, VSS_EVENT_PREPARE_BACKUP)->delay_ms = 3000;
 	ASSERT_EQ(0, vss_tw_start(self->front));
 	ASSERT_EQ(0, vss_tw_start(self->back));
 }
@@ -124,7 +134,9 @@ static void requester(enum phase phase, const char *volume, int tell)
 	if (vss_req_open(&req) || vss_req_create(&req, VSS_SESSION_BACKUP, NULL, &id) ||
 	    vss_req_op(&req, VSS_CMD_SESSION_GATHER_METADATA, id, NULL, &c) ||
 	    (phase >= AFTER_PREPARE &&
-	     vss_req_op(&req, VSS_CMD_SESSION_PREPARE_BACKUP, id, &prep, &c)))
+	     vss_req_op(&req, VSS_CMD_SESSION_PREPARE_BACKUP, id, &prep, &c)) ||
+	    (phase == IN_PREPARE &&
+	     vss_req_start(&req, VSS_CMD_SESSION_PREPARE_BACKUP, id, &prep, NULL)))
 		_exit(1);
 	if (phase == IN_FREEZE || phase == IN_WINDOW) {
 		if (vss_req_start(&req, VSS_CMD_SESSION_DO_SNAPSHOT_SET, id, &snap, NULL))
@@ -164,7 +176,11 @@ TEST_F_TIMEOUT(crash, writers_get_backup_shutdown_and_nothing_stays_frozen, 180)
 	close(pipefd[1]);	/* a requester that fails closes the pipe */
 	ASSERT_EQ(1, read(pipefd[0], &ok, 1));
 	close(pipefd[0]);
-	if (variant->phase == IN_FREEZE) {
+	if (variant->phase == IN_PREPARE) {
+		/* The back-end writer sits on its PrepareForBackup for 3 s. */
+		ASSERT_LE(0, vss_tw_wait_event(self->back, VSS_EVENT_PREPARE_BACKUP, 10000));
+		usleep(300000);
+	} else if (variant->phase == IN_FREEZE) {
 		/* The back-end writer sits on its Freeze for 3 s. */
 		ASSERT_LE(0, vss_tw_wait_event(self->back, VSS_EVENT_FREEZE, 10000));
 		usleep(300000);

@@ -22,14 +22,14 @@ result() { # result STATUS DESCRIPTION
 }
 
 # Feature names this kernel's module must report (see enum vss_feature):
-# file storage and sessions everywhere, freeze holders from 6.6 on.
+# file storage, sessions and fs freezes everywhere, freeze holders from 6.6 on.
 IFS=. read -r major minor _ <<<"$(uname -r)"
 if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 6 ]; }; then
-	features='["freeze-holder","file-storage","sessions"]'
-	features_text='freeze-holder file-storage sessions'
+	features='["freeze-holder","file-storage","sessions","fs-freeze"]'
+	features_text='freeze-holder file-storage sessions fs-freeze'
 else
-	features='["file-storage","sessions"]'
-	features_text='file-storage sessions'
+	features='["file-storage","sessions","fs-freeze"]'
+	features_text='file-storage sessions fs-freeze'
 fi
 
 echo "TAP version 13"

@@ -33,11 +33,14 @@
  * @VSS_FEATURE_SESSIONS: The VSS coordination protocol: writers
  *   (VSS_CMD_WRITER_*), backup and restore sessions (VSS_CMD_SESSION_*) and
  *   their events. See Documentation/protocol.md.
+ * @VSS_FEATURE_FS_FREEZE: Filesystem freezes with an owner and a deadline
+ *   (VSS_CMD_FS_FREEZE, VSS_CMD_FS_THAW, VSS_CMD_FS_GET).
  */
 enum vss_feature {
 	VSS_FEATURE_FREEZE_HOLDER = 1,
 	VSS_FEATURE_FILE_STORAGE = 2,
 	VSS_FEATURE_SESSIONS = 4,
+	VSS_FEATURE_FS_FREEZE = 8,
 };
 
 /**
@@ -129,7 +132,7 @@ enum vss_snapshot_flags {
  */
 #define VSS_DOCUMENT_MAX	65000
 /* Most writers registered at once, system-wide. */
-#define VSS_WRITERS_MAX	64
+#define VSS_WRITERS_MAX	256
 /* Most sessions existing at once, system-wide. */
 #define VSS_SESSIONS_MAX	64
 
@@ -458,6 +461,36 @@ enum vss_session_flags {
 };
 
 /**
+ * enum vss_fs_flags - Options of FS_FREEZE.
+ * @VSS_FS_F_DETACHED: The freeze outlives the calling socket: it ends with
+ *   FS_THAW or its deadline only. Without it, closing the socket (or the
+ *   death of its process) thaws the filesystem at once.
+ */
+enum vss_fs_flags {
+	VSS_FS_F_DETACHED = 1,
+};
+
+/**
+ * enum vss_thaw_reason - Why a freeze taken by FS_FREEZE ended.
+ * @VSS_THAW_REQUESTED: FS_THAW.
+ * @VSS_THAW_DEADLINE: Its timeout passed.
+ * @VSS_THAW_OWNER_GONE: The socket that took it (not detached) closed.
+ * @VSS_THAW_LOST: Someone else thawed the filesystem first (kernels before
+ *   6.6, whose freezes have no holder: a user's FITHAW). Nothing was left
+ *   to thaw.
+ */
+enum vss_thaw_reason {
+	VSS_THAW_REQUESTED = 1,
+	VSS_THAW_DEADLINE,
+	VSS_THAW_OWNER_GONE,
+	VSS_THAW_LOST,
+};
+
+/* FS_FREEZE: the timeout when none is given, and the longest allowed. */
+#define VSS_FS_TIMEOUT_DEFAULT_MS	60000
+#define VSS_FS_TIMEOUT_MAX_MS		86400000
+
+/**
  * enum vss_a_features - Attributes of VSS_CMD_GET_FEATURES.
  * @VSS_A_FEATURES_UNSPEC: Not used; attribute type 0 is reserved.
  * @VSS_A_FEATURES_PAD: Alignment padding for 64-bit attributes.
@@ -749,6 +782,44 @@ enum vss_a_session {
 };
 
 /**
+ * enum vss_a_fs - Attributes of filesystem freezes (FS_FREEZE, FS_THAW,
+ *   FS_GET and their notifications).
+ * @VSS_A_FS_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_FS_PAD: Alignment padding for 64-bit attributes.
+ * @VSS_A_FS_PATH: (string) Request: the mount point of the filesystem (its
+ *   root directory). Reply: the path the freeze was taken with.
+ * @VSS_A_FS_TIMEOUT_MS: (u32) FS_FREEZE: thaw after this many ms (1 to
+ *   VSS_FS_TIMEOUT_MAX_MS, default VSS_FS_TIMEOUT_DEFAULT_MS). Reply: the
+ *   timeout given.
+ * @VSS_A_FS_FLAGS: (u32) Mask of enum vss_fs_flags.
+ * @VSS_A_FS_OWNER: (u32) Netlink port id of the socket that took the
+ *   freeze (reply only; 0 once detached).
+ * @VSS_A_FS_DEVICE: (string) Kernel name of the filesystem's device, e.g.
+ *   "vda1" (reply only).
+ * @VSS_A_FS_FROZEN_NS: (u64) How long the filesystem has been frozen, or
+ *   was (FS_THAWED_NTF), in ns (reply only).
+ * @VSS_A_FS_REMAINING_MS: (u32) ms left until the deadline (reply only).
+ * @VSS_A_FS_REASON: (u32) enum vss_thaw_reason (FS_THAWED_NTF).
+ * @__VSS_A_FS_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_FS_MAX: Highest attribute type.
+ */
+enum vss_a_fs {
+	VSS_A_FS_UNSPEC,
+	VSS_A_FS_PAD,
+	VSS_A_FS_PATH,
+	VSS_A_FS_TIMEOUT_MS,
+	VSS_A_FS_FLAGS,
+	VSS_A_FS_OWNER,
+	VSS_A_FS_DEVICE,
+	VSS_A_FS_FROZEN_NS,
+	VSS_A_FS_REMAINING_MS,
+	VSS_A_FS_REASON,
+
+	__VSS_A_FS_MAX,
+	VSS_A_FS_MAX = (__VSS_A_FS_MAX - 1)
+};
+
+/**
  * enum vss_cmd - Commands of the vss family (genlmsghdr.cmd).
  * @VSS_CMD_UNSPEC: Not used; command 0 is reserved.
  * @VSS_CMD_GET_FEATURES: Report module version, protocol version and the
@@ -833,6 +904,19 @@ enum vss_a_session {
  *   status; for DoSnapshotSet the set id, consistency, window, snapshots).
  * @VSS_CMD_SESSION_STATE_NTF: Notification on the monitor group: a
  *   session changed state (id, owner, type, state, op, set-id).
+ * @VSS_CMD_FS_FREEZE: Freeze a mounted filesystem (enum vss_a_fs: path,
+ *   timeout-ms, flags) as the kernel, bound to the calling socket unless
+ *   detached, thawed at its deadline whatever happens. EBUSY if it is
+ *   frozen already, EOPNOTSUPP if it cannot be frozen, EINVAL if the path
+ *   is not a mount point.
+ * @VSS_CMD_FS_THAW: Thaw a filesystem frozen by FS_FREEZE (path). ENOENT
+ *   if no such freeze.
+ * @VSS_CMD_FS_GET: Report the freezes taken by FS_FREEZE (dump; do: by
+ *   path).
+ * @VSS_CMD_FS_FROZEN_NTF: Notification on the monitor group: FS_FREEZE
+ *   froze a filesystem (path, device, owner, timeout-ms, flags).
+ * @VSS_CMD_FS_THAWED_NTF: Notification on the monitor group: such a freeze
+ *   ended (path, device, frozen-ns, reason).
  *
  * Every command but GET_FEATURES needs CAP_SYS_ADMIN (EPERM otherwise).
  * Commands on a session are taken from its owner's socket only, and
@@ -874,6 +958,11 @@ enum vss_cmd {
 	VSS_CMD_SESSION_WRITER_GET,
 	VSS_CMD_SESSION_COMPLETE_NTF,
 	VSS_CMD_SESSION_STATE_NTF,
+	VSS_CMD_FS_FREEZE,
+	VSS_CMD_FS_THAW,
+	VSS_CMD_FS_GET,
+	VSS_CMD_FS_FROZEN_NTF,
+	VSS_CMD_FS_THAWED_NTF,
 
 	__VSS_CMD_MAX,
 	VSS_CMD_MAX = (__VSS_CMD_MAX - 1)
@@ -884,7 +973,7 @@ enum vss_cmd {
  * VSS_MCGRP_EVENTS: reserved for writers; no message uses it yet (writer
  *   events are unicast to the writer's socket: VSS_CMD_WRITER_EVENT_NTF).
  * VSS_MCGRP_MONITOR: notifications for administrators (snapshots, storage
- *   thresholds, sessions). Joining needs CAP_SYS_ADMIN: it reveals other
+ *   thresholds, sessions, filesystem freezes). Joining needs CAP_SYS_ADMIN: it reveals other
  *   users' backups.
  */
 #define VSS_MCGRP_EVENTS	"events"

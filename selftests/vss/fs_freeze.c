@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FS_FREEZE and FS_THAW: a filesystem freeze with an owner and a deadline.
+ * A writer of the filesystem blocks while it is frozen and finishes once it
+ * is thawed, whichever way the freeze ends: FS_THAW, the deadline, the
+ * death of the process that took it (unless detached). Each end is told on
+ * the monitor group with its reason; rmmod is refused while a freeze
+ * exists; bad requests are refused with the exact errno and a reason.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/vss.h>
+
+#include "kselftest_harness.h"
+#include "../lib/vss_nl.h"
+#include "../lib/vss_ops.h"
+#include "../lib/vss_proto.h"
+
+static int fs_cmd(struct vss_nl *nl, uint8_t cmd, const char *path,
+		  uint32_t timeout_ms, uint32_t flags)
+{
+	struct vss_nl_msg m;
+
+	vss_nl_msg_init(&m, nl->family, cmd, VSS_FAMILY_VERSION);
+	if (path)
+		vss_nl_put(&m, VSS_A_FS_PATH, path, strlen(path) + 1);
+	if (timeout_ms)
+		vss_nl_put(&m, VSS_A_FS_TIMEOUT_MS, &timeout_ms, sizeof(timeout_ms));
+	if (flags)
+		vss_nl_put(&m, VSS_A_FS_FLAGS, &flags, sizeof(flags));
+	return vss_nl_transact(nl, &m, NULL, 0);
+}
+
+struct fs_info {
+	uint32_t owner, timeout_ms, flags, remaining_ms;
+	char device[32];
+};
+
+static int fs_get(struct vss_nl *nl, const char *path, struct fs_info *fi)
+{
+	static char reply[VSS_NL_BUF];
+	const struct nlattr *a;
+	struct vss_nl_msg m;
+	int len;
+
+	vss_nl_msg_init(&m, nl->family, VSS_CMD_FS_GET, VSS_FAMILY_VERSION);
+	vss_nl_put(&m, VSS_A_FS_PATH, path, strlen(path) + 1);
+	len = vss_nl_transact(nl, &m, reply, sizeof(reply));
+	if (len < 0)
+		return len;
+	memset(fi, 0, sizeof(*fi));
+#define GET_U32(attr, field) \
+	if ((a = vss_nl_attr(reply, len, attr))) memcpy(&fi->field, a + 1, 4)
+	GET_U32(VSS_A_FS_OWNER, owner);
+	GET_U32(VSS_A_FS_TIMEOUT_MS, timeout_ms);
+	GET_U32(VSS_A_FS_FLAGS, flags);
+	GET_U32(VSS_A_FS_REMAINING_MS, remaining_ms);
+#undef GET_U32
+	a = vss_nl_attr(reply, len, VSS_A_FS_DEVICE);
+	if (a)
+		snprintf(fi->device, sizeof(fi->device), "%s", (const char *)(a + 1));
+	return 0;
+}
+
+/* A process that creates, writes and syncs a file on the filesystem. */
+static pid_t start_writer(const char *mnt)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char path[128];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/written-%d", mnt, getpid());
+		fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, "x", 1) != 1 || fsync(fd))
+			_exit(1);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* 0 if @pid exited with status 0 within @ms, -ETIMEDOUT if still running. */
+static int wait_writer(pid_t pid, int ms)
+{
+	int status;
+
+	for (int t = 0; t <= ms; t += 10) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+		if (r < 0)
+			return -errno;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* The next FS_* notification: its command, and its reason if it has one. */
+static int next_fs_ntf(struct vss_nl *mon, uint32_t *reason, int timeout_ms)
+{
+	static char buf[VSS_NL_BUF];
+	struct pollfd pfd = { .fd = mon->fd, .events = POLLIN };
+
+	for (;;) {
+		const struct nlattr *a;
+		struct genlmsghdr *g;
+		struct nlmsghdr *h;
+		int n;
+
+		if (poll(&pfd, 1, timeout_ms) != 1)
+			return -ETIMEDOUT;
+		n = recv(mon->fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		h = (void *)buf;
+		if (!NLMSG_OK(h, n) || h->nlmsg_type != mon->family)
+			continue;
+		g = NLMSG_DATA(h);
+		if (g->cmd != VSS_CMD_FS_FROZEN_NTF && g->cmd != VSS_CMD_FS_THAWED_NTF)
+			continue;
+		*reason = 0;
+		a = vss_nl_attr(buf, h->nlmsg_len, VSS_A_FS_REASON);
+		if (a)
+			memcpy(reason, a + 1, 4);
+		return g->cmd;
+	}
+}
+
+FIXTURE(fs) {
+	struct vss_nl nl, mon;
+	struct vss_loopvol vol;
+};
+
+FIXTURE_SETUP(fs)
+{
+	uint32_t grp;
+
+	ASSERT_EQ(0, vss_nl_open(&self->nl));
+	ASSERT_EQ(0, vss_nl_resolve(&self->nl));
+	ASSERT_EQ(0, vss_nl_open(&self->mon));
+	ASSERT_EQ(0, vss_nl_resolve(&self->mon));
+	grp = self->mon.grp_monitor;
+	ASSERT_EQ(0, setsockopt(self->mon.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&grp, sizeof(grp)));
+	ASSERT_EQ(0, vss_loopvol_setup(&self->nl, &self->vol, "fsfreeze",
+				       "mkfs.ext4 -q -F"));
+}
+
+FIXTURE_TEARDOWN(fs)
+{
+	/* Whatever a failed test left frozen. */
+	fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0);
+	vss_loopvol_teardown(&self->nl, &self->vol);
+	vss_nl_close(&self->mon);
+	vss_nl_close(&self->nl);
+}
+
+TEST_F(fs, freeze_holds_writers_until_thaw)
+{
+	struct fs_info fi;
+	uint32_t reason;
+	pid_t w;
+
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 30000, 0));
+	ASSERT_EQ(VSS_CMD_FS_FROZEN_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	ASSERT_EQ(0, fs_get(&self->nl, self->vol.mnt, &fi));
+	EXPECT_EQ(self->nl.portid, fi.owner);
+	EXPECT_EQ(30000, fi.timeout_ms);
+	EXPECT_EQ(0, fi.flags);
+	EXPECT_LT(20000, fi.remaining_ms);
+	EXPECT_GE(30000, fi.remaining_ms);
+	EXPECT_EQ(0, strcmp(fi.device, strrchr(self->vol.dev, '/') + 1));
+
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 700));
+	/* A second freeze of the same filesystem is refused. */
+	EXPECT_EQ(-EBUSY, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 0, 0));
+	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "frozen by vss already"));
+
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0));
+	EXPECT_EQ(0, wait_writer(w, 10000));
+	ASSERT_EQ(VSS_CMD_FS_THAWED_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	EXPECT_EQ(VSS_THAW_REQUESTED, reason);
+	EXPECT_EQ(-ENOENT, fs_get(&self->nl, self->vol.mnt, &fi));
+	EXPECT_EQ(-ENOENT, fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0));
+	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "no freeze of vss"));
+}
+
+TEST_F(fs, deadline_thaws)
+{
+	struct timespec t0, t1;
+	uint32_t reason;
+	long ms;
+	pid_t w;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 1500, 0));
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 500));
+	EXPECT_EQ(0, wait_writer(w, 15000));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_LE(1500, ms);
+	ASSERT_EQ(VSS_CMD_FS_FROZEN_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	ASSERT_EQ(VSS_CMD_FS_THAWED_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	EXPECT_EQ(VSS_THAW_DEADLINE, reason);
+}
+
+TEST_F(fs, owner_killed_thaws)
+{
+	int pipefd[2];
+	uint32_t reason;
+	char c;
+	pid_t owner, w;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	owner = fork();
+	ASSERT_LE(0, owner);
+	if (owner == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl) ||
+		    fs_cmd(&nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 600000, 0))
+			_exit(1);
+		if (write(pipefd[1], "f", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 500));
+	kill(owner, SIGKILL);
+	ASSERT_EQ(owner, waitpid(owner, NULL, 0));
+	/* The 10-minute deadline is not what thaws it. */
+	EXPECT_EQ(0, wait_writer(w, 15000));
+	ASSERT_EQ(VSS_CMD_FS_FROZEN_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	ASSERT_EQ(VSS_CMD_FS_THAWED_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	EXPECT_EQ(VSS_THAW_OWNER_GONE, reason);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+TEST_F(fs, detached_freeze_outlives_its_socket)
+{
+	struct vss_nl other;
+	struct fs_info fi;
+	uint32_t reason;
+	pid_t w;
+
+	ASSERT_EQ(0, vss_nl_open(&other));
+	ASSERT_EQ(0, vss_nl_resolve(&other));
+	ASSERT_EQ(0, fs_cmd(&other, VSS_CMD_FS_FREEZE, self->vol.mnt, 600000,
+			    VSS_FS_F_DETACHED));
+	vss_nl_close(&other);
+	usleep(300000);		/* the socket's release work has run */
+	ASSERT_EQ(0, fs_get(&self->nl, self->vol.mnt, &fi));
+	EXPECT_EQ(0, fi.owner);
+	EXPECT_EQ(VSS_FS_F_DETACHED, fi.flags);
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 500));
+	/* Another socket may end it. */
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0));
+	EXPECT_EQ(0, wait_writer(w, 10000));
+	ASSERT_EQ(VSS_CMD_FS_FROZEN_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	ASSERT_EQ(VSS_CMD_FS_THAWED_NTF, next_fs_ntf(&self->mon, &reason, 5000));
+	EXPECT_EQ(VSS_THAW_REQUESTED, reason);
+}
+
+TEST_F(fs, rmmod_refused_while_frozen)
+{
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 60000, 0));
+	EXPECT_NE(0, vss_sh("rmmod vss 2>/dev/null"));
+	EXPECT_EQ(0, vss_sh("test -d /sys/module/vss"));
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0));
+	EXPECT_EQ(0, vss_loopvol_writable(&self->vol));
+}
+
+TEST_F(fs, bad_requests_say_why)
+{
+	char sub[128];
+	struct vss_nl_msg m;
+	uint32_t zero = 0, bad_flags = 2;
+
+	snprintf(sub, sizeof(sub), "%s/lost+found", self->vol.mnt);
+	EXPECT_EQ(-EINVAL, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, sub, 0, 0));
+	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "not a mount point"));
+	EXPECT_EQ(-ENOENT, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, "/nonexistent/x", 0, 0));
+	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "path not found"));
+	EXPECT_EQ(-EINVAL, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, NULL, 0, 0));
+	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "missing mount point"));
+	EXPECT_EQ(-EOPNOTSUPP, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, "/proc", 0, 0));
+	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "cannot be frozen"));
+
+	/* Policy: a zero timeout, an unknown flag. */
+	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_FS_FREEZE, VSS_FAMILY_VERSION);
+	vss_nl_put(&m, VSS_A_FS_PATH, self->vol.mnt, strlen(self->vol.mnt) + 1);
+	vss_nl_put(&m, VSS_A_FS_TIMEOUT_MS, &zero, sizeof(zero));
+	EXPECT_EQ(-ERANGE, vss_nl_transact(&self->nl, &m, NULL, 0));
+	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_FS_FREEZE, VSS_FAMILY_VERSION);
+	vss_nl_put(&m, VSS_A_FS_PATH, self->vol.mnt, strlen(self->vol.mnt) + 1);
+	vss_nl_put(&m, VSS_A_FS_FLAGS, &bad_flags, sizeof(bad_flags));
+	EXPECT_EQ(-EINVAL, vss_nl_transact(&self->nl, &m, NULL, 0));
+	EXPECT_NE(0, self->nl.ext_msg[0]);
+	/* Nothing of that froze anything. */
+	EXPECT_EQ(0, vss_loopvol_writable(&self->vol));
+}
+
+TEST_HARNESS_MAIN
