@@ -45,10 +45,10 @@ check-debug: deps
 	scripts/check-debug.sh
 
 vm-test: all
-	selftests/vm/run.sh --kernel $(KVER) -- selftests/run_guest.sh $(T)
+	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M -- selftests/run_guest.sh $(T)
 
 vm-shell: all
-	selftests/vm/run.sh --kernel $(KVER) --shell -- \
+	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M --shell -- \
 		insmod build/kmod/$(KVER)/vss.ko
 
 clean:

@@ -16,7 +16,7 @@ make -s -C kmod KVERS="$kver"
 make -s lib vssctl selftests
 rc=0
 selftests/vm/run.sh --kernel "$kver" --timeout "${VSS_DEBUG_TIMEOUT:-5400}" \
-	--mem 3072 -- selftests/run_guest.sh "$@" | tee build/check-debug.tap || rc=$?
+	--mem 3072 --scratch-disk 320M -- selftests/run_guest.sh "$@" | tee build/check-debug.tap || rc=$?
 passed=$(grep -c '^ok ' build/check-debug.tap || true)
 failed=$(grep -c '^not ok ' build/check-debug.tap || true)
 echo "$passed passed, $failed failed (debug kernel $kver; runner exit $rc)"

@@ -94,7 +94,9 @@ step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -
 # The guests run in parallel (TCG spreads each over the host's cores);
 # their results are then reported one kernel after the other.
 for k in $kvers; do
-	selftests/vm/run.sh --kernel "$k" --timeout 1500 \
+	# The scratch disk: virtio-blk volumes for the busy-filesystem and
+	# stamping tests (320M: xfs's minimum, with room).
+	selftests/vm/run.sh --kernel "$k" --timeout 1500 --scratch-disk 320M \
 		--log "$top/build/vm/$k.console.log" \
 		-- selftests/run_guest.sh >"$logdir/vm-$k.log" 2>&1 &
 	echo "$!" >"$logdir/vm-$k.pid"

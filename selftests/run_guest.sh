@@ -76,9 +76,11 @@ fi
 for t in "$@"; do
 	echo "# selftests: vss: $t"
 	out=$(mktemp)
+	start=$(date +%s)
 	"$tests_dir/$t" >"$out" 2>&1
 	rc=$?
 	cat "$out"
+	echo "# $t: exit $rc after $(($(date +%s) - start)) s"
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ]; then
 		failed=1
 		# A program that died before reporting its own failure still counts.

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/vss.h>
@@ -226,6 +228,57 @@ int vss_sh_out(char *out, size_t size, const char *fmt, ...)
 	ret = vss_vsh(out, size, fmt, ap);
 	va_end(ap);
 	return ret;
+}
+
+int vss_scratch_disk(char *dev, size_t size)
+{
+	char path[300], serial[64];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+	int found = 0;
+
+	dir = opendir("/sys/block");
+	if (!dir)
+		return -ENOENT;
+	while (!found && (d = readdir(dir))) {
+		if (strncmp(d->d_name, "vd", 2))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(serial, sizeof(serial), f) &&
+		    !strcmp(strtok(serial, "\n") ?: "", "vss-scratch")) {
+			snprintf(dev, size, "/dev/%s", d->d_name);
+			found = 1;
+		}
+		fclose(f);
+	}
+	closedir(dir);
+	return found ? 0 : -ENOENT;
+}
+
+int vss_brd_setup(unsigned int mib)
+{
+	/* A brd left loaded by an earlier run has the wrong size, or data. */
+	vss_sh("rmmod brd 2>/dev/null");
+	return vss_sh("modprobe brd rd_nr=1 rd_size=%u && test -b /dev/ram0", mib * 1024);
+}
+
+void vss_brd_teardown(void)
+{
+	vss_sh("rmmod brd");
+}
+
+int vss_kernel_older(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma < major || (ma == major && mi < minor);
 }
 
 void vss_fill(void *buf, size_t len, uint64_t blk, uint32_t gen)

@@ -51,6 +51,24 @@ int vss_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vss_sh_out(char *out, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The VM's scratch disk (selftests/vm/run.sh --scratch-disk): the virtio
+ * disk whose serial is "vss-scratch", so that a test never takes a disk
+ * that is not its own to overwrite. Fills dev with "/dev/vdX"; -ENOENT if
+ * there is none.
+ */
+int vss_scratch_disk(char *dev, size_t size);
+/* A fresh brd ramdisk /dev/ram0 of mib MiB (brd reloaded); 0 on success. */
+int vss_brd_setup(unsigned int mib);
+void vss_brd_teardown(void);
+/* Non-zero if the running kernel is older than major.minor. */
+int vss_kernel_older(int major, int minor);
+/*
+ * Before 6.9 brd has ->rw_page: a snapshot of it is refused with this
+ * errno and extack message (kmod/compat.h, Documentation/design.md).
+ */
+#define VSS_RW_PAGE_REFUSED_MSG	"cannot track writes to the volume"
+
 /* Deterministic pattern: byte i of block `blk` of generation `gen`. */
 void vss_fill(void *buf, size_t len, uint64_t blk, uint32_t gen);
 /* Writes len bytes of generation gen at off with O_DIRECT, blockwise. */

@@ -30,6 +30,12 @@ serial port (this script's stdout). The kernel log goes to a file.
                     with --shell unless given)
   --mem MB          guest memory (default 2048)
   --disk IMG        add IMG as a raw virtio disk (repeatable: vda, vdb...)
+  --scratch-disk SIZE  add a zeroed, sparse scratch disk of SIZE (truncate's
+                    units: 320M) after the --disk ones; its virtio serial is
+                    vss-scratch (/sys/block/vdX/serial), which is how tests
+                    find it and know it is theirs to overwrite. The image,
+                    build/vm/KVER.scratch.img, is made afresh for each boot
+                    and removed afterwards.
   --log FILE        kernel console log (default build/vm/KVER.console.log)
   --shell           after GUEST-COMMAND (optional), give an interactive
                     shell in the guest; leave it to power off (Ctrl-A x
@@ -138,10 +144,11 @@ timeout=
 mem=2048
 shell=0
 log=
+scratch=
 disks=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel | --timeout | --mem | --log | --disk)
+	--kernel | --timeout | --mem | --log | --disk | --scratch-disk)
 		[ $# -ge 2 ] || die "$1 needs an argument"
 		case $1 in
 		--kernel) kver=$2 ;;
@@ -149,6 +156,7 @@ while [ $# -gt 0 ]; do
 		--mem) mem=$2 ;;
 		--log) log=$2 ;;
 		--disk) disks+=("$2") ;;
+		--scratch-disk) scratch=$2 ;;
 		esac
 		shift 2
 		;;
@@ -163,6 +171,7 @@ done
 [ -z "$timeout" ] && [ $shell = 0 ] && timeout=600
 [[ -z "$timeout" || "$timeout" =~ ^[0-9]+$ ]] || die "bad --timeout $timeout"
 [[ "$mem" =~ ^[0-9]+$ ]] || die "bad --mem $mem"
+[[ -z "$scratch" || "$scratch" =~ ^[0-9]+[KMG]?$ ]] || die "bad --scratch-disk $scratch"
 
 [ -n "$kver" ] || kver=$(newest_kernel)
 [[ "$kver" =~ ^[A-Za-z0-9._+-]+$ ]] || die "bad kernel version '$kver'"
@@ -222,7 +231,14 @@ mkdir -p "$out"
 # Never read a stale exit status from an earlier run's log.
 : > "$log" || die "cannot write $log"
 run=$(mktemp -d "$vmdir/run.XXXXXX")
-trap 'rm -rf "$run"' EXIT
+scratch_img=
+trap 'rm -rf "$run"; [ -z "$scratch_img" ] || rm -f "$scratch_img"' EXIT
+# Made under the lock: another run on this kernel may be using the last one.
+if [ -n "$scratch" ]; then
+	scratch_img=$vmdir/$kver.scratch.img
+	rm -f "$scratch_img"
+	truncate -s "$scratch" "$scratch_img" || die "cannot create $scratch_img"
+fi
 
 # The script the guest runs, chrooted into the host root, under bash, with
 # an empty environment.
@@ -270,6 +286,10 @@ qemu=(qemu-system-x86_64
 for d in "${disks[@]}"; do
 	qemu+=(-drive "file=$(qesc "$d"),if=virtio,format=raw")
 done
+if [ -n "$scratch_img" ]; then
+	qemu+=(-drive "file=$(qesc "$scratch_img"),if=none,id=scratch,format=raw"
+		-device "virtio-blk-pci,drive=scratch,serial=vss-scratch")
+fi
 
 # --foreground keeps qemu in our process group, so ^C reaches it.
 run_qemu() {
