@@ -257,6 +257,7 @@ void vss_tracker_exit(void);
 int vss_tracker_add(struct vss_origin *o);
 void vss_tracker_remove(struct vss_origin *o);
 void vss_tracker_hold(bool hold);
+bool vss_tracker_drain(u64 deadline_ns);
 void vss_tracker_disk_gone(struct gendisk *disk);
 
 /* snapset.c */

@@ -267,14 +267,11 @@ static void vss_freeze_work(struct work_struct *work)
 
 /*
  * With every new write to the set's origins held, waits for the writes
- * already past the interception to complete: they were not acknowledged
- * before the switch, and one landing after it would change what the
- * snapshot shows from one read to the next. A frozen filesystem has none
- * in flight; a raw volume may. Freezing each disk's queue drains it (a
- * blk-mq request, or a bio-based driver's submission, holds the queue's
- * usage count until it ends). Stacked devices (dm, md) pass bios on to
- * other queues, which this does not wait for. Bounded by the hold
- * deadline; false if it passed.
+ * already inside each disk's request queue to complete, by freezing the
+ * queue: this covers writes submitted before the origin was tracked at all
+ * (its first snapshot), which the tracker never counted. Every write the
+ * tracker let pass is waited for by vss_tracker_drain(), stacked devices
+ * included. Bounded by the hold deadline; false if it passed.
  */
 static bool vss_window_drain(struct vss_window *w, u64 deadline_ns)
 {
@@ -369,7 +366,8 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 			res->consistency = VSS_CONSISTENCY_CRASH;
 	}
 	vss_tracker_hold(true);
-	if (!vss_window_drain(w, t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC)) {
+	if (!vss_window_drain(w, t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC) ||
+	    !vss_tracker_drain(t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC)) {
 		vss_tracker_hold(false);
 		vss_window_thaw_all(w);
 		mutex_unlock(&w->lock);

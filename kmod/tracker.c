@@ -9,7 +9,8 @@
  *   submitter: submit_bio_noacct(bio)
  *     ftrace -> vss_ftrace_handler(): not ours, modifies data, tracked
  *       range, and a chunk the newest snapshot has not preserved?
- *       yes -> set IP to vss_divert_bio(); no -> straight on to the device
+ *       yes -> set IP to vss_divert_bio(); no -> counted until it completes
+ *       (vss_passed), straight on to the device
  *     vss_divert_bio(bio): queue on a lane of the origin, return. The
  *       submitter never waits for us, whatever current->bio_list holds.
  *   worker (WQ_MEM_RECLAIM, memalloc_noio): vss_lane_work()
@@ -47,11 +48,12 @@ struct vss_lane {
 	struct vss_origin *origin;
 };
 
-/* Saved completion of a bio we resubmit. */
+/* Saved completion of a bio we resubmit, or let pass and count. */
 struct vss_bio_ctx {
-	struct vss_origin *origin;
+	struct vss_origin *origin;	/* holds its inflight count */
 	bio_end_io_t *end_io;
 	void *private;
+	bool passed;			/* holds a vss_passed count */
 };
 
 static DEFINE_HASHTABLE(vss_track_hash, 6);	/* by whole-disk dev_t, RCU */
@@ -67,6 +69,35 @@ static DECLARE_WAIT_QUEUE_HEAD(vss_hold_wq);
 static struct workqueue_struct *vss_cow_wq;
 static mempool_t *vss_ctx_pool;
 static DECLARE_WAIT_QUEUE_HEAD(vss_drain_wq);
+
+/*
+ * Writes to tracked origins that are past the interception, on their way
+ * to the device, and not yet completed: let pass by the callback, or
+ * resubmitted by a worker after its copy. The switch waits until none is
+ * left (vss_tracker_drain()) while the hold diverts every new write, so a
+ * write that was not acknowledged before the switch cannot land after it,
+ * uncopied, and change what the snapshot shows from one read to the next:
+ * whether it is still in the request queue, on a task's bio_list, inside a
+ * stacked (bio-based) device, or copied for the previous snapshot.
+ *
+ * Counted before the hold is looked at, with a full barrier on both sides
+ * (vss_passed_get() against vss_tracker_hold()): either the switch sees
+ * the count and waits, or the write sees the hold (and the maps linked
+ * after it) and is diverted.
+ */
+static atomic_t vss_passed = ATOMIC_INIT(0);
+
+static void vss_passed_get(void)
+{
+	atomic_inc(&vss_passed);
+	smp_mb__after_atomic();
+}
+
+static void vss_passed_put(void)
+{
+	if (atomic_dec_and_test(&vss_passed) && wq_has_sleeper(&vss_drain_wq))
+		wake_up_all(&vss_drain_wq);
+}
 
 static void vss_passthrough_endio(struct bio *bio);
 
@@ -202,19 +233,48 @@ static void notrace vss_divert_bio(struct bio *bio)
 	queue_work(vss_cow_wq, &lane->work);
 }
 
+/*
+ * From the callback, under RCU, the write counted in vss_passed: its
+ * completion is routed through vss_passthrough_endio(), which drops the
+ * count. No sleeping here: false if no context is to be had.
+ */
+static bool notrace vss_pass_counted(struct vss_origin *o, struct bio *bio)
+{
+	struct vss_bio_ctx *ctx;
+
+	ctx = mempool_alloc(vss_ctx_pool, GFP_NOWAIT | __GFP_NOWARN);
+	if (!ctx)
+		return false;
+	atomic_inc(&o->inflight);	/* untracking waits for this */
+	ctx->origin = o;
+	ctx->end_io = bio->bi_end_io;
+	ctx->private = bio->bi_private;
+	ctx->passed = true;
+	bio->bi_private = ctx;
+	bio->bi_end_io = vss_passthrough_endio;
+	return true;
+}
+
 static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 				       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct bio *bio = (struct bio *)vss_compat_fregs_arg(fregs, 0);
-	struct vss_origin *o;
+	struct vss_origin *o, *first;
 	sector_t rel, nr;
 	bool divert = false;
 
-	/* Ours: resubmitted writes (and their split remainders). */
+	/* Ours: resubmitted or counted writes (and their split remainders). */
 	if (bio->bi_end_io == vss_passthrough_endio || !vss_bio_modifies_data(bio))
 		return;
 
 	rcu_read_lock();
+	first = vss_lookup_rcu(bio, &rel, &nr);
+	if (!first) {			/* untracked: the common case */
+		rcu_read_unlock();
+		return;
+	}
+	/* Counted first, then the hold and the maps are looked at. */
+	vss_passed_get();
 	vss_for_each_origin_rcu(o, bio, rel, nr) {
 		if (READ_ONCE(vss_holding) || vss_cow_needed_rcu(o, rel, nr) ||
 		    vss_origin_reads_overlap(o, rel, nr)) {
@@ -222,9 +282,14 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 			break;
 		}
 	}
+	/* Without memory to count its completion, a worker takes it. */
+	if (!divert)
+		divert = !vss_pass_counted(first, bio);
 	rcu_read_unlock();
-	if (divert)
+	if (divert) {
+		vss_passed_put();
 		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
+	}
 }
 
 /*
@@ -242,6 +307,7 @@ static void vss_passthrough_endio(struct bio *bio)
 {
 	struct vss_bio_ctx *ctx = bio->bi_private;
 	struct vss_origin *o = ctx->origin;
+	bool passed = ctx->passed;
 
 	/*
 	 * bio_endio() did its bookkeeping and called us as ->bi_end_io; restore
@@ -253,6 +319,8 @@ static void vss_passthrough_endio(struct bio *bio)
 	mempool_free(ctx, vss_ctx_pool);
 	if (bio->bi_end_io)
 		bio->bi_end_io(bio);
+	if (passed)
+		vss_passed_put();
 	vss_origin_put_inflight(o);
 }
 
@@ -262,7 +330,17 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 	struct vss_bio_ctx *ctx;
 	sector_t rel, nr, from = 0;
 
-	wait_event(vss_hold_wq, !READ_ONCE(vss_holding));
+	/*
+	 * Counted as passed before the hold is looked at: a switch that
+	 * starts from here on waits until this write has completed.
+	 */
+	for (;;) {
+		vss_passed_get();
+		if (!READ_ONCE(vss_holding))
+			break;
+		vss_passed_put();
+		wait_event(vss_hold_wq, !READ_ONCE(vss_holding));
+	}
 	/*
 	 * Every tracked origin the write touches, in disk order. The bio
 	 * holds @o's inflight count; another one is held for each other
@@ -286,6 +364,7 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 	ctx->origin = o;
 	ctx->end_io = bio->bi_end_io;
 	ctx->private = bio->bi_private;
+	ctx->passed = true;
 	bio->bi_private = ctx;
 	bio->bi_end_io = vss_passthrough_endio;	/* from here on: ours */
 	submit_bio_noacct(bio);
@@ -333,8 +412,23 @@ void notrace vss_tracker_disk_gone(struct gendisk *disk)
 void vss_tracker_hold(bool hold)
 {
 	WRITE_ONCE(vss_holding, hold);
+	smp_mb();	/* pairs with vss_passed_get(): see vss_passed */
 	if (!hold)
 		wake_up_all(&vss_hold_wq);
+}
+
+/*
+ * Under the hold: waits until no write that passed the interception is
+ * still in flight, until @deadline_ns (ktime); false if it passed.
+ */
+bool vss_tracker_drain(u64 deadline_ns)
+{
+	s64 left = deadline_ns - ktime_get_ns();
+
+	if (left <= 0)
+		return !atomic_read(&vss_passed);
+	return wait_event_timeout(vss_drain_wq, !atomic_read(&vss_passed),
+				  nsecs_to_jiffies(left) + 1) > 0;
 }
 
 int vss_tracker_add(struct vss_origin *o)

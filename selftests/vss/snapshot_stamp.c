@@ -23,9 +23,8 @@
  *     submitted, and B is in the snapshot, so is A.
  *   - the same cut read at once after the reply as ever after: the writes
  *     in flight at the switch were drained before it.
- * The origin must end with every slot's last write. The last point fails
- * by chance (a known bug, see known_bug.h); the race fixture below makes
- * the races these writers hit by chance certain.
+ * The origin must end with every slot's last write. The race fixture
+ * below makes the races these writers hit by chance certain.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +42,6 @@
 
 #include "kselftest_harness.h"
 #include "../lib/vss_ops.h"
-#include "../lib/known_bug.h"
 
 #define MiB		(1ULL << 20)
 #define SECTOR		512
@@ -548,9 +546,9 @@ TEST_F_TIMEOUT(stamp, snapshot_is_one_consistent_cut_of_concurrent_writers, 300)
 			TH_LOG("round %d: read at once, cut at writes %llu %llu %llu %llu",
 			       r, (unsigned long long)first[0], (unsigned long long)first[1],
 			       (unsigned long long)first[2], (unsigned long long)first[3]);
-			vss_known_bug(VSS_BUG_IN_FLIGHT_WRITE,
-				      "a write in flight at the switch landed in the "
-				      "snapshot after it was read");
+			TH_LOG("a write in flight at the switch landed in the "
+			       "snapshot after it was read");
+			_metadata->exit_code = KSFT_FAIL;
 		}
 		if (!why && !wait_writes(self->wr, want))
 			why = "writers stalled";
@@ -1053,11 +1051,21 @@ TEST_F_TIMEOUT(race, published_snapshot_never_changes, 180)
 	if (run && memcmp(first, later, CHUNK)) {
 		log_gens(_metadata, "first read", chunk, first);
 		log_gens(_metadata, "later read", chunk, later);
-		if (variant->kind == WRITE_IN_FLIGHT && !variant->above)
-			vss_known_bug(VSS_BUG_IN_FLIGHT_WRITE_STACKED,
-				      "a write in flight inside a stacked origin at the "
-				      "switch changes the snapshot");
-		else {
+		if (variant->kind == WRITE_IN_FLIGHT && !variant->older && !variant->above &&
+		    _metadata->exit_code == KSFT_PASS) {
+			/*
+			 * Known gap (Documentation/design.md): the write was
+			 * submitted before the origin was tracked at all, so the
+			 * tracker never counted it, and the stacked origin holds it
+			 * beyond the queue the switch drains.
+			 */
+			TH_LOG("known gap: a write submitted before the origin's first "
+			       "snapshot, held inside a stacked origin, lands after it");
+			snprintf(_metadata->results->reason,
+				 sizeof(_metadata->results->reason),
+				 "known gap: write in flight before the first tracking");
+			_metadata->exit_code = KSFT_XFAIL;
+		} else {
 			EXPECT_EQ(0, memcmp(first, later, CHUNK)) {
 				TH_LOG("the published snapshot changed");
 			}
