@@ -1593,6 +1593,181 @@ const char *libvss_backup_type_name(uint32_t backup_type);
 const char *libvss_session_op_name(uint32_t op);
 const char *libvss_session_type_name(uint32_t type);
 
+/*
+ * ---- Filesystem freezes with an owner and a deadline (0.4) ----
+ *
+ * Needs the feature VSS_FEATURE_FS_FREEZE. Unlike fsfreeze(8), a freeze
+ * taken here always ends: at its deadline whatever happens, and, unless
+ * detached, as soon as the context that took it is closed (or its process
+ * dies). Every call needs CAP_SYS_ADMIN.
+ */
+
+struct libvss_fs_info;		/* one freeze, as the module reports it */
+struct libvss_fs_list;
+
+/**
+ * libvss_fs_freeze() - Freeze a mounted filesystem.
+ * @ctx: Context. Unless @flags has VSS_FS_F_DETACHED, the freeze belongs
+ *   to it: libvss_close() thaws the filesystem, so keep @ctx open for as
+ *   long as it is to stay frozen.
+ * @mountpoint: The root of a mounted filesystem, shorter than PATH_MAX.
+ * @timeout_ms: Thaw after this many ms, 1 to VSS_FS_TIMEOUT_MAX_MS; 0 for
+ *   the module's default (VSS_FS_TIMEOUT_DEFAULT_MS).
+ * @flags: Mask of enum vss_fs_flags: VSS_FS_F_DETACHED for a freeze that
+ *   outlives @ctx and ends with libvss_fs_thaw() or its deadline only.
+ *
+ * The freeze is the kernel's: on kernels 6.6 and later a user's FITHAW
+ * cannot end it.
+ *
+ * Return: 0 on success; -EBUSY if the filesystem is frozen already (by
+ * vss, a snapshot set or fsfreeze(8); libvss_ext_error() says which);
+ * -EOPNOTSUPP if it cannot be frozen, or the module lacks the feature
+ * VSS_FEATURE_FS_FREEZE; -EINVAL if @mountpoint is not a mount point or
+ * @timeout_ms or @flags are out of range; -ENOENT if it does not exist;
+ * -ENAMETOOLONG from PATH_MAX bytes on; -EPERM without CAP_SYS_ADMIN;
+ * another negative errno value on failure.
+ */
+int libvss_fs_freeze(struct libvss_ctx *ctx, const char *mountpoint,
+		     uint32_t timeout_ms, uint32_t flags);
+
+/**
+ * libvss_fs_thaw() - End a freeze taken by libvss_fs_freeze().
+ * @ctx: Context; any, not only the one that took the freeze.
+ * @mountpoint: The filesystem's mount point.
+ *
+ * Return: 0 on success; -ENOENT if the filesystem has no freeze of vss
+ * (never frozen, or thawed already: by its deadline, its owner's exit or
+ * another thaw) or @mountpoint does not exist; -EINVAL if it is not a mount
+ * point; -EPERM without CAP_SYS_ADMIN; another negative errno value on
+ * failure.
+ */
+int libvss_fs_thaw(struct libvss_ctx *ctx, const char *mountpoint);
+
+/**
+ * libvss_fs_get() - Report the freeze of one filesystem.
+ * @ctx: Context.
+ * @mountpoint: The filesystem's mount point.
+ * @infop: Set to a new report on success, to NULL on failure; free it with
+ *   libvss_fs_info_free().
+ *
+ * Return: 0 on success; -ENOENT if the filesystem has no freeze of vss;
+ * -EINVAL if @mountpoint is not a mount point; -EBADMSG if the reply is
+ * malformed; -EPERM without CAP_SYS_ADMIN; another negative errno value on
+ * failure.
+ */
+int libvss_fs_get(struct libvss_ctx *ctx, const char *mountpoint,
+		  struct libvss_fs_info **infop);
+
+/**
+ * libvss_fs_info_free() - Free a freeze report.
+ * @info: Report from libvss_fs_get(), or NULL. Never one that
+ *   libvss_fs_list_entry() returned: the list owns those.
+ */
+void libvss_fs_info_free(struct libvss_fs_info *info);
+
+/**
+ * libvss_fs_list() - Report every freeze taken by libvss_fs_freeze().
+ * @ctx: Context.
+ * @listp: Set to a new list on success (possibly empty), to NULL on
+ *   failure; free it with libvss_fs_list_free().
+ *
+ * Return: 0 on success; -EBADMSG if a reply is malformed; -EPERM without
+ * CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_fs_list(struct libvss_ctx *ctx, struct libvss_fs_list **listp);
+
+/**
+ * libvss_fs_list_free() - Free a list and every report in it.
+ * @list: List from libvss_fs_list(), or NULL.
+ */
+void libvss_fs_list_free(struct libvss_fs_list *list);
+
+/**
+ * libvss_fs_list_count() - Number of freezes in a list.
+ * @list: List.
+ *
+ * Return: The count, 0 if no filesystem is frozen by vss.
+ */
+unsigned int libvss_fs_list_count(const struct libvss_fs_list *list);
+
+/**
+ * libvss_fs_list_entry() - One freeze of a list.
+ * @list: List.
+ * @i: Index, from 0 to libvss_fs_list_count() - 1, oldest freeze first.
+ *
+ * Return: The report, owned by @list; NULL if @i is out of range.
+ */
+const struct libvss_fs_info *
+libvss_fs_list_entry(const struct libvss_fs_list *list, unsigned int i);
+
+/**
+ * libvss_fs_info_path() - Mount point of a frozen filesystem.
+ * @info: Report.
+ *
+ * Return: The path as libvss_fs_freeze() was given it, owned by @info.
+ */
+const char *libvss_fs_info_path(const struct libvss_fs_info *info);
+
+/**
+ * libvss_fs_info_device() - Device of a frozen filesystem.
+ * @info: Report.
+ *
+ * Return: The kernel name of the filesystem's device, e.g. "vda1", owned
+ * by @info.
+ */
+const char *libvss_fs_info_device(const struct libvss_fs_info *info);
+
+/**
+ * libvss_fs_info_owner() - Who holds a freeze.
+ * @info: Report.
+ *
+ * Return: The netlink port id of the socket whose closing thaws the
+ * filesystem; 0 for a detached freeze.
+ */
+uint32_t libvss_fs_info_owner(const struct libvss_fs_info *info);
+
+/**
+ * libvss_fs_info_timeout_ms() - Timeout of a freeze.
+ * @info: Report.
+ *
+ * Return: The timeout it was taken with, in ms (the module's default
+ * filled in).
+ */
+uint32_t libvss_fs_info_timeout_ms(const struct libvss_fs_info *info);
+
+/**
+ * libvss_fs_info_flags() - Options of a freeze.
+ * @info: Report.
+ *
+ * Return: Mask of enum vss_fs_flags.
+ */
+uint32_t libvss_fs_info_flags(const struct libvss_fs_info *info);
+
+/**
+ * libvss_fs_info_frozen_ns() - How long a filesystem has been frozen.
+ * @info: Report.
+ *
+ * Return: ns from the freeze to the report.
+ */
+uint64_t libvss_fs_info_frozen_ns(const struct libvss_fs_info *info);
+
+/**
+ * libvss_fs_info_remaining_ms() - Time left until a freeze's deadline.
+ * @info: Report.
+ *
+ * Return: ms from the report to the deadline, 0 if it is due.
+ */
+uint32_t libvss_fs_info_remaining_ms(const struct libvss_fs_info *info);
+
+/**
+ * libvss_thaw_reason_name() - Name of a reason a freeze ended.
+ * @reason: A value of enum vss_thaw_reason.
+ *
+ * Return: Its name in the YNL spec ("requested", "deadline", "owner-gone",
+ * "lost"); NULL for a value this library does not know.
+ */
+const char *libvss_thaw_reason_name(uint32_t reason);
+
 #ifdef __cplusplus
 }
 #endif

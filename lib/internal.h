@@ -319,4 +319,21 @@ void vss_writer_detach_all(struct libvss_ctx *ctx);
 struct nl_msg *vss_session_msg(const struct libvss_ctx *ctx, uint32_t seq,
 			       uint8_t cmd, uint32_t id, size_t attrlen);
 
+/* fs.c: FS_FREEZE, FS_THAW, FS_GET (do and dump) */
+/* @timeout_ms 0 and @flags 0 leave out TIMEOUT_MS and FLAGS. */
+struct nl_msg *vss_fs_freeze_encode(const struct libvss_ctx *ctx, uint32_t seq,
+				    const char *path, uint32_t timeout_ms,
+				    uint32_t flags);
+struct nl_msg *vss_fs_thaw_encode(const struct libvss_ctx *ctx, uint32_t seq,
+				  const char *path);
+/* @path NULL: the dump of every freeze. */
+struct nl_msg *vss_fs_get_encode(const struct libvss_ctx *ctx, uint32_t seq,
+				 const char *path);
+/* @arg: struct libvss_fs_info **, which must be NULL before the first. */
+int vss_fs_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+		  void *arg, const char **why);
+/* @arg: struct libvss_fs_list *, appended to. */
+int vss_fs_decode_part(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
+		       void *arg, const char **why);
+
 #endif /* LIBVSS_INTERNAL_H */
