@@ -21,6 +21,7 @@
 
 static const struct vssctl_object *const objects[] = {
 	&vssctl_obj_storage,
+	&vssctl_obj_fs,
 	&vssctl_obj_snapshot,
 	&vssctl_obj_version,
 	&vssctl_obj_writer,
@@ -226,11 +227,16 @@ static void usage(FILE *out)
 	      "          block device path, taken without a freeze\n"
 	      "  SIZE    bytes, or with a suffix K, M, G or T (powers of 1024)\n"
 	      "  ID      xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as lists print them\n"
+	      "  MOUNTPOINT  the root of a mounted filesystem\n"
 	      "\n"
 	      "Snapshots that `snapshot create` makes are persistent: they outlive\n"
 	      "vssctl until `snapshot delete`. The module deletes auto-release ones\n"
 	      "when the program that created them exits, so from vssctl they vanish\n"
 	      "at once; libvss users get them by leaving out VSS_SNAPSHOT_F_PERSISTENT.\n"
+	      "\n"
+	      "Unlike fsfreeze(8), `fs freeze` always ends: at its deadline whatever\n"
+	      "happens, and, unless --detach, when vssctl exits. Run it in the\n"
+	      "background and kill it (SIGTERM) once done with the frozen filesystem.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json      print JSON instead of text\n"

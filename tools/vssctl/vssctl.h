@@ -33,6 +33,7 @@ struct vssctl_object {
 };
 
 extern const struct vssctl_object vssctl_obj_storage;
+extern const struct vssctl_object vssctl_obj_fs;
 extern const struct vssctl_object vssctl_obj_snapshot;
 extern const struct vssctl_object vssctl_obj_version;
 extern const struct vssctl_object vssctl_obj_writer;

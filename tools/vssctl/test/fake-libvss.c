@@ -5,8 +5,10 @@
  * where the module never is. It implements only the public API, so it also
  * proves vssctl uses nothing else. FAKE_LIBVSS picks the behaviour:
  * "loaded" (default), "absent", "eperm", "features-error", "empty" (no
- * storage, no snapshots), "op-error" (every storage and snapshot call fails
- * with EBUSY; so do the writer and session lists); FAKE_MASK the feature mask (default 1). With FAKE_LOG set,
+ * storage, no snapshots, no freezes), "op-error" (every storage, snapshot
+ * and filesystem call fails with EBUSY; so do the writer and session
+ * lists), "fs-early" (a freeze ends at FS_GET's second look); FAKE_MASK the
+ * feature mask (default 1). With FAKE_LOG set,
  * each storage and snapshot call appends a line with its arguments to that
  * file, so the tests see what vssctl asked for.
  */
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libvss.h>
 
@@ -1016,4 +1019,178 @@ const char *libvss_session_op_name(uint32_t v)
 const char *libvss_status_name(uint32_t v)
 {
 	return v == VSS_STATUS_SUCCESS ? "success" : NULL;
+}
+
+/* ---- filesystem freezes ---- */
+
+/*
+ * `fs list` shows a canned table; `fs thaw` finds its paths. A freeze
+ * taken by `fs freeze` lives in this process, as the module's would for
+ * vssctl's socket: FS_GET sees it until its deadline (with FAKE_LIBVSS
+ * "fs-early", until the second look: someone else thawed it).
+ */
+struct libvss_fs_info {
+	const char *path, *device;
+	uint32_t owner, timeout_ms, flags;
+	uint64_t frozen_ns;
+	uint32_t remaining_ms;
+};
+
+struct libvss_fs_list {
+	unsigned int n;
+};
+
+static const struct libvss_fs_info freezes[] = {
+	{ "/srv", "vdb", 4242, 30000, 0, 1500000000ULL, 28500 },
+	{ "/var/lib/db", "dm-3", 0, 600000, VSS_FS_F_DETACHED, 125000000000ULL,
+	  475000 },
+};
+
+static struct {
+	char path[64];
+	uint32_t timeout_ms, flags;
+	struct timespec at;
+	unsigned int looks;
+} frozen;
+
+static uint64_t since_ms(const struct timespec *at)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - at->tv_sec) * 1000 +
+	       (uint64_t)((now.tv_nsec - at->tv_nsec) / 1000000);
+}
+
+static int fs_refusal(struct libvss_ctx *ctx, const char *path)
+{
+	int err = op_error(ctx);
+
+	if (err)
+		return err;
+	if (!strcmp(path, "/proc"))
+		return fail(ctx, -EOPNOTSUPP, "fake: this filesystem cannot be frozen");
+	if (!strcmp(path, "/srv/sub"))
+		return fail(ctx, -EINVAL, "fake: not a mount point");
+	if (!strcmp(path, "/busy"))
+		return fail(ctx, -EBUSY, "fake: the filesystem is frozen by vss already");
+	return 0;
+}
+
+int libvss_fs_freeze(struct libvss_ctx *ctx, const char *mountpoint,
+		     uint32_t timeout_ms, uint32_t flags)
+{
+	int err;
+
+	fake_log("fs_freeze %s %u %u", mountpoint, timeout_ms, flags);
+	err = fs_refusal(ctx, mountpoint);
+	if (err)
+		return err;
+	snprintf(frozen.path, sizeof(frozen.path), "%s", mountpoint);
+	frozen.timeout_ms = timeout_ms ? timeout_ms : VSS_FS_TIMEOUT_DEFAULT_MS;
+	frozen.flags = flags;
+	frozen.looks = 0;
+	clock_gettime(CLOCK_MONOTONIC, &frozen.at);
+	return 0;
+}
+
+int libvss_fs_thaw(struct libvss_ctx *ctx, const char *mountpoint)
+{
+	unsigned int i;
+	int err;
+
+	fake_log("fs_thaw %s", mountpoint);
+	err = fs_refusal(ctx, mountpoint);
+	if (err)
+		return err;
+	if (frozen.path[0] && !strcmp(frozen.path, mountpoint)) {
+		frozen.path[0] = '\0';
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(freezes); i++)
+		if (!strcmp(freezes[i].path, mountpoint))
+			return 0;
+	return fail(ctx, -ENOENT, "fake: the filesystem has no freeze of vss");
+}
+
+int libvss_fs_get(struct libvss_ctx *ctx, const char *mountpoint,
+		  struct libvss_fs_info **infop)
+{
+	uint64_t ms;
+
+	fake_log("fs_get %s", mountpoint);
+	*infop = NULL;
+	if (!frozen.path[0] || strcmp(frozen.path, mountpoint))
+		return fail(ctx, -ENOENT, "fake: the filesystem has no freeze of vss");
+	ms = since_ms(&frozen.at);
+	if (ms >= frozen.timeout_ms || (mode("fs-early") && ++frozen.looks > 1)) {
+		frozen.path[0] = '\0';
+		return fail(ctx, -ENOENT, "fake: the filesystem has no freeze of vss");
+	}
+	*infop = calloc(1, sizeof(**infop));
+	if (!*infop)
+		return -ENOMEM;
+	(*infop)->path = frozen.path;
+	(*infop)->device = "vdc";
+	(*infop)->owner = frozen.flags & VSS_FS_F_DETACHED ? 0 : 4321;
+	(*infop)->timeout_ms = frozen.timeout_ms;
+	(*infop)->flags = frozen.flags;
+	(*infop)->frozen_ns = ms * 1000000;
+	(*infop)->remaining_ms = (uint32_t)(frozen.timeout_ms - ms);
+	return 0;
+}
+
+void libvss_fs_info_free(struct libvss_fs_info *info)
+{
+	free(info);
+}
+
+int libvss_fs_list(struct libvss_ctx *ctx, struct libvss_fs_list **lp)
+{
+	int err = op_error(ctx);
+
+	fake_log("fs_list");
+	*lp = NULL;
+	if (err)
+		return err;
+	*lp = calloc(1, sizeof(**lp));
+	if (!*lp)
+		return -ENOMEM;
+	(*lp)->n = mode("empty") ? 0 : ARRAY_SIZE(freezes);
+	return 0;
+}
+
+void libvss_fs_list_free(struct libvss_fs_list *l)
+{
+	free(l);
+}
+
+unsigned int libvss_fs_list_count(const struct libvss_fs_list *l)
+{
+	return l->n;
+}
+
+const struct libvss_fs_info *
+libvss_fs_list_entry(const struct libvss_fs_list *l, unsigned int i)
+{
+	return i < l->n ? &freezes[i] : NULL;
+}
+
+#define FI(type, field)							\
+type libvss_fs_info_##field(const struct libvss_fs_info *fi)		\
+{									\
+	return fi->field;						\
+}
+FI(const char *, path)
+FI(const char *, device)
+FI(uint32_t, owner)
+FI(uint32_t, timeout_ms)
+FI(uint32_t, flags)
+FI(uint64_t, frozen_ns)
+FI(uint32_t, remaining_ms)
+
+const char *libvss_thaw_reason_name(uint32_t v)
+{
+	return v == VSS_THAW_REQUESTED ? "requested" :
+	       v == VSS_THAW_DEADLINE ? "deadline" : NULL;
 }

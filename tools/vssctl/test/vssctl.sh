@@ -68,6 +68,16 @@ run help snapshot
 [ $rc -eq 0 ] && grep -q 'snapshot create \[--persistent | --auto-release\] VOLUME' "$out/stdout"
 result $? "help snapshot shows create's persistence options"
 
+run help fs
+[ $rc -eq 0 ] && grep -q 'fs \[list\]' "$out/stdout" &&
+	grep -q -- 'fs freeze MOUNTPOINT \[--timeout DURATION\] \[--detach\]' "$out/stdout" &&
+	grep -q 'fs thaw MOUNTPOINT' "$out/stdout"
+result $? "help fs shows list, freeze with its timeout and detach, thaw"
+
+run fs freeze /srv --timeout 0
+[ $rc -eq 2 ] && grep -q 'is not a duration' "$out/stderr" && [ ! -s "$out/stdout" ]
+result $? "fs freeze with a zero timeout exits 2 before any netlink"
+
 run snapshot create
 [ $rc -eq 2 ] && grep -q 'VOLUME is missing' "$out/stderr" && [ ! -s "$out/stdout" ]
 result $? "snapshot create without a volume exits 2 before any netlink"
