@@ -58,9 +58,10 @@ writer_blocked() {
 	kill -0 "$writer" 2>/dev/null
 }
 
-# The writer finishes within 5 s, successfully, its data there.
+# The writer finishes within 15 s (TCG on a busy host), successfully, its
+# data there.
 writer_done() { # writer_done NAME
-	for _ in $(seq 50); do
+	for _ in $(seq 150); do
 		kill -0 "$writer" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -68,9 +69,9 @@ writer_done() { # writer_done NAME
 		[ "$(cat "$mnt/$1")" = hello ]
 }
 
-# Waits up to 10 s for the foreground vssctl to say the filesystem is frozen.
+# Waits up to 30 s for the foreground vssctl to say the filesystem is frozen.
 wait_frozen() { # wait_frozen FILE
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		grep -q ' frozen ' "$1" && return 0
 		sleep 0.1
 	done
@@ -188,7 +189,7 @@ ms=$((($(date +%s%N) - start) / 1000000))
 note "$(cat "$work/fg.out")"
 note "vssctl exited after $ms ms"
 [ $rc -eq 0 ] && [ "$(tail -n 1 "$work/fg.out")" = "$mnt thawed (deadline)" ] &&
-	[ "$ms" -ge 2000 ] && [ "$ms" -lt 6000 ] && [ ! -s "$work/fg.err" ]
+	[ "$ms" -ge 2000 ] && [ "$ms" -lt 12000 ] && [ ! -s "$work/fg.err" ]
 result $? "fs_freeze_foreground_exits_0_by_itself_after_the_deadline"
 
 writer_done deadline && nothing_frozen && echo again > "$mnt/after" &&
