@@ -223,9 +223,30 @@ static void freeze_hint(struct libvss_ctx *ctx, int err)
 }
 
 /*
- * Waits, signals blocked in @sigs, until one of them comes or the freeze
- * @fi (just taken) ends. A freeze is ours while FS_GET finds one on the
- * path with our owner: after our deadline another may be there.
+ * Whether the freeze on @path is still ours (0 or 1, or -errno), moving
+ * @deadline to what the module says. After our deadline, or someone
+ * else's thaw, another freeze may be there: it has another owner.
+ */
+static int still_ours(struct libvss_ctx *ctx, const char *path, uint32_t owner,
+		      uint64_t *deadline)
+{
+	struct libvss_fs_info *now;
+	int err = libvss_fs_get(ctx, path, &now);
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (libvss_fs_info_owner(now) != owner) {
+		libvss_fs_info_free(now);
+		return 0;
+	}
+	*deadline = clock_ms(CLOCK_MONOTONIC) + libvss_fs_info_remaining_ms(now);
+	libvss_fs_info_free(now);
+	return 1;
+}
+
+/*
+ * Waits, signals blocked in @sigs, until one of them comes (and thaws the
+ * freeze @fi, just taken) or the freeze ends otherwise.
  */
 static int wait_for_thaw(struct libvss_ctx *ctx, const char *path,
 			 const struct libvss_fs_info *fi, const sigset_t *sigs,
@@ -234,9 +255,8 @@ static int wait_for_thaw(struct libvss_ctx *ctx, const char *path,
 	uint64_t deadline = clock_ms(CLOCK_MONOTONIC) +
 			    libvss_fs_info_remaining_ms(fi);
 	uint32_t owner = libvss_fs_info_owner(fi);
-	struct libvss_fs_info *now;
 	struct timespec ts;
-	int sig, err;
+	int sig, ours;
 
 	for (;;) {
 		uint64_t t = clock_ms(CLOCK_MONOTONIC);
@@ -248,28 +268,22 @@ static int wait_for_thaw(struct libvss_ctx *ctx, const char *path,
 		ts.tv_sec = (time_t)(wait / MS_PER_SEC);
 		ts.tv_nsec = (long)(wait % MS_PER_SEC * NS_PER_MS);
 		sig = sigtimedwait(sigs, NULL, &ts);
-		if (sig > 0) {
-			err = libvss_fs_thaw(ctx, path);
+		if (sig < 0 && errno == EINTR)
+			continue;
+		/* Never thaw a freeze that is not ours any more. */
+		ours = still_ours(ctx, path, owner, &deadline);
+		if (ours < 0)
+			return ours;
+		if (ours && sig > 0) {
+			int err = libvss_fs_thaw(ctx, path);
+
 			/* Unless the deadline or someone else was first. */
 			if (err != -ENOENT) {
 				*end = FS_END_SIGNAL;
 				return err;
 			}
-		} else if (errno == EINTR) {
+		} else if (ours) {
 			continue;
-		} else {
-			err = libvss_fs_get(ctx, path, &now);
-			if (!err) {
-				bool ours = libvss_fs_info_owner(now) == owner;
-
-				deadline = clock_ms(CLOCK_MONOTONIC) +
-					   libvss_fs_info_remaining_ms(now);
-				libvss_fs_info_free(now);
-				if (ours)
-					continue;
-			} else if (err != -ENOENT) {
-				return err;
-			}
 		}
 		*end = clock_ms(CLOCK_MONOTONIC) + DEADLINE_SLACK_MS >= deadline ?
 		       FS_END_DEADLINE : FS_END_EARLY;

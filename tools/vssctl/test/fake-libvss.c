@@ -7,10 +7,10 @@
  * "loaded" (default), "absent", "eperm", "features-error", "empty" (no
  * storage, no snapshots, no freezes), "op-error" (every storage, snapshot
  * and filesystem call fails with EBUSY; so do the writer and session
- * lists), "fs-early" (a freeze ends at FS_GET's second look); FAKE_MASK the
- * feature mask (default 1). With FAKE_LOG set,
- * each storage and snapshot call appends a line with its arguments to that
- * file, so the tests see what vssctl asked for.
+ * lists), "fs-early" and "fs-other" (a freeze ends, or is another owner's,
+ * at FS_GET's second look); FAKE_MASK the feature mask (default 1). With
+ * FAKE_LOG set, each call appends a line with its arguments to that file,
+ * so the tests see what vssctl asked for.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -1027,7 +1027,8 @@ const char *libvss_status_name(uint32_t v)
  * `fs list` shows a canned table; `fs thaw` finds its paths. A freeze
  * taken by `fs freeze` lives in this process, as the module's would for
  * vssctl's socket: FS_GET sees it until its deadline (with FAKE_LIBVSS
- * "fs-early", until the second look: someone else thawed it).
+ * "fs-early", until the second look: someone else thawed it; with
+ * "fs-other", another owner's freeze from the second look on).
  */
 struct libvss_fs_info {
 	const char *path, *device;
@@ -1133,6 +1134,8 @@ int libvss_fs_get(struct libvss_ctx *ctx, const char *mountpoint,
 	(*infop)->path = frozen.path;
 	(*infop)->device = "vdc";
 	(*infop)->owner = frozen.flags & VSS_FS_F_DETACHED ? 0 : 4321;
+	if (mode("fs-other") && ++frozen.looks > 1)
+		(*infop)->owner = 999;
 	(*infop)->timeout_ms = frozen.timeout_ms;
 	(*infop)->flags = frozen.flags;
 	(*infop)->frozen_ns = ms * 1000000;

@@ -4,7 +4,8 @@
 # `vssctl fs` against the fake libvss (test/fake-libvss.c): exact text and
 # JSON of list; freeze --detach returns at once; a foreground freeze stays
 # until its deadline (exit 0, "deadline"), until someone else thaws it
-# (exit 0, "before its deadline"), or until SIGTERM, which thaws it
+# (exit 0, "before its deadline"; another owner's freeze in its place is
+# not thawed), or until SIGTERM, which thaws it
 # (exit 0, "requested"); its request carries the timeout in ms and the
 # detached flag; failures print the kernel's message and a hint and exit
 # 1; usage errors exit 2 without asking libvss anything.
@@ -94,10 +95,20 @@ rc=$?
 expect_untimed "SIGTERM thaws and exits 0" 0 \
 "/mnt/a frozen (vdc) until TIME, for 1m; SIGINT or SIGTERM thaws it
 /mnt/a thawed (requested)" ""
-expect_calls "SIGTERM: the module's default timeout, an explicit thaw" \
+expect_calls "SIGTERM: the module's default timeout, a look, an explicit thaw" \
 "fs_freeze /mnt/a 0 0
 fs_get /mnt/a
+fs_get /mnt/a
 fs_thaw /mnt/a"
+
+FAKE_LIBVSS=fs-other run fs freeze /mnt/a --timeout 1h
+expect_untimed "a freeze of another owner in its place: ours ended, exit 0" 0 \
+"/mnt/a frozen (vdc) until TIME, for 1h; SIGINT or SIGTERM thaws it
+/mnt/a thawed before its deadline, not by this vssctl" ""
+expect_calls "another owner's freeze: never thawed" \
+"fs_freeze /mnt/a 3600000 0
+fs_get /mnt/a
+fs_get /mnt/a"
 
 run fs freeze /busy --detach
 expect "freeze of a frozen filesystem: the kernel's reason and a hint" 1 "" \
