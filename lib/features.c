@@ -19,6 +19,7 @@ static const struct {
 	const char *name;
 } feature_names[] = {
 	{ VSS_FEATURE_FREEZE_HOLDER, "freeze-holder" },
+	{ VSS_FEATURE_FILE_STORAGE, "file-storage" },
 };
 
 /*

@@ -10,10 +10,14 @@ int main(void)
 {
 	ok_str(libvss_feature_name(VSS_FEATURE_FREEZE_HOLDER), "freeze-holder",
 	       "VSS_FEATURE_FREEZE_HOLDER is \"freeze-holder\"");
+	ok_str(libvss_feature_name(VSS_FEATURE_FILE_STORAGE), "file-storage",
+	       "VSS_FEATURE_FILE_STORAGE is \"file-storage\"");
+	ok_str(libvss_feature_name(1ULL << 2), NULL, "bit 2 has no name");
 	ok_str(libvss_feature_name(0), NULL, "0 has no name");
 	ok_str(libvss_feature_name(1ULL << 40), NULL, "unknown bit has no name");
 	ok_str(libvss_feature_name(1ULL << 63), NULL, "bit 63 has no name");
-	ok_str(libvss_feature_name(VSS_FEATURE_FREEZE_HOLDER | (1ULL << 1)), NULL,
+	ok_str(libvss_feature_name(VSS_FEATURE_FREEZE_HOLDER |
+				   VSS_FEATURE_FILE_STORAGE), NULL,
 	       "several bits have no name");
 	return tap_done();
 }

@@ -21,9 +21,10 @@ static uint64_t expected_features(void)
 
 	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return ~0ULL;
+	/* File storage everywhere, freeze holders from 6.6 on. */
 	if (major > 6 || (major == 6 && minor >= 6))
-		return VSS_FEATURE_FREEZE_HOLDER;
-	return 0;
+		return VSS_FEATURE_FILE_STORAGE | VSS_FEATURE_FREEZE_HOLDER;
+	return VSS_FEATURE_FILE_STORAGE;
 }
 
 static int get_features(struct vss_nl *nl, const uint64_t *required,

@@ -21,14 +21,15 @@ result() { # result STATUS DESCRIPTION
 	fi
 }
 
-# Feature names this kernel's module must report (see enum vss_feature).
+# Feature names this kernel's module must report (see enum vss_feature):
+# file storage everywhere, freeze holders from 6.6 on.
 IFS=. read -r major minor _ <<<"$(uname -r)"
 if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 6 ]; }; then
-	features='["freeze-holder"]'
-	features_text='freeze-holder'
+	features='["freeze-holder","file-storage"]'
+	features_text='freeze-holder file-storage'
 else
-	features='[]'
-	features_text='none'
+	features='["file-storage"]'
+	features_text='file-storage'
 fi
 
 echo "TAP version 13"
