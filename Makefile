@@ -8,10 +8,13 @@
 #   make vm-test KVER=... [T="get_features ..."]   selftests in one VM
 #   make vm-shell KVER=...  a shell in a VM with the module loaded
 #   make bench [KVER=...]   benchmarks (issue 6) in a VM per kernel; see BENCHMARKS.md
+#   make debug-kernel       build and install the KASAN/lockdep/kmemleak kernel
+#   make check-debug        the VM selftests on it, then a kmemleak scan
 
-KVER ?= $(shell ls /lib/modules | sort -V | tail -n 1)
+KVER ?= $(shell ls /lib/modules | grep -v -- -vss-debug | sort -V | tail -n 1)
 
-.PHONY: all deps kmod lib vssctl selftests bench-tool check demo vm-test vm-shell bench clean
+.PHONY: all deps kmod lib vssctl selftests bench-tool check demo vm-test vm-shell bench clean \
+	debug-kernel check-debug
 
 all: kmod lib vssctl selftests bench-tool
 
@@ -38,6 +41,12 @@ check: deps
 
 demo: deps all
 	scripts/demo.sh
+
+debug-kernel: deps
+	scripts/debug-kernel.sh
+
+check-debug: deps
+	scripts/check-debug.sh
 
 vm-test: all
 	selftests/vm/run.sh --kernel $(KVER) -- selftests/run_guest.sh $(T)

@@ -22,6 +22,7 @@ extern "C" {
 struct libvss_ctx;
 struct libvss_features;		/* the module's versions and features */
 struct libvss_storage;		/* the diff storage of one origin */
+struct libvss_storage_opts;	/* how to configure a new diff storage */
 struct libvss_storage_list;
 struct libvss_snapshot;		/* one snapshot, as the module reports it */
 struct libvss_snapshot_list;
@@ -131,8 +132,8 @@ uint64_t libvss_features_mask(const struct libvss_features *f);
  *
  * The names are those of the YNL spec (Documentation/netlink/specs/vss.yaml).
  *
- * Return: The name, e.g. "freeze-holder"; NULL if @bit is unknown to this
- * library, zero, or has more than one bit set.
+ * Return: The name, e.g. "freeze-holder" or "file-storage"; NULL if @bit is
+ * unknown to this library, zero, or has more than one bit set.
  */
 const char *libvss_feature_name(uint64_t bit);
 
@@ -171,14 +172,17 @@ int libvss_id_parse(const char *s, uint8_t id[LIBVSS_ID_SIZE]);
  * @chunk_bytes: Copy-on-write unit of the origin, a power of two from 4096
  *   to 1 MiB; 0 for the module's default (65536).
  *
- * The storage is of kind VSS_STORAGE_MEMORY, kernel memory, the one kind
- * there is. An origin needs diff storage before it can be snapshotted.
- * Needs CAP_SYS_ADMIN.
+ * The storage is of kind VSS_STORAGE_MEMORY, kernel memory, with the
+ * module's default thresholds; libvss_storage_add_opts() configures the
+ * rest (file storage, thresholds). An origin needs diff storage before it
+ * can be snapshotted. Needs CAP_SYS_ADMIN.
  *
  * Return: 0 on success; -EEXIST if @origin already has diff storage;
  * -ERANGE if @max_bytes is 0 or @chunk_bytes out of range, -EINVAL if
  * @chunk_bytes is not a power of two, -ENOTBLK or -ENOENT if @origin is
- * not a block device (the kernel's message in libvss_ext_error()); -EINVAL
+ * not a block device, -EADDRINUSE if it overlaps another origin (a disk
+ * and its partition), -EXDEV if it holds the storage file of another
+ * origin (the kernel's message in libvss_ext_error()); -EINVAL
  * if @origin is NULL and -ENAMETOOLONG if it is too long, before anything
  * is sent; -EPERM without CAP_SYS_ADMIN; another negative errno value on
  * failure.
@@ -186,10 +190,160 @@ int libvss_id_parse(const char *s, uint8_t id[LIBVSS_ID_SIZE]);
 int libvss_storage_add(struct libvss_ctx *ctx, const char *origin,
 		       uint64_t max_bytes, uint32_t chunk_bytes);
 
+/*
+ * Options of a new diff storage, for libvss_storage_add_opts().
+ *
+ * An opaque object with one setter per setting, rather than a public struct
+ * with a size or version field (libnvme's args_size, io_uring_params'
+ * reserved words): a setting added later is a new setter in a new node of
+ * the version script and nothing else, so no caller ever has to fill in a
+ * size, zero reserved fields or be rebuilt; the library never has to guess
+ * which fields an older caller's struct has; and the setters that copy
+ * (path, thresholds) can refuse what cannot be sent where the mistake is
+ * made. The cost, one allocation per configuration, is nothing next to the
+ * netlink exchange.
+ */
+
+/**
+ * libvss_storage_opts_new() - Options of a new diff storage, with defaults.
+ * @optsp: Set to the new options on success, to NULL on failure; free them
+ *   with libvss_storage_opts_free().
+ *
+ * The defaults: kind VSS_STORAGE_MEMORY, no path, max-bytes 0 (which the
+ * kernel refuses: set it), the module's default chunk size (65536) and
+ * thresholds (80% and 95%).
+ *
+ * Return: 0 on success; -ENOMEM.
+ */
+int libvss_storage_opts_new(struct libvss_storage_opts **optsp);
+
+/**
+ * libvss_storage_opts_free() - Free diff storage options.
+ * @opts: Options from libvss_storage_opts_new(), or NULL.
+ */
+void libvss_storage_opts_free(struct libvss_storage_opts *opts);
+
+/**
+ * libvss_storage_opts_set_kind() - Where the storage keeps preserved chunks.
+ * @opts: Options.
+ * @kind: VSS_STORAGE_MEMORY (the default) or VSS_STORAGE_FILE, which also
+ *   needs a directory (libvss_storage_opts_set_path()) and the feature
+ *   VSS_FEATURE_FILE_STORAGE. Any other value is sent as it is, for the
+ *   kernel to judge.
+ */
+void libvss_storage_opts_set_kind(struct libvss_storage_opts *opts,
+				  uint32_t kind);
+
+/**
+ * libvss_storage_opts_set_path() - Directory of a file storage.
+ * @opts: Options.
+ * @dir: For VSS_STORAGE_FILE, the directory in which the module creates the
+ *   storage file, shorter than PATH_MAX; it is copied. Its filesystem must
+ *   not be on any origin (the kernel refuses with -EXDEV). NULL clears it.
+ *
+ * Return: 0 on success; -ENAMETOOLONG if @dir is too long, and the options
+ * are unchanged; -ENOMEM.
+ */
+int libvss_storage_opts_set_path(struct libvss_storage_opts *opts,
+				 const char *dir);
+
+/**
+ * libvss_storage_opts_set_max_bytes() - Capacity of the storage.
+ * @opts: Options.
+ * @max_bytes: Most bytes of preserved chunks the storage may hold; at
+ *   least 1. For a file storage, the file grows on demand up to this size.
+ */
+void libvss_storage_opts_set_max_bytes(struct libvss_storage_opts *opts,
+				       uint64_t max_bytes);
+
+/**
+ * libvss_storage_opts_set_chunk_bytes() - Copy-on-write unit of the origin.
+ * @opts: Options.
+ * @chunk_bytes: A power of two from 4096 to 1 MiB; 0 for the module's
+ *   default (65536).
+ */
+void libvss_storage_opts_set_chunk_bytes(struct libvss_storage_opts *opts,
+					 uint32_t chunk_bytes);
+
+/**
+ * libvss_storage_opts_set_thresholds() - Uses that are announced.
+ * @opts: Options.
+ * @pct: @nr distinct percentages of max-bytes, each 1 to 100; copied. The
+ *   module sends VSS_CMD_STORAGE_THRESHOLD_NTF on the monitor group when the
+ *   use rises past one.
+ * @nr: Number of thresholds; the kernel takes up to 4. 0 restores the
+ *   module's default (80 and 95).
+ *
+ * The kernel checks the values and their count, with a message in
+ * libvss_ext_error().
+ *
+ * Return: 0 on success; -EINVAL if @pct is NULL and @nr is not 0; -E2BIG if
+ * @nr is above 100, more distinct percentages than there are; the options
+ * are then unchanged.
+ */
+int libvss_storage_opts_set_thresholds(struct libvss_storage_opts *opts,
+				       const uint32_t *pct, unsigned int nr);
+
+/**
+ * libvss_storage_add_opts() - Give an origin volume its diff storage.
+ * @ctx: Context.
+ * @origin: Path of the origin block device, e.g. "/dev/vda1", shorter than
+ *   PATH_MAX.
+ * @opts: Options from libvss_storage_opts_new(); unchanged, and the caller
+ *   may reuse or free them as soon as this returns.
+ *
+ * libvss_storage_add() with every setting. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; the errors of libvss_storage_add(); and from the
+ * kernel, with its message in libvss_ext_error(): -EINVAL for a file
+ * storage without a directory, a path given to another kind, or a threshold
+ * given twice; -ERANGE for a threshold out of 1 to 100 or an unknown kind;
+ * -E2BIG for more than 4 thresholds; -EXDEV if the directory's filesystem
+ * is on @origin or on another origin, or @origin holds the storage file of
+ * another origin; -ENOENT or -ENOTDIR if the directory is not one,
+ * -EOPNOTSUPP or -EISDIR if its filesystem cannot hold unnamed files
+ * (O_TMPFILE), another negative errno value if the file cannot be created;
+ * -EINVAL if @opts is NULL, before anything is sent.
+ */
+int libvss_storage_add_opts(struct libvss_ctx *ctx, const char *origin,
+			    const struct libvss_storage_opts *opts);
+
+/**
+ * libvss_storage_set() - Resize an origin's diff storage, or change its
+ *   thresholds.
+ * @ctx: Context.
+ * @origin: Path of the origin block device, or its kernel name as reports
+ *   give it ("vda1"), which still names an origin whose device node is
+ *   gone; shorter than PATH_MAX.
+ * @max_bytes: New capacity, or 0 to leave it. It may shrink, down to the
+ *   bytes in use (and, for a file storage, to the file's size).
+ * @pct: @nr distinct percentages of max-bytes, each 1 to 100, that replace
+ *   the old thresholds; NULL if @nr is 0.
+ * @nr: Number of thresholds, up to 4; 0 to leave them.
+ *
+ * Needs CAP_SYS_ADMIN and the feature VSS_FEATURE_FILE_STORAGE, which
+ * brought VSS_CMD_STORAGE_SET.
+ *
+ * Return: 0 on success; -EBUSY if @max_bytes is below the bytes in use;
+ * -EINVAL if there is nothing to change (@max_bytes and @nr both 0) or a
+ * threshold is given twice, -ERANGE for a threshold out of range, -E2BIG
+ * for more than 4, -ENOENT if @origin has no diff storage (the kernel's
+ * message in libvss_ext_error()); -EOPNOTSUPP from a module without the
+ * command; -EINVAL if @origin is NULL or @pct is NULL with @nr above 0,
+ * -ENAMETOOLONG if @origin is too long and -E2BIG if @nr is above 100,
+ * before anything is sent; -EPERM without CAP_SYS_ADMIN; another negative
+ * errno value on failure.
+ */
+int libvss_storage_set(struct libvss_ctx *ctx, const char *origin,
+		       uint64_t max_bytes, const uint32_t *pct,
+		       unsigned int nr);
+
 /**
  * libvss_storage_remove() - Remove the diff storage of an origin.
  * @ctx: Context.
- * @origin: Path of the origin block device, shorter than PATH_MAX.
+ * @origin: Path of the origin block device, or its kernel name as reports
+ *   give it ("vda1"), which still names an origin whose device node is
+ *   gone; shorter than PATH_MAX.
  *
  * Needs CAP_SYS_ADMIN.
  *
@@ -204,7 +358,8 @@ int libvss_storage_remove(struct libvss_ctx *ctx, const char *origin);
 /**
  * libvss_storage_get() - Report the diff storage of one origin.
  * @ctx: Context.
- * @origin: Path of the origin block device, shorter than PATH_MAX.
+ * @origin: Path of the origin block device, or its kernel name as reports
+ *   give it ("vda1"); shorter than PATH_MAX.
  * @storagep: Set to a new report on success, to NULL on failure; free it
  *   with libvss_storage_free().
  *
@@ -310,11 +465,44 @@ uint64_t libvss_storage_used_bytes(const struct libvss_storage *storage);
 uint32_t libvss_storage_chunk_bytes(const struct libvss_storage *storage);
 
 /**
+ * libvss_storage_path() - Directory of a file storage.
+ * @storage: Report.
+ *
+ * Return: For VSS_STORAGE_FILE, the directory the storage file was created
+ * in, as given to libvss_storage_opts_set_path(), owned by @storage; NULL
+ * for other kinds.
+ */
+const char *libvss_storage_path(const struct libvss_storage *storage);
+
+/**
+ * libvss_storage_file_bytes() - Size of the storage file.
+ * @storage: Report.
+ *
+ * Return: For VSS_STORAGE_FILE, the size of the storage file when the
+ * report was made: it grows in steps as chunks are preserved, never past
+ * max-bytes. 0 for other kinds.
+ */
+uint64_t libvss_storage_file_bytes(const struct libvss_storage *storage);
+
+/**
+ * libvss_storage_thresholds() - Uses of the storage that are announced.
+ * @storage: Report.
+ * @pct: Set to the thresholds, percentages of max-bytes in ascending order,
+ *   an array owned by @storage (NULL when there are none); may be NULL when
+ *   only the count is wanted.
+ *
+ * Return: The number of thresholds, 0 to 4; 0 also from a module older
+ * than VSS_FEATURE_FILE_STORAGE, which does not report them.
+ */
+unsigned int libvss_storage_thresholds(const struct libvss_storage *storage,
+				       const uint32_t **pct);
+
+/**
  * libvss_storage_kind_name() - Name of a storage kind.
  * @kind: A VSS_STORAGE_* value.
  *
- * Return: The name in the YNL spec, e.g. "memory"; NULL if @kind is unknown
- * to this library.
+ * Return: The name in the YNL spec, e.g. "memory" or "file"; NULL if @kind
+ * is unknown to this library.
  */
 const char *libvss_storage_kind_name(uint32_t kind);
 
@@ -581,6 +769,20 @@ uint32_t libvss_snapshot_consistency(const struct libvss_snapshot *snap);
 uint64_t libvss_snapshot_freeze_window_ns(const struct libvss_snapshot *snap);
 
 /**
+ * libvss_snapshot_storage_used_bytes() - Diff storage a snapshot holds.
+ * @snap: Report.
+ *
+ * Bytes of the origin's diff storage holding chunks this snapshot
+ * preserved. Older snapshots of the origin read them too, so deleting this
+ * one frees them only if it is the oldest.
+ *
+ * Return: The bytes when the report was made; 0 from a module older than
+ * VSS_FEATURE_FILE_STORAGE, which does not report them.
+ */
+uint64_t
+libvss_snapshot_storage_used_bytes(const struct libvss_snapshot *snap);
+
+/**
  * libvss_snapshot_delete_id() - Delete one snapshot.
  * @ctx: Context.
  * @id: LIBVSS_ID_SIZE bytes: the snapshot's id.
@@ -649,8 +851,8 @@ const char *libvss_snapshot_state_name(uint32_t state);
  * libvss_invalid_reason_name() - Name of a reason for invalidity.
  * @reason: A VSS_INVALID_* value.
  *
- * Return: The name in the YNL spec, e.g. "overflow"; NULL if @reason is
- * unknown to this library.
+ * Return: The name in the YNL spec, e.g. "overflow" or "origin-gone"; NULL
+ * if @reason is unknown to this library.
  */
 const char *libvss_invalid_reason_name(uint32_t reason);
 

@@ -243,8 +243,42 @@ void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
 	lockdep_assert_held(&o->cow_mutex);
 	r->chunk = chunk;
 	spin_lock_irq(&o->reads_lock);
+	atomic_inc(&o->nr_origin_reads);
 	list_add(&r->node, &o->origin_reads);
 	spin_unlock_irq(&o->reads_lock);
+}
+
+/*
+ * From the interception callback, for a write that needs no copy: is a
+ * snapshot read of one of its chunks from the origin in flight? Such a
+ * read chose the origin before the chunk was preserved; the copy that
+ * preserved it waited for the read, and this later write must wait too,
+ * or the read returns it. Costs one atomic read when no read is in flight.
+ */
+bool vss_origin_reads_overlap(struct vss_origin *o, sector_t rel, sector_t nr)
+{
+	struct vss_origin_read *r;
+	sector_t first, last;
+	unsigned long flags;
+	bool busy = false;
+
+	/*
+	 * The caller saw the chunk in the newest map; the read registered
+	 * itself before that entry was made (both under cow_mutex).
+	 */
+	smp_rmb();
+	if (!atomic_read(&o->nr_origin_reads) || !nr)
+		return false;
+	first = vss_chunk_of(o, rel);
+	last = vss_chunk_of(o, rel + nr - 1);
+	spin_lock_irqsave(&o->reads_lock, flags);
+	list_for_each_entry(r, &o->origin_reads, node)
+		if (r->chunk >= first && r->chunk <= last) {
+			busy = true;
+			break;
+		}
+	spin_unlock_irqrestore(&o->reads_lock, flags);
+	return busy;
 }
 
 /* From bio completion (any context). */
@@ -254,6 +288,7 @@ void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r)
 
 	spin_lock_irqsave(&o->reads_lock, flags);
 	list_del(&r->node);
+	atomic_dec(&o->nr_origin_reads);
 	spin_unlock_irqrestore(&o->reads_lock, flags);
 	wake_up_all(&o->reads_wait);
 }

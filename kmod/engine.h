@@ -41,6 +41,17 @@
 
 extern struct mutex vss_lock;
 
+/*
+ * rcu_expedite_gp() asks for expedited RCU grace periods system-wide until
+ * the matching rcu_unexpedite_gp() (a nesting count); suspend and boot use
+ * it the same way. The set's freeze window and snapshot deletion (whose
+ * del_gendisk() waits for several grace periods) use it to keep their
+ * latency down. Both are exported (EXPORT_SYMBOL_GPL) but declared only in
+ * the kernel's private kernel/rcu/rcu.h, hence the declarations here.
+ */
+void rcu_expedite_gp(void);
+void rcu_unexpedite_gp(void);
+
 #define VSS_MAX_THRESHOLDS	4
 
 struct vss_origin;
@@ -68,6 +79,8 @@ struct vss_store {
 	unsigned long thresholds_sent;	/* bit i: thresholds[i] crossed */
 	struct file *file;		/* kind file */
 	char *dir;			/* kind file: where it was created */
+	errseq_t wb_err;		/* kind file: writeback errors since open */
+	bool failed;			/* kind file: the storage failed for good */
 };
 
 struct vss_store_config {
@@ -132,6 +145,7 @@ struct vss_origin {
 	wait_queue_head_t cow_wait;
 	spinlock_t reads_lock;
 	struct list_head origin_reads;	/* struct vss_origin_read in flight */
+	atomic_t nr_origin_reads;	/* their number, for a lock-free check */
 	wait_queue_head_t reads_wait;
 
 	/* Write tracking (tracker.c). */
@@ -196,6 +210,7 @@ struct vss_snapshot {
 	bool disk_added;
 	atomic_t inflight;		/* reads being served */
 	wait_queue_head_t drain;
+	struct rcu_work free_work;	/* deletion: freed after a grace period */
 };
 
 extern struct list_head vss_snapshots;
@@ -212,9 +227,12 @@ bool vss_cow_locate(struct vss_snapshot *s, sector_t chunk, u32 *slot);
 void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
 			   sector_t chunk);
 void vss_origin_read_end(struct vss_origin *o, struct vss_origin_read *r);
+bool vss_origin_reads_overlap(struct vss_origin *o, sector_t rel, sector_t nr);
 void vss_origin_invalidate(struct vss_origin *o, int reason);
 
 /* snapshot.c */
+int vss_snapshot_init(void);
+void vss_snapshot_exit(void);
 struct vss_snapshot *vss_snapshot_alloc(struct vss_origin *o);
 int vss_snapshot_publish(struct vss_snapshot *s);
 void vss_snapshot_link(struct vss_snapshot *s);
@@ -247,6 +265,20 @@ struct vss_set_request {
 	const char *paths[VSS_MAX_VOLUMES];
 	u32 flags;
 	u32 owner_portid;
+	const uuid_t *set_id;		/* NULL: a new random id */
+	bool slot_held;			/* the caller holds the creation slot */
+	/*
+	 * NULL, or paths[i] already looked up by the caller in its own root
+	 * and mount namespace (a session's worker has neither).
+	 */
+	const struct path *resolved;
+};
+
+/* A created snapshot as it was at creation, safe to read after vss_lock. */
+struct vss_set_entry {
+	uuid_t id;
+	int number;			/* N of vss-snapN */
+	char origin[BDEVNAME_SIZE];
 };
 
 struct vss_set_result {
@@ -255,9 +287,21 @@ struct vss_set_result {
 	u64 window_ns;
 	unsigned int nr;
 	struct vss_snapshot *snaps[VSS_MAX_VOLUMES];
+	struct vss_set_entry entries[VSS_MAX_VOLUMES];
 };
 
 int vss_snapset_create(const struct vss_set_request *req,
 		       struct vss_set_result *res, struct netlink_ext_ack *extack);
+
+/*
+ * The system-wide creation slot: one set is created at a time. A session
+ * holds it from PrepareForSnapshot to PostSnapshot, around its
+ * vss_snapset_create(); the slot is a mutex, so it is taken and put by the
+ * same task. vss_snapset_slot_wait is woken whenever it is put.
+ */
+extern wait_queue_head_t vss_snapset_slot_wait;
+bool vss_snapset_slot_tryget(void);
+void vss_snapset_slot_put(void);
+bool vss_snapset_slot_busy(void);
 
 #endif /* VSS_ENGINE_H */

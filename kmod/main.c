@@ -25,9 +25,12 @@ static int __init vss_init(void)
 	err = vss_unplug_init();
 	if (err)
 		goto out_tracker;
-	err = vss_snapdev_init();
+	err = vss_snapshot_init();
 	if (err)
 		goto out_unplug;
+	err = vss_snapdev_init();
+	if (err)
+		goto out_snapshot;
 	err = vss_nl_register();
 	if (err)
 		goto out_snapdev;
@@ -42,6 +45,8 @@ out_nl:
 	vss_nl_unregister();
 out_snapdev:
 	vss_snapdev_exit();
+out_snapshot:
+	vss_snapshot_exit();
 out_unplug:
 	vss_unplug_exit();
 out_tracker:
@@ -55,6 +60,7 @@ static void __exit vss_exit(void)
 	vss_sock_release_unregister();
 	vss_nl_unregister();
 	vss_snapdev_exit();
+	vss_snapshot_exit();
 	vss_unplug_exit();
 	vss_tracker_exit();
 	vss_origins_release();

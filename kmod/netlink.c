@@ -16,6 +16,7 @@
 
 #include "compat.h"
 #include "nl.h"
+#include "proto.h"
 #include "vss.h"
 
 u64 vss_features_supported(void)
@@ -24,6 +25,7 @@ u64 vss_features_supported(void)
 
 	if (VSS_HAVE_FREEZE_HOLDER)
 		features |= VSS_FEATURE_FREEZE_HOLDER;
+	features |= VSS_FEATURE_SESSIONS;
 	return features;
 }
 
@@ -121,6 +123,56 @@ static const struct genl_ops vss_nl_ops[] = {
 		.policy = vss_storage_set_policy,
 		.maxattr = ARRAY_SIZE(vss_storage_set_policy) - 1,
 	},
+	/* The VSS coordination protocol: nl_writer.c, nl_session.c. */
+#define VSS_NL_OP(_cmd, _doit, _policy) {			\
+		.cmd = _cmd,					\
+		.doit = _doit,					\
+		.policy = _policy,				\
+		.maxattr = ARRAY_SIZE(_policy) - 1,		\
+	}
+	VSS_NL_OP(VSS_CMD_WRITER_REGISTER, vss_nl_writer_register_doit,
+		  vss_writer_register_policy),
+	VSS_NL_OP(VSS_CMD_WRITER_UNREGISTER, vss_nl_writer_unregister_doit,
+		  vss_writer_id_policy),
+	{
+		.cmd = VSS_CMD_WRITER_GET,
+		.doit = vss_nl_writer_get_doit,
+		.dumpit = vss_nl_writer_get_dumpit,
+		.policy = vss_writer_id_policy,
+		.maxattr = ARRAY_SIZE(vss_writer_id_policy) - 1,
+	},
+	VSS_NL_OP(VSS_CMD_WRITER_EVENT_DONE, vss_nl_writer_event_done_doit,
+		  vss_event_done_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_CREATE, vss_nl_session_create_doit,
+		  vss_session_create_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_GATHER_METADATA, vss_nl_session_op_doit,
+		  vss_session_id_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_PREPARE_BACKUP, vss_nl_session_op_doit,
+		  vss_session_prepare_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_DO_SNAPSHOT_SET, vss_nl_session_op_doit,
+		  vss_session_snapshot_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_BACKUP_COMPLETE, vss_nl_session_op_doit,
+		  vss_session_document_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_PRE_RESTORE, vss_nl_session_op_doit,
+		  vss_session_document_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_POST_RESTORE, vss_nl_session_op_doit,
+		  vss_session_document_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_ABORT, vss_nl_session_abort_doit,
+		  vss_session_id_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_DELETE_SNAPSHOTS, vss_nl_session_delete_snapshots_doit,
+		  vss_session_id_policy),
+	VSS_NL_OP(VSS_CMD_SESSION_RELEASE, vss_nl_session_release_doit,
+		  vss_session_id_policy),
+	{
+		.cmd = VSS_CMD_SESSION_GET,
+		.doit = vss_nl_session_get_doit,
+		.dumpit = vss_nl_session_get_dumpit,
+		.policy = vss_session_id_policy,
+		.maxattr = ARRAY_SIZE(vss_session_id_policy) - 1,
+	},
+	VSS_NL_OP(VSS_CMD_SESSION_WRITER_GET, vss_nl_session_writer_get_doit,
+		  vss_session_writer_get_policy),
+#undef VSS_NL_OP
 };
 
 static const struct genl_multicast_group vss_nl_mcgrps[] = {
@@ -145,12 +197,22 @@ struct genl_family vss_nl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(vss_nl_mcgrps),
 };
 
+/* Session work items send on the family: their queue outlives it. */
 int vss_nl_register(void)
 {
-	return genl_register_family(&vss_nl_family);
+	int err;
+
+	err = vss_session_init();
+	if (err)
+		return err;
+	err = genl_register_family(&vss_nl_family);
+	if (err)
+		vss_session_exit();
+	return err;
 }
 
 void vss_nl_unregister(void)
 {
 	genl_unregister_family(&vss_nl_family);
+	vss_session_exit();
 }

@@ -14,6 +14,39 @@ enum vss_nl_mcgrp {
 	VSS_NL_MCGRP_MONITOR,
 };
 
+/*
+ * A refused request of the protocol commands: the extack message, and the
+ * enum vss_status in the extack cookie (a __u32), which the netlink core
+ * returns with errors as well as acks on 6.1 and 6.12.
+ */
+static inline void vss_nl_set_status(struct netlink_ext_ack *extack, u32 status)
+{
+	if (!extack)
+		return;
+	memcpy(extack->cookie, &status, sizeof(status));
+	extack->cookie_len = sizeof(status);
+}
+
+#define vss_nl_err(extack, status, msg) do {			\
+	NL_SET_ERR_MSG(extack, msg);				\
+	vss_nl_set_status(extack, status);			\
+} while (0)
+
+/* For messages from a table: @msg must be a string with static lifetime. */
+static inline void vss_nl_err_static(struct netlink_ext_ack *extack, u32 status,
+				     const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	vss_nl_set_status(extack, status);
+}
+
+#define vss_nl_err_attr(extack, attr, status, msg) do {		\
+	NL_SET_ERR_MSG_ATTR(extack, attr, msg);			\
+	vss_nl_set_status(extack, status);			\
+} while (0)
+
 /* Every command but GET_FEATURES: backups are every user's business. */
 static inline int vss_nl_require_admin(struct sk_buff *skb,
 				       struct netlink_ext_ack *extack)
@@ -40,5 +73,48 @@ int vss_nl_snapshot_create_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_snapshot_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_snapshot_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vss_nl_snapshot_delete_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* GENL_REQ_ATTR_CHECK() with a message, which the core leaves out. */
+#define vss_nl_need(info, attr, msg) ({					\
+	bool __missing = GENL_REQ_ATTR_CHECK(info, attr);		\
+	if (__missing)							\
+		NL_SET_ERR_MSG((info)->extack, msg);			\
+	__missing;							\
+})
+
+static inline int vss_nl_proto_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	int err = vss_nl_require_admin(skb, extack);
+
+	if (err)
+		vss_nl_set_status(extack, VSS_STATUS_ACCESS_DENIED);
+	return err;
+}
+
+/* nl_writer.c */
+extern const struct nla_policy vss_writer_register_policy[VSS_A_WRITER_FREEZE_TIMEOUT_MS + 1];
+extern const struct nla_policy vss_writer_id_policy[VSS_A_WRITER_ID + 1];
+extern const struct nla_policy vss_event_done_policy[VSS_A_SESSION_RESTORE_STATUS + 1];
+int vss_nl_writer_register_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_writer_unregister_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_writer_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_writer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int vss_nl_writer_event_done_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_session.c */
+extern const struct nla_policy vss_session_create_policy[VSS_A_SESSION_BACKUP_DOCUMENT + 1];
+extern const struct nla_policy vss_session_id_policy[VSS_A_SESSION_ID + 1];
+extern const struct nla_policy vss_session_prepare_policy[VSS_A_SESSION_WRITER_ID + 1];
+extern const struct nla_policy vss_session_snapshot_policy[VSS_A_SESSION_VOLUME + 1];
+extern const struct nla_policy vss_session_document_policy[VSS_A_SESSION_BACKUP_DOCUMENT + 1];
+extern const struct nla_policy vss_session_writer_get_policy[VSS_A_SESSION_WRITER_ID + 1];
+int vss_nl_session_create_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_session_op_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_session_abort_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_session_delete_snapshots_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_session_release_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int vss_nl_session_writer_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* VSS_NL_H */

@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "nl.h"
+#include "vss.h"
 
 const struct nla_policy vss_snapshot_create_policy[VSS_A_SNAPSHOT_FLAGS + 1] = {
 	[VSS_A_SNAPSHOT_VOLUME] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
@@ -134,6 +135,11 @@ int vss_nl_snapshot_create_doit(struct sk_buff *skb, struct genl_info *info)
 		req->flags = nla_get_u32(info->attrs[VSS_A_SNAPSHOT_FLAGS]);
 	req->owner_portid = info->snd_portid;
 
+	if (!(req->flags & VSS_SNAPSHOT_F_PERSISTENT)) {
+		err = vss_owner_bind(info->snd_portid, info->extack);
+		if (err)
+			goto out;
+	}
 	err = vss_snapset_create(req, res, info->extack);
 	if (err)
 		goto out;

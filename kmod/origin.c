@@ -125,6 +125,7 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 	INIT_LIST_HEAD(&o->origin_reads);
 	init_waitqueue_head(&o->reads_wait);
 	atomic_set(&o->inflight, 0);
+	atomic_set(&o->nr_origin_reads, 0);
 	INIT_WORK(&o->gone_work, vss_origin_gone_work);
 
 	err = vss_store_init(&o->store, cfg);

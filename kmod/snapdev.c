@@ -33,6 +33,17 @@ struct vss_snapdev {
 	struct work_struct work;
 };
 
+/*
+ * One read, served in a work item of its own: reads from the diff storage
+ * wait for it (a file's page cache, then its disk), and several bios in
+ * flight then wait side by side instead of one after the other.
+ */
+struct vss_read_work {
+	struct work_struct work;
+	struct bio *bio;
+	struct vss_snapshot *snap;
+};
+
 /* A piece of a snapshot read served by the origin. */
 struct vss_origin_clone {
 	struct vss_origin_read rec;
@@ -85,7 +96,14 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 					    (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT,
 					    bio, done, nr << SECTOR_SHIFT);
 		vss_store_read_end(&o->store);
-		return err ? BLK_STS_IOERR : BLK_STS_OK;
+		if (err) {
+			/* The storage lost a chunk: no snapshot of @o is whole now. */
+			mutex_lock(&o->cow_mutex);
+			vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+			mutex_unlock(&o->cow_mutex);
+			return BLK_STS_IOERR;
+		}
+		return BLK_STS_OK;
 	}
 	/* The copy-on-write path waits for this read before the write. */
 	vss_origin_read_begin(o, &oc->rec, chunk);
@@ -147,10 +165,23 @@ static void vss_snapdev_work(struct work_struct *work)
 	memalloc_noio_restore(noio);
 }
 
+static void vss_read_work_fn(struct work_struct *work)
+{
+	struct vss_read_work *rw = container_of(work, struct vss_read_work, work);
+	struct vss_snapshot *s = rw->snap;
+	unsigned int noio = memalloc_noio_save();
+
+	vss_snap_read(s, rw->bio);
+	kfree(rw);
+	vss_snap_put_inflight(s);
+	memalloc_noio_restore(noio);
+}
+
 static void vss_snapdev_submit_bio(struct bio *bio)
 {
 	struct vss_snapdev *sd = bio->bi_bdev->bd_disk->private_data;
 	struct vss_snapshot *s = sd->snap;
+	struct vss_read_work *rw;
 	unsigned long flags;
 
 	if (bio_op(bio) != REQ_OP_READ) {
@@ -166,6 +197,15 @@ static void vss_snapdev_submit_bio(struct bio *bio)
 		return;
 	}
 	atomic_inc(&s->inflight);
+	/* Without memory for it, the read joins the device's queue. */
+	rw = kmalloc(sizeof(*rw), GFP_NOWAIT | __GFP_NOWARN);
+	if (rw) {
+		INIT_WORK(&rw->work, vss_read_work_fn);
+		rw->bio = bio;
+		rw->snap = s;
+		queue_work(vss_read_wq, &rw->work);
+		return;
+	}
 	spin_lock_irqsave(&sd->lock, flags);
 	bio_list_add(&sd->bios, bio);
 	spin_unlock_irqrestore(&sd->lock, flags);

@@ -14,6 +14,7 @@
 #include <linux/bio.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include "engine.h"
@@ -35,6 +36,7 @@ int vss_store_file_open(struct vss_store *st, const char *dir)
 		return -ENOMEM;
 	}
 	st->file = f;
+	st->wb_err = filemap_sample_wb_err(f->f_mapping);
 	return 0;
 }
 
@@ -58,6 +60,33 @@ u64 vss_store_file_bytes(struct vss_store *st)
 	return st->file ? i_size_read(file_inode(st->file)) : 0;
 }
 
+/*
+ * A write reaches only the page cache. A chunk written earlier may since
+ * have failed to reach the disk, or the filesystem may have given up (an
+ * aborted journal remounts it read-only; its writeback then fails without
+ * a trace in the file's error sequence, while delayed-allocation writes
+ * still succeed): either way the storage can no longer keep what the
+ * snapshots need. Checked at each copy and each snapshot read.
+ */
+static int vss_store_file_check(struct vss_store *st)
+{
+	if (READ_ONCE(st->failed))
+		return -EIO;
+	if (filemap_check_wb_err(st->file->f_mapping, st->wb_err) ||
+	    sb_rdonly(file_inode(st->file)->i_sb)) {
+		/*
+		 * Drop the file's page cache once: pages the filesystem can
+		 * no longer write back stay dirty, and would hold every
+		 * writer on the system in dirty throttling. What they held
+		 * serves only snapshots now invalid.
+		 */
+		if (!xchg(&st->failed, true))
+			truncate_inode_pages(st->file->f_mapping, 0);
+		return -EIO;
+	}
+	return 0;
+}
+
 /* In the NOIO scope of vss_store_preserve(). */
 int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
 {
@@ -70,6 +99,10 @@ int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
 	void *buf;
 	int err;
 
+	/* Not a byte more into a storage that failed: see above. */
+	err = vss_store_file_check(st);
+	if (err)
+		return err;
 	err = vss_store_reserve(st, xa_mk_value(0), slot);
 	if (err)
 		return err;
@@ -84,6 +117,8 @@ int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
 		n = kernel_write(st->file, buf, bytes, &pos);
 		if (n != bytes)
 			err = n < 0 ? n : -ENOSPC;
+		else
+			err = vss_store_file_check(st);
 	}
 	kvfree(buf);
 	if (err)
@@ -99,6 +134,8 @@ int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 	struct bvec_iter i;
 	struct bio_vec bv;
 
+	if (vss_store_file_check(st))
+		return -EIO;
 	bio_advance_iter(bio, &it, done);
 	it.bi_size = bytes;
 	__bio_for_each_segment(bv, bio, i, it) {

@@ -114,27 +114,44 @@ static __always_inline sector_t vss_bio_abs_sector(struct bio *bio)
 }
 
 /*
- * The origin whose range the bio touches, keyed by whole disk so that a
- * tracked disk sees writes through its partitions and a tracked partition
- * sees writes through the whole-disk node. Caller holds rcu_read_lock().
+ * The first origin, in disk order from sector @from on, whose range the
+ * bio touches; keyed by whole disk so that a tracked disk sees writes
+ * through its partitions and a tracked partition sees writes through the
+ * whole-disk node. A write through the disk node may span several tracked
+ * partitions: callers walk them with @from = the previous one's end.
+ * Caller holds rcu_read_lock().
  */
-static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
-							  sector_t *rel, sector_t *nr)
+static __always_inline struct vss_origin *vss_lookup_from_rcu(struct bio *bio,
+							       sector_t from,
+							       sector_t *rel,
+							       sector_t *nr)
 {
 	dev_t disk = bdev_whole(bio->bi_bdev)->bd_dev;
-	sector_t start = vss_bio_abs_sector(bio);
-	sector_t end = start + bio_sectors(bio);
-	struct vss_origin *o;
+	sector_t start = max(vss_bio_abs_sector(bio), from);
+	sector_t end = vss_bio_abs_sector(bio) + bio_sectors(bio);
+	struct vss_origin *o, *first = NULL;
 
 	hash_for_each_possible_rcu(vss_track_hash, o, hnode, disk)
 		if (o->disk_dev == disk && o->bdev->bd_disk == bio->bi_bdev->bd_disk &&
-		    start < o->start + o->nr_sects && end > o->start) {
-			*rel = max(start, o->start) - o->start;
-			*nr = min(end, o->start + o->nr_sects) - o->start - *rel;
-			return o;
-		}
-	return NULL;
+		    start < o->start + o->nr_sects && end > o->start &&
+		    (!first || o->start < first->start))
+			first = o;
+	if (first) {
+		*rel = max(start, first->start) - first->start;
+		*nr = min(end, first->start + first->nr_sects) - first->start - *rel;
+	}
+	return first;
 }
+
+static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
+							  sector_t *rel, sector_t *nr)
+{
+	return vss_lookup_from_rcu(bio, 0, rel, nr);
+}
+
+#define vss_for_each_origin_rcu(o, bio, rel, nr)			\
+	for (o = vss_lookup_rcu(bio, &(rel), &(nr)); o;			\
+	     o = vss_lookup_from_rcu(bio, o->start + o->nr_sects, &(rel), &(nr)))
 
 static void vss_origin_put_inflight(struct vss_origin *o)
 {
@@ -198,9 +215,13 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 		return;
 
 	rcu_read_lock();
-	o = vss_lookup_rcu(bio, &rel, &nr);
-	if (o)
-		divert = READ_ONCE(vss_holding) || vss_cow_needed_rcu(o, rel, nr);
+	vss_for_each_origin_rcu(o, bio, rel, nr) {
+		if (READ_ONCE(vss_holding) || vss_cow_needed_rcu(o, rel, nr) ||
+		    vss_origin_reads_overlap(o, rel, nr)) {
+			divert = true;
+			break;
+		}
+	}
 	rcu_read_unlock();
 	if (divert)
 		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
@@ -237,16 +258,29 @@ static void vss_passthrough_endio(struct bio *bio)
 
 static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 {
+	struct vss_origin *p;
 	struct vss_bio_ctx *ctx;
-	sector_t rel, nr;
-	bool tracked;
+	sector_t rel, nr, from = 0;
 
 	wait_event(vss_hold_wq, !READ_ONCE(vss_holding));
-	rcu_read_lock();
-	tracked = vss_lookup_rcu(bio, &rel, &nr) == o;
-	rcu_read_unlock();
-	if (tracked)
-		vss_cow_range(o, rel, nr);
+	/*
+	 * Every tracked origin the write touches, in disk order. The bio
+	 * holds @o's inflight count; another one is held for each other
+	 * origin while copying for it, so that untracking waits for us.
+	 */
+	for (;;) {
+		rcu_read_lock();
+		p = vss_lookup_from_rcu(bio, from, &rel, &nr);
+		if (p && p != o)
+			atomic_inc(&p->inflight);
+		rcu_read_unlock();
+		if (!p)
+			break;
+		vss_cow_range(p, rel, nr);
+		from = p->start + p->nr_sects;
+		if (p != o)
+			vss_origin_put_inflight(p);
+	}
 
 	ctx = mempool_alloc(vss_ctx_pool, GFP_NOIO);	/* waits, never fails */
 	ctx->origin = o;

@@ -20,6 +20,7 @@ static const struct {
 } feature_names[] = {
 	{ VSS_FEATURE_FREEZE_HOLDER, "freeze-holder" },
 	{ VSS_FEATURE_FILE_STORAGE, "file-storage" },
+	{ VSS_FEATURE_SESSIONS, "sessions" },
 };
 
 /*

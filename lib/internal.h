@@ -129,10 +129,35 @@ struct nl_msg *vss_features_encode(const struct libvss_ctx *ctx, uint32_t seq,
 int vss_features_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 			void *arg, const char **why);
 
-/* storage.c: STORAGE_ADD, STORAGE_GET (do and dump), STORAGE_REMOVE */
+/*
+ * storage.c: STORAGE_ADD, STORAGE_GET (do and dump), STORAGE_SET,
+ * STORAGE_REMOVE
+ */
+
+/*
+ * Most thresholds a request can carry: they are distinct percentages from
+ * 1 to 100. The kernel takes fewer (4) and says so; this is only what the
+ * library refuses before sending.
+ */
+#define VSS_THRESHOLDS_MAX	100
+
+struct libvss_storage_opts {
+	uint32_t kind;
+	uint32_t chunk_bytes;		/* 0: the module's default */
+	uint64_t max_bytes;
+	char *path;			/* NULL: none */
+	unsigned int nr_thresholds;	/* 0: the module's default */
+	uint32_t thresholds[VSS_THRESHOLDS_MAX];
+};
+
 struct nl_msg *vss_storage_add_encode(const struct libvss_ctx *ctx,
 				      uint32_t seq, const char *origin,
-				      uint64_t max_bytes, uint32_t chunk_bytes);
+				      const struct libvss_storage_opts *opts);
+/* @max_bytes 0 and @nr 0 leave out MAX_BYTES and THRESHOLD. */
+struct nl_msg *vss_storage_set_encode(const struct libvss_ctx *ctx,
+				      uint32_t seq, const char *origin,
+				      uint64_t max_bytes, const uint32_t *pct,
+				      unsigned int nr);
 /* @origin NULL: the dump of every origin. */
 struct nl_msg *vss_storage_get_encode(const struct libvss_ctx *ctx,
 				      uint32_t seq, const char *origin);

@@ -18,6 +18,7 @@ struct libvss_snapshot {
 	uint32_t consistency;
 	uint64_t creation_time_ns;
 	uint64_t freeze_window_ns;
+	uint64_t storage_used_bytes;	/* 0 from a module that sends none */
 	const char *device;		/* in strings[], after the origin */
 	char strings[];			/* origin first */
 };
@@ -51,6 +52,7 @@ static const char *const invalid_reason_names[] = {
 	[VSS_INVALID_NONE]		= "none",
 	[VSS_INVALID_OVERFLOW]		= "overflow",
 	[VSS_INVALID_STORAGE_ERROR]	= "storage-error",
+	[VSS_INVALID_ORIGIN_GONE]	= "origin-gone",
 };
 
 static const char *const consistency_names[] = {
@@ -80,6 +82,7 @@ static const struct nla_policy snapshot_policy[VSS_A_SNAPSHOT_MAX + 1] = {
 	[VSS_A_SNAPSHOT_FREEZE_WINDOW_NS] = { .type = NLA_U64, .maxlen = 8 },
 	[VSS_A_SNAPSHOT_ENTRY]		= { .type = NLA_NESTED },
 	[VSS_A_SNAPSHOT_COUNT]		= { .type = NLA_U32, .maxlen = 4 },
+	[VSS_A_SNAPSHOT_STORAGE_USED_BYTES] = { .type = NLA_U64, .maxlen = 8 },
 };
 
 static struct nl_msg *snapshot_msg(const struct libvss_ctx *ctx, uint32_t seq,
@@ -240,7 +243,10 @@ struct nl_msg *vss_snapshot_get_encode(const struct libvss_ctx *ctx,
 	return msg;
 }
 
-/* One SNAPSHOT_GET reply, of a do or a dump part, into a new report. */
+/*
+ * One SNAPSHOT_GET reply, of a do or a dump part, into a new report.
+ * STORAGE_USED_BYTES is optional: modules before file storage lack it.
+ */
 static int snapshot_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 			  struct libvss_snapshot **sp, const char **why)
 {
@@ -285,6 +291,8 @@ static int snapshot_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 	s->invalid_reason = nla_get_u32(tb[VSS_A_SNAPSHOT_INVALID_REASON]);
 	s->consistency = nla_get_u32(tb[VSS_A_SNAPSHOT_CONSISTENCY]);
 	s->freeze_window_ns = nla_get_u64(tb[VSS_A_SNAPSHOT_FREEZE_WINDOW_NS]);
+	s->storage_used_bytes = tb[VSS_A_SNAPSHOT_STORAGE_USED_BYTES] ?
+		nla_get_u64(tb[VSS_A_SNAPSHOT_STORAGE_USED_BYTES]) : 0;
 	*sp = s;
 	return 0;
 }
@@ -601,6 +609,12 @@ LIBVSS_EXPORT uint64_t
 libvss_snapshot_freeze_window_ns(const struct libvss_snapshot *snap)
 {
 	return snap->freeze_window_ns;
+}
+
+LIBVSS_EXPORT uint64_t
+libvss_snapshot_storage_used_bytes(const struct libvss_snapshot *snap)
+{
+	return snap->storage_used_bytes;
 }
 
 /* The exchange of every selector. */

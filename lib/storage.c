@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The diff storage of origin volumes: STORAGE_ADD, STORAGE_GET (one origin,
- * or a dump of all), STORAGE_REMOVE.
+ * The diff storage of origin volumes: STORAGE_ADD (with its options
+ * object), STORAGE_GET (one origin, or a dump of all), STORAGE_SET,
+ * STORAGE_REMOVE.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
+/* One allocation: the struct, its thresholds, then origin and path. */
 struct libvss_storage {
 	uint32_t kind;
 	uint32_t chunk_bytes;
 	uint64_t max_bytes;
 	uint64_t used_bytes;
-	char origin[];
+	uint64_t file_bytes;		/* 0 unless VSS_STORAGE_FILE */
+	const char *origin;
+	const char *path;		/* NULL unless VSS_STORAGE_FILE */
+	unsigned int nr_thresholds;
+	uint32_t thresholds[];
 };
 
 struct libvss_storage_list {
@@ -25,6 +32,7 @@ struct libvss_storage_list {
 static const char *const kind_names[] = {
 	[VSS_STORAGE_NONE]	= "none",
 	[VSS_STORAGE_MEMORY]	= "memory",
+	[VSS_STORAGE_FILE]	= "file",
 };
 
 /*
@@ -37,7 +45,36 @@ static const struct nla_policy storage_policy[VSS_A_STORAGE_MAX + 1] = {
 	[VSS_A_STORAGE_MAX_BYTES]	= { .type = NLA_U64, .maxlen = 8 },
 	[VSS_A_STORAGE_USED_BYTES]	= { .type = NLA_U64, .maxlen = 8 },
 	[VSS_A_STORAGE_CHUNK_BYTES]	= { .type = NLA_U32, .maxlen = 4 },
+	[VSS_A_STORAGE_PATH]		= { .type = NLA_STRING },
+	[VSS_A_STORAGE_THRESHOLD]	= { .type = NLA_U32, .maxlen = 4 },
+	[VSS_A_STORAGE_FILE_BYTES]	= { .type = NLA_U64, .maxlen = 8 },
 };
+
+/* Bytes of @n u32 attributes in a message. */
+static size_t u32_attrs_size(unsigned int n)
+{
+	return (size_t)n * NLA_ALIGN(NLA_HDRLEN + 4);
+}
+
+/* The repeated THRESHOLD attributes of a request, in the caller's order. */
+static int put_thresholds(struct nl_msg *msg, const uint32_t *pct,
+			  unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (nla_put_u32(msg, VSS_A_STORAGE_THRESHOLD, pct[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* What a threshold list must be to be sent at all. */
+static int check_thresholds(const uint32_t *pct, unsigned int nr)
+{
+	if (nr && !pct)
+		return -EINVAL;
+	return nr > VSS_THRESHOLDS_MAX ? -E2BIG : 0;
+}
 
 static struct nl_msg *storage_msg(const struct libvss_ctx *ctx, uint32_t seq,
 				  uint8_t cmd, int flags, size_t attrlen)
@@ -60,28 +97,58 @@ static struct nl_msg *origin_msg(const struct libvss_ctx *ctx, uint32_t seq,
 	return msg;
 }
 
+/*
+ * Attributes in the order of the spec's request list, but MAX_BYTES first,
+ * with plain nla_put_u64() and no PAD, as in vss_features_encode(): the
+ * request policy has no pad attribute, and as the first attribute its
+ * payload is 8-byte aligned anyway. What libvss_storage_add() sent before
+ * there were options is what it still sends: PATH and THRESHOLD only when
+ * set.
+ */
 struct nl_msg *vss_storage_add_encode(const struct libvss_ctx *ctx,
 				      uint32_t seq, const char *origin,
-				      uint64_t max_bytes, uint32_t chunk_bytes)
+				      const struct libvss_storage_opts *opts)
 {
 	/* Paths reach PATH_MAX: more than libnl's default of a page. */
 	size_t attrlen = vss_str_attr_size(origin) + NLA_ALIGN(NLA_HDRLEN + 8) +
-			 2 * NLA_ALIGN(NLA_HDRLEN + 4);
+			 u32_attrs_size(2 + opts->nr_thresholds) +
+			 (opts->path ? vss_str_attr_size(opts->path) : 0);
 	struct nl_msg *msg = storage_msg(ctx, seq, VSS_CMD_STORAGE_ADD, 0,
 					 attrlen);
 
 	if (!msg)
 		return NULL;
-	/*
-	 * MAX_BYTES first, with plain nla_put_u64() and no PAD, as in
-	 * vss_features_encode(): the request policy has no pad attribute, and
-	 * as the first attribute its payload is 8-byte aligned anyway.
-	 */
-	if (nla_put_u64(msg, VSS_A_STORAGE_MAX_BYTES, max_bytes) < 0 ||
-	    nla_put_u32(msg, VSS_A_STORAGE_KIND, VSS_STORAGE_MEMORY) < 0 ||
+	if (nla_put_u64(msg, VSS_A_STORAGE_MAX_BYTES, opts->max_bytes) < 0 ||
+	    nla_put_u32(msg, VSS_A_STORAGE_KIND, opts->kind) < 0 ||
 	    nla_put_string(msg, VSS_A_STORAGE_ORIGIN, origin) < 0 ||
-	    (chunk_bytes &&
-	     nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, chunk_bytes) < 0)) {
+	    (opts->chunk_bytes &&
+	     nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, opts->chunk_bytes) < 0) ||
+	    (opts->path &&
+	     nla_put_string(msg, VSS_A_STORAGE_PATH, opts->path) < 0) ||
+	    put_thresholds(msg, opts->thresholds, opts->nr_thresholds) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* MAX_BYTES first for its alignment, as in vss_storage_add_encode(). */
+struct nl_msg *vss_storage_set_encode(const struct libvss_ctx *ctx,
+				      uint32_t seq, const char *origin,
+				      uint64_t max_bytes, const uint32_t *pct,
+				      unsigned int nr)
+{
+	size_t attrlen = vss_str_attr_size(origin) + NLA_ALIGN(NLA_HDRLEN + 8) +
+			 u32_attrs_size(nr);
+	struct nl_msg *msg = storage_msg(ctx, seq, VSS_CMD_STORAGE_SET, 0,
+					 attrlen);
+
+	if (!msg)
+		return NULL;
+	if ((max_bytes &&
+	     nla_put_u64(msg, VSS_A_STORAGE_MAX_BYTES, max_bytes) < 0) ||
+	    nla_put_string(msg, VSS_A_STORAGE_ORIGIN, origin) < 0 ||
+	    put_thresholds(msg, pct, nr) < 0) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -102,13 +169,42 @@ struct nl_msg *vss_storage_remove_encode(const struct libvss_ctx *ctx,
 	return origin_msg(ctx, seq, VSS_CMD_STORAGE_REMOVE, origin);
 }
 
-/* One STORAGE_GET reply, of a do or a dump part, into a new report. */
+/*
+ * Every THRESHOLD of a reply, in order, into @pct (room for @n, or NULL to
+ * count them); vss_reply_parse() checked each one's size.
+ */
+static unsigned int thresholds_parse(struct nlmsghdr *nlh, uint32_t *pct)
+{
+	struct genlmsghdr *ghdr = nlmsg_data(nlh);
+	struct nlattr *pos;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_attr(pos, genlmsg_attrdata(ghdr, 0),
+			  genlmsg_attrlen(ghdr, 0), rem) {
+		if (nla_type(pos) != VSS_A_STORAGE_THRESHOLD)
+			continue;
+		if (pct)
+			pct[n] = nla_get_u32(pos);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * One STORAGE_GET reply, of a do or a dump part, into a new report. PATH,
+ * FILE_BYTES and THRESHOLD are optional: a module without file storage
+ * sends none of them, and a memory storage has no path or file.
+ */
 static int storage_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 			 struct libvss_storage **sp, const char **why)
 {
 	struct nlattr *tb[VSS_A_STORAGE_MAX + 1];
+	const char *origin, *path = NULL;
 	struct libvss_storage *s;
-	const char *origin;
+	size_t lo, lp = 0, head;
+	unsigned int nr;
+	char *strings;
 	int ret;
 
 	ret = vss_reply_parse(ctx, nlh, VSS_CMD_STORAGE_GET, tb,
@@ -122,14 +218,31 @@ static int storage_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 		return -EBADMSG;
 	}
 	origin = nla_get_string(tb[VSS_A_STORAGE_ORIGIN]);
-	s = malloc(sizeof(*s) + strlen(origin) + 1);
+	lo = strlen(origin) + 1;
+	if (tb[VSS_A_STORAGE_PATH]) {
+		path = nla_get_string(tb[VSS_A_STORAGE_PATH]);
+		lp = strlen(path) + 1;
+	}
+	nr = thresholds_parse(nlh, NULL);
+	head = sizeof(*s) + nr * sizeof(s->thresholds[0]);
+	s = malloc(head + lo + lp);
 	if (!s)
 		return -ENOMEM;
-	strcpy(s->origin, origin);
+	strings = (char *)s + head;
+	memcpy(strings, origin, lo);
+	s->origin = strings;
+	s->path = NULL;
+	if (path) {
+		memcpy(strings + lo, path, lp);
+		s->path = strings + lo;
+	}
+	s->nr_thresholds = thresholds_parse(nlh, s->thresholds);
 	s->kind = nla_get_u32(tb[VSS_A_STORAGE_KIND]);
 	s->max_bytes = nla_get_u64(tb[VSS_A_STORAGE_MAX_BYTES]);
 	s->used_bytes = nla_get_u64(tb[VSS_A_STORAGE_USED_BYTES]);
 	s->chunk_bytes = nla_get_u32(tb[VSS_A_STORAGE_CHUNK_BYTES]);
+	s->file_bytes = tb[VSS_A_STORAGE_FILE_BYTES] ?
+			nla_get_u64(tb[VSS_A_STORAGE_FILE_BYTES]) : 0;
 	*sp = s;
 	return 0;
 }
@@ -170,18 +283,129 @@ int vss_storage_decode_part(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 	return 0;
 }
 
+/* ---- options of STORAGE_ADD ---- */
+
+static void opts_init(struct libvss_storage_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->kind = VSS_STORAGE_MEMORY;
+}
+
+LIBVSS_EXPORT int libvss_storage_opts_new(struct libvss_storage_opts **optsp)
+{
+	struct libvss_storage_opts *opts = malloc(sizeof(*opts));
+
+	*optsp = opts;
+	if (!opts)
+		return -ENOMEM;
+	opts_init(opts);
+	return 0;
+}
+
+LIBVSS_EXPORT void libvss_storage_opts_free(struct libvss_storage_opts *opts)
+{
+	if (!opts)
+		return;
+	free(opts->path);
+	free(opts);
+}
+
+LIBVSS_EXPORT void libvss_storage_opts_set_kind(struct libvss_storage_opts *opts,
+						uint32_t kind)
+{
+	opts->kind = kind;
+}
+
+LIBVSS_EXPORT int libvss_storage_opts_set_path(struct libvss_storage_opts *opts,
+					       const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir) {
+		if (strlen(dir) >= PATH_MAX)
+			return -ENAMETOOLONG;
+		copy = strdup(dir);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(opts->path);
+	opts->path = copy;
+	return 0;
+}
+
+LIBVSS_EXPORT void
+libvss_storage_opts_set_max_bytes(struct libvss_storage_opts *opts,
+				  uint64_t max_bytes)
+{
+	opts->max_bytes = max_bytes;
+}
+
+LIBVSS_EXPORT void
+libvss_storage_opts_set_chunk_bytes(struct libvss_storage_opts *opts,
+				    uint32_t chunk_bytes)
+{
+	opts->chunk_bytes = chunk_bytes;
+}
+
+LIBVSS_EXPORT int
+libvss_storage_opts_set_thresholds(struct libvss_storage_opts *opts,
+				   const uint32_t *pct, unsigned int nr)
+{
+	int ret = check_thresholds(pct, nr);
+
+	if (ret)
+		return ret;
+	if (nr)
+		memcpy(opts->thresholds, pct, nr * sizeof(*pct));
+	opts->nr_thresholds = nr;
+	return 0;
+}
+
+/* ---- entry points ---- */
+
+LIBVSS_EXPORT int libvss_storage_add_opts(struct libvss_ctx *ctx,
+					  const char *origin,
+					  const struct libvss_storage_opts *opts)
+{
+	int ret;
+
+	vss_ctx_clear_error(ctx);
+	if (!opts)
+		return -EINVAL;
+	ret = vss_check_path(origin);
+	if (ret)
+		return ret;
+	return vss_request(ctx, vss_storage_add_encode(ctx, vss_ctx_next_seq(ctx),
+						       origin, opts),
+			   NULL, NULL);
+}
+
 LIBVSS_EXPORT int libvss_storage_add(struct libvss_ctx *ctx, const char *origin,
 				     uint64_t max_bytes, uint32_t chunk_bytes)
+{
+	struct libvss_storage_opts opts;
+
+	opts_init(&opts);
+	opts.max_bytes = max_bytes;
+	opts.chunk_bytes = chunk_bytes;
+	return libvss_storage_add_opts(ctx, origin, &opts);
+}
+
+LIBVSS_EXPORT int libvss_storage_set(struct libvss_ctx *ctx, const char *origin,
+				     uint64_t max_bytes, const uint32_t *pct,
+				     unsigned int nr)
 {
 	int ret;
 
 	vss_ctx_clear_error(ctx);
 	ret = vss_check_path(origin);
+	if (!ret)
+		ret = check_thresholds(pct, nr);
 	if (ret)
 		return ret;
-	return vss_request(ctx, vss_storage_add_encode(ctx, vss_ctx_next_seq(ctx),
-						       origin, max_bytes,
-						       chunk_bytes),
+	return vss_request(ctx, vss_storage_set_encode(ctx, vss_ctx_next_seq(ctx),
+						       origin, max_bytes, pct,
+						       nr),
 			   NULL, NULL);
 }
 
@@ -305,6 +529,27 @@ LIBVSS_EXPORT uint32_t
 libvss_storage_chunk_bytes(const struct libvss_storage *storage)
 {
 	return storage->chunk_bytes;
+}
+
+LIBVSS_EXPORT const char *
+libvss_storage_path(const struct libvss_storage *storage)
+{
+	return storage->path;
+}
+
+LIBVSS_EXPORT uint64_t
+libvss_storage_file_bytes(const struct libvss_storage *storage)
+{
+	return storage->file_bytes;
+}
+
+LIBVSS_EXPORT unsigned int
+libvss_storage_thresholds(const struct libvss_storage *storage,
+			  const uint32_t **pct)
+{
+	if (pct)
+		*pct = storage->nr_thresholds ? storage->thresholds : NULL;
+	return storage->nr_thresholds;
 }
 
 LIBVSS_EXPORT const char *libvss_storage_kind_name(uint32_t kind)

@@ -9,7 +9,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-kver=${KVER:-$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)}
+kver=${KVER:-$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -v -- -vss-debug | sort -V | tail -n 1)}
 
 echo "== vss demo: booting $kver under qemu (software emulation, ~10 s)"
 exec selftests/vm/run.sh --kernel "$kver" --timeout 300 -- scripts/demo-guest.sh

@@ -45,6 +45,26 @@ fi
 # Debug lines (pr_debug) must reach /dev/kmsg for some tests.
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 
+# On a kernel with kmemleak (the debug kernel): nothing the module
+# allocated may be left unreferenced. Earlier reports (boot) are cleared;
+# an object must look leaked in two scans to be reported.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_scan() {
+	echo scan > $kmemleak && sleep 6 && echo scan > $kmemleak
+}
+kmemleak_clean() {
+	kmemleak_scan || return 1
+	if grep -q '\[vss\]\|\] 0x[0-9a-f]*$' $kmemleak; then
+		echo "# kmemleak reports objects from the module:"
+		sed 's/^/# /' $kmemleak | head -n 80
+		return 1
+	fi
+	echo "# kmemleak: $(grep -c '^unreferenced object' $kmemleak) new unreferenced objects, none from the module"
+}
+if [ -e $kmemleak ]; then
+	kmemleak_scan && echo clear > $kmemleak
+fi
+
 check "module loads" load_module
 if ! module_loaded; then
 	exit 1
@@ -67,9 +87,18 @@ for t in "$@"; do
 	rm -f "$out"
 done
 
+if [ -e $kmemleak ]; then
+	check "kmemleak reports nothing from the loaded module" kmemleak_clean
+fi
 check "module unloads" unload_module
 # Load and unload again: module init and exit must be repeatable.
 check "module reloads and unloads cleanly" sh -c \
 	"insmod '$ko' && rmmod vss && [ ! -d /sys/module/vss ]"
+
+# After the module's last unload: its leaks show as backtrace frames that
+# no longer resolve to a symbol (or, while loaded, as [vss] frames).
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	check "kmemleak reports nothing from the module" kmemleak_clean
+fi
 
 exit $failed

@@ -177,6 +177,7 @@ struct nl_msg *build_storage(const struct test_storage *s, unsigned int how,
 			     uint32_t omit)
 {
 	struct nl_msg *msg = vss_new(VSS_CMD_STORAGE_GET, how);
+	unsigned int i;
 
 	if (!(omit & OMIT(VSS_A_STORAGE_ORIGIN)))
 		must(nla_put_string(msg, VSS_A_STORAGE_ORIGIN, s->origin), "origin");
@@ -191,6 +192,15 @@ struct nl_msg *build_storage(const struct test_storage *s, unsigned int how,
 	if (!(omit & OMIT(VSS_A_STORAGE_CHUNK_BYTES)))
 		must(nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, s->chunk_bytes),
 		     "chunk");
+	for (i = 0; i < s->nr_thresholds; i++)
+		if (!(omit & OMIT(VSS_A_STORAGE_THRESHOLD)))
+			must(nla_put_u32(msg, VSS_A_STORAGE_THRESHOLD,
+					 s->thresholds[i]), "threshold");
+	if (s->path && !(omit & OMIT(VSS_A_STORAGE_PATH)))
+		must(nla_put_string(msg, VSS_A_STORAGE_PATH, s->path), "path");
+	if (s->path && !(omit & OMIT(VSS_A_STORAGE_FILE_BYTES)))
+		put_u64(msg, VSS_A_STORAGE_FILE_BYTES, s->file_bytes,
+			VSS_A_STORAGE_PAD, how);
 	if (how & BUILD_UNKNOWN_ATTR)
 		must(nla_put_u32(msg, VSS_A_STORAGE_MAX + 3, 0xdeadbeef),
 		     "unknown");
@@ -234,6 +244,9 @@ struct nl_msg *build_snapshot(const struct test_snapshot *s, unsigned int how,
 	if (!(omit & OMIT(VSS_A_SNAPSHOT_FREEZE_WINDOW_NS)))
 		put_u64(msg, VSS_A_SNAPSHOT_FREEZE_WINDOW_NS, s->freeze_window_ns,
 			VSS_A_SNAPSHOT_PAD, how);
+	if (!(omit & OMIT(VSS_A_SNAPSHOT_STORAGE_USED_BYTES)))
+		put_u64(msg, VSS_A_SNAPSHOT_STORAGE_USED_BYTES,
+			s->storage_used_bytes, VSS_A_SNAPSHOT_PAD, how);
 	if (how & BUILD_UNKNOWN_ATTR)
 		must(nla_put_u32(msg, VSS_A_SNAPSHOT_MAX + 3, 0xdeadbeef),
 		     "unknown");

@@ -67,9 +67,17 @@ struct test_storage {
 	uint64_t max_bytes;
 	uint64_t used_bytes;
 	uint32_t chunk_bytes;
+	const uint32_t *thresholds;	/* nr_thresholds of them, or NULL */
+	unsigned int nr_thresholds;
+	const char *path;		/* file storage: PATH and FILE_BYTES */
+	uint64_t file_bytes;
 };
 
-/* The module's STORAGE_GET reply (do, or one dump part with BUILD_MULTI). */
+/*
+ * The module's STORAGE_GET reply (do, or one dump part with BUILD_MULTI), in
+ * the order of its vss_nl_storage_fill(). OMIT(VSS_A_STORAGE_THRESHOLD)
+ * leaves out every threshold.
+ */
 struct nl_msg *build_storage(const struct test_storage *s, unsigned int how,
 			     uint32_t omit);
 
@@ -84,6 +92,7 @@ struct test_snapshot {
 	uint32_t invalid_reason;
 	uint32_t consistency;
 	uint64_t freeze_window_ns;
+	uint64_t storage_used_bytes;
 };
 
 /* The module's SNAPSHOT_GET reply (do, or one dump part with BUILD_MULTI). */

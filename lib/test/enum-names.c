@@ -21,7 +21,9 @@ int main(void)
 	       "VSS_INVALID_OVERFLOW is \"overflow\"");
 	ok_str(libvss_invalid_reason_name(VSS_INVALID_STORAGE_ERROR),
 	       "storage-error", "VSS_INVALID_STORAGE_ERROR is \"storage-error\"");
-	ok_str(libvss_invalid_reason_name(3), NULL, "reason 3 has no name");
+	ok_str(libvss_invalid_reason_name(VSS_INVALID_ORIGIN_GONE), "origin-gone",
+	       "VSS_INVALID_ORIGIN_GONE is \"origin-gone\"");
+	ok_str(libvss_invalid_reason_name(4), NULL, "reason 4 has no name");
 
 	ok_str(libvss_consistency_name(VSS_CONSISTENCY_FROZEN), "frozen",
 	       "VSS_CONSISTENCY_FROZEN is \"frozen\"");
@@ -33,7 +35,9 @@ int main(void)
 	       "VSS_STORAGE_NONE is \"none\"");
 	ok_str(libvss_storage_kind_name(VSS_STORAGE_MEMORY), "memory",
 	       "VSS_STORAGE_MEMORY is \"memory\"");
-	ok_str(libvss_storage_kind_name(2), NULL, "kind 2 has no name");
+	ok_str(libvss_storage_kind_name(VSS_STORAGE_FILE), "file",
+	       "VSS_STORAGE_FILE is \"file\"");
+	ok_str(libvss_storage_kind_name(3), NULL, "kind 3 has no name");
 	ok_str(libvss_storage_kind_name(UINT32_MAX), NULL,
 	       "kind UINT32_MAX has no name");
 	return tap_done();

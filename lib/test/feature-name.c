@@ -12,7 +12,9 @@ int main(void)
 	       "VSS_FEATURE_FREEZE_HOLDER is \"freeze-holder\"");
 	ok_str(libvss_feature_name(VSS_FEATURE_FILE_STORAGE), "file-storage",
 	       "VSS_FEATURE_FILE_STORAGE is \"file-storage\"");
-	ok_str(libvss_feature_name(1ULL << 2), NULL, "bit 2 has no name");
+	ok_str(libvss_feature_name(VSS_FEATURE_SESSIONS), "sessions",
+	       "VSS_FEATURE_SESSIONS is \"sessions\"");
+	ok_str(libvss_feature_name(1ULL << 3), NULL, "bit 3 has no name");
 	ok_str(libvss_feature_name(0), NULL, "0 has no name");
 	ok_str(libvss_feature_name(1ULL << 40), NULL, "unknown bit has no name");
 	ok_str(libvss_feature_name(1ULL << 63), NULL, "bit 63 has no name");

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * SNAPSHOT_GET of one snapshot: the request is the 16-byte ID alone, byte
- * for byte; all ten attributes of the reply are read, with or without pad;
- * each one missing, or of the wrong size, is -EBADMSG and no report.
+ * for byte; all eleven attributes of the reply are read, with or without
+ * pad; each of the ten a module has always sent, missing, or of the wrong
+ * size, is -EBADMSG and no report. STORAGE_USED_BYTES, which modules before
+ * file storage do not send, reads as 0 when missing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@ static const struct test_snapshot snap = {
 	.invalid_reason = VSS_INVALID_OVERFLOW,
 	.consistency = VSS_CONSISTENCY_FROZEN,
 	.freeze_window_ns = 0x100000002ULL,
+	.storage_used_bytes = 0x300000000ULL + 65536,
 };
 
 static int get(struct mock *m, struct libvss_ctx *ctx, struct nl_msg *reply,
@@ -60,6 +63,8 @@ static void good(struct mock *m, struct libvss_ctx *ctx, unsigned int how,
 	       "%s: consistency", what);
 	ok(libvss_snapshot_freeze_window_ns(s) == snap.freeze_window_ns,
 	   "%s: freeze window", what);
+	ok(libvss_snapshot_storage_used_bytes(s) == snap.storage_used_bytes,
+	   "%s: storage used bytes", what);
 	libvss_snapshot_free(s);
 }
 
@@ -114,6 +119,18 @@ int main(void)
 	msg = build_snapshot(&snap, 0, OMIT(VSS_A_SNAPSHOT_CREATION_TIME));
 	nla_put_u32(msg, VSS_A_SNAPSHOT_CREATION_TIME, 1);
 	bad(m, ctx, msg, "malformed", "CREATION_TIME of 4 bytes");
+	msg = build_snapshot(&snap, 0, OMIT(VSS_A_SNAPSHOT_STORAGE_USED_BYTES));
+	nla_put_u32(msg, VSS_A_SNAPSHOT_STORAGE_USED_BYTES, 1);
+	bad(m, ctx, msg, "malformed", "STORAGE_USED_BYTES of 4 bytes");
+	if (ok_int(get(m, ctx, build_snapshot(&snap, 0,
+					      OMIT(VSS_A_SNAPSHOT_STORAGE_USED_BYTES)),
+		       &s), 0, "reply without STORAGE_USED_BYTES (older module): decodes")) {
+		ok(libvss_snapshot_storage_used_bytes(s) == 0,
+		   "reply without STORAGE_USED_BYTES: 0");
+		ok(libvss_snapshot_freeze_window_ns(s) == snap.freeze_window_ns,
+		   "reply without STORAGE_USED_BYTES: the rest read");
+		libvss_snapshot_free(s);
+	}
 	msg = build_snapshot(&snap, 0, OMIT(VSS_A_SNAPSHOT_DEVICE));
 	nla_put(msg, VSS_A_SNAPSHOT_DEVICE, 3, "vss");
 	bad(m, ctx, msg, "malformed", "DEVICE without NUL");

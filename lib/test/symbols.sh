@@ -39,6 +39,32 @@ sed 's/^/#   /' "$out/bad"
 result $? "every exported symbol carries a LIBVSS_ version"
 sed 's/^/#   /' "$out/unversioned"
 
+# Each symbol carries the version of the node that lists it: a symbol that
+# moved between nodes would break binaries linked against the old node.
+awk '/^LIBVSS_[0-9.]+[[:space:]]*{/ { node = $1 }
+     /^[[:space:]]*libvss_[A-Za-z0-9_]*;/ { sub(/;.*/, ""); gsub(/[[:space:]]/, "");
+					      print $0 "@@" node }' "$map" |
+	sort > "$out/nodes"
+diff -u "$out/nodes" "$out/exported" > "$out/diff"
+result $? "every exported symbol has the version of its node in $map"
+sed 's/^/#   /' "$out/diff"
+
+# Nodes chain in order, each inheriting the one before: 0.1, 0.2, 0.3, ...
+awk '/^LIBVSS_[0-9.]+[[:space:]]*{/ { node[n++] = $1 }
+     /^}/ { parent = $2; sub(/;/, "", parent); if (parent != "" || n > 1) inherits[n - 1] = parent }
+     END { for (i = 1; i < n; i++) if (inherits[i] != node[i - 1]) { print node[i] " inherits \"" inherits[i] "\", not " node[i - 1]; bad = 1 }
+	   exit bad }' "$map" > "$out/chain"
+result $? "each node of $map inherits the one before it"
+sed 's/^/#   /' "$out/chain"
+
+# The symbols of this release's node are there (a node dropped by mistake
+# would leave them unexported, or exported with an older version).
+for sym in libvss_storage_add_opts libvss_storage_set \
+	   libvss_snapshot_storage_used_bytes; do
+	grep -qx "$sym@@LIBVSS_0.3" "$out/exported"
+	result $? "$sym is exported as LIBVSS_0.3"
+done
+
 [ -s "$out/listed" ]
 result $? "$map lists symbols"
 

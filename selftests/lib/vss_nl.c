@@ -93,6 +93,10 @@ static void vss_nl_parse_extack(struct vss_nl *nl, const struct nlmsghdr *h)
 			nl->ext_msg[n] = '\0';
 		} else if (a->nla_type == NLMSGERR_ATTR_OFFS) {
 			memcpy(&nl->ext_offs, NLA_DATA(a), sizeof(nl->ext_offs));
+		} else if (a->nla_type == NLMSGERR_ATTR_COOKIE &&
+			   a->nla_len == NLA_HDRLEN + sizeof(uint32_t)) {
+			memcpy(&nl->ext_status, NLA_DATA(a), sizeof(nl->ext_status));
+			nl->has_status = 1;
 		}
 		off += NLA_ALIGN(a->nla_len);
 	}
@@ -111,6 +115,8 @@ static int vss_nl_exchange(struct vss_nl *nl, struct vss_nl_msg *m, int flags,
 
 	nl->ext_msg[0] = '\0';
 	nl->ext_offs = 0;
+	nl->has_status = 0;
+	nl->ext_status = 0;
 	m->nlh.nlmsg_flags |= NLM_F_REQUEST | flags;
 	m->nlh.nlmsg_seq = ++nl->seq;
 	if (send(nl->fd, m->buf, m->nlh.nlmsg_len, 0) < 0)
@@ -138,6 +144,21 @@ static int vss_nl_exchange(struct vss_nl *nl, struct vss_nl_msg *m, int flags,
 			return err < 0 ? err : 0;
 		}
 	}
+}
+
+int vss_nl_parse_error(struct vss_nl *nl, const struct nlmsghdr *h)
+{
+	int err = 0;
+
+	nl->ext_msg[0] = '\0';
+	nl->ext_offs = 0;
+	nl->has_status = 0;
+	nl->ext_status = 0;
+	if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+		memcpy(&err, NLMSG_DATA(h), sizeof(err));
+	if (err < 0)
+		vss_nl_parse_extack(nl, h);
+	return err < 0 ? err : 0;
 }
 
 struct vss_nl_first {

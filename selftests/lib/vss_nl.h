@@ -24,6 +24,8 @@ struct vss_nl {
 	uint32_t grp_monitor;
 	char ext_msg[256];		/* extack message of the last error */
 	uint32_t ext_offs;		/* extack offending-attribute offset */
+	int has_status;			/* the last error carried a VSS status */
+	uint32_t ext_status;		/* enum vss_status from the extack cookie */
 };
 
 /* A request being built: netlink + genetlink header, then attributes. */
@@ -61,6 +63,12 @@ int vss_nl_transact(struct vss_nl *nl, struct vss_nl_msg *m, void *reply,
  */
 int vss_nl_dump(struct vss_nl *nl, struct vss_nl_msg *m,
 		void (*fn)(const struct nlmsghdr *h, void *arg), void *arg);
+
+/*
+ * Reads the errno of an NLMSG_ERROR (or NLMSG_DONE) and its extack TLVs
+ * (message, offset, cookie) into nl; returns the errno (0 for an ack).
+ */
+int vss_nl_parse_error(struct vss_nl *nl, const struct nlmsghdr *h);
 
 /* Finds attribute type in a reply message (after the genetlink header). */
 const struct nlattr *vss_nl_attr(const void *reply, int reply_len,

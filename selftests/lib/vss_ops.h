@@ -11,7 +11,7 @@
 
 #include "vss_nl.h"
 
-#define VSS_TEST_MAX_VOLS 8
+#define VSS_TEST_MAX_VOLS 64
 
 struct vss_set {
 	uint8_t set_id[16];

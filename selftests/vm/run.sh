@@ -62,6 +62,7 @@ newest_kernel() {
 	for f in /boot/vmlinuz-*; do
 		k=${f#/boot/vmlinuz-}
 		[ -d "/lib/modules/$k" ] || continue
+		[[ $k != *-vss-debug ]] || continue	# only when asked for
 		newest=$(printf '%s\n%s\n' "$newest" "$k" | sort -V | tail -n 1)
 	done
 	[ -n "$newest" ] || die "no kernel with modules found in /boot"

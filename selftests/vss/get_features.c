@@ -19,12 +19,14 @@ static uint64_t expected_features(void)
 	struct utsname u;
 	unsigned int major = 0, minor = 0;
 
+	/* Every build has file storage; the freeze holder needs 6.6. */
 	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return ~0ULL;
-	/* File storage everywhere, freeze holders from 6.6 on. */
+	/* The coordination protocol (writers, sessions) is in every build. */
 	if (major > 6 || (major == 6 && minor >= 6))
-		return VSS_FEATURE_FILE_STORAGE | VSS_FEATURE_FREEZE_HOLDER;
-	return VSS_FEATURE_FILE_STORAGE;
+		return VSS_FEATURE_FREEZE_HOLDER | VSS_FEATURE_FILE_STORAGE |
+		       VSS_FEATURE_SESSIONS;
+	return VSS_FEATURE_FILE_STORAGE | VSS_FEATURE_SESSIONS;
 }
 
 static int get_features(struct vss_nl *nl, const uint64_t *required,

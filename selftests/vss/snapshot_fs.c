@@ -279,7 +279,8 @@ TEST_F_TIMEOUT(fs, creator_killed_inside_the_window_leaves_nothing_frozen, 300)
 				    self->vol[i].mnt, self->vol[i].mnt));
 }
 
-TEST_F(fs, unknown_volume_and_missing_storage_are_refused)
+/* The fixture makes three filesystems: slow under emulation, hence the timeout. */
+TEST_F_TIMEOUT(fs, unknown_volume_and_missing_storage_are_refused, 300)
 {
 	const char *nowhere[] = { "/nonexistent" };
 	const char *file[] = { "/etc/hostname" };

@@ -22,14 +22,14 @@ result() { # result STATUS DESCRIPTION
 }
 
 # Feature names this kernel's module must report (see enum vss_feature):
-# file storage everywhere, freeze holders from 6.6 on.
+# file storage and sessions everywhere, freeze holders from 6.6 on.
 IFS=. read -r major minor _ <<<"$(uname -r)"
 if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 6 ]; }; then
-	features='["freeze-holder","file-storage"]'
-	features_text='freeze-holder file-storage'
+	features='["freeze-holder","file-storage","sessions"]'
+	features_text='freeze-holder file-storage sessions'
 else
-	features='["file-storage"]'
-	features_text='file-storage'
+	features='["file-storage","sessions"]'
+	features_text='file-storage sessions'
 fi
 
 echo "TAP version 13"

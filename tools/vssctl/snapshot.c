@@ -102,6 +102,7 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 	uint32_t state = libvss_snapshot_state(s);
 	uint32_t reason = libvss_snapshot_invalid_reason(s);
 	char id[LIBVSS_ID_STRING_SIZE], dev[DEV_PATH_LEN], when[32];
+	char size[VSSCTL_SIZE_LEN];
 	struct enum_buf b;
 
 	print_string(PRINT_ANY, "device", "%s",
@@ -113,6 +114,12 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 	print_string(state == VSS_SNAPSHOT_ACTIVE && !reason ? PRINT_JSON : PRINT_ANY,
 		     "invalid_reason", " reason %s",
 		     enum_str(libvss_invalid_reason_name(reason), reason, &b));
+	/* Diff storage holding chunks this snapshot preserved. */
+	print_string(PRINT_FP, NULL, " used %s",
+		     vssctl_format_size(libvss_snapshot_storage_used_bytes(s),
+					size));
+	print_u64(PRINT_JSON, "storage_used_bytes", NULL,
+		  libvss_snapshot_storage_used_bytes(s));
 	print_string(PRINT_ANY, "id", " id %s",
 		     libvss_id_to_string(libvss_snapshot_id(s), id));
 	print_string(PRINT_ANY, "set_id", " set %s",
@@ -346,7 +353,8 @@ out:
 
 static const struct vssctl_cmd snapshot_cmds[] = {
 	{ "list", cmd_snapshot_list, NULL,
-	  "every snapshot, oldest first: device, origin, state, ids, time" },
+	  "every snapshot, oldest first: device, origin, state, diff storage\n"
+	  "      used, ids, time" },
 	{ "show", cmd_snapshot_show, "ID",
 	  "one snapshot, with its set's consistency and freeze window" },
 	{ "create", cmd_snapshot_create,

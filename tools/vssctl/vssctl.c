@@ -83,6 +83,17 @@ int vssctl_lib_error(const struct libvss_ctx *ctx, int err, const char *fmt, ...
 	return VSSCTL_ERR;
 }
 
+void vssctl_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vssctl: hint: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 int vssctl_open(struct libvss_ctx **ctxp)
 {
 	int err = libvss_open(ctxp);
@@ -203,8 +214,13 @@ static void usage(FILE *out)
 		usage_object(out, objects[i]);
 	fputs("\n"
 	      "Arguments:\n"
-	      "  ORIGIN  a block device path, or a kernel name as lists print it:\n"
-	      "          vda1 is /dev/vda1\n"
+	      "  ORIGIN  a block device path, or a kernel name as lists print it\n"
+	      "          (vda1): storage add and snapshot delete --oldest take it\n"
+	      "          as /dev/vda1; storage show, set, resize and remove pass it\n"
+	      "          to the module, which knows an origin by that name even\n"
+	      "          once its device is gone\n"
+	      "  DIR     a directory on a filesystem outside every origin\n"
+	      "  PCT     a percentage of the storage's max, 1 to 100: 80 or 80%\n"
 	      "  VOLUME  a mount point, frozen for the instant of the snapshot, or a\n"
 	      "          block device path, taken without a freeze\n"
 	      "  SIZE    bytes, or with a suffix K, M, G or T (powers of 1024)\n"

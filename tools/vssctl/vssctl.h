@@ -54,6 +54,10 @@ __attribute__((format(printf, 3, 4)))
 int vssctl_lib_error(const struct libvss_ctx *ctx, int err,
 		     const char *fmt, ...);
 
+/* A way out of the failure just reported: "vssctl: hint: ..." on stderr. */
+__attribute__((format(printf, 1, 2)))
+void vssctl_hint(const char *fmt, ...);
+
 /* libvss_open(), reporting failure; returns an exit code. */
 int vssctl_open(struct libvss_ctx **ctxp);
 
@@ -81,9 +85,11 @@ int vssctl_parse_size(const char *arg, uint64_t *bytes);
 const char *vssctl_format_size(uint64_t bytes, char buf[VSSCTL_SIZE_LEN]);
 
 /*
- * An ORIGIN argument as the module wants it, a block device path: a bare
- * kernel name, as `storage list` and `snapshot list` print them ("vda1"),
- * is taken as /dev/NAME. Returns @arg or @buf.
+ * An ORIGIN argument as a block device path, for the requests that take
+ * only a path (storage add, snapshot delete --oldest): a bare kernel name,
+ * as `storage list` and `snapshot list` print them ("vda1"), is taken as
+ * /dev/NAME. Returns @arg or @buf. The other storage commands pass a bare
+ * name as it is: the module resolves it, also once the device node is gone.
  */
 const char *vssctl_device_path(const char *arg, char *buf, size_t len);
 

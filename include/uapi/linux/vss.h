@@ -30,10 +30,14 @@
  *   and the module then reports the set as crash-consistent only.
  * @VSS_FEATURE_FILE_STORAGE: Diff storage in a file (VSS_STORAGE_FILE) and
  *   VSS_CMD_STORAGE_SET are supported.
+ * @VSS_FEATURE_SESSIONS: The VSS coordination protocol: writers
+ *   (VSS_CMD_WRITER_*), backup and restore sessions (VSS_CMD_SESSION_*) and
+ *   their events. See Documentation/protocol.md.
  */
 enum vss_feature {
 	VSS_FEATURE_FREEZE_HOLDER = 1,
 	VSS_FEATURE_FILE_STORAGE = 2,
+	VSS_FEATURE_SESSIONS = 4,
 };
 
 /**
@@ -106,6 +110,351 @@ enum vss_consistency {
  */
 enum vss_snapshot_flags {
 	VSS_SNAPSHOT_F_PERSISTENT = 1,
+};
+
+/*
+ * The VSS coordination protocol (VSS_FEATURE_SESSIONS). Writers register
+ * over netlink and answer events; a requester drives one backup or restore
+ * session through its phases. Documentation/protocol.md describes the
+ * objects, the state machine, the event order and the errno/status table.
+ */
+
+/* Longest writer name and instance name, in bytes with the NUL. */
+#define VSS_WRITER_NAME_MAX	128
+/* Longest writer failure message, in bytes with the NUL. */
+#define VSS_MESSAGE_MAX	256
+/*
+ * Longest document (writer metadata, backup components, restore status),
+ * in bytes with the NUL. The module treats documents as opaque strings.
+ */
+#define VSS_DOCUMENT_MAX	65000
+/* Most writers registered at once, system-wide. */
+#define VSS_WRITERS_MAX	64
+/* Most sessions existing at once, system-wide. */
+#define VSS_SESSIONS_MAX	64
+
+/**
+ * enum vss_status - VSS status of a refused request or of a finished
+ *   session operation. A refused request carries it in the extack cookie
+ *   (NLMSGERR_ATTR_COOKIE, a __u32) next to its errno; a completion carries
+ *   it in VSS_A_SESSION_STATUS next to VSS_A_SESSION_ERROR. Each status goes
+ *   with one errno (Documentation/protocol.md maps both to VSS HRESULTs).
+ * @VSS_STATUS_SUCCESS: Done (errno 0).
+ * @VSS_STATUS_BAD_STATE: The call is out of sequence for the session, the
+ *   session is released, or the operation does not apply to the session's
+ *   type (EBADFD; VSS_E_BAD_STATE).
+ * @VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS: Another snapshot set is being
+ *   created (EBUSY; VSS_E_SNAPSHOT_SET_IN_PROGRESS).
+ * @VSS_STATUS_OBJECT_NOT_FOUND: No such session, writer or snapshot
+ *   (ENOENT; VSS_E_OBJECT_NOT_FOUND).
+ * @VSS_STATUS_ACCESS_DENIED: The caller lacks CAP_SYS_ADMIN (EPERM) or does
+ *   not own the session or writer (EACCES); E_ACCESSDENIED.
+ * @VSS_STATUS_OUT_OF_RESOURCES: Out of memory, or too many writers or
+ *   sessions (ENOMEM, ENOSPC; E_OUTOFMEMORY).
+ * @VSS_STATUS_CANCELLED: The operation was cancelled by SESSION_ABORT or
+ *   SESSION_RELEASE (ECANCELED; VSS_S_ASYNC_CANCELLED).
+ * @VSS_STATUS_HOLD_WRITES_TIMEOUT: The engine's freeze window outlived its
+ *   watchdog (ETIMEDOUT; VSS_E_HOLD_WRITES_TIMEOUT).
+ * @VSS_STATUS_MAXIMUM_NUMBER_OF_VOLUMES_REACHED: More than 64 volumes
+ *   (E2BIG; VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED).
+ * @VSS_STATUS_VOLUME_NOT_SUPPORTED: A volume is neither a block device nor
+ *   a mount point of one, or has no diff storage (EINVAL, ENOSPC;
+ *   VSS_E_VOLUME_NOT_SUPPORTED).
+ * @VSS_STATUS_PROVIDER_VETO: The snapshot engine failed for another reason
+ *   (its errno; VSS_E_PROVIDER_VETO).
+ * @VSS_STATUS_WRITER_INCONSISTENT_SNAPSHOT: With VSS_SESSION_F_STRICT, a
+ *   selected writer failed with VSS_WRITER_FAILURE_INCONSISTENT_SNAPSHOT
+ *   (EREMOTEIO; VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT).
+ * @VSS_STATUS_WRITER_OUT_OF_RESOURCES: Likewise, out of resources
+ *   (EREMOTEIO; VSS_E_WRITERERROR_OUTOFRESOURCES).
+ * @VSS_STATUS_WRITER_TIMEOUT: Likewise, timeout (EREMOTEIO;
+ *   VSS_E_WRITERERROR_TIMEOUT).
+ * @VSS_STATUS_WRITER_RETRYABLE: Likewise, retryable (EREMOTEIO;
+ *   VSS_E_WRITERERROR_RETRYABLE).
+ * @VSS_STATUS_WRITER_NON_RETRYABLE: Likewise, non-retryable (EREMOTEIO;
+ *   VSS_E_WRITERERROR_NONRETRYABLE).
+ * @VSS_STATUS_WRITER_NOT_RESPONDING: Likewise, not responding (EREMOTEIO;
+ *   VSS_E_WRITER_NOT_RESPONDING).
+ * @VSS_STATUS_WRITER_ALREADY_SUBSCRIBED: A writer with this class and
+ *   instance id is registered already (EEXIST;
+ *   VSS_E_WRITER_ALREADY_SUBSCRIBED).
+ * @VSS_STATUS_UNEXPECTED: Anything else (its errno; VSS_E_UNEXPECTED).
+ */
+enum vss_status {
+	VSS_STATUS_SUCCESS,
+	VSS_STATUS_BAD_STATE,
+	VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS,
+	VSS_STATUS_OBJECT_NOT_FOUND,
+	VSS_STATUS_ACCESS_DENIED,
+	VSS_STATUS_OUT_OF_RESOURCES,
+	VSS_STATUS_CANCELLED,
+	VSS_STATUS_HOLD_WRITES_TIMEOUT,
+	VSS_STATUS_MAXIMUM_NUMBER_OF_VOLUMES_REACHED,
+	VSS_STATUS_VOLUME_NOT_SUPPORTED,
+	VSS_STATUS_PROVIDER_VETO,
+	VSS_STATUS_WRITER_INCONSISTENT_SNAPSHOT,
+	VSS_STATUS_WRITER_OUT_OF_RESOURCES,
+	VSS_STATUS_WRITER_TIMEOUT,
+	VSS_STATUS_WRITER_RETRYABLE,
+	VSS_STATUS_WRITER_NON_RETRYABLE,
+	VSS_STATUS_WRITER_NOT_RESPONDING,
+	VSS_STATUS_WRITER_ALREADY_SUBSCRIBED,
+	VSS_STATUS_UNEXPECTED,
+};
+
+/**
+ * enum vss_writer_level - Application level of a writer (Windows'
+ *   VSS_APPLICATION_LEVEL): Freeze goes to front-end writers first, then
+ *   back-end, then system; Thaw in the reverse order.
+ * @VSS_WRITER_LEVEL_UNKNOWN: Not a level; refused at registration.
+ * @VSS_WRITER_LEVEL_SYSTEM: Frozen last, thawed first.
+ * @VSS_WRITER_LEVEL_BACK_END: Frozen after front-end writers.
+ * @VSS_WRITER_LEVEL_FRONT_END: Frozen first, thawed last.
+ */
+enum vss_writer_level {
+	VSS_WRITER_LEVEL_UNKNOWN,
+	VSS_WRITER_LEVEL_SYSTEM,
+	VSS_WRITER_LEVEL_BACK_END,
+	VSS_WRITER_LEVEL_FRONT_END,
+};
+
+/**
+ * enum vss_usage_type - What a writer's data is for (Windows'
+ *   VSS_USAGE_TYPE); reported, not interpreted by the module.
+ * @VSS_USAGE_UNDEFINED: Not said.
+ * @VSS_USAGE_BOOTABLE_SYSTEM_STATE: Needed to boot the system.
+ * @VSS_USAGE_SYSTEM_SERVICE: A system service's data.
+ * @VSS_USAGE_USER_DATA: User data.
+ * @VSS_USAGE_OTHER: Anything else.
+ */
+enum vss_usage_type {
+	VSS_USAGE_UNDEFINED,
+	VSS_USAGE_BOOTABLE_SYSTEM_STATE,
+	VSS_USAGE_SYSTEM_SERVICE,
+	VSS_USAGE_USER_DATA,
+	VSS_USAGE_OTHER,
+};
+
+/**
+ * enum vss_source_type - Kind of data a writer has (Windows'
+ *   VSS_SOURCE_TYPE); reported, not interpreted by the module.
+ * @VSS_SOURCE_UNDEFINED: Not said.
+ * @VSS_SOURCE_TRANSACTED_DB: A database with transactions.
+ * @VSS_SOURCE_NON_TRANSACTED_DB: A database without transactions.
+ * @VSS_SOURCE_OTHER: Anything else (files).
+ */
+enum vss_source_type {
+	VSS_SOURCE_UNDEFINED,
+	VSS_SOURCE_TRANSACTED_DB,
+	VSS_SOURCE_NON_TRANSACTED_DB,
+	VSS_SOURCE_OTHER,
+};
+
+/**
+ * enum vss_writer_state - State of a writer in a session, numbered as
+ *   Windows' VSS_WRITER_STATE.
+ * @VSS_WRITER_STATE_UNKNOWN: Not known (no event answered yet).
+ * @VSS_WRITER_STATE_STABLE: Idle: ready for the next event.
+ * @VSS_WRITER_STATE_WAITING_FOR_FREEZE: PrepareForSnapshot done.
+ * @VSS_WRITER_STATE_WAITING_FOR_THAW: Frozen.
+ * @VSS_WRITER_STATE_WAITING_FOR_POST_SNAPSHOT: Thawed.
+ * @VSS_WRITER_STATE_WAITING_FOR_BACKUP_COMPLETE: PostSnapshot done.
+ * @VSS_WRITER_STATE_FAILED_AT_IDENTIFY: Failed at Identify.
+ * @VSS_WRITER_STATE_FAILED_AT_PREPARE_BACKUP: Failed at PrepareForBackup.
+ * @VSS_WRITER_STATE_FAILED_AT_PREPARE_SNAPSHOT: Failed at
+ *   PrepareForSnapshot.
+ * @VSS_WRITER_STATE_FAILED_AT_FREEZE: Failed at Freeze, or held its freeze
+ *   longer than its freeze timeout.
+ * @VSS_WRITER_STATE_FAILED_AT_THAW: Failed at Thaw.
+ * @VSS_WRITER_STATE_FAILED_AT_POST_SNAPSHOT: Failed at PostSnapshot.
+ * @VSS_WRITER_STATE_FAILED_AT_BACKUP_COMPLETE: Failed at BackupComplete.
+ * @VSS_WRITER_STATE_FAILED_AT_PRE_RESTORE: Failed at PreRestore.
+ * @VSS_WRITER_STATE_FAILED_AT_POST_RESTORE: Failed at PostRestore.
+ * @VSS_WRITER_STATE_FAILED_AT_BACKUPSHUTDOWN: Failed at BackupShutdown
+ *   (kept for Windows' numbering; BackupShutdown takes no answer here).
+ */
+enum vss_writer_state {
+	VSS_WRITER_STATE_UNKNOWN,
+	VSS_WRITER_STATE_STABLE,
+	VSS_WRITER_STATE_WAITING_FOR_FREEZE,
+	VSS_WRITER_STATE_WAITING_FOR_THAW,
+	VSS_WRITER_STATE_WAITING_FOR_POST_SNAPSHOT,
+	VSS_WRITER_STATE_WAITING_FOR_BACKUP_COMPLETE,
+	VSS_WRITER_STATE_FAILED_AT_IDENTIFY,
+	VSS_WRITER_STATE_FAILED_AT_PREPARE_BACKUP,
+	VSS_WRITER_STATE_FAILED_AT_PREPARE_SNAPSHOT,
+	VSS_WRITER_STATE_FAILED_AT_FREEZE,
+	VSS_WRITER_STATE_FAILED_AT_THAW,
+	VSS_WRITER_STATE_FAILED_AT_POST_SNAPSHOT,
+	VSS_WRITER_STATE_FAILED_AT_BACKUP_COMPLETE,
+	VSS_WRITER_STATE_FAILED_AT_PRE_RESTORE,
+	VSS_WRITER_STATE_FAILED_AT_POST_RESTORE,
+	VSS_WRITER_STATE_FAILED_AT_BACKUPSHUTDOWN,
+};
+
+/**
+ * enum vss_writer_failure - Why a writer failed (Windows'
+ *   VSS_E_WRITERERROR_* and VSS_E_WRITER_NOT_RESPONDING).
+ * @VSS_WRITER_FAILURE_NONE: Not failed.
+ * @VSS_WRITER_FAILURE_INCONSISTENT_SNAPSHOT: Its data in the snapshot
+ *   would not be consistent.
+ * @VSS_WRITER_FAILURE_OUT_OF_RESOURCES: It ran out of memory or other
+ *   resources.
+ * @VSS_WRITER_FAILURE_TIMEOUT: Freeze to Thaw took longer than its freeze
+ *   timeout (set by the module), or the writer reports a timeout of its own.
+ * @VSS_WRITER_FAILURE_RETRYABLE: A transient error; a retry may succeed.
+ * @VSS_WRITER_FAILURE_NON_RETRYABLE: A permanent error.
+ * @VSS_WRITER_FAILURE_NOT_RESPONDING: It did not answer an event within
+ *   the module parameter event_timeout_ms, its socket closed, or an event
+ *   could not be delivered (set by the module only).
+ */
+enum vss_writer_failure {
+	VSS_WRITER_FAILURE_NONE,
+	VSS_WRITER_FAILURE_INCONSISTENT_SNAPSHOT,
+	VSS_WRITER_FAILURE_OUT_OF_RESOURCES,
+	VSS_WRITER_FAILURE_TIMEOUT,
+	VSS_WRITER_FAILURE_RETRYABLE,
+	VSS_WRITER_FAILURE_NON_RETRYABLE,
+	VSS_WRITER_FAILURE_NOT_RESPONDING,
+};
+
+/**
+ * enum vss_event - Events a writer receives (VSS_CMD_WRITER_EVENT_NTF).
+ *   Every event but Abort and BackupShutdown waits for the writer's
+ *   VSS_CMD_WRITER_EVENT_DONE.
+ * @VSS_EVENT_NONE: Not an event.
+ * @VSS_EVENT_IDENTIFY: Describe yourself: answer with the writer metadata
+ *   document.
+ * @VSS_EVENT_PREPARE_BACKUP: A backup starts (backup type and the backup
+ *   components document).
+ * @VSS_EVENT_PREPARE_SNAPSHOT: A snapshot set of these volumes will be
+ *   taken (first event with the set id).
+ * @VSS_EVENT_FREEZE: Stop writing; answer when your data is consistent.
+ * @VSS_EVENT_THAW: Writes may go on.
+ * @VSS_EVENT_POST_SNAPSHOT: The set exists (last event with the set id
+ *   before BackupShutdown).
+ * @VSS_EVENT_ABORT: The backup was aborted or failed between
+ *   PrepareForBackup and PostSnapshot; undo what you prepared. No answer.
+ * @VSS_EVENT_BACKUP_COMPLETE: The requester copied the data (components'
+ *   succeeded flags in the backup components document).
+ * @VSS_EVENT_BACKUP_SHUTDOWN: The session was released (or its requester
+ *   died): forget it. Carries the set id (zero if none was started). No
+ *   answer.
+ * @VSS_EVENT_PRE_RESTORE: Files are about to be restored.
+ * @VSS_EVENT_POST_RESTORE: Files were restored.
+ */
+enum vss_event {
+	VSS_EVENT_NONE,
+	VSS_EVENT_IDENTIFY,
+	VSS_EVENT_PREPARE_BACKUP,
+	VSS_EVENT_PREPARE_SNAPSHOT,
+	VSS_EVENT_FREEZE,
+	VSS_EVENT_THAW,
+	VSS_EVENT_POST_SNAPSHOT,
+	VSS_EVENT_ABORT,
+	VSS_EVENT_BACKUP_COMPLETE,
+	VSS_EVENT_BACKUP_SHUTDOWN,
+	VSS_EVENT_PRE_RESTORE,
+	VSS_EVENT_POST_RESTORE,
+};
+
+/**
+ * enum vss_session_type - What a session is for.
+ * @VSS_SESSION_BACKUP: A backup (IVssBackupComponents::SetBackupState).
+ * @VSS_SESSION_RESTORE: A restore (InitializeForRestore).
+ */
+enum vss_session_type {
+	VSS_SESSION_BACKUP,
+	VSS_SESSION_RESTORE,
+};
+
+/**
+ * enum vss_session_state - Phase of a session: what its last finished
+ *   operation left (VSS_A_SESSION_OP says which operation runs now).
+ * @VSS_SESSION_STATE_CREATED: Just created.
+ * @VSS_SESSION_STATE_METADATA_GATHERED: Identify done.
+ * @VSS_SESSION_STATE_PREPARED: PrepareForBackup done.
+ * @VSS_SESSION_STATE_SNAPSHOT_DONE: DoSnapshotSet succeeded.
+ * @VSS_SESSION_STATE_BACKUP_COMPLETE: BackupComplete done.
+ * @VSS_SESSION_STATE_PRE_RESTORED: PreRestore done.
+ * @VSS_SESSION_STATE_POST_RESTORED: PostRestore done.
+ * @VSS_SESSION_STATE_ABORTED: Aborted (SESSION_ABORT, or an operation was
+ *   cancelled).
+ * @VSS_SESSION_STATE_FAILED: An operation failed; only abort, delete
+ *   snapshots and release remain.
+ * @VSS_SESSION_STATE_RELEASED: Released (seen in SESSION_STATE_NTF only).
+ */
+enum vss_session_state {
+	VSS_SESSION_STATE_CREATED,
+	VSS_SESSION_STATE_METADATA_GATHERED,
+	VSS_SESSION_STATE_PREPARED,
+	VSS_SESSION_STATE_SNAPSHOT_DONE,
+	VSS_SESSION_STATE_BACKUP_COMPLETE,
+	VSS_SESSION_STATE_PRE_RESTORED,
+	VSS_SESSION_STATE_POST_RESTORED,
+	VSS_SESSION_STATE_ABORTED,
+	VSS_SESSION_STATE_FAILED,
+	VSS_SESSION_STATE_RELEASED,
+};
+
+/**
+ * enum vss_session_op - The asynchronous operations of a session. Each is
+ *   accepted at once (the ack) and reports its end with
+ *   VSS_CMD_SESSION_COMPLETE_NTF to the requester's socket.
+ * @VSS_SESSION_OP_NONE: No operation.
+ * @VSS_SESSION_OP_GATHER_METADATA: Identify (GatherWriterMetadata).
+ * @VSS_SESSION_OP_PREPARE_BACKUP: PrepareForBackup.
+ * @VSS_SESSION_OP_DO_SNAPSHOT_SET: PrepareForSnapshot, Freeze, the
+ *   snapshot set, Thaw, PostSnapshot (DoSnapshotSet).
+ * @VSS_SESSION_OP_BACKUP_COMPLETE: BackupComplete.
+ * @VSS_SESSION_OP_PRE_RESTORE: PreRestore.
+ * @VSS_SESSION_OP_POST_RESTORE: PostRestore.
+ */
+enum vss_session_op {
+	VSS_SESSION_OP_NONE,
+	VSS_SESSION_OP_GATHER_METADATA,
+	VSS_SESSION_OP_PREPARE_BACKUP,
+	VSS_SESSION_OP_DO_SNAPSHOT_SET,
+	VSS_SESSION_OP_BACKUP_COMPLETE,
+	VSS_SESSION_OP_PRE_RESTORE,
+	VSS_SESSION_OP_POST_RESTORE,
+};
+
+/**
+ * enum vss_backup_type - Kind of backup (Windows' VSS_BACKUP_TYPE); passed
+ *   on to writers, not interpreted by the module.
+ * @VSS_BACKUP_TYPE_UNDEFINED: Not said.
+ * @VSS_BACKUP_TYPE_FULL: Full backup.
+ * @VSS_BACKUP_TYPE_INCREMENTAL: Changes since the last full or incremental.
+ * @VSS_BACKUP_TYPE_DIFFERENTIAL: Changes since the last full.
+ * @VSS_BACKUP_TYPE_LOG: Transaction logs only.
+ * @VSS_BACKUP_TYPE_COPY: Full, without touching backup history.
+ * @VSS_BACKUP_TYPE_OTHER: Anything else.
+ */
+enum vss_backup_type {
+	VSS_BACKUP_TYPE_UNDEFINED,
+	VSS_BACKUP_TYPE_FULL,
+	VSS_BACKUP_TYPE_INCREMENTAL,
+	VSS_BACKUP_TYPE_DIFFERENTIAL,
+	VSS_BACKUP_TYPE_LOG,
+	VSS_BACKUP_TYPE_COPY,
+	VSS_BACKUP_TYPE_OTHER,
+};
+
+/**
+ * enum vss_session_flags - Options of SESSION_DO_SNAPSHOT_SET.
+ * @VSS_SESSION_F_PERSISTENT: The set's snapshots outlive the session.
+ *   Without it they are auto-release: deleted when the session is released
+ *   or its requester's socket closes.
+ * @VSS_SESSION_F_STRICT: Fail the set (EREMOTEIO) if any selected writer
+ *   failed before PostSnapshot.
+ * @VSS_SESSION_F_WAIT: If another set is being created, wait for it
+ *   instead of failing with EBUSY (SESSION_ABORT cancels the wait).
+ */
+enum vss_session_flags {
+	VSS_SESSION_F_PERSISTENT = 1,
+	VSS_SESSION_F_STRICT = 2,
+	VSS_SESSION_F_WAIT = 4,
 };
 
 /**
@@ -242,6 +591,164 @@ enum vss_a_snapshot {
 };
 
 /**
+ * enum vss_a_writer - Attributes of a writer: its registration, and its
+ *   status (WRITER_GET, and nested as VSS_A_SESSION_WRITER in session
+ *   replies and completions, where state and failure are the writer's in
+ *   that session).
+ * @VSS_A_WRITER_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_WRITER_PAD: Alignment padding for 64-bit attributes.
+ * @VSS_A_WRITER_ID: (u32) Writer id the module assigned at registration
+ *   (reply of WRITER_REGISTER; request of WRITER_UNREGISTER, WRITER_GET).
+ *   Never reused while the module is loaded.
+ * @VSS_A_WRITER_CLASS_ID: (binary, 16 bytes) The writer's class id: what
+ *   application it is.
+ * @VSS_A_WRITER_INSTANCE_ID: (binary, 16 bytes) The writer's instance id;
+ *   class and instance id together are unique among registered writers.
+ * @VSS_A_WRITER_NAME: (string) The writer's name, e.g. "PostgreSQL Writer".
+ * @VSS_A_WRITER_INSTANCE_NAME: (string) Optional name of the instance.
+ * @VSS_A_WRITER_USAGE_TYPE: (u32) enum vss_usage_type (optional, default
+ *   undefined).
+ * @VSS_A_WRITER_SOURCE_TYPE: (u32) enum vss_source_type (optional, default
+ *   undefined).
+ * @VSS_A_WRITER_LEVEL: (u32) enum vss_writer_level: system, back-end or
+ *   front-end.
+ * @VSS_A_WRITER_FREEZE_TIMEOUT_MS: (u32) Longest Freeze to Thaw the writer
+ *   tolerates, in ms (1 to 3600000, default 60000); longer fails it with
+ *   VSS_WRITER_FAILURE_TIMEOUT.
+ * @VSS_A_WRITER_PORTID: (u32) Netlink port id of the socket the writer is
+ *   bound to (reply only).
+ * @VSS_A_WRITER_STATE: (u32) enum vss_writer_state: in the last session the
+ *   writer took part in (WRITER_GET), or in this session (nested).
+ * @VSS_A_WRITER_FAILURE: (u32) enum vss_writer_failure of that state.
+ * @VSS_A_WRITER_ERROR: (u32) The writer's own errno for that failure (0 if
+ *   none).
+ * @VSS_A_WRITER_MESSAGE: (string) The writer's message for that failure,
+ *   or the module's.
+ * @VSS_A_WRITER_SESSION_ID: (u32) Session of that state (0: none yet).
+ * @VSS_A_WRITER_SELECTED: (flag) Nested only: the writer is selected in
+ *   this session (VSS_SESSION_F_STRICT counts its failures).
+ * @__VSS_A_WRITER_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_WRITER_MAX: Highest attribute type.
+ */
+enum vss_a_writer {
+	VSS_A_WRITER_UNSPEC,
+	VSS_A_WRITER_PAD,
+	VSS_A_WRITER_ID,
+	VSS_A_WRITER_CLASS_ID,
+	VSS_A_WRITER_INSTANCE_ID,
+	VSS_A_WRITER_NAME,
+	VSS_A_WRITER_INSTANCE_NAME,
+	VSS_A_WRITER_USAGE_TYPE,
+	VSS_A_WRITER_SOURCE_TYPE,
+	VSS_A_WRITER_LEVEL,
+	VSS_A_WRITER_FREEZE_TIMEOUT_MS,
+	VSS_A_WRITER_PORTID,
+	VSS_A_WRITER_STATE,
+	VSS_A_WRITER_FAILURE,
+	VSS_A_WRITER_ERROR,
+	VSS_A_WRITER_MESSAGE,
+	VSS_A_WRITER_SESSION_ID,
+	VSS_A_WRITER_SELECTED,
+
+	__VSS_A_WRITER_MAX,
+	VSS_A_WRITER_MAX = (__VSS_A_WRITER_MAX - 1)
+};
+
+/**
+ * enum vss_a_session - Attributes of sessions, their operations and
+ *   completions, and of writer events and their answers.
+ * @VSS_A_SESSION_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_SESSION_PAD: Alignment padding for 64-bit attributes.
+ * @VSS_A_SESSION_ID: (u32) Session id the module assigned at creation.
+ *   Never reused while the module is loaded: an id below the next one that
+ *   names no session names a released one (EBADFD).
+ * @VSS_A_SESSION_TYPE: (u32) enum vss_session_type (SESSION_CREATE:
+ *   optional, default backup).
+ * @VSS_A_SESSION_STATE: (u32) enum vss_session_state.
+ * @VSS_A_SESSION_OP: (u32) enum vss_session_op: the operation a completion
+ *   reports, or the one running (SESSION_GET).
+ * @VSS_A_SESSION_SEQ: (u32) Completion: nlmsg_seq of the request that
+ *   started the operation.
+ * @VSS_A_SESSION_ERROR: (u32) Completion, SESSION_GET: 0 or the positive
+ *   errno the operation (the last one) ended with.
+ * @VSS_A_SESSION_STATUS: (u32) enum vss_status that goes with the error.
+ * @VSS_A_SESSION_SET_ID: (binary, 16 bytes) The session's snapshot set id:
+ *   given to writers from PrepareForSnapshot through PostSnapshot, with
+ *   Abort, and with BackupShutdown (all zero if no set was started).
+ * @VSS_A_SESSION_BACKUP_TYPE: (u32) enum vss_backup_type
+ *   (SESSION_PREPARE_BACKUP: required).
+ * @VSS_A_SESSION_FLAGS: (u32) Mask of enum vss_session_flags
+ *   (SESSION_DO_SNAPSHOT_SET).
+ * @VSS_A_SESSION_VOLUME: (string, repeated) SESSION_DO_SNAPSHOT_SET: a
+ *   volume of the set (1 to 64), as for SNAPSHOT_CREATE; events from
+ *   PrepareForSnapshot through PostSnapshot list them.
+ * @VSS_A_SESSION_BACKUP_DOCUMENT: (string) The backup components document
+ *   (selected components, options, succeeded flags), opaque to the module:
+ *   SESSION_CREATE of a restore session, SESSION_PREPARE_BACKUP,
+ *   SESSION_BACKUP_COMPLETE, SESSION_PRE_RESTORE and SESSION_POST_RESTORE
+ *   replace the stored one; events PrepareForBackup, PostSnapshot,
+ *   BackupComplete, PreRestore and PostRestore carry it.
+ * @VSS_A_SESSION_EVENT: (u32) enum vss_event.
+ * @VSS_A_SESSION_WRITER_ID: (u32) A writer: the one an event is for or an
+ *   answer is from; SESSION_WRITER_GET's key; repeated in
+ *   SESSION_PREPARE_BACKUP, the selected writers (default: all).
+ * @VSS_A_SESSION_FAILURE: (u32) WRITER_EVENT_DONE: enum vss_writer_failure;
+ *   absent or none means the event succeeded.
+ * @VSS_A_SESSION_WRITER_ERROR: (u32) WRITER_EVENT_DONE: the writer's errno
+ *   (1 to 4095) for its failure.
+ * @VSS_A_SESSION_MESSAGE: (string) WRITER_EVENT_DONE: the writer's
+ *   message for its failure; completion: why the operation failed.
+ * @VSS_A_SESSION_WRITER_METADATA: (string) The writer metadata document:
+ *   WRITER_EVENT_DONE of Identify, SESSION_WRITER_GET.
+ * @VSS_A_SESSION_RESTORE_STATUS: (string) The writer's per-component
+ *   restore status document: WRITER_EVENT_DONE of PreRestore and
+ *   PostRestore, SESSION_WRITER_GET.
+ * @VSS_A_SESSION_WRITER: (nest, repeated) Status of one writer of the
+ *   session (enum vss_a_writer), in completions and SESSION_GET (do).
+ * @VSS_A_SESSION_SNAPSHOT: (nest, repeated) One snapshot of the set (id,
+ *   origin, device), in the completion of DoSnapshotSet.
+ * @VSS_A_SESSION_CONSISTENCY: (u32) enum vss_consistency of the set.
+ * @VSS_A_SESSION_FREEZE_WINDOW_NS: (u64) The set's engine freeze window.
+ * @VSS_A_SESSION_OWNER: (u32) Netlink port id of the requester's socket
+ *   that owns the session (reply only).
+ * @VSS_A_SESSION_COUNT: (u32) SESSION_DELETE_SNAPSHOTS: snapshots deleted.
+ * @__VSS_A_SESSION_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_SESSION_MAX: Highest attribute type.
+ */
+enum vss_a_session {
+	VSS_A_SESSION_UNSPEC,
+	VSS_A_SESSION_PAD,
+	VSS_A_SESSION_ID,
+	VSS_A_SESSION_TYPE,
+	VSS_A_SESSION_STATE,
+	VSS_A_SESSION_OP,
+	VSS_A_SESSION_SEQ,
+	VSS_A_SESSION_ERROR,
+	VSS_A_SESSION_STATUS,
+	VSS_A_SESSION_SET_ID,
+	VSS_A_SESSION_BACKUP_TYPE,
+	VSS_A_SESSION_FLAGS,
+	VSS_A_SESSION_VOLUME,
+	VSS_A_SESSION_BACKUP_DOCUMENT,
+	VSS_A_SESSION_EVENT,
+	VSS_A_SESSION_WRITER_ID,
+	VSS_A_SESSION_FAILURE,
+	VSS_A_SESSION_WRITER_ERROR,
+	VSS_A_SESSION_MESSAGE,
+	VSS_A_SESSION_WRITER_METADATA,
+	VSS_A_SESSION_RESTORE_STATUS,
+	VSS_A_SESSION_WRITER,
+	VSS_A_SESSION_SNAPSHOT,
+	VSS_A_SESSION_CONSISTENCY,
+	VSS_A_SESSION_FREEZE_WINDOW_NS,
+	VSS_A_SESSION_OWNER,
+	VSS_A_SESSION_COUNT,
+
+	__VSS_A_SESSION_MAX,
+	VSS_A_SESSION_MAX = (__VSS_A_SESSION_MAX - 1)
+};
+
+/**
  * enum vss_cmd - Commands of the vss family (genlmsghdr.cmd).
  * @VSS_CMD_UNSPEC: Not used; command 0 is reserved.
  * @VSS_CMD_GET_FEATURES: Report module version, protocol version and the
@@ -277,7 +784,59 @@ enum vss_a_snapshot {
  *   origin's diff storage ("resize"). EBUSY if max-bytes would fall below
  *   the bytes in use.
  *
+ * @VSS_CMD_WRITER_REGISTER: Register a writer bound to the calling socket
+ *   (enum vss_a_writer: class-id, instance-id, name and level required);
+ *   the reply carries its id. The writer is gone when the socket closes.
+ *   EEXIST if the class and instance id are registered already.
+ * @VSS_CMD_WRITER_UNREGISTER: Unregister a writer of the calling socket
+ *   (id); sessions waiting on it record it as not responding.
+ * @VSS_CMD_WRITER_GET: Report one writer (do, by id) or all (dump): ids,
+ *   names, level, state and last failure.
+ * @VSS_CMD_WRITER_EVENT_NTF: Unicast to the socket of a writer: an event
+ *   (enum vss_a_session: id, event, writer-id, and as the event allows
+ *   set-id, backup-type, volumes, backup-document).
+ * @VSS_CMD_WRITER_EVENT_DONE: A writer's answer to an event (id, event,
+ *   writer-id; failure, writer-error and message if it failed;
+ *   writer-metadata for Identify; restore-status for Pre/PostRestore).
+ *   EBADFD if the session does not wait for that answer.
+ * @VSS_CMD_SESSION_CREATE: Create a session owned by the calling socket
+ *   (type; a restore session takes the saved backup-document). Reply: id.
+ * @VSS_CMD_SESSION_GATHER_METADATA: Send Identify to every writer
+ *   (asynchronous).
+ * @VSS_CMD_SESSION_PREPARE_BACKUP: Send PrepareForBackup (backup-type,
+ *   backup-document, selected writer-ids; asynchronous).
+ * @VSS_CMD_SESSION_DO_SNAPSHOT_SET: PrepareForSnapshot, Freeze by level,
+ *   the snapshot set of the volumes, Thaw, PostSnapshot (volumes, flags;
+ *   asynchronous). EBUSY if another set is being created, unless
+ *   VSS_SESSION_F_WAIT.
+ * @VSS_CMD_SESSION_BACKUP_COMPLETE: Send BackupComplete (backup-document
+ *   with the succeeded flags; asynchronous). Only after a successful
+ *   DoSnapshotSet.
+ * @VSS_CMD_SESSION_PRE_RESTORE: Send PreRestore (restore session,
+ *   asynchronous).
+ * @VSS_CMD_SESSION_POST_RESTORE: Send PostRestore (restore session,
+ *   asynchronous).
+ * @VSS_CMD_SESSION_ABORT: Abort the session; cancels a running operation
+ *   (which then completes with ECANCELED). Writers between PrepareForBackup
+ *   and PostSnapshot get Abort.
+ * @VSS_CMD_SESSION_DELETE_SNAPSHOTS: Delete the session's snapshot set
+ *   now (reply: count). ENOENT if it has none.
+ * @VSS_CMD_SESSION_RELEASE: Release the session: cancel what runs, delete
+ *   its auto-release snapshots, send BackupShutdown to every writer that
+ *   took part. Closing the owner's socket does the same.
+ * @VSS_CMD_SESSION_GET: Report one session (do, by id, with its writers'
+ *   status) or all (dump).
+ * @VSS_CMD_SESSION_WRITER_GET: Report one writer's part in a session (id,
+ *   writer-id): status, writer-metadata, restore-status.
+ * @VSS_CMD_SESSION_COMPLETE_NTF: Unicast to the owner's socket: an
+ *   operation ended (id, op, seq, error, status, state, message; writers'
+ *   status; for DoSnapshotSet the set id, consistency, window, snapshots).
+ * @VSS_CMD_SESSION_STATE_NTF: Notification on the monitor group: a
+ *   session changed state (id, owner, type, state, op, set-id).
+ *
  * Every command but GET_FEATURES needs CAP_SYS_ADMIN (EPERM otherwise).
+ * Commands on a session are taken from its owner's socket only, and
+ * WRITER_EVENT_DONE and WRITER_UNREGISTER from the writer's (EACCES).
  *
  * @__VSS_CMD_MAX: Number of commands; not a command.
  * @VSS_CMD_MAX: Highest command.
@@ -296,6 +855,25 @@ enum vss_cmd {
 	VSS_CMD_SNAPSHOT_INVALID_NTF,
 	VSS_CMD_STORAGE_THRESHOLD_NTF,
 	VSS_CMD_STORAGE_SET,
+	VSS_CMD_WRITER_REGISTER,
+	VSS_CMD_WRITER_UNREGISTER,
+	VSS_CMD_WRITER_GET,
+	VSS_CMD_WRITER_EVENT_NTF,
+	VSS_CMD_WRITER_EVENT_DONE,
+	VSS_CMD_SESSION_CREATE,
+	VSS_CMD_SESSION_GATHER_METADATA,
+	VSS_CMD_SESSION_PREPARE_BACKUP,
+	VSS_CMD_SESSION_DO_SNAPSHOT_SET,
+	VSS_CMD_SESSION_BACKUP_COMPLETE,
+	VSS_CMD_SESSION_PRE_RESTORE,
+	VSS_CMD_SESSION_POST_RESTORE,
+	VSS_CMD_SESSION_ABORT,
+	VSS_CMD_SESSION_DELETE_SNAPSHOTS,
+	VSS_CMD_SESSION_RELEASE,
+	VSS_CMD_SESSION_GET,
+	VSS_CMD_SESSION_WRITER_GET,
+	VSS_CMD_SESSION_COMPLETE_NTF,
+	VSS_CMD_SESSION_STATE_NTF,
 
 	__VSS_CMD_MAX,
 	VSS_CMD_MAX = (__VSS_CMD_MAX - 1)
@@ -303,7 +881,8 @@ enum vss_cmd {
 
 /*
  * Multicast groups, resolved by name through nlctrl.
- * VSS_MCGRP_EVENTS: events for writers (backup progress, per snapshot set).
+ * VSS_MCGRP_EVENTS: reserved for writers; no message uses it yet (writer
+ *   events are unicast to the writer's socket: VSS_CMD_WRITER_EVENT_NTF).
  * VSS_MCGRP_MONITOR: notifications for administrators (snapshots, storage
  *   thresholds, sessions). Joining needs CAP_SYS_ADMIN: it reveals other
  *   users' backups.

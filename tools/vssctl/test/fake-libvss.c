@@ -109,7 +109,8 @@ uint64_t libvss_features_mask(const struct libvss_features *f)
 
 const char *libvss_feature_name(uint64_t bit)
 {
-	return bit == VSS_FEATURE_FREEZE_HOLDER ? "freeze-holder" : NULL;
+	return bit == VSS_FEATURE_FREEZE_HOLDER ? "freeze-holder" :
+	       bit == VSS_FEATURE_FILE_STORAGE ? "file-storage" : NULL;
 }
 
 /* ---- storage and snapshots: canned tables, and a log of the calls ---- */
@@ -121,6 +122,19 @@ struct libvss_storage {
 	uint32_t kind;
 	uint64_t max_bytes, used_bytes;
 	uint32_t chunk_bytes;
+	const uint32_t *pct;
+	unsigned int nr;
+	const char *path;
+	uint64_t file_bytes;
+};
+
+struct libvss_storage_opts {
+	uint32_t kind;
+	char *path;
+	uint64_t max_bytes;
+	uint32_t chunk_bytes;
+	uint32_t pct[100];
+	unsigned int nr;
 };
 
 struct libvss_storage_list {
@@ -134,6 +148,7 @@ struct libvss_snapshot {
 	uint64_t creation_time_ns;
 	uint32_t state, invalid_reason, consistency;
 	uint64_t freeze_window_ns;
+	uint64_t storage_used_bytes;
 };
 
 struct libvss_snapshot_list {
@@ -151,10 +166,18 @@ struct libvss_snapset {
 	} e[64];
 };
 
+static const uint32_t default_pct[] = { 80, 95 };
+static const uint32_t sdb_pct[] = { 50, 75, 90, 100 };
+static const uint32_t vdz_pct[] = { 99 };
+
+/* dm-0 is as a module before file storage reports it: no thresholds. */
 static const struct libvss_storage storages[] = {
-	{ "vda1", VSS_STORAGE_MEMORY, 1ULL << 30, 3 * 65536, 65536 },
-	{ "dm-0", VSS_STORAGE_MEMORY, 1500000000, 0, 4096 },
-	{ "vdz", 7, 5ULL << 40, 1, 1048576 },
+	{ "vda1", VSS_STORAGE_MEMORY, 1ULL << 30, 3 * 65536, 65536,
+	  default_pct, 2, NULL, 0 },
+	{ "dm-0", VSS_STORAGE_MEMORY, 1500000000, 0, 4096, NULL, 0, NULL, 0 },
+	{ "sdb", VSS_STORAGE_FILE, 24ULL << 20, 12ULL << 20, 65536,
+	  sdb_pct, 4, "/mnt/vss store", 12ULL << 20 },
+	{ "vdz", 7, 5ULL << 40, 1, 1048576, vdz_pct, 1, NULL, 0 },
 };
 
 #define SET_A	{ 0xaa, 0xaa, 0xaa, 0xaa, 0, 1, 0x40, 2, 0x80, 3, 4, 5, 6, 7, 8, 9 }
@@ -164,15 +187,23 @@ static const struct libvss_snapshot snapshots[] = {
 	{ { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x46, 0x77,
 	    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf0 }, SET_A,
 	  VSS_SNAPSHOT_F_PERSISTENT, "vda1", "vss-snap0", 1714566896123456789ULL,
-	  VSS_SNAPSHOT_ACTIVE, VSS_INVALID_NONE, VSS_CONSISTENCY_FROZEN, 1234567 },
+	  VSS_SNAPSHOT_ACTIVE, VSS_INVALID_NONE, VSS_CONSISTENCY_FROZEN, 1234567,
+	  3 * 65536 },
 	{ { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x46, 0x77,
 	    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf1 }, SET_A,
 	  VSS_SNAPSHOT_F_PERSISTENT, "dm-0", "vss-snap1", 1714566896123456789ULL,
-	  VSS_SNAPSHOT_ACTIVE, VSS_INVALID_NONE, VSS_CONSISTENCY_FROZEN, 1234567 },
+	  VSS_SNAPSHOT_ACTIVE, VSS_INVALID_NONE, VSS_CONSISTENCY_FROZEN, 1234567,
+	  0 },
 	{ { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x46, 0x77,
 	    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf2 }, SET_B,
 	  0, "vda1", "vss-snap2", 1714570496000000000ULL,
-	  VSS_SNAPSHOT_INVALID, VSS_INVALID_OVERFLOW, VSS_CONSISTENCY_CRASH, 0 },
+	  VSS_SNAPSHOT_INVALID, VSS_INVALID_OVERFLOW, VSS_CONSISTENCY_CRASH, 0,
+	  1500000000 },
+	{ { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x46, 0x77,
+	    0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf3 }, SET_B,
+	  VSS_SNAPSHOT_F_PERSISTENT, "sdb", "vss-snap3", 1714570496000000000ULL,
+	  VSS_SNAPSHOT_INVALID, VSS_INVALID_ORIGIN_GONE, VSS_CONSISTENCY_CRASH, 0,
+	  12ULL << 20 },
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -247,6 +278,121 @@ int libvss_storage_add(struct libvss_ctx *ctx, const char *origin,
 	if (!strcmp(base(origin), "vda1"))
 		return fail(ctx, -EEXIST, "fake: origin already has diff storage");
 	return op_error(ctx);
+}
+
+int libvss_storage_opts_new(struct libvss_storage_opts **optsp)
+{
+	*optsp = calloc(1, sizeof(**optsp));
+	if (!*optsp)
+		return -ENOMEM;
+	(*optsp)->kind = VSS_STORAGE_MEMORY;
+	return 0;
+}
+
+void libvss_storage_opts_free(struct libvss_storage_opts *opts)
+{
+	if (opts)
+		free(opts->path);
+	free(opts);
+}
+
+void libvss_storage_opts_set_kind(struct libvss_storage_opts *opts,
+				  uint32_t kind)
+{
+	opts->kind = kind;
+}
+
+int libvss_storage_opts_set_path(struct libvss_storage_opts *opts,
+				 const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir && strlen(dir) >= 4096)
+		return -ENAMETOOLONG;
+	if (dir && !(copy = strdup(dir)))
+		return -ENOMEM;
+	free(opts->path);
+	opts->path = copy;
+	return 0;
+}
+
+void libvss_storage_opts_set_max_bytes(struct libvss_storage_opts *opts,
+				       uint64_t max_bytes)
+{
+	opts->max_bytes = max_bytes;
+}
+
+void libvss_storage_opts_set_chunk_bytes(struct libvss_storage_opts *opts,
+					 uint32_t chunk_bytes)
+{
+	opts->chunk_bytes = chunk_bytes;
+}
+
+int libvss_storage_opts_set_thresholds(struct libvss_storage_opts *opts,
+				       const uint32_t *pct, unsigned int nr)
+{
+	if (nr && !pct)
+		return -EINVAL;
+	if (nr > ARRAY_SIZE(opts->pct))
+		return -E2BIG;
+	if (nr)
+		memcpy(opts->pct, pct, nr * sizeof(*pct));
+	opts->nr = nr;
+	return 0;
+}
+
+/* " thresholds=a,b,c" for the log, or "" with none. */
+static const char *pct_str(const uint32_t *pct, unsigned int nr, char *buf,
+			   size_t len)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%u",
+					i ? "," : " thresholds=", pct[i]);
+	return buf;
+}
+
+/* The add of the canned origin vda1 fails as the module would: EEXIST. */
+int libvss_storage_add_opts(struct libvss_ctx *ctx, const char *origin,
+			    const struct libvss_storage_opts *opts)
+{
+	char kind[32] = "", pct[512];
+
+	if (opts->kind != VSS_STORAGE_MEMORY)
+		snprintf(kind, sizeof(kind), " kind=%u", opts->kind);
+	fake_log("storage_add %s max=%" PRIu64 " chunk=%u%s%s%s%s", origin,
+		 opts->max_bytes, opts->chunk_bytes, kind,
+		 opts->path ? " path=" : "", opts->path ? opts->path : "",
+		 pct_str(opts->pct, opts->nr, pct, sizeof(pct)));
+	if (!strcmp(base(origin), "vda1"))
+		return fail(ctx, -EEXIST, "fake: origin already has diff storage");
+	if (opts->path && !strncmp(opts->path, "/srv", 4))
+		return fail(ctx, -EXDEV, "fake: the storage file would be on origin vda1");
+	return op_error(ctx);
+}
+
+/* Resizing vda1 below its use fails as the module would: EBUSY. */
+int libvss_storage_set(struct libvss_ctx *ctx, const char *origin,
+		       uint64_t max_bytes, const uint32_t *pct, unsigned int nr)
+{
+	char buf[512];
+	size_t i;
+
+	fake_log("storage_set %s max=%" PRIu64 "%s", origin, max_bytes,
+		 pct_str(pct, nr, buf, sizeof(buf)));
+	if (op_error(ctx))
+		return op_error(ctx);
+	for (i = 0; i < ARRAY_SIZE(storages); i++) {
+		if (strcmp(base(origin), storages[i].origin))
+			continue;
+		if (max_bytes && max_bytes < storages[i].used_bytes)
+			return fail(ctx, -EBUSY, "fake: max-bytes below the bytes in use");
+		return 0;
+	}
+	return fail(ctx, -ENOENT, "fake: origin has no diff storage");
 }
 
 int libvss_storage_remove(struct libvss_ctx *ctx, const char *origin)
@@ -337,9 +483,28 @@ uint32_t libvss_storage_chunk_bytes(const struct libvss_storage *storage)
 	return storage->chunk_bytes;
 }
 
+const char *libvss_storage_path(const struct libvss_storage *storage)
+{
+	return storage->path;
+}
+
+uint64_t libvss_storage_file_bytes(const struct libvss_storage *storage)
+{
+	return storage->file_bytes;
+}
+
+unsigned int libvss_storage_thresholds(const struct libvss_storage *storage,
+				       const uint32_t **pct)
+{
+	if (pct)
+		*pct = storage->pct;
+	return storage->nr;
+}
+
 const char *libvss_storage_kind_name(uint32_t kind)
 {
 	return kind == VSS_STORAGE_MEMORY ? "memory" :
+	       kind == VSS_STORAGE_FILE ? "file" :
 	       kind == VSS_STORAGE_NONE ? "none" : NULL;
 }
 
@@ -532,6 +697,11 @@ uint64_t libvss_snapshot_freeze_window_ns(const struct libvss_snapshot *snap)
 	return snap->freeze_window_ns;
 }
 
+uint64_t libvss_snapshot_storage_used_bytes(const struct libvss_snapshot *snap)
+{
+	return snap->storage_used_bytes;
+}
+
 /* Counts the canned snapshots @match accepts; none is ENOENT, as the module. */
 static int delete_matching(struct libvss_ctx *ctx, const uint8_t *id,
 			   const uint8_t *set_id, unsigned int *count)
@@ -599,7 +769,9 @@ const char *libvss_snapshot_state_name(uint32_t state)
 
 const char *libvss_invalid_reason_name(uint32_t reason)
 {
-	static const char *const names[] = { "none", "overflow", "storage-error" };
+	static const char *const names[] = {
+		"none", "overflow", "storage-error", "origin-gone",
+	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : NULL;
 }

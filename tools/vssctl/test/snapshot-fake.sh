@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `vssctl snapshot` against the fake libvss (test/fake-libvss.c): exact
-# text, JSON and pretty JSON of list, show, create and delete; create is
+# text, JSON and pretty JSON of list, show, create and delete, with each
+# snapshot's diff storage used and every invalid reason; create is
 # persistent unless --auto-release; each delete selector reaches libvss as
 # given; failures print the kernel's message and exit 1; usage errors exit
 # 2 without asking libvss anything.
@@ -14,30 +15,33 @@ export FAKE_LIBVSS=loaded
 id0=00112233-4455-4677-8899-aabbccddeef0
 id1=00112233-4455-4677-8899-aabbccddeef1
 id2=00112233-4455-4677-8899-aabbccddeef2
+id3=00112233-4455-4677-8899-aabbccddeef3
 setA=aaaaaaaa-0001-4002-8003-040506070809
 setB=bbbbbbbb-0001-4002-8003-040506070809
 
-list_text="/dev/vss-snap0 origin vda1 state active id $id0 set $setA created 2024-05-01T12:34:56Z
-/dev/vss-snap1 origin dm-0 state active id $id1 set $setA created 2024-05-01T12:34:56Z
-/dev/vss-snap2 origin vda1 state invalid reason overflow id $id2 set $setB created 2024-05-01T13:34:56Z"
-snap0_json="{\"device\":\"/dev/vss-snap0\",\"origin\":\"vda1\",\"state\":\"active\",\"invalid_reason\":\"none\",\"id\":\"$id0\",\"set_id\":\"$setA\",\"created_ns\":1714566896123456789,\"consistency\":\"frozen\",\"freeze_window_ns\":1234567,\"persistent\":true}"
-snap1_json="{\"device\":\"/dev/vss-snap1\",\"origin\":\"dm-0\",\"state\":\"active\",\"invalid_reason\":\"none\",\"id\":\"$id1\",\"set_id\":\"$setA\",\"created_ns\":1714566896123456789,\"consistency\":\"frozen\",\"freeze_window_ns\":1234567,\"persistent\":true}"
-snap2_json="{\"device\":\"/dev/vss-snap2\",\"origin\":\"vda1\",\"state\":\"invalid\",\"invalid_reason\":\"overflow\",\"id\":\"$id2\",\"set_id\":\"$setB\",\"created_ns\":1714570496000000000,\"consistency\":\"crash\",\"freeze_window_ns\":0,\"persistent\":false}"
+list_text="/dev/vss-snap0 origin vda1 state active used 192K id $id0 set $setA created 2024-05-01T12:34:56Z
+/dev/vss-snap1 origin dm-0 state active used 0 id $id1 set $setA created 2024-05-01T12:34:56Z
+/dev/vss-snap2 origin vda1 state invalid reason overflow used 1500000000 id $id2 set $setB created 2024-05-01T13:34:56Z
+/dev/vss-snap3 origin sdb state invalid reason origin-gone used 12M id $id3 set $setB created 2024-05-01T13:34:56Z"
+snap0_json="{\"device\":\"/dev/vss-snap0\",\"origin\":\"vda1\",\"state\":\"active\",\"invalid_reason\":\"none\",\"storage_used_bytes\":196608,\"id\":\"$id0\",\"set_id\":\"$setA\",\"created_ns\":1714566896123456789,\"consistency\":\"frozen\",\"freeze_window_ns\":1234567,\"persistent\":true}"
+snap1_json="{\"device\":\"/dev/vss-snap1\",\"origin\":\"dm-0\",\"state\":\"active\",\"invalid_reason\":\"none\",\"storage_used_bytes\":0,\"id\":\"$id1\",\"set_id\":\"$setA\",\"created_ns\":1714566896123456789,\"consistency\":\"frozen\",\"freeze_window_ns\":1234567,\"persistent\":true}"
+snap2_json="{\"device\":\"/dev/vss-snap2\",\"origin\":\"vda1\",\"state\":\"invalid\",\"invalid_reason\":\"overflow\",\"storage_used_bytes\":1500000000,\"id\":\"$id2\",\"set_id\":\"$setB\",\"created_ns\":1714570496000000000,\"consistency\":\"crash\",\"freeze_window_ns\":0,\"persistent\":false}"
+snap3_json="{\"device\":\"/dev/vss-snap3\",\"origin\":\"sdb\",\"state\":\"invalid\",\"invalid_reason\":\"origin-gone\",\"storage_used_bytes\":12582912,\"id\":\"$id3\",\"set_id\":\"$setB\",\"created_ns\":1714570496000000000,\"consistency\":\"crash\",\"freeze_window_ns\":0,\"persistent\":true}"
 
 # ---- list and show ----
 
 run snapshot list
-expect "list, text: a line per snapshot, reason only when invalid" 0 \
+expect "list, text: a line per snapshot, storage used, reason only when invalid" 0 \
 	"$list_text" ""
 expect_calls "list: one dump" "snapshot_list"
 
 run -j snapshot list
 expect "list, JSON: every key of every snapshot" 0 \
-	"[$snap0_json,$snap1_json,$snap2_json]" ""
+	"[$snap0_json,$snap1_json,$snap2_json,$snap3_json]" ""
 
 run -j snap
 expect "list is the default command, snap a prefix" 0 \
-	"[$snap0_json,$snap1_json,$snap2_json]" ""
+	"[$snap0_json,$snap1_json,$snap2_json,$snap3_json]" ""
 
 FAKE_LIBVSS=empty run snapshot list
 expect "no snapshots, text: no output" 0 "" ""
@@ -46,14 +50,19 @@ expect "no snapshots, JSON: an empty array" 0 "[]" ""
 
 run snapshot show $id0
 expect "show, text: the list line and the set's facts" 0 \
-	"/dev/vss-snap0 origin vda1 state active id $id0 set $setA created 2024-05-01T12:34:56Z
+	"/dev/vss-snap0 origin vda1 state active used 192K id $id0 set $setA created 2024-05-01T12:34:56Z
     consistency frozen freeze-window 1.234567ms persistent" ""
 expect_calls "show: the id parsed" "snapshot_get $id0"
 
 run snapshot show ${id2^^}
 expect "show of an uppercase id, invalid and auto-release" 0 \
-	"/dev/vss-snap2 origin vda1 state invalid reason overflow id $id2 set $setB created 2024-05-01T13:34:56Z
+	"/dev/vss-snap2 origin vda1 state invalid reason overflow used 1500000000 id $id2 set $setB created 2024-05-01T13:34:56Z
     consistency crash freeze-window 0ms auto-release" ""
+
+run snapshot show $id3
+expect "show of a snapshot whose origin is gone" 0 \
+	"/dev/vss-snap3 origin sdb state invalid reason origin-gone used 12M id $id3 set $setB created 2024-05-01T13:34:56Z
+    consistency crash freeze-window 0ms persistent" ""
 
 run -j snapshot show $id1
 expect "show, JSON: the same object as in the list" 0 "$snap1_json" ""
@@ -64,6 +73,7 @@ expect "show, pretty JSON" 0 "{
     \"origin\": \"vda1\",
     \"state\": \"invalid\",
     \"invalid_reason\": \"overflow\",
+    \"storage_used_bytes\": 1500000000,
     \"id\": \"$id2\",
     \"set_id\": \"$setB\",
     \"created_ns\": 1714570496000000000,
@@ -156,7 +166,7 @@ expect_calls "delete --oldest: a bare name as /dev path" \
 
 run -j -p snapshot delete --all
 expect "delete --all, pretty JSON" 0 '{
-    "deleted": 3
+    "deleted": 4
 }' ""
 expect_calls "delete --all" "snapshot_delete all"
 

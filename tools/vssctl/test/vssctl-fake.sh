@@ -40,6 +40,16 @@ FAKE_MASK=0x10000000001 run -j version
 expect "unknown feature bit as hex, JSON" 0 \
 	'{"library":"9.8.7","module":"0.1.0","protocol":1,"features":["freeze-holder","0x10000000000"]}' ""
 
+FAKE_MASK=3 run version
+expect "file storage by name, text" 0 "library: 9.8.7
+module: 0.1.0
+protocol: 1
+features: freeze-holder file-storage" ""
+
+FAKE_MASK=2 run -j version
+expect "file storage by name, JSON" 0 \
+	'{"library":"9.8.7","module":"0.1.0","protocol":1,"features":["file-storage"]}' ""
+
 FAKE_MASK=0 run version
 expect "no features, text" 0 "library: 9.8.7
 module: 0.1.0

@@ -53,6 +53,17 @@ run help storage
 	grep -q 'storage add ORIGIN --max SIZE' "$out/stdout"
 result $? "help storage shows its commands"
 
+run help storage
+[ $rc -eq 0 ] && grep -q -- 'storage add ORIGIN --max SIZE \[--memory | --file DIR\]' "$out/stdout" &&
+	grep -q -- '\[--threshold PCT\]' "$out/stdout" &&
+	grep -q 'storage set ORIGIN \[--max SIZE\] \[--threshold PCT\]' "$out/stdout" &&
+	grep -q 'storage resize ORIGIN --max SIZE' "$out/stdout"
+result $? "help storage shows file storage, thresholds, set and resize"
+
+run storage set /dev/null
+[ $rc -eq 2 ] && grep -q 'nothing to change' "$out/stderr"
+result $? "storage set with nothing to change exits 2 before any netlink"
+
 run help snapshot
 [ $rc -eq 0 ] && grep -q 'snapshot create \[--persistent | --auto-release\] VOLUME' "$out/stdout"
 result $? "help snapshot shows create's persistence options"
