@@ -20,6 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kver=$(uname -r)
 ko=${BENCH_KO:-$top/build/kmod/$kver/vss.ko}
 vssbench=$top/build/bench/vssbench
+vssproto=$top/build/bench/vssproto
 vssctl=$top/tools/vssctl/vssctl
 out=${VSS_VM_OUT:?VSS_VM_OUT not set: run under bench/run.sh}
 res=${BENCH_RESULTS:-$out/results.txt}
@@ -38,6 +39,9 @@ bystander_reps=${BENCH_BYSTANDER_REPS:-6}
 dm_many_secs=${BENCH_DM_MANY_SECS:-30}
 lv_mib=${BENCH_LV_MIB:-96}
 lv_snap_mib=${BENCH_LV_SNAP_MIB:-16}
+proto_reps=${BENCH_PROTO_REPS:-15}
+proto_sizes=${BENCH_PROTO_WRITERS:-"0 16 32 64"}	# writers; 0 must be first
+proto_procs=${BENCH_PROTO_PROCS:-2}	# writer processes (a writer is one socket)
 
 W=/tmp/bench
 STORE=$W/store
@@ -527,11 +531,67 @@ bench_create() {
 }
 
 # ---------------------------------------------------------------------------
-[ -x "$vssbench" ] || die "$vssbench not built (make -C bench)"
+# Protocol cost: one backup session (Identify, PrepareForBackup,
+# DoSnapshotSet of /dev/vda with memory storage, BackupComplete) with 0, 16,
+# 32 and 64 registered writers that answer every event at once (bench/
+# vssproto.c: each writer one netlink socket, spread over proto_procs
+# processes). DoSnapshotSet sends each writer 4 events (PrepareForSnapshot,
+# Freeze, Thaw, PostSnapshot), the sequence to BackupComplete 7 answered ones.
+# Per writer and event: (T(N) - T(0)) / (N * 4); the slope is a least-squares
+# fit of T over N, and each step's marginal cost shows whether it stays linear.
+bench_proto() {
+	local o=$W/proto.out
+	log "protocol cost: backups with $proto_sizes writers, $proto_reps times each"
+	put meta.proto_reps "$proto_reps"
+	put meta.proto_procs "$proto_procs"
+	if ! vb storage-add /dev/vda memory $((16 << 20)) 65536; then
+		put protocol_cost null
+		note protocol_cost "storage add on /dev/vda failed"
+		return
+	fi
+	# shellcheck disable=SC2086 # the sizes are separate arguments
+	if ! "$vssproto" -p "$proto_procs" /dev/vda "$proto_reps" $proto_sizes > "$o"; then
+		sed 's/^/  /' "$o"
+		put protocol_cost null
+		note protocol_cost "vssproto failed: see the guest log"
+		vb storage-remove /dev/vda
+		return
+	fi
+	vb storage-remove /dev/vda
+	awk '$1 == "rep" { printf "  rep %s, %s writers: DoSnapshotSet %.1f ms, backup %.1f ms, %s events\n", $2, $4, $6 / 1000, $8 / 1000, $10 }' "$o"
+	awk -v res="$res" '
+	$1 == "n" { n[++k] = $2; d[k] = $4; s[k] = $6
+		printf "protocol_cost.do_snapshot_set_ms.%d %s\n", $2, $4 >> res
+		printf "protocol_cost.backup_sequence_ms.%d %s\n", $2, $6 >> res }
+	END {
+		# per writer and event against no writers, at the largest N
+		printf "protocol_cost.per_writer_event_us %.2f\n", (d[k] - d[1]) * 1000 / (n[k] * 4) >> res
+		printf "protocol_cost.backup_per_writer_event_us %.2f\n", (s[k] - s[1]) * 1000 / (n[k] * 7) >> res
+		# each step: the marginal cost per writer and event
+		for (i = 2; i <= k; i++)
+			printf "protocol_cost.step_per_writer_event_us.%d %.2f\n", n[i],
+				(d[i] - d[i - 1]) * 1000 / ((n[i] - n[i - 1]) * 4) >> res
+		# least-squares slope of T over N, and how well a line fits (R^2)
+		for (i = 1; i <= k; i++) { sx += n[i]; sy += d[i] }
+		mx = sx / k; my = sy / k
+		for (i = 1; i <= k; i++) {
+			sxy += (n[i] - mx) * (d[i] - my); sxx += (n[i] - mx) ^ 2; syy += (d[i] - my) ^ 2
+		}
+		b = sxx ? sxy / sxx : 0
+		printf "protocol_cost.slope_us_per_writer_event %.2f\n", b * 1000 / 4 >> res
+		printf "protocol_cost.fit_r2 %.4f\n", ((sxx && syy) ? sxy * sxy / (sxx * syy) : 0) >> res
+	}' "$o"
+	grep '^protocol_cost' "$res" | sed 's/^/  /'
+}
+
+# ---------------------------------------------------------------------------
+for b in "$vssbench" "$vssproto"; do
+	[ -x "$b" ] || die "$b not built (make -C bench)"
+done
 [ -f "$ko" ] || die "no module $ko"
 setup
 log "kernel $kver, region ${region_mib} MiB, ${reps} repetitions, iodepth $iodepth"
-only=${BENCH_ONLY:-"bystander sweep many read memory freeze create"}
+only=${BENCH_ONLY:-"bystander sweep many read memory freeze create proto"}
 case " $only " in *" bystander "*) bench_bystander ;; esac
 load_module || die "insmod $ko failed"
 for b in $only; do
@@ -542,10 +602,9 @@ for b in $only; do
 	memory) bench_memory ;;
 	freeze) bench_freeze ;;
 	create) bench_create ;;
+	proto) bench_proto ;;
 	esac
 done
-put protocol_cost null
-note protocol_cost "not measured: the VSS protocol (writers, sessions) is not merged yet"
 cleanup_vss
 for d in vda vdd1 vdd2 vdd3 vdd4; do vb storage-remove /dev/$d >/dev/null 2>&1; done
 for i in 1 2 3 4; do umount "$W/v$i"; done

@@ -5,6 +5,8 @@
     report.py json RESULTS.TXT OUT.JSON      write the JSON of one kernel
     report.py table [--markdown] JSON...     the table (a column per kernel)
     report.py check JSON...                  exit 1 unless every key is there
+    report.py merge OLD.TXT NEW.TXT OUT.TXT  NEW's figures over OLD's (a
+                                             partial run, bench/run.sh --append)
 
 RESULTS.TXT has one "key value" line per figure ("null" when it could not
 be measured, with a "note.<key> text" line saying why). The JSON nests the
@@ -25,15 +27,19 @@ KEYS = [
     'snapshot_create.vss_one_volume_ms',
     'freeze_window.vss_ms', 'freeze_window.vss_no_preflush_ms',
     'creation_latency.vss_ms', 'creation_latency.lvm_ms', 'creation_latency.ratio',
-    'protocol_cost',
+    'protocol_cost.per_writer_event_us', 'protocol_cost.slope_us_per_writer_event',
+    'protocol_cost.fit_r2', 'protocol_cost.backup_per_writer_event_us',
+] + [f'protocol_cost.{f}.{n}' for f in ('do_snapshot_set_ms', 'backup_sequence_ms')
+     for n in (0, 16, 32, 64)] + [
+    f'protocol_cost.step_per_writer_event_us.{n}' for n in (16, 32, 64)] + [
     'memory.bytes_per_chunk', 'memory.bytes_per_chunk_all_slab',
     'memory.bytes_per_idle_snapshot',
 ] + [f'chunk_sweep.vss.{k}k.{f}' for k in (4, 16, 64, 256)
      for f in ('first_write', 'rewrite')] + [
     f'chunk_sweep.dm_snapshot.{k}k.{f}' for k in (4, 64) for f in ('first_write', 'rewrite')]
-# May be null with a note in the results (the figure's precondition is
-# missing from the module, or the protocol is not merged).
-MAY_BE_NULL = {'freeze_window.vss_no_preflush_ms', 'protocol_cost'}
+# May be null with a note in the results. None any more: the module has
+# the knob to skip the pre-flush, and the protocol is merged.
+MAY_BE_NULL = set()
 
 
 def parse_value(v):
@@ -60,7 +66,9 @@ def get(d, key):
 def put(d, key, value):
     parts = key.split('.')
     for part in parts[:-1]:
-        d = d.setdefault(part, {})
+        if not isinstance(d.get(part), dict):
+            d[part] = {}	# a "key null" line before its figures
+        d = d[part]
     d[parts[-1]] = value
 
 
@@ -148,7 +156,13 @@ ROWS = [
     ('creation latency, 4 volumes / LVM', 'creation_latency.ratio', '<= 0.2',
      lambda v, d: v <= 0.2,
      'vss {creation_latency.vss_ms} ms, lvcreate x4 {creation_latency.lvm_ms} ms'),
-    ('protocol cost', 'protocol_cost', 'report', None, 'protocol not merged'),
+    ('protocol cost (us per writer per event)', 'protocol_cost.per_writer_event_us',
+     'report, linear', None,
+     'DoSnapshotSet 0/16/32/64 writers {protocol_cost.do_snapshot_set_ms.0}/'
+     '{protocol_cost.do_snapshot_set_ms.16}/{protocol_cost.do_snapshot_set_ms.32}/'
+     '{protocol_cost.do_snapshot_set_ms.64} ms; slope {protocol_cost.slope_us_per_writer_event} '
+     'us (R2 {protocol_cost.fit_r2}); steps {protocol_cost.step_per_writer_event_us.16}/'
+     '{protocol_cost.step_per_writer_event_us.32}/{protocol_cost.step_per_writer_event_us.64} us'),
     ('memory per copied chunk (bytes)', 'memory.bytes_per_chunk', '<= 16',
      lambda v, d: v <= 16, 'all slab: {memory.bytes_per_chunk_all_slab}'),
     ('memory per idle snapshot (bytes)', 'memory.bytes_per_idle_snapshot', 'report',
@@ -208,6 +222,30 @@ def table(paths, markdown):
             print(f"{'' if not markdown else '- '}note ({d.get('kernel', '?')}): {k}: {v}")
 
 
+def merge(old, new, out):
+    """NEW's lines over OLD's: a key NEW has (or a parent or child of one,
+    and its note) is dropped from OLD."""
+    def lines(p):
+        with open(p) as f:
+            return [ln for ln in f.read().splitlines() if ln.strip()]
+
+    def key(ln):
+        k = ln.partition(' ')[0]
+        return k[5:] if k.startswith('note.') else k
+
+    new_lines = lines(new)
+    new_lines = [ln for ln in new_lines if not ln.startswith('kernel ')]
+    fresh = {key(ln) for ln in new_lines}
+
+    def clash(k):
+        return any(k == f or k.startswith(f + '.') or f.startswith(k + '.') for f in fresh)
+    kept = [ln for ln in lines(old) if not clash(key(ln))]
+    with open(out, 'w') as f:
+        for ln in kept + new_lines:
+            f.write(ln + '\n')
+    return 0
+
+
 def check(paths):
     bad = 0
     for p in paths:
@@ -235,6 +273,8 @@ def main(argv):
         md = argv[2] == '--markdown'
         table(argv[3:] if md else argv[2:], md)
         return 0
+    if len(argv) == 5 and argv[1] == 'merge':
+        return merge(argv[2], argv[3], argv[4])
     if len(argv) >= 3 and argv[1] == 'check':
         return check(argv[2:])
     print(__doc__, file=sys.stderr)

@@ -5,12 +5,15 @@
 # bench/guest.sh in it, writes bench/results/<kernel>.json and prints the
 # table. See BENCHMARKS.md for the method.
 #
-#   bench/run.sh [--smoke] [--out DIR] [KVER...]
+#   bench/run.sh [--smoke] [--append] [--out DIR] [KVER...]
 #
 # KVER: kernels to run (default: every installed kernel with headers).
 # --smoke: tiny sizes, one repetition, a few minutes per kernel; checks
 # that every key of the JSON is there (make check runs this). --out: where
 # the JSON goes (default bench/results; build/bench/smoke with --smoke).
+# --append: the figures of this run replace the same figures of the
+# kernel's last run (build/bench/<kernel>.results.txt), the others stay
+# (for a part run again with BENCH_ONLY).
 # Environment: BENCH_* variables are passed on to bench/guest.sh
 # (BENCH_REGION_MIB, BENCH_REPS, BENCH_ONLY, BENCH_KO, ...); BENCH_DISK_DIR
 # puts the disk images elsewhere (two runs at once need two sets).
@@ -20,13 +23,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 smoke=0
+append=0
 outdir=
 kvers=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1; shift ;;
+	--append) append=1; shift ;;
 	--out) outdir=$2; shift 2 ;;
-	-h | --help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
 	*) kvers+=("$1"); shift ;;
 	esac
@@ -46,17 +51,19 @@ if [ $smoke = 1 ]; then
 	export BENCH_CREATE_REPS=${BENCH_CREATE_REPS:-1} BENCH_BYSTANDER_SECS=${BENCH_BYSTANDER_SECS:-1}
 	export BENCH_LV_MIB=${BENCH_LV_MIB:-24} BENCH_LV_SNAP_MIB=${BENCH_LV_SNAP_MIB:-8}
 	export BENCH_DM_MANY_SECS=${BENCH_DM_MANY_SECS:-5} BENCH_BYSTANDER_REPS=${BENCH_BYSTANDER_REPS:-1}
-	export BENCH_SWEEP_REPS=${BENCH_SWEEP_REPS:-1}
+	export BENCH_SWEEP_REPS=${BENCH_SWEEP_REPS:-1} BENCH_PROTO_REPS=${BENCH_PROTO_REPS:-1}
+	work=$top/build/bench/smoke	# logs: a smoke run leaves the real run's alone
 else
 	disks=(a:256 b:512 c:1024 d:768 e:768)
 	imgdir=${BENCH_DISK_DIR:-$top/build/bench/disks}
 	outdir=${outdir:-$top/bench/results}
 	timeout=2400
+	work=$top/build/bench
 fi
 
 # Written through, not sparse nor merely fallocated: the host's allocation
 # of a block on its first write would show up as the guest's first write.
-mkdir -p "$imgdir" "$outdir"
+mkdir -p "$imgdir" "$outdir" "$work"
 disk_args=()
 for spec in "${disks[@]}"; do
 	img=$imgdir/${spec%%:*}.img
@@ -70,6 +77,8 @@ for spec in "${disks[@]}"; do
 	disk_args+=(--disk "$img")
 done
 
+# The tree's own module, always rebuilt if its sources changed.
+make -s kmod
 make -s -C bench
 env_args=()
 while IFS='=' read -r name value; do
@@ -79,13 +88,13 @@ done < <(env | grep -E '^BENCH_[A-Z_]+=' || true)
 rc=0
 jsons=()
 for k in "${kvers[@]}"; do
-	[ -f "build/kmod/$k/vss.ko" ] || make -s kmod
 	echo "# bench on $k"
-	log=$top/build/bench/$k.guest.log
+	log=$work/$k.guest.log
+	[ $append = 0 ] || log=$work/$k.part.guest.log	# the full run's log stays
 	{
 		vm_rc=0
 		selftests/vm/run.sh --kernel "$k" --mem 3072 --timeout "$timeout" \
-			--log "$top/build/bench/$k.console.log" "${disk_args[@]}" \
+			--log "${log%.guest.log}.console.log" "${disk_args[@]}" \
 			-- env "${env_args[@]}" bench/guest.sh || vm_rc=$?
 		echo "$vm_rc" > "$log.rc"
 	} 2>&1 | tee "$log"
@@ -96,12 +105,18 @@ for k in "${kvers[@]}"; do
 		rc=1
 		continue
 	fi
-	cp "$res" "$top/build/bench/$k.results.txt"
-	# The same figures as ratios of CPU time per write (see BENCHMARKS.md).
-	python3 bench/cpu_ratios.py "$log" >> "$top/build/bench/$k.results.txt"
-	res=$top/build/bench/$k.results.txt
+	prev=$work/$k.results.txt
+	if [ $append = 1 ] && [ -s "$prev" ]; then
+		cp "$prev" "$prev.prev"
+		python3 bench/report.py merge "$prev.prev" "$res" "$prev"
+	else
+		cp "$res" "$prev"
+		# The same figures as ratios of CPU time per write (see BENCHMARKS.md).
+		python3 bench/cpu_ratios.py "$log" >> "$prev"
+	fi
+	res=$prev
 	[ -f "$top/build/vm/out/$k/freeze-trace.txt" ] &&
-		cp "$top/build/vm/out/$k/freeze-trace.txt" "$top/build/bench/$k.freeze-trace.txt"
+		cp "$top/build/vm/out/$k/freeze-trace.txt" "$work/$k.freeze-trace.txt"
 	python3 bench/report.py json "$res" "$outdir/$k.json"
 	jsons+=("$outdir/$k.json")
 	[ "$vm_rc" -eq 0 ] || { echo "bench/run.sh: the VM on $k exited $vm_rc" >&2; rc=1; }
