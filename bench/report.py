@@ -32,6 +32,10 @@ KEYS = [
 ] + [f'protocol_cost.{f}.{n}' for f in ('do_snapshot_set_ms', 'backup_sequence_ms')
      for n in (0, 16, 32, 64)] + [
     f'protocol_cost.step_per_writer_event_us.{n}' for n in (16, 32, 64)] + [
+    'protocol_cost.min.per_writer_event_us', 'protocol_cost.min.slope_us_per_writer_event',
+    'protocol_cost.min.fit_r2'] + [
+    f'protocol_cost.min.do_snapshot_set_ms.{n}' for n in (0, 16, 32, 64)] + [
+    f'protocol_cost.min.step_per_writer_event_us.{n}' for n in (16, 32, 64)] + [
     'memory.bytes_per_chunk', 'memory.bytes_per_chunk_all_slab',
     'memory.bytes_per_idle_snapshot',
 ] + [f'chunk_sweep.vss.{k}k.{f}' for k in (4, 16, 64, 256)
@@ -162,7 +166,13 @@ ROWS = [
      '{protocol_cost.do_snapshot_set_ms.16}/{protocol_cost.do_snapshot_set_ms.32}/'
      '{protocol_cost.do_snapshot_set_ms.64} ms; slope {protocol_cost.slope_us_per_writer_event} '
      'us (R2 {protocol_cost.fit_r2}); steps {protocol_cost.step_per_writer_event_us.16}/'
-     '{protocol_cost.step_per_writer_event_us.32}/{protocol_cost.step_per_writer_event_us.64} us'),
+     '{protocol_cost.step_per_writer_event_us.32}/{protocol_cost.step_per_writer_event_us.64} us; '
+     'best runs: {protocol_cost.min.do_snapshot_set_ms.0}/{protocol_cost.min.do_snapshot_set_ms.16}/'
+     '{protocol_cost.min.do_snapshot_set_ms.32}/{protocol_cost.min.do_snapshot_set_ms.64} ms, '
+     '{protocol_cost.min.per_writer_event_us} us per writer and event, slope '
+     '{protocol_cost.min.slope_us_per_writer_event} us (R2 {protocol_cost.min.fit_r2}), steps '
+     '{protocol_cost.min.step_per_writer_event_us.16}/{protocol_cost.min.step_per_writer_event_us.32}/'
+     '{protocol_cost.min.step_per_writer_event_us.64} us'),
     ('memory per copied chunk (bytes)', 'memory.bytes_per_chunk', '<= 16',
      lambda v, d: v <= 16, 'all slab: {memory.bytes_per_chunk_all_slab}'),
     ('memory per idle snapshot (bytes)', 'memory.bytes_per_idle_snapshot', 'report',

@@ -106,11 +106,15 @@ for k in "${kvers[@]}"; do
 		continue
 	fi
 	prev=$work/$k.results.txt
+	part=$work/$k.part.txt
+	cp "$res" "$part"
+	# The protocol cost from the best run of each writer count.
+	python3 bench/proto_stats.py "$log" >> "$part"
 	if [ $append = 1 ] && [ -s "$prev" ]; then
 		cp "$prev" "$prev.prev"
-		python3 bench/report.py merge "$prev.prev" "$res" "$prev"
+		python3 bench/report.py merge "$prev.prev" "$part" "$prev"
 	else
-		cp "$res" "$prev"
+		cp "$part" "$prev"
 		# The same figures as ratios of CPU time per write (see BENCHMARKS.md).
 		python3 bench/cpu_ratios.py "$log" >> "$prev"
 	fi
