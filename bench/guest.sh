@@ -354,6 +354,44 @@ bench_snapshot_read() {
 	put snapshot_read.vss "$(median "${v[@]}")"
 }
 
+# Diagnosis (not in the default parts: BENCH_ONLY=readprof): one snapshot
+# read of the same layout under the function_graph tracer, limited to the
+# read work items (vss_read_work_fn) and what they call, depth 4. The
+# trace goes to $out/read-trace.txt; bench/read_profile.py sums it.
+bench_read_profile() {
+	local t=/sys/kernel/tracing dev
+	log "snapshot read under function_graph (diagnosis)"
+	[ -d $t/options ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -w $t/set_graph_function ] || { note snapshot_read.profile "no tracefs"; return; }
+	vb storage-add /dev/vda file $(((region_mib + 64) << 20)) 65536 "$STORE" || return
+	dev=$(vb create /dev/vda | awk '$1 == "device" { print $2 }')
+	fio --name=half --filename=/dev/vda --rw=write:124k --bs=4k --direct=1 \
+		--size="${region_mib}M" --offset=0 --output-format=terse >/dev/null
+	drop_caches
+	echo 0 > $t/tracing_on
+	echo nop > $t/current_tracer
+	: > $t/set_ftrace_filter
+	echo vss_read_work_fn > $t/set_graph_function
+	echo 4 > $t/max_graph_depth
+	echo 40000 > $t/buffer_size_kb
+	echo function_graph > $t/current_tracer
+	echo 1 > $t/options/funcgraph-proc 2>/dev/null
+	echo 1 > $t/options/funcgraph-abstime 2>/dev/null
+	echo 1 > $t/options/funcgraph-tail 2>/dev/null
+	: > $t/trace
+	echo 1 > $t/tracing_on
+	echo "  traced snapshot read: $(fio_read "$dev") KiB/s"
+	echo 0 > $t/tracing_on
+	cp $t/trace "$out/read-trace.txt"
+	echo nop > $t/current_tracer
+	: > $t/set_graph_function
+	echo 0 > $t/max_graph_depth
+	cleanup_vss
+	vb storage-remove /dev/vda
+	python3 "$top/bench/read_profile.py" "$out/read-trace.txt" >> "$res"
+	grep '^snapshot_read.profile' "$res" | sed 's/^/  /'
+}
+
 # ---------------------------------------------------------------------------
 # Kernel memory: memory storage, 4 KiB chunks; slab deltas.
 slab_bytes() { # slab_bytes [CACHE]: bytes of all slab objects (or one cache)
@@ -604,6 +642,7 @@ for b in $only; do
 	sweep) bench_chunk_sweep; bench_memory_store ;;
 	many) bench_many ;;
 	read) bench_snapshot_read ;;
+	readprof) bench_read_profile ;;
 	memory) bench_memory ;;
 	freeze) bench_freeze ;;
 	create) bench_create ;;

@@ -119,8 +119,9 @@ for k in "${kvers[@]}"; do
 		python3 bench/cpu_ratios.py "$log" >> "$prev"
 	fi
 	res=$prev
-	[ -f "$top/build/vm/out/$k/freeze-trace.txt" ] &&
-		cp "$top/build/vm/out/$k/freeze-trace.txt" "$work/$k.freeze-trace.txt"
+	for t in freeze-trace read-trace; do
+		[ ! -f "$top/build/vm/out/$k/$t.txt" ] || cp "$top/build/vm/out/$k/$t.txt" "$work/$k.$t.txt"
+	done
 	python3 bench/report.py json "$res" "$outdir/$k.json"
 	jsons+=("$outdir/$k.json")
 	[ "$vm_rc" -eq 0 ] || { echo "bench/run.sh: the VM on $k exited $vm_rc" >&2; rc=1; }
