@@ -7,15 +7,16 @@
 #   make check     every test: host tests, then VM selftests on each kernel
 #   make vm-test KVER=... [T="get_features ..."]   selftests in one VM
 #   make vm-shell KVER=...  a shell in a VM with the module loaded
+#   make bench [KVER=...]   benchmarks (issue 6) in a VM per kernel; see BENCHMARKS.md
 #   make debug-kernel       build and install the KASAN/lockdep/kmemleak kernel
 #   make check-debug        the VM selftests on it, then a kmemleak scan
 
 KVER ?= $(shell ls /lib/modules | grep -v -- -vss-debug | sort -V | tail -n 1)
 
-.PHONY: all deps kmod lib vssctl selftests check demo vm-test vm-shell clean \
+.PHONY: all deps kmod lib vssctl selftests bench-tool check demo vm-test vm-shell bench clean \
 	debug-kernel check-debug
 
-all: kmod lib vssctl selftests
+all: kmod lib vssctl selftests bench-tool
 
 deps:
 	@scripts/install-deps.sh
@@ -32,6 +33,9 @@ vssctl: lib
 selftests:
 	$(MAKE) -C selftests
 
+bench-tool:
+	$(MAKE) -C bench
+
 check: deps
 	scripts/check.sh
 
@@ -47,6 +51,10 @@ check-debug: deps
 vm-test: all
 	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M -- selftests/run_guest.sh $(T)
 
+# Every installed kernel, one after the other, unless KVER is given.
+bench: deps all
+	bench/run.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
+
 vm-shell: all
 	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M --shell -- \
 		insmod build/kmod/$(KVER)/vss.ko
@@ -56,4 +64,5 @@ clean:
 	$(MAKE) -C lib clean
 	$(MAKE) -C tools/vssctl clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C bench clean
 	rm -rf build

@@ -84,6 +84,7 @@ struct vss_volume {
 	struct vss_origin *origin;	/* pinned: origin->creating counts us */
 	struct vss_snapshot *snap;
 	bool frozen;
+	bool newly_tracked;		/* this set started tracking the origin */
 	int freeze_err;
 	struct work_struct freeze_work;
 	struct work_struct thaw_work;
@@ -267,11 +268,13 @@ static void vss_freeze_work(struct work_struct *work)
 
 /*
  * With every new write to the set's origins held, waits for the writes
- * already inside each disk's request queue to complete, by freezing the
- * queue: this covers writes submitted before the origin was tracked at all
- * (its first snapshot), which the tracker never counted. Every write the
+ * already inside the request queue of each disk whose tracking this set
+ * started, by freezing the queue: they were submitted before the origin was
+ * tracked at all, and the tracker never counted them. Every write the
  * tracker let pass is waited for by vss_tracker_drain(), stacked devices
- * included. Bounded by the hold deadline; false if it passed.
+ * included, so an origin tracked already needs no freeze (which costs a
+ * normal RCU grace period: call_rcu() is not expedited). Bounded by the
+ * hold deadline; false if it passed.
  */
 static bool vss_window_drain(struct vss_window *w, u64 deadline_ns)
 {
@@ -282,6 +285,8 @@ static bool vss_window_drain(struct vss_window *w, u64 deadline_ns)
 	for (i = 0; i < w->nr; i++) {
 		struct request_queue *q = bdev_get_queue(w->vols[i].origin->bdev);
 
+		if (!w->vols[i].newly_tracked)
+			continue;
 		for (j = 0; j < n && qs[j] != q; j++)
 			;
 		if (j == n)
@@ -452,6 +457,7 @@ int vss_snapset_create(const struct vss_set_request *req,
 		w.vols[i].snap->flags = req->flags;
 		w.vols[i].snap->owner_portid = req->owner_portid;
 		mutex_lock(&vss_lock);
+		w.vols[i].newly_tracked = !w.vols[i].origin->tracked;
 		err = vss_tracker_add(w.vols[i].origin);
 		mutex_unlock(&vss_lock);
 		if (err) {

@@ -69,7 +69,7 @@ done
 step "uapi header and YNL spec agree" scripts/check-uapi-spec.sh
 step "documentation examples compile against libvss" scripts/check-doc-examples.sh
 step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
-step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh .ci/run
+step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh bench/*.sh .ci/run
 
 # Runs a TAP-printing test target; each TAP line counts as one result.
 tap_suite() { # tap_suite NAME CMD...
@@ -103,6 +103,15 @@ for k in $kvers; do
 		-- selftests/run_guest.sh >"$logdir/vm-$k.log" 2>&1 &
 	echo "$!" >"$logdir/vm-$k.pid"
 done
+# A smoke run of the benchmark harness (make bench) on the newest kernel:
+# tiny sizes, one repetition; it proves the harness and its JSON, not the
+# figures. run.sh takes turns per kernel, so it starts once that kernel's
+# selftest VM is done.
+# shellcheck disable=SC2086 # a list of kernels
+bench_k=$(printf '%s\n' $kvers | sort -V | tail -n 1)
+bench/run.sh --smoke "$bench_k" >"$logdir/bench-smoke.log" 2>&1 &
+bench_pid=$!
+
 for k in $kvers; do
 	wait "$(cat "$logdir/vm-$k.pid")"
 	echo "$?" >"$logdir/vm-$k.rc"
@@ -128,6 +137,12 @@ for k in $kvers; do
 		record 1 "VM run on $k exited $rc"
 	fi
 done
+
+echo "# benchmark harness smoke run on $bench_k"
+wait "$bench_pid"
+bench_rc=$?
+[ $bench_rc -eq 0 ] || tail -n 40 "$logdir/bench-smoke.log" | sed 's/^/#   /'
+record $bench_rc "benchmark harness runs on $bench_k and its JSON has every key"
 
 if [ $failed -gt 0 ]; then
 	echo "# failures:"

@@ -1,0 +1,657 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmarks of issue 6, run inside a test VM (bench/run.sh boots it with
+# five virtio disks). Prints progress on stdout and appends one line per
+# figure, "key value", to $VSS_VM_OUT/results.txt; bench/report.py turns
+# that into bench/results/<kernel>.json and the table. A figure that cannot
+# be measured is written as "key null" with a "note.key text" line saying why.
+#
+# Disks: vda origin of the I/O figures; vdb storage disk (ext4, holds the vss
+# storage file); vdc dm-snapshot COW disk, and the bystander's device;
+# vdd four ext4 partitions (freeze window, creation); vde LVM (creation).
+#
+# Every figure is a ratio of two measurements taken back to back in this
+# VM; each pair is repeated BENCH_REPS times and the median ratio kept,
+# because the host's two cores are shared with other VMs.
+set -u
+exec </dev/null	# no command may wait for an answer on the console (lvcreate asks)
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=$(uname -r)
+ko=${BENCH_KO:-$top/build/kmod/$kver/vss.ko}
+vssbench=$top/build/bench/vssbench
+vssproto=$top/build/bench/vssproto
+vssctl=$top/tools/vssctl/vssctl
+out=${VSS_VM_OUT:?VSS_VM_OUT not set: run under bench/run.sh}
+res=${BENCH_RESULTS:-$out/results.txt}
+
+region_mib=${BENCH_REGION_MIB:-32}	# the region every I/O figure writes
+reps=${BENCH_REPS:-3}
+sweep_reps=${BENCH_SWEEP_REPS:-2}	# chunk sizes other than 4 KiB
+freeze_reps=${BENCH_FREEZE_REPS:-20}
+dirty_mib=${BENCH_DIRTY_MIB:-64}	# per volume, before a freeze window
+create_reps=${BENCH_CREATE_REPS:-5}
+iodepth=${BENCH_IODEPTH:-16}
+sweep=${BENCH_SWEEP:-"4 16 64 256"}	# vss chunk sizes, KiB
+dm_sweep=${BENCH_DM_SWEEP:-"4 64"}
+bystander_secs=${BENCH_BYSTANDER_SECS:-4}
+bystander_reps=${BENCH_BYSTANDER_REPS:-6}
+dm_many_secs=${BENCH_DM_MANY_SECS:-30}
+lv_mib=${BENCH_LV_MIB:-96}
+lv_snap_mib=${BENCH_LV_SNAP_MIB:-16}
+proto_reps=${BENCH_PROTO_REPS:-15}
+proto_sizes=${BENCH_PROTO_WRITERS:-"0 16 32 64"}	# writers; 0 must be first
+proto_procs=${BENCH_PROTO_PROCS:-2}	# writer processes (a writer is one socket)
+
+W=/tmp/bench
+STORE=$W/store
+LVMCONF='backup { backup = 0 archive = 0 } activation { udev_sync = 0 udev_rules = 0 monitoring = 0 } devices { obtain_device_list_from_udev = 0 }'
+
+log() { echo "# $(date +%T) $*"; }
+put() { echo "$1 $2" >> "$res"; echo "  $1 = $2"; }
+note() { echo "note.$1 $2" >> "$res"; echo "  note: $1: $2"; }
+die() { echo "bench: $*" >&2; exit 1; }
+now_ns() { date +%s%N; }
+
+# median of the arguments (numbers; "null" if none)
+median() {
+	[ $# -gt 0 ] || { echo null; return; }
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "null" || b == "null" || b == 0) print "null"; else printf "%.4f\n", a / b }'; }
+ms() { awk -v n="$1" 'BEGIN { if (n == "null") print "null"; else printf "%.3f\n", n / 1e6 }'; }
+
+# Busy CPU time of the whole guest so far, in USER_HZ ticks (all CPUs).
+cpu_busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+# fio_write DEV [fio options...]: 4 KiB random direct writes over the region,
+# every block exactly once (fio's random map; not time_based). Prints IOPS;
+# the guest's busy CPU time per write goes to the log (stderr), because
+# under TCG a path's CPU cost, not the disk, decides its IOPS.
+fio_write() {
+	local dev=$1 c0 c1 line iops ios
+	shift
+	c0=$(cpu_busy)
+	line=$(fio --name=w --filename="$dev" --rw=randwrite --bs=4k --direct=1 \
+		--ioengine=libaio --iodepth="$iodepth" --size="${region_mib}M" \
+		--offset=0 --randrepeat=0 --output-format=terse --terse-version=3 "$@")
+	c1=$(cpu_busy)
+	iops=$(echo "$line" | awk -F';' '{ printf "%d\n", $49 }')
+	ios=$(echo "$line" | awk -F';' '{ print $47 / 4 }')	# KiB written / 4 KiB
+	echo "    $dev: $iops IOPS, $(awk -v c=$((c1 - c0)) -v n="$ios" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { if (n > 0) printf "%.0f", c * 1e6 / hz / n; else print "?" }') us CPU per write" >&2
+	echo "$iops"
+}
+
+# fio_read DEV: sequential direct read of the region; prints KiB/s.
+fio_read() {
+	fio --name=r --filename="$1" --rw=read --bs=1M --direct=1 \
+		--ioengine=libaio --iodepth=4 --size="${region_mib}M" --offset=0 \
+		--output-format=terse --terse-version=3 | awk -F';' '{ printf "%d\n", $7 }'
+}
+
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+
+vb() { "$vssbench" "$@"; }
+load_module() { [ -d /sys/module/vss ] || insmod "$ko"; }
+unload_module() { ! [ -d /sys/module/vss ] || rmmod vss; }
+cleanup_vss() { vb delete-all >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------------------
+setup() {
+	mkdir -p "$W" "$STORE" /run/lock/lvm
+	: > "$res"
+	modprobe dm-snapshot || die "dm-snapshot module missing"
+	for d in vda vdb vdc vdd vde; do
+		[ -b /dev/$d ] || die "disk /dev/$d missing"
+	done
+	mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/vdb || die "mkfs vdb"
+	mount /dev/vdb "$STORE" || die "mount vdb"
+	# vdd: four partitions of a quarter each, ext4.
+	local q=$(($(blockdev --getsz /dev/vdd) / 4 - 4096))
+	printf 'label: gpt\n,%s\n,%s\n,%s\n,%s\n' $q $q $q $q | sfdisk -q --wipe always /dev/vdd >/dev/null 2>&1 ||
+		die "partitioning vdd"
+	sleep 1
+	for i in 1 2 3 4; do
+		[ -b /dev/vdd$i ] || die "no /dev/vdd$i"
+		mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/vdd$i || die "mkfs vdd$i"
+		mkdir -p "$W/v$i"
+		mount /dev/vdd$i "$W/v$i" || die "mount vdd$i"
+	done
+	echo "kernel $kver" >> "$res"
+	put meta.region_mib "$region_mib"
+	put meta.reps "$reps"
+	put meta.iodepth "$iodepth"
+	put meta.freeze_reps "$freeze_reps"
+	put meta.dirty_mib "$dirty_mib"
+	put meta.mem_kib "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
+	put meta.cpus "$(nproc)"
+}
+
+# ---------------------------------------------------------------------------
+# bystander tax: 4 KiB random writes to vdc (never tracked), with vss loaded
+# and vda tracked by a snapshot, over the same without the module loaded.
+# The order alternates (ABBA) so that a drift of the host's load does not
+# favour either side.
+bystander_leg() { # bystander_leg with|without: prints IOPS
+	if [ "$1" = without ]; then
+		unload_module || return 1
+	else
+		load_module && vb storage-add /dev/vda memory $((64 << 20)) 65536 &&
+			vb create /dev/vda >/dev/null || return 1
+	fi
+	fio_write /dev/vdc --time_based --runtime="$bystander_secs" --norandommap
+	if [ "$1" = with ]; then
+		cleanup_vss
+		vb storage-remove /dev/vda
+	fi
+}
+
+bench_bystander() {
+	local r ratios=() a b
+	log "bystander tax"
+	for ((r = 0; r < bystander_reps; r++)); do
+		if ((r % 2 == 0)); then
+			a=$(bystander_leg without) && b=$(bystander_leg with)
+		else
+			b=$(bystander_leg with) && a=$(bystander_leg without)
+		fi || { note bystander.vss "setting up a leg failed"; break; }
+		echo "  bystander rep $r: without the module $a IOPS, with vda tracked $b IOPS"
+		ratios+=("$(div "$b" "$a")")
+	done
+	put bystander.vss "$(median "${ratios[@]}")"
+	load_module
+}
+
+# ---------------------------------------------------------------------------
+# First write and rewrite with vss at one chunk size (KiB), file storage on
+# vdb's ext4. Prints "first rewrite" medians; records per-chunk keys.
+# The rewrite is bracketed by a run without snapshot before and one after
+# (A B A): its ratio is to their mean, which cancels a drift of the host.
+vss_first_rewrite() {
+	local kib=$1 n=$2 r base first re base2 fr=() rr=()
+	for ((r = 0; r < n; r++)); do
+		vb storage-add /dev/vda file $(((region_mib + 64) << 20)) $((kib * 1024)) "$STORE" ||
+			return 1
+		base=$(fio_write /dev/vda)
+		vb create /dev/vda >/dev/null || return 1
+		first=$(fio_write /dev/vda)
+		sync	# the storage file's writeback is not the rewrite's cost
+		re=$(fio_write /dev/vda)
+		cleanup_vss
+		vb storage-remove /dev/vda
+		base2=$(fio_write /dev/vda)
+		echo "  vss ${kib}k rep $r: without $base, first write $first, rewrite $re, without $base2 IOPS"
+		fr+=("$(div "$first" "$base")")
+		rr+=("$(div "$re" "$(((base + base2) / 2))")")
+	done
+	put "chunk_sweep.vss.${kib}k.first_write" "$(median "${fr[@]}")"
+	put "chunk_sweep.vss.${kib}k.rewrite" "$(median "${rr[@]}")"
+}
+
+# dm-snapshot at one chunk size: snapshot-origin over vda, persistent COW on
+# vdc (what lvcreate --snapshot sets up). Baseline: vda itself.
+dm_setup() { # dm_setup CHUNK_KIB NR_SNAPSHOTS
+	local kib=$1 n=$2 i sz cow slice
+	sz=$(blockdev --getsz /dev/vda)
+	cow=$(blockdev --getsz /dev/vdc)
+	slice=$((cow / n))
+	dms create bench-real --table "0 $sz linear $(devno /dev/vda) 0" || return 1
+	for ((i = 0; i < n; i++)); do
+		dms create "bench-cow$i" --table "0 $slice linear $(devno /dev/vdc) $((i * slice))" ||
+			return 1
+		# A zeroed header: the persistent exception store starts empty.
+		dd if=/dev/zero of=/dev/vdc bs=512 seek=$((i * slice)) count=8 oflag=direct \
+			status=none || return 1
+		dms create "bench-snap$i" --table \
+			"0 $sz snapshot $(dm_devno bench-real) $(dm_devno "bench-cow$i") P $((kib * 2))" ||
+			return 1
+	done
+	dms create bench-origin --table "0 $sz snapshot-origin $(dm_devno bench-real)" || return 1
+	dms mknodes
+	[ -b /dev/mapper/bench-origin ]
+}
+# Tables name devices by number: there is no udev to make the nodes first.
+devno() { printf '%d:%d\n' "0x$(stat -c %t "$1")" "0x$(stat -c %T "$1")"; }
+dm_devno() { dmsetup info -c --noheadings -o major,minor "$1" | tr -d ' '; }
+# No udev in the guest: libdevmapper makes the nodes itself.
+dms() { dmsetup --noudevsync "$@"; }
+dm_teardown() {
+	local d
+	dms remove bench-origin 2>/dev/null
+	for d in $(dmsetup ls 2>/dev/null | awk '/^bench-snap/ { print $1 }'); do
+		dms remove "$d"
+	done
+	for d in $(dmsetup ls 2>/dev/null | awk '/^bench-cow/ { print $1 }'); do
+		dms remove "$d"
+	done
+	dms remove bench-real 2>/dev/null
+	true
+}
+
+dm_first_rewrite() {
+	local kib=$1 n=$2 r base first re base2 fr=() rr=()
+	for ((r = 0; r < n; r++)); do
+		base=$(fio_write /dev/vda)
+		dm_setup "$kib" 1 || { dm_teardown; return 1; }
+		first=$(fio_write /dev/mapper/bench-origin)
+		sync
+		re=$(fio_write /dev/mapper/bench-origin)
+		dm_teardown
+		base2=$(fio_write /dev/vda)
+		echo "  dm-snapshot ${kib}k rep $r: without $base, first write $first, rewrite $re, without $base2 IOPS"
+		fr+=("$(div "$first" "$base")")
+		rr+=("$(div "$re" "$(((base + base2) / 2))")")
+	done
+	put "chunk_sweep.dm_snapshot.${kib}k.first_write" "$(median "${fr[@]}")"
+	put "chunk_sweep.dm_snapshot.${kib}k.rewrite" "$(median "${rr[@]}")"
+}
+
+# Diagnosis: the same first write at 4 KiB chunks with the diff storage in
+# kernel memory: what the file storage's VFS write costs.
+bench_memory_store() {
+	local r base first fr=()
+	log "first write, vss, 4 KiB chunks, memory storage (diagnosis)"
+	for ((r = 0; r < reps; r++)); do
+		vb storage-add /dev/vda memory $(((region_mib + 16) << 20)) 4096 || return
+		base=$(fio_write /dev/vda)
+		vb create /dev/vda >/dev/null || return
+		first=$(fio_write /dev/vda)
+		cleanup_vss
+		vb storage-remove /dev/vda
+		echo "  vss 4k memory storage rep $r: without $base, first write $first IOPS"
+		fr+=("$(div "$first" "$base")")
+	done
+	put first_write.diag_vss_memory_store "$(median "${fr[@]}")"
+}
+
+bench_chunk_sweep() {
+	local kib n
+	for kib in $sweep; do
+		log "first write / rewrite, vss, ${kib} KiB chunks"
+		# The headline size gets every repetition, the others fewer.
+		[ "$kib" = 4 ] && n=$reps || n=$sweep_reps
+		vss_first_rewrite "$kib" "$n" || { cleanup_vss; vb storage-remove /dev/vda; note "chunk_sweep.vss.${kib}k" "run failed"; }
+	done
+	for kib in $dm_sweep; do
+		log "first write / rewrite, dm-snapshot, ${kib} KiB chunks"
+		[ "$kib" = 4 ] && n=$reps || n=$sweep_reps
+		dm_first_rewrite "$kib" "$n" || note "chunk_sweep.dm_snapshot.${kib}k" "run failed"
+	done
+}
+
+# ---------------------------------------------------------------------------
+# 8 snapshots of vda, 4 KiB chunks: first writes with 8 snapshots over first
+# writes with one, both in the same repetition (so the pair shares the host's
+# load), and over writes without snapshot.
+vss_first_with() { # vss_first_with NR_SNAPSHOTS: prints first-write IOPS
+	local i
+	vb storage-add /dev/vda file $(((region_mib + 64) << 20)) 4096 "$STORE" || return 1
+	for ((i = 0; i < $1; i++)); do vb create /dev/vda >/dev/null || return 1; done
+	fio_write /dev/vda
+	cleanup_vss
+	vb storage-remove /dev/vda
+}
+
+bench_many() {
+	local r base one eight v=() w=() first
+	log "first write with 8 snapshots / with 1, vss"
+	for ((r = 0; r < reps; r++)); do
+		base=$(fio_write /dev/vda)
+		if ! { one=$(vss_first_with 1) && eight=$(vss_first_with 8); }; then
+			note many_snapshots.vss "run failed"
+			break
+		fi
+		echo "  vss rep $r: without $base, 1 snapshot $one, 8 snapshots $eight IOPS"
+		v+=("$(div "$eight" "$one")")
+		w+=("$(div "$eight" "$base")")
+	done
+	put many_snapshots.vss "$(median "${v[@]}")"
+	put many_snapshots.vss_ratio "$(median "${w[@]}")"
+
+	# dm-snapshot copies a chunk once per snapshot: runs capped in time
+	# (still first writes only), one repetition.
+	log "first write with 8 snapshots / with 1, dm-snapshot (one repetition)"
+	base=$(fio_write /dev/vda)
+	one=null eight=null
+	if dm_setup 4 1; then
+		one=$(fio_write /dev/mapper/bench-origin --runtime="$dm_many_secs")
+	fi
+	dm_teardown
+	if dm_setup 4 8; then
+		eight=$(fio_write /dev/mapper/bench-origin --runtime="$dm_many_secs")
+	fi
+	dm_teardown
+	[ "$eight" != null ] || note many_snapshots.dm_snapshot "dm setup failed"
+	echo "  dm-snapshot: without $base, 1 snapshot $one, 8 snapshots $eight IOPS"
+	put many_snapshots.dm_snapshot "$(div "$eight" "$one")"
+	put many_snapshots.dm_snapshot_ratio "$(div "$eight" "$base")"
+}
+
+# ---------------------------------------------------------------------------
+# Sequential read of a snapshot with every other 64 KiB chunk in the diff
+# storage (file, caches dropped), over the same read of the origin.
+bench_snapshot_read() {
+	local r dev bs bo v=()
+	log "snapshot read, half the chunks in diff storage"
+	for ((r = 0; r < sweep_reps; r++)); do
+		vb storage-add /dev/vda file $(((region_mib + 64) << 20)) 65536 "$STORE" || break
+		dev=$(vb create /dev/vda | awk '$1 == "device" { print $2 }')
+		# 4 KiB at the start of every other 64 KiB chunk.
+		fio --name=half --filename=/dev/vda --rw=write:124k --bs=4k --direct=1 \
+			--size="${region_mib}M" --offset=0 --output-format=terse >/dev/null
+		drop_caches
+		bs=$(fio_read "$dev")
+		drop_caches
+		bo=$(fio_read /dev/vda)
+		cleanup_vss
+		vb storage-remove /dev/vda
+		echo "  snapshot read rep $r: snapshot $bs KiB/s, origin $bo KiB/s"
+		v+=("$(div "$bs" "$bo")")
+	done
+	put snapshot_read.vss "$(median "${v[@]}")"
+}
+
+# Diagnosis (not in the default parts: BENCH_ONLY=readprof): one snapshot
+# read of the same layout under the function_graph tracer, limited to the
+# read work items (vss_read_work_fn) and what they call, depth 4. The
+# trace goes to $out/read-trace.txt; bench/read_profile.py sums it.
+bench_read_profile() {
+	local t=/sys/kernel/tracing dev
+	log "snapshot read under function_graph (diagnosis)"
+	[ -d $t/options ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -w $t/set_graph_function ] || { note snapshot_read.profile "no tracefs"; return; }
+	vb storage-add /dev/vda file $(((region_mib + 64) << 20)) 65536 "$STORE" || return
+	dev=$(vb create /dev/vda | awk '$1 == "device" { print $2 }')
+	fio --name=half --filename=/dev/vda --rw=write:124k --bs=4k --direct=1 \
+		--size="${region_mib}M" --offset=0 --output-format=terse >/dev/null
+	drop_caches
+	echo 0 > $t/tracing_on
+	echo nop > $t/current_tracer
+	: > $t/set_ftrace_filter
+	echo vss_read_work_fn > $t/set_graph_function
+	echo 4 > $t/max_graph_depth
+	echo 40000 > $t/buffer_size_kb
+	echo function_graph > $t/current_tracer
+	echo 1 > $t/options/funcgraph-proc 2>/dev/null
+	echo 1 > $t/options/funcgraph-abstime 2>/dev/null
+	echo 1 > $t/options/funcgraph-tail 2>/dev/null
+	: > $t/trace
+	echo 1 > $t/tracing_on
+	echo "  traced snapshot read: $(fio_read "$dev") KiB/s"
+	echo 0 > $t/tracing_on
+	cp $t/trace "$out/read-trace.txt"
+	echo nop > $t/current_tracer
+	: > $t/set_graph_function
+	echo 0 > $t/max_graph_depth
+	cleanup_vss
+	vb storage-remove /dev/vda
+	python3 "$top/bench/read_profile.py" "$out/read-trace.txt" >> "$res"
+	grep '^snapshot_read.profile' "$res" | sed 's/^/  /'
+}
+
+# ---------------------------------------------------------------------------
+# Kernel memory: memory storage, 4 KiB chunks; slab deltas.
+slab_bytes() { # slab_bytes [CACHE]: bytes of all slab objects (or one cache)
+	awk -v c="${1:-}" 'NR > 2 && (c == "" || $1 == c) { s += $3 * $4 } END { print s + 0 }' /proc/slabinfo
+}
+percpu_bytes() { awk '/^Percpu:/ { print $2 * 1024 }' /proc/meminfo; }
+
+bench_memory() {
+	local chunks s0 x0 s1 x1 p0 p1 i
+	log "kernel memory per copied chunk and per idle snapshot"
+	chunks=$((region_mib * 256))
+	vb storage-add /dev/vda memory $(((region_mib + 16) << 20)) 4096 || return
+	vb create /dev/vda >/dev/null || return
+	sync; echo 2 > /proc/sys/vm/drop_caches
+	s0=$(slab_bytes); x0=$(slab_bytes radix_tree_node)
+	dd if=/dev/zero of=/dev/vda bs=1M count="$region_mib" oflag=direct status=none
+	s1=$(slab_bytes); x1=$(slab_bytes radix_tree_node)
+	echo "  $chunks chunks copied: slab $s0 -> $s1, xarray nodes $x0 -> $x1 bytes"
+	put memory.bytes_per_chunk "$(awk -v a="$x1" -v b="$x0" -v n="$chunks" 'BEGIN { printf "%.2f\n", (a - b) / n }')"
+	put memory.bytes_per_chunk_all_slab "$(awk -v a="$s1" -v b="$s0" -v n="$chunks" 'BEGIN { printf "%.2f\n", (a - b) / n }')"
+	cleanup_vss
+	vb storage-remove /dev/vda
+
+	# Idle snapshots: 16 of an origin with nothing written.
+	vb storage-add /dev/vda memory $((16 << 20)) 65536 || return
+	vb create /dev/vda >/dev/null	# the origin's first snapshot starts tracking
+	sync; echo 2 > /proc/sys/vm/drop_caches
+	s0=$(slab_bytes); p0=$(percpu_bytes)
+	for ((i = 0; i < 16; i++)); do vb create /dev/vda >/dev/null; done
+	s1=$(slab_bytes); p1=$(percpu_bytes)
+	echo "  16 idle snapshots: slab $s0 -> $s1, percpu $p0 -> $p1 bytes"
+	put memory.bytes_per_idle_snapshot "$(awk -v a="$((s1 + p1))" -v b="$((s0 + p0))" 'BEGIN { printf "%d\n", (a - b) / 16 }')"
+	cleanup_vss
+	vb storage-remove /dev/vda
+}
+
+# ---------------------------------------------------------------------------
+# Freeze windows: 4 ext4 volumes with dirty_mib dirty each.
+dirty_volumes() {
+	local i
+	for i in 1 2 3 4; do
+		dd if=/dev/zero of="$W/v$i/dirty" bs=1M count="$dirty_mib" conv=notrunc status=none &
+	done
+	wait
+}
+
+freeze_series() { # freeze_series KEY REPS
+	local key=$1 n=$2 r w v=()
+	for ((r = 0; r < n; r++)); do
+		dirty_volumes
+		w=$(vb create "$W/v1" "$W/v2" "$W/v3" "$W/v4" | awk '$1 == "window_ns" { print $2 }')
+		cleanup_vss
+		[ -n "$w" ] && v+=("$w")
+	done
+	echo "  $key windows (ms): $(for w in "${v[@]}"; do ms "$w"; done | tr '\n' ' ')"
+	put "$key" "$(ms "$(median "${v[@]}")")"
+}
+
+# One more window under the function_graph tracer: where the time goes.
+freeze_breakdown() {
+	local t=/sys/kernel/tracing f
+	[ -d $t/options ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -w $t/set_ftrace_filter ] || { note freeze_window.breakdown "no tracefs"; return; }
+	echo 0 > $t/tracing_on
+	echo nop > $t/current_tracer
+	: > $t/set_ftrace_filter
+	for f in freeze_super thaw_super sync_filesystem ext4_freeze ext4_unfreeze \
+		percpu_down_write rcu_sync_enter synchronize_rcu jbd2_journal_lock_updates \
+		jbd2_journal_flush vss_snapshot_link vss_tracker_hold \
+		sync_blockdev; do
+		echo "$f" >> $t/set_ftrace_filter 2>/dev/null
+	done
+	echo 20000 > $t/buffer_size_kb
+	echo function_graph > $t/current_tracer
+	echo 1 > $t/options/funcgraph-proc 2>/dev/null
+	echo 1 > $t/options/funcgraph-abstime 2>/dev/null
+	echo 1 > $t/options/funcgraph-tail 2>/dev/null
+	dirty_volumes
+	: > $t/trace
+	echo 1 > $t/tracing_on
+	vb create "$W/v1" "$W/v2" "$W/v3" "$W/v4" > "$W/bd.out"
+	echo 0 > $t/tracing_on
+	cp $t/trace "$out/freeze-trace.txt"
+	echo nop > $t/current_tracer
+	: > $t/set_ftrace_filter
+	cleanup_vss
+	python3 "$top/bench/ftrace_breakdown.py" "$out/freeze-trace.txt" \
+		"$(awk '$1 == "window_ns" { print $2 }' "$W/bd.out")" >> "$res"
+	grep '^freeze_window.breakdown' "$res" | sed 's/^/  /'
+}
+
+bench_freeze() {
+	local i
+	log "freeze window, 4 ext4 volumes, ${dirty_mib} MiB dirty each, $freeze_reps times"
+	for i in 1 2 3 4; do
+		vb storage-add /dev/vdd$i memory $((256 << 20)) 65536 || { note freeze_window "storage add failed"; return; }
+	done
+	# Keep the data dirty until the set's own flush.
+	echo 90 > /proc/sys/vm/dirty_ratio
+	echo 80 > /proc/sys/vm/dirty_background_ratio
+	echo 360000 > /proc/sys/vm/dirty_expire_centisecs
+	freeze_series freeze_window.vss_ms "$freeze_reps"
+	local knob=/sys/module/vss/parameters/test_skip_preflush
+	if [ -w $knob ]; then
+		echo 1 > $knob
+		freeze_series freeze_window.vss_no_preflush_ms "$(((freeze_reps + 1) / 2))"
+		echo 0 > $knob
+	else
+		put freeze_window.vss_no_preflush_ms null
+		note freeze_window.vss_no_preflush_ms "the module has no knob to skip the pre-flush (test_skip_preflush): see BENCHMARKS.md"
+	fi
+	# Diagnosis: the same with every RCU grace period expedited (a global
+	# sysfs switch), to show the share of the window spent waiting for
+	# normal grace periods in freeze_super().
+	if [ -w /sys/kernel/rcu_expedited ]; then
+		echo 1 > /sys/kernel/rcu_expedited
+		freeze_series freeze_window.diag_rcu_expedited_ms "$(((freeze_reps + 3) / 4))"
+		echo 0 > /sys/kernel/rcu_expedited
+	fi
+	freeze_breakdown
+	echo 20 > /proc/sys/vm/dirty_ratio
+	echo 10 > /proc/sys/vm/dirty_background_ratio
+	echo 3000 > /proc/sys/vm/dirty_expire_centisecs
+	sync
+}
+
+# ---------------------------------------------------------------------------
+# Whole-command creation times: one volume, and a 4-volume set against
+# lvcreate --snapshot of 4 LVs. Process start-up is part of each.
+bench_create() {
+	local r t0 t1 one=() four=() lvm=() i
+	log "snapshot creation, whole commands"
+	# The freeze part adds these; alone (BENCH_ONLY=create) this does.
+	for i in 1 2 3 4; do
+		vb storage-add /dev/vdd$i memory $((256 << 20)) 65536 2>/dev/null
+	done
+	sync
+	for ((r = 0; r < create_reps; r++)); do
+		t0=$(now_ns); "$vssctl" snapshot create "$W/v1" >/dev/null; t1=$(now_ns)
+		one+=($((t1 - t0)))
+		cleanup_vss
+		sync
+		t0=$(now_ns); "$vssctl" snapshot create "$W/v1" "$W/v2" "$W/v3" "$W/v4" >/dev/null; t1=$(now_ns)
+		four+=($((t1 - t0)))
+		cleanup_vss
+	done
+	put snapshot_create.vss_one_volume_ms "$(ms "$(median "${one[@]}")")"
+	put creation_latency.vss_ms "$(ms "$(median "${four[@]}")")"
+	for i in 1 2 3 4; do vb storage-remove /dev/vdd$i; done
+
+	# LVM: 4 LVs with ext4, mounted, on vde.
+	local L=(--config "$LVMCONF")
+	if ! { pvcreate -q -ff -y "${L[@]}" /dev/vde >/dev/null &&
+		vgcreate -q "${L[@]}" benchvg /dev/vde >/dev/null; }; then
+		note creation_latency.lvm_ms "pvcreate/vgcreate failed"
+		put creation_latency.lvm_ms null
+		put creation_latency.ratio null
+		return
+	fi
+	for i in 1 2 3 4; do
+		lvcreate -q -y -W y "${L[@]}" -L "${lv_mib}M" -n "lv$i" benchvg >/dev/null &&
+			mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "/dev/benchvg/lv$i" && mkdir -p "$W/lv$i" &&
+			mount "/dev/benchvg/lv$i" "$W/lv$i"
+	done
+	sync
+	for ((r = 0; r < create_reps; r++)); do
+		t0=$(now_ns)
+		for i in 1 2 3 4; do
+			lvcreate -q "${L[@]}" -s -L "${lv_snap_mib}M" -n "s$i" "benchvg/lv$i" >/dev/null || break
+		done
+		t1=$(now_ns)
+		lvm+=($((t1 - t0)))
+		for i in 1 2 3 4; do lvremove -q -f "${L[@]}" "benchvg/s$i" >/dev/null 2>&1; done
+		sync
+	done
+	for i in 1 2 3 4; do umount "$W/lv$i"; done
+	vgchange -q -an "${L[@]}" benchvg >/dev/null 2>&1
+	put creation_latency.lvm_ms "$(ms "$(median "${lvm[@]}")")"
+	put creation_latency.ratio "$(div "$(median "${four[@]}")" "$(median "${lvm[@]}")")"
+}
+
+# ---------------------------------------------------------------------------
+# Protocol cost: one backup session (Identify, PrepareForBackup,
+# DoSnapshotSet of /dev/vda with memory storage, BackupComplete) with 0, 16,
+# 32 and 64 registered writers that answer every event at once (bench/
+# vssproto.c: each writer one netlink socket, spread over proto_procs
+# processes). DoSnapshotSet sends each writer 4 events (PrepareForSnapshot,
+# Freeze, Thaw, PostSnapshot), the sequence to BackupComplete 7 answered ones.
+# Per writer and event: (T(N) - T(0)) / (N * 4); the slope is a least-squares
+# fit of T over N, and each step's marginal cost shows whether it stays linear.
+bench_proto() {
+	local o=$W/proto.out
+	log "protocol cost: backups with $proto_sizes writers, $proto_reps times each"
+	put meta.proto_reps "$proto_reps"
+	put meta.proto_procs "$proto_procs"
+	if ! vb storage-add /dev/vda memory $((16 << 20)) 65536; then
+		put protocol_cost null
+		note protocol_cost "storage add on /dev/vda failed"
+		return
+	fi
+	# shellcheck disable=SC2086 # the sizes are separate arguments
+	if ! "$vssproto" -p "$proto_procs" /dev/vda "$proto_reps" $proto_sizes > "$o"; then
+		sed 's/^/  /' "$o"
+		put protocol_cost null
+		note protocol_cost "vssproto failed: see the guest log"
+		vb storage-remove /dev/vda
+		return
+	fi
+	vb storage-remove /dev/vda
+	awk '$1 == "rep" { printf "  rep %s, %s writers: DoSnapshotSet %.1f ms, backup %.1f ms, %s events\n", $2, $4, $6 / 1000, $8 / 1000, $10 }' "$o"
+	awk -v res="$res" '
+	$1 == "n" { n[++k] = $2; d[k] = $4; s[k] = $6
+		printf "protocol_cost.do_snapshot_set_ms.%d %s\n", $2, $4 >> res
+		printf "protocol_cost.backup_sequence_ms.%d %s\n", $2, $6 >> res }
+	END {
+		# per writer and event against no writers, at the largest N
+		printf "protocol_cost.per_writer_event_us %.2f\n", (d[k] - d[1]) * 1000 / (n[k] * 4) >> res
+		printf "protocol_cost.backup_per_writer_event_us %.2f\n", (s[k] - s[1]) * 1000 / (n[k] * 7) >> res
+		# each step: the marginal cost per writer and event
+		for (i = 2; i <= k; i++)
+			printf "protocol_cost.step_per_writer_event_us.%d %.2f\n", n[i],
+				(d[i] - d[i - 1]) * 1000 / ((n[i] - n[i - 1]) * 4) >> res
+		# least-squares slope of T over N, and how well a line fits (R^2)
+		for (i = 1; i <= k; i++) { sx += n[i]; sy += d[i] }
+		mx = sx / k; my = sy / k
+		for (i = 1; i <= k; i++) {
+			sxy += (n[i] - mx) * (d[i] - my); sxx += (n[i] - mx) ^ 2; syy += (d[i] - my) ^ 2
+		}
+		b = sxx ? sxy / sxx : 0
+		printf "protocol_cost.slope_us_per_writer_event %.2f\n", b * 1000 / 4 >> res
+		printf "protocol_cost.fit_r2 %.4f\n", ((sxx && syy) ? sxy * sxy / (sxx * syy) : 0) >> res
+	}' "$o"
+	grep '^protocol_cost' "$res" | sed 's/^/  /'
+}
+
+# ---------------------------------------------------------------------------
+for b in "$vssbench" "$vssproto"; do
+	[ -x "$b" ] || die "$b not built (make -C bench)"
+done
+[ -f "$ko" ] || die "no module $ko"
+setup
+log "kernel $kver, region ${region_mib} MiB, ${reps} repetitions, iodepth $iodepth"
+only=${BENCH_ONLY:-"bystander sweep many read memory freeze create proto"}
+case " $only " in *" bystander "*) bench_bystander ;; esac
+load_module || die "insmod $ko failed"
+for b in $only; do
+	case $b in
+	sweep) bench_chunk_sweep; bench_memory_store ;;
+	many) bench_many ;;
+	read) bench_snapshot_read ;;
+	readprof) bench_read_profile ;;
+	memory) bench_memory ;;
+	freeze) bench_freeze ;;
+	create) bench_create ;;
+	proto) bench_proto ;;
+	esac
+done
+cleanup_vss
+for d in vda vdd1 vdd2 vdd3 vdd4; do vb storage-remove /dev/$d >/dev/null 2>&1; done
+for i in 1 2 3 4; do umount "$W/v$i"; done
+umount "$STORE"
+unload_module
+log "done"
