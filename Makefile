@@ -13,10 +13,10 @@
 
 KVER ?= $(shell ls /lib/modules | grep -v -- -vss-debug | sort -V | tail -n 1)
 
-.PHONY: all deps kmod lib vssctl selftests bench-tool check demo vm-test vm-shell bench clean \
+.PHONY: all deps kmod lib vssctl writers selftests bench-tool check demo vm-test vm-shell bench clean \
 	debug-kernel check-debug
 
-all: kmod lib vssctl selftests bench-tool
+all: kmod lib vssctl writers selftests bench-tool
 
 deps:
 	@scripts/install-deps.sh
@@ -29,6 +29,10 @@ lib:
 
 vssctl: lib
 	$(MAKE) -C tools/vssctl
+
+# The writers that ship with vss (Documentation/writers.md).
+writers: lib
+	$(MAKE) -C tools/vss-hookd
 
 selftests:
 	$(MAKE) -C selftests
@@ -63,6 +67,7 @@ clean:
 	$(MAKE) -C kmod clean
 	$(MAKE) -C lib clean
 	$(MAKE) -C tools/vssctl clean
+	$(MAKE) -C tools/vss-hookd clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C bench clean
 	rm -rf build

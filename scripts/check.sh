@@ -89,6 +89,7 @@ tap_suite() { # tap_suite NAME CMD...
 echo "# library and vssctl unit tests"
 tap_suite lib-test make -s -C lib test
 tap_suite vssctl-test make -s -C tools/vssctl test
+tap_suite writers-test make -s -C tools/vss-hookd test
 step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
 
 # The guests run in parallel (TCG spreads each over the host's cores);
