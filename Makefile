@@ -33,6 +33,7 @@ vssctl: lib
 # The writers that ship with vss (Documentation/writers.md).
 writers: lib
 	$(MAKE) -C tools/vss-hookd
+	$(MAKE) -C tools/vss-sqlite-writer
 
 selftests:
 	$(MAKE) -C selftests
@@ -68,6 +69,7 @@ clean:
 	$(MAKE) -C lib clean
 	$(MAKE) -C tools/vssctl clean
 	$(MAKE) -C tools/vss-hookd clean
+	$(MAKE) -C tools/vss-sqlite-writer clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C bench clean
 	rm -rf build
