@@ -138,8 +138,8 @@ run_case() { # run_case CASE WITH_WRITER
 	req=$(echo "$out" | sed -n 's/^request_ns //p')
 
 	if [ "$with" = 1 ]; then
-		echo "$out" | grep -qx "status $name stable none 0 "
-		result $? "${c}_writer_status_stable"
+		echo "$out" | grep -qx "status $name waiting-for-backup-complete none 0 "
+		result $? "${c}_writer_status_waiting_for_backup_complete"
 		held=$(sed -n 's/.*write lock held since mono \([0-9]*\),.*/\1/p' "$work/writer.err")
 		released=$(sed -n 's/.*write locks released (thaw) at mono \([0-9]*\)$/\1/p' "$work/writer.err")
 		note "$(cat "$work/writer.err")"

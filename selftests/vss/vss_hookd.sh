@@ -159,7 +159,7 @@ result $? "starts_and_registers"
 run_backup
 set=$(echo "$out" | sed -n 's/^set //p')
 [ $rc -eq 0 ] && [ -n "$set" ] &&
-	echo "$out" | grep -qx "status $name stable none 0 "
+	echo "$out" | grep -qx "status $name waiting-for-backup-complete none 0 "
 result $? "backup_succeeds_with_the_writer_selected"
 
 wait_lines "$log" 8
@@ -258,6 +258,9 @@ result $? "abort_after_freeze_thaws_the_fsfreeze_hooks"
 
 # ---- SIGKILL while frozen: the next start thaws ----
 
+# A long timeout: the kill must find the freeze hook still running.
+stop_hookd
+start_hookd --timeout 60
 reset_logs
 touch "$work/slow-freeze"
 "$backup" --select "$name" --strict "$mnt" > "$work/killed.out" &
