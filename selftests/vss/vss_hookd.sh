@@ -151,7 +151,7 @@ EOF
 chmod 755 "$fsf/50-app"
 reset_logs
 
-start_hookd --timeout 3
+start_hookd --timeout 10
 result $? "starts_and_registers"
 
 # ---- a backup: every event, in order, with set and volume ----
@@ -199,7 +199,7 @@ result $? "veto_at_prepare_snapshot_then_abort_and_shutdown_never_frozen"
 stop_hookd
 result $? "sigterm_exits_0"
 
-start_hookd --timeout 3 --veto non-retryable
+start_hookd --timeout 10 --veto non-retryable
 reset_logs
 touch "$work/veto-prepare-snapshot"
 run_backup
@@ -212,7 +212,7 @@ stop_hookd
 
 # ---- a hook past its timeout ----
 
-start_hookd --timeout 3
+start_hookd --timeout 10
 reset_logs
 touch "$work/slow-prepare-snapshot"
 start=$(date +%s)
@@ -280,7 +280,7 @@ result $? "sigkill_while_frozen_leaves_the_state_file"
 pkill -KILL -F "$work/slow-child.pid" 2>/dev/null
 rm -f "$work"/slow-*
 : > "$log"
-start_hookd --timeout 3 &&
+start_hookd --timeout 10 &&
 	[ ! -f "$work/state/$name.frozen" ] && same "$fslog" "freeze
 thaw" && same "$reasons" "restart" &&
 	grep -q "^thaw [0-9a-f-]\{36\} $mnt\$" "$log"

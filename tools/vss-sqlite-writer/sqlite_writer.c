@@ -50,30 +50,21 @@
 #include <libvss.h>
 #include <libvss-doc.h>
 
+#include "hold.h"
 #include "../common/writerd.h"
 
 #define DEFAULT_NAME	"vss-sqlite-writer"
-#define RETRY_MS	10
 
 static const uint8_t sqlite_class_id[LIBVSS_ID_SIZE] = {
 	0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x4b, 0x0b,
 	0x8e, 0x2a, 0x76, 0x73, 0x73, 0x77, 0x72, 0x01,
 };
 
-struct db {
-	const char *arg;		/* as given */
-	char path[PATH_MAX];		/* absolute */
-	sqlite3 *lock;			/* holds the write transaction */
-	sqlite3 *ckpt;			/* checkpoints while the lock is held */
-	bool involved;			/* on a volume of the current set */
-	bool held;
-};
-
 struct sw {
 	const char *name;
 	uint32_t freeze_timeout_ms;
 	long busy_ms;
-	struct db *dbs;
+	struct hold_db *dbs;
 	unsigned int n;
 	struct libvss_writer *w;
 	uint32_t held_session;		/* whose Freeze holds the locks */
@@ -116,15 +107,8 @@ static void release(struct sw *sw, const char *why)
 	int held = 0;
 
 	for (i = 0; i < sw->n; i++) {
-		struct db *d = &sw->dbs[i];
-
-		if (!d->held)
-			continue;
-		/* A ROLLBACK of nothing: it cannot fail but for a closed handle. */
-		if (sqlite3_exec(d->lock, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-			logmsg("%s: ROLLBACK: %s", d->path, sqlite3_errmsg(d->lock));
-		d->held = false;
-		held++;
+		held += sw->dbs[i].held;
+		hold_release(&sw->dbs[i]);
 	}
 	if (held)
 		logmsg("write locks released (%s) at mono %llu", why,
@@ -132,74 +116,18 @@ static void release(struct sw *sw, const char *why)
 	sw->held_session = 0;
 }
 
-static bool is_wal(struct db *d)
+static uint32_t freeze_db(struct sw *sw, struct hold_db *d, long end_ms)
 {
-	sqlite3_stmt *st;
-	bool wal = false;
+	struct hold_result r;
 
-	if (sqlite3_prepare_v2(d->lock, "PRAGMA journal_mode", -1, &st, NULL))
-		return false;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		wal = !sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal");
-	sqlite3_finalize(st);
-	return wal;
-}
-
-/*
- * Takes @d's write lock and, in WAL mode, gets every committed frame into
- * the database file, all before @end_ms.
- */
-static uint32_t freeze_db(struct sw *sw, struct db *d, long end_ms)
-{
-	long left = end_ms - writerd_now_ms();
-	int nlog = 0, nckpt = 0, rc;
-	bool wal = is_wal(d);
-	unsigned long long held_ns;
-
-	if (wal) {
-		/* Empties the WAL if it can soon; what it misses comes after. */
-		sqlite3_busy_timeout(d->ckpt, (int)(left / 4 < sw->busy_ms ? left / 4 : sw->busy_ms));
-		rc = sqlite3_wal_checkpoint_v2(d->ckpt, NULL,
-					       SQLITE_CHECKPOINT_TRUNCATE,
-					       &nlog, &nckpt);
-		if (rc != SQLITE_OK)
-			logmsg("%s: TRUNCATE checkpoint: %s (the lock's checkpoint follows)",
-			       d->path, sqlite3_errmsg(d->ckpt));
-	}
-	left = end_ms - writerd_now_ms();
-	sqlite3_busy_timeout(d->lock, (int)(left < sw->busy_ms ? left : sw->busy_ms));
-	rc = sqlite3_exec(d->lock, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return veto(sw, VSS_WRITER_FAILURE_RETRYABLE,
-			    rc == SQLITE_BUSY ? EBUSY : EIO,
-			    "%s: write lock: %s", d->path, sqlite3_errmsg(d->lock));
-	held_ns = writerd_now_ns();
-	d->held = true;
-	if (!wal) {
+	if (hold_take(d, sw->busy_ms, end_ms, &r))
+		return veto(sw, VSS_WRITER_FAILURE_RETRYABLE, r.err, "%s", r.msg);
+	if (r.wal)
+		logmsg("%s: write lock held since mono %llu, all %d WAL frames in the database file",
+		       d->path, (unsigned long long)r.held_ns, r.frames);
+	else
 		logmsg("%s: write lock held since mono %llu (rollback journal: committed data is in the database file)",
-		       d->path, held_ns);
-		return VSS_WRITER_FAILURE_NONE;
-	}
-	/* No writer now: backfill until only a stale reader could stop it. */
-	sqlite3_busy_timeout(d->ckpt, 0);
-	for (;;) {
-		rc = sqlite3_wal_checkpoint_v2(d->ckpt, NULL,
-					       SQLITE_CHECKPOINT_PASSIVE,
-					       &nlog, &nckpt);
-		if (rc == SQLITE_OK && nckpt == nlog)
-			break;
-		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			return veto(sw, VSS_WRITER_FAILURE_RETRYABLE, EIO,
-				    "%s: checkpoint: %s", d->path,
-				    sqlite3_errmsg(d->ckpt));
-		if (writerd_now_ms() + RETRY_MS >= end_ms)
-			return veto(sw, VSS_WRITER_FAILURE_RETRYABLE, ETIMEDOUT,
-				    "%s: %d of %d WAL frames checkpointed in time (a reader holds an old snapshot)",
-				    d->path, nckpt, nlog);
-		usleep(RETRY_MS * 1000);
-	}
-	logmsg("%s: write lock held since mono %llu, all %d WAL frames in the database file",
-	       d->path, held_ns, nlog);
+		       d->path, (unsigned long long)r.held_ns);
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -211,7 +139,7 @@ static unsigned int mark_involved(struct sw *sw, const struct libvss_event *ev)
 	unsigned int i, v, nvol = libvss_event_volume_count(ev), count = 0;
 
 	for (i = 0; i < sw->n; i++) {
-		struct db *d = &sw->dbs[i];
+		struct hold_db *d = &sw->dbs[i];
 		struct stat dst;
 
 		/* Unsure (cannot stat): take part, as holding a lock is harmless. */
@@ -236,18 +164,13 @@ static uint32_t on_prepare_snapshot(struct libvss_writer *w,
 {
 	struct sw *sw = data;
 	unsigned int i;
-	int nlog, nckpt;
 
 	(void)w;
 	logmsg("session %u: prepare-snapshot: %u of %u databases on the set's volumes",
 	       libvss_event_session_id(ev), mark_involved(sw, ev), sw->n);
 	for (i = 0; i < sw->n; i++)
-		if (sw->dbs[i].involved) {
-			sqlite3_busy_timeout(sw->dbs[i].ckpt, 0);
-			sqlite3_wal_checkpoint_v2(sw->dbs[i].ckpt, NULL,
-						  SQLITE_CHECKPOINT_PASSIVE,
-						  &nlog, &nckpt);
-		}
+		if (sw->dbs[i].involved)
+			hold_prepare(&sw->dbs[i]);
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -295,26 +218,6 @@ static const struct libvss_writer_ops sqlite_ops = {
 };
 
 /* ---- setup ---- */
-
-static int open_db(struct db *d)
-{
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-
-	if (!realpath(d->arg, d->path)) {
-		logmsg("%s: %s", d->arg, strerror(errno));
-		return -1;
-	}
-	if (sqlite3_open_v2(d->path, &d->lock, flags, NULL) != SQLITE_OK ||
-	    sqlite3_open_v2(d->path, &d->ckpt, flags, NULL) != SQLITE_OK ||
-	    /* Not a database is found at the first read, not at open. */
-	    sqlite3_exec(d->lock, "SELECT count(*) FROM sqlite_schema", NULL,
-			 NULL, NULL) != SQLITE_OK) {
-		logmsg("%s: %s", d->path, sqlite3_errmsg(d->lock ? d->lock : d->ckpt));
-		return -1;
-	}
-	logmsg("%s: %s mode", d->path, is_wal(d) ? "WAL" : "rollback-journal");
-	return 0;
-}
 
 /* One database component per file: the database and its WAL. */
 static int make_metadata(struct sw *sw, const uint8_t instance_id[16],
@@ -416,9 +319,14 @@ int main(int argc, char **argv)
 	if (!sw.dbs)
 		return 1;
 	for (i = 0; i < sw.n; i++) {
-		sw.dbs[i].arg = argv[optind + i];
-		if (open_db(&sw.dbs[i]))
+		char msg[PATH_MAX + 128];
+
+		if (hold_open(&sw.dbs[i], argv[optind + i], msg, sizeof(msg))) {
+			logmsg("%s", msg);
 			goto out;
+		}
+		logmsg("%s: %s mode", sw.dbs[i].path,
+		       hold_is_wal(&sw.dbs[i]) ? "WAL" : "rollback-journal");
 	}
 	sfd = writerd_signalfd();
 	if (sfd < 0) {
@@ -493,10 +401,8 @@ out_sfd:
 	libvss_close(ctx);
 	close(sfd);
 out:
-	for (i = 0; i < sw.n; i++) {
-		sqlite3_close(sw.dbs[i].lock);
-		sqlite3_close(sw.dbs[i].ckpt);
-	}
+	for (i = 0; i < sw.n; i++)
+		hold_close(&sw.dbs[i]);
 	free(sw.dbs);
 	return ret;
 }
