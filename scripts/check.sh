@@ -91,6 +91,7 @@ tap_suite lib-test make -s -C lib test
 tap_suite vssctl-test make -s -C tools/vssctl test
 tap_suite hookd-test make -s -C tools/vss-hookd test
 tap_suite sqlite-writer-test make -s -C tools/vss-sqlite-writer test
+step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck'
 step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
 
 # The guests run in parallel (TCG spreads each over the host's cores);

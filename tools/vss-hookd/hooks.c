@@ -292,13 +292,14 @@ static void reap(pid_t pid, struct hook_result *r)
 int hook_run(const char *path, const char *arg, char *const *env,
 	     long timeout_ms, const char *tag, struct hook_result *r)
 {
-	struct out_buf o = { .tag = tag, .last = r->last_line };
+	struct out_buf o = { .tag = tag };
 	int out[2], errp[2], pidfd, e = 0;
 	long start = now_ms();
 	ssize_t got;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
+	o.last = r->last_line;
 	if (pipe2(out, O_CLOEXEC))
 		return -errno;
 	if (pipe2(errp, O_CLOEXEC)) {
