@@ -13,10 +13,10 @@
 
 KVER ?= $(shell ls /lib/modules | grep -v -- -vss-debug | sort -V | tail -n 1)
 
-.PHONY: all deps kmod lib vssctl selftests bench-tool check demo vm-test vm-shell bench clean \
+.PHONY: all deps kmod lib vssctl selftests bench-tool man check demo vm-test vm-shell bench clean \
 	debug-kernel check-debug
 
-all: kmod lib vssctl selftests bench-tool
+all: kmod lib vssctl selftests bench-tool man
 
 deps:
 	@scripts/install-deps.sh
@@ -35,6 +35,10 @@ selftests:
 
 bench-tool:
 	$(MAKE) -C bench
+
+# Section 3 pages generated from the headers' kernel-doc (man/Makefile).
+man:
+	$(MAKE) -C man
 
 check: deps
 	scripts/check.sh
@@ -65,4 +69,5 @@ clean:
 	$(MAKE) -C tools/vssctl clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C bench clean
+	$(MAKE) -C man clean
 	rm -rf build
