@@ -54,6 +54,9 @@ def kernel_doc(header):
 
 def describe(block):
     """The comments of a paragraph that speak for its next prototype."""
+    # A kernel-doc comment is its own function's page, not a group's.
+    block = [(k, t) for k, t in block
+             if not (k == 'c' and t.lstrip().startswith('/**'))]
     lead = []
     for k, t in block:
         if k != 'c':
@@ -119,7 +122,8 @@ def esc(s):
 
 
 def plain_page(name, proto, comments, header):
-    m = re.search(r'\(\s*(?:const\s+)?struct\s+(\w+)\s*\*', proto)
+    # A getter takes its object const.
+    m = re.search(r'\(\s*const\s+struct\s+(\w+)\s*\*', proto)
     obj = m.group(1) if m else None
     # A bare "Getters." says nothing the page does not.
     texts = [t for t in map(comment_text, comments) if t != 'Getters.']
@@ -147,7 +151,10 @@ plain = []
 for h in headers:
     documented.update((n, (b, h)) for n, b in kernel_doc(h).items())
     for name, proto, comments in prototypes(h):
-        m = re.search(r'struct\s+(\w+)\s*\*\*', proto)
+        # What hands out an object: a struct X ** argument, or a
+        # struct X * returned (a list's entries, a backup's writers).
+        m = re.search(r'struct\s+(\w+)\s*\*\*', proto) or \
+            re.match(r'(?:const\s+)?struct\s+(\w+)\s*\*\s*libvss_', proto)
         if m and name in documented:
             creators.setdefault(m.group(1), []).append(name)
         if name not in documented and name in exported:
