@@ -11,6 +11,14 @@
 # that was not committed; the load goes on after Thaw. The same backup
 # without the writer: the copy is consistent but misses the transactions
 # that were only in the WAL (asserted: at least one; the count is printed).
+# Last, for the figures only, the same without the writer and with SQLite's
+# default automatic checkpoints: what a copy loses then depends on the
+# moment (nothing asserted but that the backup ran). Then freezes that end
+# otherwise than by Thaw, with the engine's window stretched to 4 s: the
+# requester SIGKILLed while the lock is held (the writer gets Abort), and a
+# freeze outliving the writer's --freeze-timeout 2 (its own deadline; the
+# backup fails with writer-timeout): the lock goes each time, and the load
+# goes on.
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -25,6 +33,7 @@ n=0
 failed=0
 lpid=
 wpid=
+bpid=
 
 result() { # result STATUS DESCRIPTION
 	n=$((n + 1))
@@ -39,6 +48,8 @@ result() { # result STATUS DESCRIPTION
 note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
 
 cleanup() {
+	echo 0 > /sys/module/vss/parameters/test_hold_delay_ms
+	[ -n "$bpid" ] && kill -KILL "$bpid" 2>/dev/null
 	[ -n "$lpid" ] && kill -KILL "$lpid" 2>/dev/null
 	[ -n "$wpid" ] && kill -KILL "$wpid" 2>/dev/null
 	wait
@@ -106,13 +117,13 @@ EOF
 }
 
 # One case: fresh database, load, optional writer, backup, copy, verdict.
-run_case() { # run_case CASE WITH_WRITER
+run_case() { # run_case CASE WITH_WRITER [AUTOCHECKPOINT]
 	local c=$1 with=$2 db=$mnt/$1.db
 	sqlite3 "$db" "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, payload BLOB);" >/dev/null &&
 		[ "$(sqlite3 "$db" "PRAGMA journal_mode")" = wal ]
 	result $? "${c}_database_created_in_wal_mode"
 
-	python3 "$load" "$db" "$work/$c.log" 2>"$work/$c.load.err" &
+	python3 "$load" "$db" "$work/$c.log" "${3:-0}" 2>"$work/$c.load.err" &
 	lpid=$!
 	if [ "$with" = 1 ]; then
 		"$writer" --name "$name" --freeze-timeout 30 "$db" 2>"$work/writer.err" &
@@ -177,6 +188,46 @@ run_case() { # run_case CASE WITH_WRITER
 	note "$c: $before transactions committed before Freeze, $have rows in the .db copy (last id $last), $missing of them missing, $extra never committed, integrity_check $integrity"
 }
 
+# Waits up to 60 s for a line matching PATTERN in FILE.
+wait_grep() { # wait_grep PATTERN FILE
+	for _ in $(seq 600); do
+		grep -q "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A freeze that ends otherwise than by Thaw: load and writer as above, the
+# engine's window stretched to 4 s, the backup in the background ($bpid).
+start_interrupted() { # start_interrupted CASE WRITER_OPTION...
+	local c=$1 db=$mnt/$1.db
+	shift
+	sqlite3 "$db" "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, payload BLOB);" >/dev/null
+	python3 "$load" "$db" "$work/$c.log" 2>"$work/$c.load.err" &
+	lpid=$!
+	"$writer" --name "$name" "$@" "$db" 2>"$work/$c.writer.err" &
+	wpid=$!
+	wait_grep "writer $name registered" "$work/$c.writer.err" &&
+		wait_lines "$work/$c.log" 50 &&
+		echo 4000 > /sys/module/vss/parameters/test_hold_delay_ms &&
+		{ "$backup" --select "$name" --strict "$mnt" >"$work/$c.backup.out" 2>&1 &
+		  bpid=$!; }
+}
+
+# After the freeze: the load commits 50 more, then load and writer stop.
+end_interrupted() { # end_interrupted CASE
+	local total
+	echo 0 > /sys/module/vss/parameters/test_hold_delay_ms
+	total=$(wc -l < "$work/$1.log")
+	wait_lines "$work/$1.log" $((total + 50))
+	result $? "${1}_load_goes_on"
+	kill -TERM "$lpid" "$wpid"
+	wait "$lpid" "$wpid" 2>/dev/null
+	lpid=''
+	wpid=''
+	note "$(cat "$work/$1.writer.err")"
+}
+
 echo "TAP version 13"
 
 modprobe loop
@@ -206,7 +257,37 @@ result $? "without_writer_copy_is_consistent"
 [ "$before" -ge 200 ] && [ "$missing" -gt 0 ]
 result $? "without_writer_copy_misses_transactions_that_were_only_in_the_wal"
 
+without_missing=$missing without_before=$before
+
+# ---- without it, SQLite's default automatic checkpoints (figures only) ----
+
+run_case auto 0 1000
+# ---- the requester dies while the lock is held: Abort releases it ----
+
+start_interrupted abort --freeze-timeout 30
+wait_grep "write lock held since" "$work/abort.writer.err" &&
+	kill -KILL "$bpid" && wait "$bpid" 2>/dev/null
+bpid=
+result $? "abort_requester_killed_while_the_lock_is_held"
+wait_grep "write locks released (abort)" "$work/abort.writer.err"
+result $? "abort_releases_the_lock"
+end_interrupted abort
+
+# ---- the freeze outlives the writer's freeze timeout: its own deadline ----
+
+start_interrupted deadline --freeze-timeout 2
+wait "$bpid"
+rc=$?
+bpid=
+note "$(cat "$work/deadline.backup.out")"
+[ $rc -eq 1 ] &&
+	grep -q "^do-snapshot-set error EREMOTEIO status writer-timeout " "$work/deadline.backup.out" &&
+	grep -q "write locks released (deadline)" "$work/deadline.writer.err"
+result $? "deadline_releases_the_lock_and_the_backup_fails_writer_timeout"
+end_interrupted deadline
+
 note "with the writer: $with_missing of $with_before committed transactions missing from the .db copy"
-note "without it: $missing of $before committed transactions missing from the .db copy"
+note "without it: $without_missing of $without_before committed transactions missing from the .db copy"
+note "without it, automatic checkpoints every 1000 pages: $missing of $before missing, integrity_check $integrity"
 echo "1..$n"
 [ $failed -eq 0 ]
