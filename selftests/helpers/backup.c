@@ -14,6 +14,7 @@
  * Prints one line per fact, for the tests to match exactly:
  *
  *   writer NAME id ID
+ *   metadata NAME JSON                  its writer metadata document
  *   request_ns NS                       CLOCK_MONOTONIC just before DoSnapshotSet
  *   do-snapshot-set ok
  *   do-snapshot-set error ERRNO status STATUS message MESSAGE
@@ -158,8 +159,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < libvss_backup_writer_count(b); i++) {
 		const struct libvss_writer_info *w = libvss_backup_writer(b, i);
 
+		const char *doc = NULL;
+
 		printf("writer %s id %u\n", libvss_writer_info_name(w),
 		       libvss_writer_info_id(w));
+		if (!libvss_backup_writer_metadata(b, libvss_writer_info_id(w), &doc) &&
+		    doc)
+			printf("metadata %s %s\n", libvss_writer_info_name(w), doc);
 		for (j = 0; j < nselect; j++)
 			if (!strcmp(select[j], libvss_writer_info_name(w)))
 				libvss_backup_select_writer(b, libvss_writer_info_id(w));

@@ -149,6 +149,17 @@ run_case() { # run_case CASE WITH_WRITER [AUTOCHECKPOINT]
 	req=$(echo "$out" | sed -n 's/^request_ns //p')
 
 	if [ "$with" = 1 ]; then
+		echo "$out" | sed -n "s/^metadata $name //p" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+c = d['components']
+assert d['document'] == 'vss-writer-metadata' and d['writer']['name'] == '$name', d
+assert len(c) == 1 and c[0]['type'] == 'database' and c[0]['name'] == '$c.db', c
+assert c[0]['logical_path'] == '$mnt' and c[0]['selectable'], c
+assert [(f['path'], f['filespec']) for f in c[0]['database_files']] == [('$mnt', '$c.db')], c
+assert [(f['path'], f['filespec']) for f in c[0]['log_files']] == [('$mnt', '$c.db-wal')], c
+"
+		result $? "${c}_writer_metadata_lists_the_database_as_a_component"
 		echo "$out" | grep -qx "status $name waiting-for-backup-complete none 0 "
 		result $? "${c}_writer_status_waiting_for_backup_complete"
 		held=$(sed -n 's/.*write lock held since mono \([0-9]*\),.*/\1/p' "$work/writer.err")
