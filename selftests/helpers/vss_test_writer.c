@@ -5,16 +5,17 @@
  * it gets to LOG, one line each ("freeze"), BackupComplete with its
  * component's backup-succeeded flag from the backup components document
  * ("backup-complete data=true"), and answers success, or with "veto" a
- * retryable failure at Freeze. "ready" goes to LOG once registered. Runs
- * until killed.
+ * retryable failure at Freeze; with "slow" it takes 3 s to answer Freeze.
+ * "ready" goes to LOG once registered. Runs until killed.
  *
- *   vss_test_writer NAME LOG [veto]
+ *   vss_test_writer NAME LOG [veto|slow]
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/random.h>
 #include <libvss.h>
 #include <libvss-doc.h>
@@ -22,7 +23,7 @@
 struct tw {
 	const char *log;
 	uint8_t class_id[LIBVSS_ID_SIZE], instance_id[LIBVSS_ID_SIZE];
-	int veto;
+	int veto, slow;
 };
 
 static void log_line(const struct tw *t, const char *line, const char *extra)
@@ -63,6 +64,8 @@ static uint32_t record(struct libvss_writer *w, const struct libvss_event *ev,
 	log_line(t, libvss_event_name(type),
 		 type == VSS_EVENT_BACKUP_COMPLETE ?
 		 succeeded(t, libvss_event_document(ev)) : "");
+	if (type == VSS_EVENT_FREEZE && t->slow)
+		sleep(3);
 	if (type == VSS_EVENT_FREEZE && t->veto) {
 		libvss_writer_set_failure(w, EAGAIN, "test veto");
 		return VSS_WRITER_FAILURE_RETRYABLE;
@@ -88,12 +91,14 @@ int main(int argc, char **argv)
 	char *json = NULL;
 	int err;
 
-	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "veto"))) {
-		fprintf(stderr, "usage: %s NAME LOG [veto]\n", argv[0]);
+	if (argc < 3 || argc > 4 ||
+	    (argc == 4 && strcmp(argv[3], "veto") && strcmp(argv[3], "slow"))) {
+		fprintf(stderr, "usage: %s NAME LOG [veto|slow]\n", argv[0]);
 		return 2;
 	}
 	t.log = argv[2];
-	t.veto = argc == 4;
+	t.veto = argc == 4 && !strcmp(argv[3], "veto");
+	t.slow = argc == 4 && !strcmp(argv[3], "slow");
 	if (getrandom(t.class_id, LIBVSS_ID_SIZE, 0) != LIBVSS_ID_SIZE ||
 	    getrandom(t.instance_id, LIBVSS_ID_SIZE, 0) != LIBVSS_ID_SIZE)
 		return 1;

@@ -13,8 +13,9 @@
 # component is marked failed. SIGTERM while COMMAND runs: 143, COMMAND
 # stopped, the writer gets BackupShutdown without BackupComplete, no
 # snapshot, no mount, nothing frozen. A raw volume: COMMAND gets the
-# snapshot device, which has the data of the instant. A vetoing writer:
-# 124 and nothing left; excluded, it cannot veto.
+# snapshot device, which has the data of the instant. SIGTERM while a
+# writer freezes: Abort, 143, no snapshot. A vetoing writer: 124 and
+# nothing left; excluded, it cannot veto.
 # shellcheck disable=SC2016 # the $VSS_ references are for vssctl or COMMAND
 set -u
 
@@ -82,7 +83,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..24"
+echo "1..25"
 
 modprobe loop
 for fs in ext4 xfs raw; do
@@ -211,6 +212,29 @@ result $? "backup_sigterm_writer_gets_backup_shutdown_without_backup_complete"
 	! ls /dev/vss-snap* >/dev/null 2>&1 && [ "$("$vssctl" -j fs list)" = "[]" ] &&
 	timeout 10 sh -c "echo writable > '$work/ext4/after-term'"
 result $? "backup_sigterm_leaves_no_snapshot_no_mount_nothing_frozen"
+stop_writer
+
+# SIGTERM while a writer takes 3 s to freeze: DoSnapshotSet cancelled,
+# the writer gets Abort, COMMAND never runs, no snapshot is made.
+start_writer w-slow slow
+rm -f "$work/ran"
+"$vssctl" backup "$work/ext4" -- touch "$work/ran" 2> "$work/stderr" &
+bpid=$!
+for _ in $(seq 200); do
+	grep -qx freeze "$work/w-slow.log" && break
+	sleep 0.1
+done
+kill -TERM "$bpid"
+wait "$bpid"
+rc=$?
+note "$(cat "$work/stderr")"
+got=$(events w-slow)
+note "events: $got"
+[ $rc -eq 143 ] && [ ! -e "$work/ran" ] &&
+	[ "$got" = "identify prepare-backup prepare-snapshot freeze abort backup-shutdown" ] &&
+	[ "$("$vssctl" -j snapshot list)" = "[]" ] && [ "$("$vssctl" -j fs list)" = "[]" ] &&
+	timeout 10 sh -c "echo writable > '$work/ext4/after-cancel'"
+result $? "backup_sigterm_during_freeze_cancels_with_abort_and_leaves_nothing"
 stop_writer
 
 # A raw volume: COMMAND gets the snapshot device; overwritten origin.
