@@ -83,7 +83,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..25"
+echo "1..26"
 
 modprobe loop
 for fs in ext4 xfs raw; do
@@ -212,6 +212,36 @@ result $? "backup_sigterm_writer_gets_backup_shutdown_without_backup_complete"
 	! ls /dev/vss-snap* >/dev/null 2>&1 && [ "$("$vssctl" -j fs list)" = "[]" ] &&
 	timeout 10 sh -c "echo writable > '$work/ext4/after-term'"
 result $? "backup_sigterm_leaves_no_snapshot_no_mount_nothing_frozen"
+stop_writer
+
+# vssctl SIGKILLed while COMMAND runs: the module releases the session
+# with the socket (BackupShutdown, snapshot deleted); COMMAND, not told,
+# goes on reading the snapshot, and its mount goes with its namespace
+# when COMMAND ends.
+start_writer w-kill
+rm -f "$work/pid"
+"$vssctl" backup "$work/ext4" -- sh -c 'echo $$ > "$1"; sleep 3; cat "$2/small" > "$3/read-after-kill"' \
+	x "$work/pid" '{}' "$work" 2> /dev/null &
+bpid=$!
+for _ in $(seq 200); do
+	[ -s "$work/pid" ] && break
+	sleep 0.1
+done
+cpid=$(cat "$work/pid")
+kill -KILL "$bpid"
+wait "$bpid"
+rc=$?
+got=$(events w-kill)
+note "events: $got"
+for _ in $(seq 100); do
+	kill -0 "$cpid" 2>/dev/null || break
+	sleep 0.1
+done
+note "COMMAND read after the kill: $(cat "$work/read-after-kill" 2>&1)"
+[ $rc -eq 137 ] && [ "$got" = "$full backup-shutdown" ] &&
+	! kill -0 "$cpid" 2>/dev/null && [ "$(snap_mounts)" -eq 0 ] &&
+	[ "$("$vssctl" -j snapshot list)" = "[]" ] && [ "$("$vssctl" -j fs list)" = "[]" ]
+result $? "backup_sigkilled_leaves_no_session_snapshot_or_mount_once_command_ends"
 stop_writer
 
 # SIGTERM while a writer takes 3 s to freeze: DoSnapshotSet cancelled,
