@@ -22,8 +22,8 @@ packages=(
 	qemu-system-x86 busybox-static cpio e2fsprogs xfsprogs fio dmsetup
 	# benchmarks: the LVM snapshots that creation latency is compared with
 	lvm2
-	# host checks
-	valgrind cppcheck shellcheck
+	# host checks (mandoc: man pages lint clean)
+	valgrind cppcheck shellcheck mandoc
 )
 
 missing=()
