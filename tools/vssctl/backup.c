@@ -1240,8 +1240,9 @@ out_free:
 
 static const struct vssctl_cmd backup_cmd = {
 	"backup", cmd_backup,
-	"[--writer NAME]... [--exclude-writer NAME]... [--type TYPE]\n"
-	"             [--no-substitute] VOLUME... -- COMMAND [ARG]...",
+	"[--writer NAME]... [--exclude-writer NAME]...\n"
+	"          [--type full|incremental|differential|log|copy|other]\n"
+	"          [--no-substitute] VOLUME... -- COMMAND [ARG]...",
 	"snapshot every VOLUME with the writers' help, mount the snapshots\n"
 	"      read-only, run COMMAND on them, tell the writers how it went,\n"
 	"      clean up; exit with COMMAND's status (vssctl help backup)",
