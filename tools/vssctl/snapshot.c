@@ -6,13 +6,19 @@
  * socket that created it closes, and vssctl's socket closes as vssctl
  * exits: so `snapshot create` asks for persistent snapshots unless told
  * --auto-release, which is only of use to see the module clean up.
+ *
+ * `expose` mounts a snapshot read-only with the options its filesystem
+ * needs on a read-only copy (fstype.c); `unexpose` unmounts it, and only
+ * a snapshot's mount, so that a slip of the keyboard never unmounts /.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "mount.h"
 #include "print.h"
 #include "vssctl.h"
 
@@ -351,6 +357,188 @@ out:
 	return ret;
 }
 
+/* The device of a snapshot that still has its data, for expose/unexpose. */
+static int snapshot_device(struct libvss_ctx *ctx, const char *arg,
+			   const uint8_t id[LIBVSS_ID_SIZE], bool need_active,
+			   char dev[DEV_PATH_LEN])
+{
+	struct libvss_snapshot *s;
+	uint32_t reason;
+	struct enum_buf b;
+	int err;
+
+	err = libvss_snapshot_get(ctx, id, &s);
+	if (err)
+		return vssctl_lib_error(ctx, err, "cannot get snapshot %s", arg);
+	dev_path(libvss_snapshot_device(s), dev);
+	reason = libvss_snapshot_invalid_reason(s);
+	if (need_active && libvss_snapshot_state(s) != VSS_SNAPSHOT_ACTIVE) {
+		fflush(stdout);
+		fprintf(stderr, "vssctl: snapshot %s is invalid (reason %s): its data is gone\n",
+			arg, enum_str(libvss_invalid_reason_name(reason), reason, &b));
+		libvss_snapshot_free(s);
+		return VSSCTL_ERR;
+	}
+	libvss_snapshot_free(s);
+	return VSSCTL_OK;
+}
+
+static void mount_hint(int err, const char *dir, const struct vssctl_fstype *fs)
+{
+	if (err == -ENOENT || err == -ENOTDIR)
+		vssctl_hint("DIR must be an existing directory: mkdir -p %s", dir);
+	else if (err == -EBUSY && !strcmp(fs->name, "btrfs"))
+		vssctl_hint("btrfs mounts a copy of a mounted filesystem (same fsid) from Linux 6.7 on only");
+	else if (err == -EBUSY)
+		vssctl_hint("something is mounted on %s already, or the snapshot is", dir);
+	else if (err == -ENODEV)
+		vssctl_hint("this kernel cannot mount %s (modprobe %s?)", fs->mount_type,
+			    fs->mount_type);
+}
+
+static int cmd_snapshot_expose(int argc, char **argv)
+{
+	const struct vssctl_fstype *fs;
+	uint8_t id[LIBVSS_ID_SIZE];
+	char dev[DEV_PATH_LEN];
+	struct libvss_ctx *ctx;
+	int ret, err;
+
+	if (argc < 1)
+		return vssctl_usage_error("ID is missing");
+	if (argc < 2)
+		return vssctl_usage_error("DIR is missing");
+	if (argc > 2)
+		return vssctl_usage_error("unexpected argument \"%s\"", argv[2]);
+	ret = parse_id(argv[0], id, "ID");
+	if (ret)
+		return ret;
+	ret = vssctl_open(&ctx);
+	if (ret)
+		return ret;
+	ret = snapshot_device(ctx, argv[0], id, true, dev);
+	libvss_close(ctx);
+	if (ret)
+		return ret;
+	err = vssctl_probe(dev, &fs);
+	if (err) {
+		fflush(stdout);
+		fprintf(stderr, "vssctl: cannot read %s: %s\n", dev, strerror(-err));
+		return VSSCTL_ERR;
+	}
+	if (!fs) {
+		fflush(stdout);
+		fprintf(stderr, "vssctl: %s holds no filesystem vssctl can mount (it knows %s)\n",
+			dev, vssctl_fstype_known());
+		vssctl_hint("a raw volume: read the device %s itself", dev);
+		return VSSCTL_ERR;
+	}
+	err = vssctl_mount_ro(dev, argv[1], fs);
+	if (err) {
+		fflush(stdout);
+		fprintf(stderr, "vssctl: cannot mount %s (%s) on %s: %s\n", dev,
+			fs->name, argv[1], strerror(-err));
+		mount_hint(err, argv[1], fs);
+		return VSSCTL_ERR;
+	}
+	new_json_obj();
+	print_string(PRINT_ANY, "device", "%s", dev);
+	print_string(PRINT_ANY, "fstype", " (%s)", fs->name);
+	print_string(PRINT_ANY, "path", " exposed at %s", argv[1]);
+	print_string(PRINT_FP, NULL, " read-only: %s", VSSCTL_MOUNT_FLAGS_STR);
+	print_string(PRINT_FP, NULL, "%s", fs->data[0] ? "," : "");
+	print_string(PRINT_FP, NULL, "%s", fs->data);
+	print_string(PRINT_JSON, "flags", NULL, VSSCTL_MOUNT_FLAGS_STR);
+	print_string(PRINT_JSON, "options", NULL, fs->data);
+	print_nl();
+	delete_json_obj();
+	return VSSCTL_OK;
+}
+
+struct unexpose {
+	int err;
+	unsigned int count;
+};
+
+static int unexpose_one(const char *dir, void *arg)
+{
+	struct unexpose *u = arg;
+	int err = vssctl_umount(dir);
+
+	if (err) {
+		fflush(stdout);
+		fprintf(stderr, "vssctl: cannot unmount %s: %s\n", dir, strerror(-err));
+		if (err == -EBUSY)
+			vssctl_hint("something uses it: fuser -vm %s", dir);
+		u->err = err;
+		return 1;
+	}
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "path", "unexposed %s", dir);
+	print_nl();
+	close_json_object();
+	u->count++;
+	return 0;
+}
+
+static int cmd_snapshot_unexpose(int argc, char **argv)
+{
+	struct unexpose u = { 0 };
+	uint8_t id[LIBVSS_ID_SIZE];
+	char dev[PATH_MAX];
+	struct libvss_ctx *ctx;
+	int ret, err;
+
+	if (argc < 1)
+		return vssctl_usage_error("DIR or ID is missing");
+	if (argc > 1)
+		return vssctl_usage_error("unexpected argument \"%s\"", argv[1]);
+	if (!libvss_id_parse(argv[0], id)) {
+		ret = vssctl_open(&ctx);
+		if (ret)
+			return ret;
+		ret = snapshot_device(ctx, argv[0], id, false, dev);
+		libvss_close(ctx);
+		if (ret)
+			return ret;
+		new_json_array();
+		err = vssctl_mounts_of(dev, unexpose_one, &u);
+		delete_json_obj();
+		if (u.err)
+			return VSSCTL_ERR;
+		if (err < 0) {
+			fflush(stdout);
+			fprintf(stderr, "vssctl: cannot look for mounts of %s: %s\n",
+				dev, strerror(-err));
+			return VSSCTL_ERR;
+		}
+		if (!u.count) {
+			fflush(stdout);
+			fprintf(stderr, "vssctl: snapshot %s (%s) is not mounted\n",
+				argv[0], dev);
+			return VSSCTL_ERR;
+		}
+		return VSSCTL_OK;
+	}
+	err = vssctl_mount_source(argv[0], dev, sizeof(dev));
+	if (err <= 0) {
+		fflush(stdout);
+		if (err)
+			fprintf(stderr, "vssctl: cannot read the mounts: %s\n",
+				strerror(-err));
+		else
+			fprintf(stderr, "vssctl: %s is not a mounted snapshot\n",
+				argv[0]);
+		if (!err)
+			vssctl_hint("only a snapshot's mount is unexposed; umount(8) unmounts others");
+		return VSSCTL_ERR;
+	}
+	new_json_array();
+	unexpose_one(argv[0], &u);
+	delete_json_obj();
+	return u.err ? VSSCTL_ERR : VSSCTL_OK;
+}
+
 static const struct vssctl_cmd snapshot_cmds[] = {
 	{ "list", cmd_snapshot_list, NULL,
 	  "every snapshot, oldest first: device, origin, state, diff storage\n"
@@ -365,6 +553,15 @@ static const struct vssctl_cmd snapshot_cmds[] = {
 	{ "delete", cmd_snapshot_delete,
 	  "{ --id ID | --set SETID | --oldest ORIGIN | --all }",
 	  "delete one snapshot, a set, the oldest snapshot of an origin, or all" },
+	{ "expose", cmd_snapshot_expose, "ID DIR",
+	  "mount a snapshot read-only on the directory DIR, with the options\n"
+	  "      its filesystem needs on a read-only copy: ext3/ext4 noload, xfs\n"
+	  "      nouuid,norecovery, btrfs rescue=nologreplay (Linux 6.7 or later),\n"
+	  "      vfat and exfat none; always ro,nosuid,nodev. A snapshot without\n"
+	  "      such a filesystem is refused: read its device" },
+	{ "unexpose", cmd_snapshot_unexpose, "{ DIR | ID }",
+	  "unmount a snapshot: the one mounted on DIR, or every mount of the\n"
+	  "      snapshot ID. Refuses a directory where no snapshot is mounted" },
 	{ 0 },
 };
 

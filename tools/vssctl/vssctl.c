@@ -25,6 +25,7 @@ static const struct vssctl_object *const objects[] = {
 	&vssctl_obj_snapshot,
 	&vssctl_obj_version,
 	&vssctl_obj_writer,
+	&vssctl_obj_backup,
 };
 
 #define N_OBJECTS	((int)(sizeof(objects) / sizeof(objects[0])))
@@ -193,6 +194,11 @@ static void usage_object(FILE *out, const struct vssctl_object *obj)
 {
 	const struct vssctl_cmd *cmd;
 
+	if (obj->self) {
+		fprintf(out, "  %s %s\n      %s\n", obj->name, obj->self->args,
+			obj->self->help);
+		return;
+	}
 	for (cmd = obj->cmds; cmd->name; cmd++)
 		fprintf(out, "  %s %s%s%s%s%s\n      %s\n", obj->name,
 			cmd == obj->cmds ? "[" : "", cmd->name,
@@ -250,7 +256,10 @@ static void usage(FILE *out)
 	      "Exit status:\n"
 	      "  0  success\n"
 	      "  1  the kernel or libvss reported an error\n"
-	      "  2  usage error\n", out);
+	      "  2  usage error\n"
+	      "  backup: COMMAND's status, or 124 (a writer vetoed), 125 (vssctl\n"
+	      "  failed), 126, 127 (COMMAND not run), 128 + N (signal N): see\n"
+	      "  vssctl help backup\n", out);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -270,6 +279,8 @@ static int cmd_help(int argc, char **argv)
 					  i == -2 ? "ambiguous" : "unknown", argv[0]);
 	printf("Usage:\n");
 	usage_object(stdout, objects[i]);
+	if (objects[i]->doc)
+		printf("\n%s", objects[i]->doc);
 	return VSSCTL_OK;
 }
 
@@ -278,6 +289,16 @@ static int run_object(const struct vssctl_object *obj, int argc, char **argv)
 	const char *names[MAX_CMDS + 1];
 	int n, i;
 
+	if (obj->self) {
+		if (argc == 1 && !strcmp(argv[0], "help")) {
+			printf("Usage:\n");
+			usage_object(stdout, obj);
+			if (obj->doc)
+				printf("\n%s", obj->doc);
+			return VSSCTL_OK;
+		}
+		return obj->self->fn(argc, argv);
+	}
 	if (argc == 0)
 		return obj->cmds[0].fn(0, argv);
 

@@ -15,6 +15,14 @@ enum {
 	VSSCTL_OK = 0,
 	VSSCTL_ERR = 1,		/* the kernel or the library failed */
 	VSSCTL_USAGE = 2,	/* the command line is wrong */
+	/*
+	 * `backup` exits with its COMMAND's status, so its own failures take
+	 * codes that commands seldom use, as timeout(1) and env(1) do.
+	 */
+	VSSCTL_BACKUP_VETOED = 124,	/* a selected writer vetoed */
+	VSSCTL_BACKUP_FAILED = 125,	/* vssctl failed around COMMAND */
+	VSSCTL_CMD_NOEXEC = 126,	/* COMMAND cannot be executed */
+	VSSCTL_CMD_NOTFOUND = 127,	/* COMMAND not found */
 };
 
 /* A handler gets the arguments after its command and returns an exit code. */
@@ -30,6 +38,13 @@ struct vssctl_object {
 	const char *help;	/* one line */
 	/* The first is run when no command is given; ends with { NULL }. */
 	const struct vssctl_cmd *cmds;
+	/*
+	 * Or, for an object that is a command of its own (`vssctl backup
+	 * VOLUME... -- COMMAND`): it gets every argument after the object.
+	 */
+	const struct vssctl_cmd *self;
+	/* Details that `vssctl help OBJECT` adds to the synopsis, or NULL. */
+	const char *doc;
 };
 
 extern const struct vssctl_object vssctl_obj_storage;
@@ -37,6 +52,7 @@ extern const struct vssctl_object vssctl_obj_fs;
 extern const struct vssctl_object vssctl_obj_snapshot;
 extern const struct vssctl_object vssctl_obj_version;
 extern const struct vssctl_object vssctl_obj_writer;
+extern const struct vssctl_object vssctl_obj_backup;
 
 /*
  * Exact name, else the one name that starts with @word: the index into

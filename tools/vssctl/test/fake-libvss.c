@@ -1018,7 +1018,310 @@ const char *libvss_session_op_name(uint32_t v)
 
 const char *libvss_status_name(uint32_t v)
 {
-	return v == VSS_STATUS_SUCCESS ? "success" : NULL;
+	return v == VSS_STATUS_SUCCESS ? "success" :
+	       v == VSS_STATUS_WRITER_RETRYABLE ? "writer-retryable" :
+	       v == VSS_STATUS_VOLUME_NOT_SUPPORTED ? "volume-not-supported" :
+	       v == VSS_STATUS_CANCELLED ? "cancelled" : NULL;
+}
+
+const char *libvss_backup_type_name(uint32_t v)
+{
+	static const char *const names[] = {
+		"undefined", "full", "incremental", "differential", "log",
+		"copy", "other",
+	};
+
+	return v < ARRAY_SIZE(names) ? names[v] : NULL;
+}
+
+int libvss_ext_status(const struct libvss_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* ---- the requester ---- */
+
+/*
+ * A backup whose operations complete at once, as the module would answer
+ * them, with the writers pg (back-end, two components in its metadata)
+ * and app (front-end, no metadata); none with FAKE_LIBVSS "empty". The
+ * volumes decide DoSnapshotSet: "/veto" fails it as a strict veto of app
+ * at Freeze, "/nostorage" as a volume without diff storage; otherwise the
+ * set is vd<a, b, ...>1 on vss-snap<3, 4, ...>, as snapshot create's.
+ */
+struct libvss_async {
+	int result, vss_status;
+	const char *message;
+	int state;
+};
+
+struct libvss_backup {
+	struct libvss_ctx *ctx;
+	unsigned int nr_volumes, nr_writers, nr_selected;
+	char *volumes[64];
+	struct libvss_writer_info w[2];
+	struct libvss_snapset set;
+	int have_set;
+};
+
+static const char pg_metadata[] =
+	"{\"document\":\"vss-writer-metadata\",\"version\":1,"
+	"\"writer\":{\"class_id\":\"c1a55000-0000-4000-8000-000000000001\","
+	"\"instance_id\":\"1e570001-0000-4000-8000-000000000002\",\"name\":\"PostgreSQL Writer\"},"
+	"\"components\":[{\"type\":\"database\",\"name\":\"cluster\",\"logical_path\":\"15/main\"},"
+	"{\"type\":\"file-group\",\"name\":\"configuration\"}]}";
+
+static struct libvss_async *async_done(int result, int vss_status,
+				       const char *message)
+{
+	struct libvss_async *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->result = result;
+	a->vss_status = vss_status;
+	a->message = message;
+	a->state = LIBVSS_ASYNC_FINISHED;
+	return a;
+}
+
+static int async_op(struct libvss_async **ap, int result, int vss_status,
+		    const char *message)
+{
+	*ap = async_done(result, vss_status, message);
+	return *ap ? 0 : -ENOMEM;
+}
+
+int libvss_fd(struct libvss_ctx *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
+int libvss_process(struct libvss_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+int libvss_async_wait(struct libvss_async *a, int timeout_ms)
+{
+	(void)a, (void)timeout_ms;
+	return 0;
+}
+
+int libvss_async_status(const struct libvss_async *a, int *result)
+{
+	if (result)
+		*result = a->result;
+	return a->state;
+}
+
+int libvss_async_vss_status(const struct libvss_async *a)
+{
+	return a->vss_status;
+}
+
+const char *libvss_async_message(const struct libvss_async *a)
+{
+	return a->message;
+}
+
+int libvss_async_cancel(struct libvss_async *a)
+{
+	fake_log("async_cancel");
+	(void)a;
+	return 0;
+}
+
+void libvss_async_free(struct libvss_async *a)
+{
+	free(a);
+}
+
+int libvss_backup_new(struct libvss_ctx *ctx, struct libvss_backup **bp)
+{
+	struct libvss_backup *b;
+	unsigned int i;
+	int err = op_error(ctx);
+
+	fake_log("backup_new");
+	*bp = NULL;
+	if (err)
+		return err;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->ctx = ctx;
+	for (i = 0; i < 2; i++) {
+		b->w[i] = writers[i];
+		b->w[i].state = VSS_WRITER_STATE_STABLE;
+		b->w[i].failure = VSS_WRITER_FAILURE_NONE;
+		b->w[i].error = 0;
+		b->w[i].message = "";
+		b->w[i].selected = 1;
+	}
+	*bp = b;
+	return 0;
+}
+
+void libvss_backup_free(struct libvss_backup *b)
+{
+	if (!b)
+		return;
+	fake_log("backup_free");
+	while (b->nr_volumes)
+		free(b->volumes[--b->nr_volumes]);
+	free(b);
+}
+
+uint32_t libvss_backup_id(const struct libvss_backup *b)
+{
+	(void)b;
+	return 7;
+}
+
+int libvss_backup_set_type(struct libvss_backup *b, uint32_t backup_type)
+{
+	(void)b;
+	fake_log("backup_set_type %u", backup_type);
+	return 0;
+}
+
+int libvss_backup_select_writer(struct libvss_backup *b, uint32_t writer_id)
+{
+	unsigned int i;
+
+	fake_log("backup_select_writer %u", writer_id);
+	if (!b->nr_selected++)
+		for (i = 0; i < b->nr_writers; i++)
+			b->w[i].selected = 0;
+	for (i = 0; i < b->nr_writers; i++)
+		if (b->w[i].id == writer_id)
+			b->w[i].selected = 1;
+	return 0;
+}
+
+int libvss_backup_set_document(struct libvss_backup *b, const char *document)
+{
+	(void)b;
+	fake_log("backup_set_document %s", document ? document : "(null)");
+	return 0;
+}
+
+int libvss_backup_gather_metadata(struct libvss_backup *b,
+				  struct libvss_async **ap)
+{
+	fake_log("backup_gather_metadata");
+	b->nr_writers = mode("empty") ? 0 : 2;
+	return async_op(ap, 0, VSS_STATUS_SUCCESS, NULL);
+}
+
+int libvss_backup_prepare(struct libvss_backup *b, struct libvss_async **ap)
+{
+	(void)b;
+	fake_log("backup_prepare");
+	return async_op(ap, 0, VSS_STATUS_SUCCESS, NULL);
+}
+
+int libvss_backup_start_snapshot_set(struct libvss_backup *b)
+{
+	fake_log("backup_start_snapshot_set");
+	while (b->nr_volumes)
+		free(b->volumes[--b->nr_volumes]);
+	return 0;
+}
+
+int libvss_backup_add_volume(struct libvss_backup *b, const char *volume)
+{
+	fake_log("backup_add_volume %s", volume);
+	b->volumes[b->nr_volumes] = strdup(volume);
+	if (!b->volumes[b->nr_volumes])
+		return -ENOMEM;
+	b->nr_volumes++;
+	return 0;
+}
+
+int libvss_backup_do_snapshot_set(struct libvss_backup *b, uint32_t flags,
+				  struct libvss_async **ap)
+{
+	static const uint8_t set_id[LIBVSS_ID_SIZE] = SET_B;
+	unsigned int i;
+
+	fake_log("backup_do_snapshot_set flags=%u", flags);
+	for (i = 0; i < b->nr_volumes; i++) {
+		if (!strcmp(b->volumes[i], "/nostorage"))
+			return async_op(ap, -ENOSPC, VSS_STATUS_VOLUME_NOT_SUPPORTED,
+					"volume has no diff storage (STORAGE_ADD first)");
+		if (!strcmp(b->volumes[i], "/veto") && b->nr_writers) {
+			b->w[1].state = VSS_WRITER_STATE_FAILED_AT_FREEZE;
+			b->w[1].failure = VSS_WRITER_FAILURE_RETRYABLE;
+			b->w[1].error = 5;
+			b->w[1].message = "disk busy";
+			return async_op(ap, -EREMOTEIO, VSS_STATUS_WRITER_RETRYABLE,
+					"selected writer app failed at Freeze");
+		}
+	}
+	memcpy(b->set.id, set_id, sizeof(b->set.id));
+	b->set.consistency = VSS_CONSISTENCY_FROZEN;
+	b->set.freeze_window_ns = 1234567;
+	b->set.n = b->nr_volumes;
+	for (i = 0; i < b->nr_volumes; i++) {
+		memset(b->set.e[i].id, 0x10 * (i + 1), LIBVSS_ID_SIZE);
+		snprintf(b->set.e[i].origin, sizeof(b->set.e[i].origin), "vd%c1",
+			 'a' + i % 26);
+		snprintf(b->set.e[i].device, sizeof(b->set.e[i].device),
+			 "vss-snap%u", 3 + i);
+	}
+	b->have_set = 1;
+	return async_op(ap, 0, VSS_STATUS_SUCCESS, NULL);
+}
+
+int libvss_backup_complete(struct libvss_backup *b, struct libvss_async **ap)
+{
+	(void)b;
+	fake_log("backup_complete");
+	return async_op(ap, 0, VSS_STATUS_SUCCESS, NULL);
+}
+
+int libvss_backup_abort(struct libvss_backup *b)
+{
+	(void)b;
+	fake_log("backup_abort");
+	return 0;
+}
+
+int libvss_backup_delete_snapshots(struct libvss_backup *b, unsigned int *count)
+{
+	fake_log("backup_delete_snapshots");
+	if (count)
+		*count = b->have_set ? b->set.n : 0;
+	return b->have_set ? 0 : fail(b->ctx, -ENOENT, "fake: the session has no snapshots");
+}
+
+const struct libvss_snapset *libvss_backup_snapset(const struct libvss_backup *b)
+{
+	return b->have_set ? &b->set : NULL;
+}
+
+unsigned int libvss_backup_writer_count(const struct libvss_backup *b)
+{
+	return b->nr_writers;
+}
+
+const struct libvss_writer_info *
+libvss_backup_writer(const struct libvss_backup *b, unsigned int i)
+{
+	return i < b->nr_writers ? &b->w[i] : NULL;
+}
+
+int libvss_backup_writer_metadata(struct libvss_backup *b, uint32_t writer_id,
+				  const char **docp)
+{
+	(void)b;
+	*docp = writer_id == 3 ? pg_metadata : NULL;
+	return 0;
 }
 
 /* ---- filesystem freezes ---- */
