@@ -22,6 +22,8 @@
 static const struct vssctl_object *const objects[] = {
 	&vssctl_obj_storage,
 	&vssctl_obj_fs,
+	&vssctl_obj_monitor,
+	&vssctl_obj_session,
 	&vssctl_obj_snapshot,
 	&vssctl_obj_version,
 	&vssctl_obj_writer,
