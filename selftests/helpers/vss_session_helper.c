@@ -11,8 +11,8 @@
  *   vss_session_helper prepared  Identify and PrepareForBackup answered;
  *       prints "session ID prepared", then each event the writer gets
  *       after that ("writer abort").
- *   vss_session_helper full      The whole of a backup without snapshots:
- *       gather, prepare, release; prints "session ID released".
+ *   vss_session_helper full      A backup without snapshots: gather,
+ *       prepare, then release at once; prints "session ID prepared".
  *
  * Then, in every mode, "state NAME" (the module's state of the session,
  * SESSION_GET) and "released" once it freed the backup. It waits at most
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 			if (serve(60000, &seen_abort, NULL))
 				return 1;
 		} else {
-			printf("session %u released\n", libvss_backup_id(b));
+			printf("session %u prepared\n", libvss_backup_id(b));
 		}
 	}
 	if ((err = libvss_session_get(rctx, libvss_backup_id(b), &s)))

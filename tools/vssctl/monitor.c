@@ -84,7 +84,7 @@ static const char *stamp(char buf[STAMP_LEN])
 static void print_snapshot(const struct libvss_monitor_event *ev)
 {
 	uint32_t reason = libvss_monitor_event_invalid_reason(ev);
-	char id[LIBVSS_ID_STRING_SIZE];
+	char id[LIBVSS_ID_STRING_SIZE], dev[64];
 	struct enum_buf b;
 
 	print_string(PRINT_ANY, "id", " id %s",
@@ -93,8 +93,9 @@ static void print_snapshot(const struct libvss_monitor_event *ev)
 		     libvss_id_to_string(libvss_monitor_event_set_id(ev), id));
 	print_string(PRINT_ANY, "origin", " origin %s",
 		     libvss_monitor_event_origin(ev));
-	print_string(PRINT_ANY, "device", " device %s",
-		     libvss_monitor_event_device(ev));
+	/* As `snapshot list` names it, so the two can be matched. */
+	snprintf(dev, sizeof(dev), "/dev/%s", libvss_monitor_event_device(ev));
+	print_string(PRINT_ANY, "device", " device %s", dev);
 	if (libvss_monitor_event_type(ev) == VSS_CMD_SNAPSHOT_INVALID_NTF)
 		print_string(PRINT_ANY, "reason", " reason %s",
 			     enum_str(libvss_invalid_reason_name(reason), reason, &b));

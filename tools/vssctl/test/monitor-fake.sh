@@ -57,10 +57,10 @@ expect_untimed() {
 
 snap=11223344-0001-4002-8003-040506070809
 set=aaaaaaaa-0001-4002-8003-040506070809
-all_text="TIME snapshot-created id $snap set $set origin vdb device vss-snap0
+all_text="TIME snapshot-created id $snap set $set origin vdb device /dev/vss-snap0
 TIME storage-threshold origin vdb threshold 80% used 832K of 1M
-TIME snapshot-invalid id $snap set $set origin vdb device vss-snap0 reason overflow
-TIME snapshot-deleted id $snap set $set origin vdb device vss-snap0
+TIME snapshot-invalid id $snap set $set origin vdb device /dev/vss-snap0 reason overflow
+TIME snapshot-deleted id $snap set $set origin vdb device /dev/vss-snap0
 TIME session-state session 13 restore state metadata-gathered running pre-restore owner 4001
 TIME session-state session 12 backup state snapshot-done owner 4000 set $set
 TIME fs-frozen /srv device vdc owner 4242 timeout 30s
@@ -76,10 +76,10 @@ expect_untimed "all is the default; SIGINT: exit 0" 0 "$all_text" ""
 
 monitor TERM 8 -j monitor
 expect_untimed "JSON: one object per line, every key" 0 \
-"{\"time\":\"TIME\",\"event\":\"snapshot-created\",\"id\":\"$snap\",\"set_id\":\"$set\",\"origin\":\"vdb\",\"device\":\"vss-snap0\"}
+"{\"time\":\"TIME\",\"event\":\"snapshot-created\",\"id\":\"$snap\",\"set_id\":\"$set\",\"origin\":\"vdb\",\"device\":\"/dev/vss-snap0\"}
 {\"time\":\"TIME\",\"event\":\"storage-threshold\",\"origin\":\"vdb\",\"threshold\":80,\"used_bytes\":851968,\"max_bytes\":1048576}
-{\"time\":\"TIME\",\"event\":\"snapshot-invalid\",\"id\":\"$snap\",\"set_id\":\"$set\",\"origin\":\"vdb\",\"device\":\"vss-snap0\",\"reason\":\"overflow\"}
-{\"time\":\"TIME\",\"event\":\"snapshot-deleted\",\"id\":\"$snap\",\"set_id\":\"$set\",\"origin\":\"vdb\",\"device\":\"vss-snap0\"}
+{\"time\":\"TIME\",\"event\":\"snapshot-invalid\",\"id\":\"$snap\",\"set_id\":\"$set\",\"origin\":\"vdb\",\"device\":\"/dev/vss-snap0\",\"reason\":\"overflow\"}
+{\"time\":\"TIME\",\"event\":\"snapshot-deleted\",\"id\":\"$snap\",\"set_id\":\"$set\",\"origin\":\"vdb\",\"device\":\"/dev/vss-snap0\"}
 {\"time\":\"TIME\",\"event\":\"session-state\",\"session\":13,\"type\":\"restore\",\"state\":\"metadata-gathered\",\"op\":\"pre-restore\",\"owner\":4001}
 {\"time\":\"TIME\",\"event\":\"session-state\",\"session\":12,\"type\":\"backup\",\"state\":\"snapshot-done\",\"op\":\"none\",\"owner\":4000,\"set_id\":\"$set\"}
 {\"time\":\"TIME\",\"event\":\"fs-frozen\",\"path\":\"/srv\",\"device\":\"vdc\",\"owner\":4242,\"detached\":false,\"timeout_ms\":30000}
@@ -98,9 +98,9 @@ expect_untimed "a prefix names a kind: storage only" 0 \
 
 monitor TERM 3 monitor snap snap
 expect_untimed "a kind named twice: once" 0 \
-"TIME snapshot-created id $snap set $set origin vdb device vss-snap0
-TIME snapshot-invalid id $snap set $set origin vdb device vss-snap0 reason overflow
-TIME snapshot-deleted id $snap set $set origin vdb device vss-snap0" ""
+"TIME snapshot-created id $snap set $set origin vdb device /dev/vss-snap0
+TIME snapshot-invalid id $snap set $set origin vdb device /dev/vss-snap0 reason overflow
+TIME snapshot-deleted id $snap set $set origin vdb device /dev/vss-snap0" ""
 
 FAKE_LIBVSS=monitor-lost monitor TERM 8 monitor
 expect_untimed "lost notifications: said on stderr, the monitor goes on" 0 \
