@@ -324,7 +324,7 @@ static const struct vssctl_cmd monitor_cmds[] = {
 	{ "session", cmd_monitor_session, "[snapshot|storage|fs]...",
 	  "backup and restore sessions changing state" },
 	{ "fs", cmd_monitor_fs, "[snapshot|storage|session]...",
-	  "filesystems frozen and thawed by vss fs freeze" },
+	  "filesystems frozen and thawed by fs freeze (vssctl or libvss)" },
 	{ 0 },
 };
 
