@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `vssctl session` against the real module: list shows another process's
-# session (type, state, running operation, owner, writers); an
+# session (type, state, running operation, owner and its pid, writers); an
 # administrator's `session abort` from outside the requester ends the
 # owner's running operation as cancelled (ECANCELED, status cancelled) and
 # leaves the session aborted, the owner releasing it; a prepared session's
@@ -91,11 +91,11 @@ result $? "session_helper_has_a_session_with_identify_waiting"
 
 out=$("$vssctl" -j session list)
 note "$out"
-[ "$(echo "$out" | json "[(s['type'], s['state'], s['op'], s['writers'], s['owner'] > 0, s['backup_type'], s['error'], s['status'], 'set_id' in s) for s in d if s['id'] == $sid]")" = \
-	"[('backup', 'created', 'gather-metadata', 1, True, 'undefined', 0, 'success', False)]" ]
-result $? "session_list_json_shows_another_process_session"
+[ "$(echo "$out" | json "[(s['type'], s['state'], s['op'], s['writers'], s['owner'] > 0, s['pid'], s['backup_type'], s['error'], s['status'], 'set_id' in s) for s in d if s['id'] == $sid]")" = \
+	"[('backup', 'created', 'gather-metadata', 1, True, $hp, 'undefined', 0, 'success', False)]" ]
+result $? "session_list_json_shows_another_process_session_and_its_pid"
 
-"$vssctl" session list | grep -qx "session $sid backup state created running gather-metadata owner [0-9]* writers 1"
+"$vssctl" session list | grep -qx "session $sid backup state created running gather-metadata owner [0-9]* pid $hp writers 1"
 result $? "session_list_text_shows_it"
 
 err=$(unprivileged "$vssctl" session abort "$sid" 2>&1)

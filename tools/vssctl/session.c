@@ -5,10 +5,14 @@
  * with writers prepared or frozen). A session belongs to its requester's
  * socket: after an abort the requester still releases it.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/netlink.h>
 
 #include "print.h"
 #include "vssctl.h"
@@ -26,6 +30,58 @@ static const char *enum_str(const char *name, uint32_t v, struct enum_buf *b)
 	return b->s;
 }
 
+/*
+ * The process holding the generic-netlink socket of port id @portid: the
+ * socket's inode from /proc/net/netlink, then a process with a descriptor
+ * of it. 0 if none is found: the socket is gone, or its process is out of
+ * sight (another pid namespace, no permission to read its fds).
+ */
+static unsigned int owner_pid(uint32_t portid)
+{
+	unsigned long long ino = 0, i;
+	char line[256], path[600], link[64], want[48];
+	unsigned int eth, port, pid = 0;
+	struct dirent *de, *fe;
+	DIR *proc, *fds;
+	FILE *f;
+	ssize_t n;
+
+	f = fopen("/proc/net/netlink", "r");
+	if (!f)
+		return 0;
+	while (!ino && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %u %u %*s %*s %*s %*s %*s %*s %llu",
+			   &eth, &port, &i) == 3 &&
+		    eth == NETLINK_GENERIC && port == portid)
+			ino = i;
+	fclose(f);
+	if (!ino)
+		return 0;
+	snprintf(want, sizeof(want), "socket:[%llu]", ino);
+	proc = opendir("/proc");
+	while (proc && !pid && (de = readdir(proc))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
+		fds = opendir(path);
+		while (fds && !pid && (fe = readdir(fds))) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s", de->d_name,
+				 fe->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (!strcmp(link, want))
+				pid = (unsigned int)strtoul(de->d_name, NULL, 10);
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+	return pid;
+}
+
 /* One session of `session list`: a line, or the members of an object. */
 static void print_session(const struct libvss_session *s)
 {
@@ -34,6 +90,7 @@ static void print_session(const struct libvss_session *s)
 	uint32_t bt = libvss_session_backup_type(s);
 	uint32_t error = libvss_session_error(s);
 	const uint8_t *set = libvss_session_set_id(s);
+	unsigned int pid = owner_pid(libvss_session_owner(s));
 	char id[LIBVSS_ID_STRING_SIZE];
 	struct enum_buf b;
 
@@ -45,6 +102,8 @@ static void print_session(const struct libvss_session *s)
 	print_string(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
 		     enum_str(libvss_session_op_name(op), op, &b));
 	print_uint(PRINT_ANY, "owner", " owner %u", libvss_session_owner(s));
+	if (pid)
+		print_uint(PRINT_ANY, "pid", " pid %u", pid);
 	print_string(bt ? PRINT_ANY : PRINT_JSON, "backup_type", " backup-type %s",
 		     enum_str(libvss_backup_type_name(bt), bt, &b));
 	print_uint(PRINT_ANY, "writers", " writers %u",
@@ -137,7 +196,7 @@ static int cmd_session_abort(int argc, char **argv)
 static const struct vssctl_cmd session_cmds[] = {
 	{ "list", cmd_session_list, NULL,
 	  "every session: id, type, state, running operation, owner's port\n"
-	  "      id, backup type, writers taking part, last error, set id" },
+	  "      id and pid, backup type, writers taking part, last error, set id" },
 	{ "abort", cmd_session_abort, "ID",
 	  "abort any session, as its owner would (its running operation ends\n"
 	  "      cancelled, writers get Abort); the owner still releases it" },

@@ -837,10 +837,11 @@ static const struct libvss_writer_info session_writers[] = {
 	  "disk busy", 0, 0, 0, 0 },
 };
 
+/* Owners above pid_max, below autobind's port ids: never a live socket's. */
 static const struct libvss_session sessions[] = {
-	{ 12, 4000, VSS_SESSION_BACKUP, VSS_SESSION_STATE_SNAPSHOT_DONE, 0, 0, 0,
+	{ 12, 4200000, VSS_SESSION_BACKUP, VSS_SESSION_STATE_SNAPSHOT_DONE, 0, 0, 0,
 	  1, SET_A, 2, session_writers, VSS_BACKUP_TYPE_FULL },
-	{ 13, 4001, VSS_SESSION_RESTORE, VSS_SESSION_STATE_METADATA_GATHERED,
+	{ 13, 4200001, VSS_SESSION_RESTORE, VSS_SESSION_STATE_METADATA_GATHERED,
 	  VSS_SESSION_OP_PRE_RESTORE, 0, 0, 0, { 0 }, 0, NULL, 0 },
 };
 

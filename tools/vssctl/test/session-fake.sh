@@ -15,13 +15,13 @@ set=aaaaaaaa-0001-4002-8003-040506070809
 
 run session list
 expect "list, text: a line per session" 0 \
-"session 12 backup state snapshot-done owner 4000 backup-type full writers 2 set $set
-session 13 restore state metadata-gathered running pre-restore owner 4001 writers 0" ""
+"session 12 backup state snapshot-done owner 4200000 backup-type full writers 2 set $set
+session 13 restore state metadata-gathered running pre-restore owner 4200001 writers 0" ""
 expect_calls "list: the dump, then each session" "session_list
 session_get 12
 session_get 13"
 
-list_json="[{\"id\":12,\"type\":\"backup\",\"state\":\"snapshot-done\",\"op\":\"none\",\"owner\":4000,\"backup_type\":\"full\",\"writers\":2,\"error\":0,\"status\":\"success\",\"set_id\":\"$set\"},{\"id\":13,\"type\":\"restore\",\"state\":\"metadata-gathered\",\"op\":\"pre-restore\",\"owner\":4001,\"backup_type\":\"undefined\",\"writers\":0,\"error\":0,\"status\":\"success\"}]"
+list_json="[{\"id\":12,\"type\":\"backup\",\"state\":\"snapshot-done\",\"op\":\"none\",\"owner\":4200000,\"backup_type\":\"full\",\"writers\":2,\"error\":0,\"status\":\"success\",\"set_id\":\"$set\"},{\"id\":13,\"type\":\"restore\",\"state\":\"metadata-gathered\",\"op\":\"pre-restore\",\"owner\":4200001,\"backup_type\":\"undefined\",\"writers\":0,\"error\":0,\"status\":\"success\"}]"
 run -j session list
 expect "list, JSON: every key" 0 "$list_json" ""
 run -j session
