@@ -37,7 +37,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ ${#kvers[@]} -eq 0 ]; then
-	mapfile -t kvers < <(cd /lib/modules && for k in *; do [ -d "$k/build" ] && echo "$k"; done | sort -V)
+	# Debian's kernels; the debug kernel (*-vss-debug) measures nothing useful.
+	mapfile -t kvers < <(cd /lib/modules && for k in *; do
+		[ -d "$k/build" ] && [[ $k != *-vss-debug ]] && echo "$k"; done | sort -V)
 fi
 
 # Disk sizes (MiB): origin, storage fs, dm COW, four ext4 partitions, LVM.

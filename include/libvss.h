@@ -1310,9 +1310,17 @@ int libvss_backup_writer_restore_status(struct libvss_backup *b,
  */
 int libvss_writer_list(struct libvss_ctx *ctx,
 		       struct libvss_writer_list **listp);
-/** libvss_writer_list_free() - Free a writer list (NULL is fine). */
+/**
+ * libvss_writer_list_free() - Free a writer list.
+ * @list: List, or NULL.
+ */
 void libvss_writer_list_free(struct libvss_writer_list *list);
-/** libvss_writer_list_count() - Number of writers in a list. */
+/**
+ * libvss_writer_list_count() - Number of writers in a list.
+ * @list: List.
+ *
+ * Return: The number of entries.
+ */
 unsigned int libvss_writer_list_count(const struct libvss_writer_list *list);
 /**
  * libvss_writer_list_entry() - One writer of a list.
@@ -1365,11 +1373,25 @@ int libvss_writer_info_selected(const struct libvss_writer_info *wi);
  */
 int libvss_session_list(struct libvss_ctx *ctx,
 			struct libvss_session_list **listp);
-/** libvss_session_list_free() - Free a session list (NULL is fine). */
+/**
+ * libvss_session_list_free() - Free a session list.
+ * @list: List, or NULL.
+ */
 void libvss_session_list_free(struct libvss_session_list *list);
-/** libvss_session_list_count() - Number of sessions in a list. */
+/**
+ * libvss_session_list_count() - Number of sessions in a list.
+ * @list: List.
+ *
+ * Return: The number of entries.
+ */
 unsigned int libvss_session_list_count(const struct libvss_session_list *list);
-/** libvss_session_list_entry() - Entry @i, owned by @list; NULL past the end. */
+/**
+ * libvss_session_list_entry() - One session of a list.
+ * @list: List.
+ * @i: Index.
+ *
+ * Return: Entry @i, owned by @list; NULL past the end.
+ */
 const struct libvss_session *
 libvss_session_list_entry(const struct libvss_session_list *list,
 			  unsigned int i);
@@ -1385,7 +1407,10 @@ libvss_session_list_entry(const struct libvss_session_list *list,
  */
 int libvss_session_get(struct libvss_ctx *ctx, uint32_t id,
 		       struct libvss_session **sp);
-/** libvss_session_free() - Free a session report (NULL is fine). */
+/**
+ * libvss_session_free() - Free a session report.
+ * @s: Report, or NULL.
+ */
 void libvss_session_free(struct libvss_session *s);
 
 uint32_t libvss_session_id(const struct libvss_session *s);

@@ -134,6 +134,7 @@ struct vss_origin {
 	struct vss_store store;
 
 	unsigned int creating;		/* sets being created on it, under vss_lock */
+	bool settled;			/* uncounted writes waited for (STORAGE_ADD) */
 	struct list_head snapshots;	/* oldest first; RCU readers */
 	struct vss_snapshot __rcu *newest;
 	unsigned int nr_snapshots;
@@ -182,7 +183,6 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 int vss_origin_remove(struct vss_origin *o);
 extern struct list_head vss_origins;
 void vss_origins_release(void);
-void vss_origin_untrack_if_idle(struct vss_origin *o);
 
 /* unplug.c */
 int vss_unplug_init(void);
@@ -255,6 +255,7 @@ void vss_snapdev_destroy(struct vss_snapshot *s);
 int vss_tracker_init(void);
 void vss_tracker_exit(void);
 int vss_tracker_add(struct vss_origin *o);
+void vss_tracker_settle(struct vss_origin *o);
 void vss_tracker_remove(struct vss_origin *o);
 void vss_tracker_hold(bool hold);
 bool vss_tracker_drain(u64 deadline_ns);

@@ -63,15 +63,19 @@ out_tracker:
 
 static void __exit vss_exit(void)
 {
-	/* Snapshots pin the module: none is left, so nothing is tracked. */
+	/*
+	 * Snapshots pin the module: none is left. Origins are tracked from
+	 * STORAGE_ADD on, so they are untracked and dropped before the
+	 * interception goes.
+	 */
 	vss_nl_unregister();
 	vss_sock_release_unregister();
 	vss_fs_exit();
 	vss_snapdev_exit();
 	vss_snapshot_exit();
 	vss_unplug_exit();
-	vss_tracker_exit();
 	vss_origins_release();
+	vss_tracker_exit();
 	pr_info("unloaded\n");
 }
 

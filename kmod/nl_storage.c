@@ -111,6 +111,7 @@ int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info)
 		.chunk_bytes = chunk_attr ? nla_get_u32(chunk_attr) : VSS_CHUNK_DEFAULT,
 	};
 	struct vss_origin *o;
+	bool tracked;
 	dev_t dev;
 	int err;
 
@@ -148,8 +149,19 @@ int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vss_lock);
 	err = vss_origin_add(dev, &cfg, &o, info->extack);
+	tracked = !err && o->tracked;
+	if (tracked)
+		o->creating++;	/* pinned, as by a set being created */
 	mutex_unlock(&vss_lock);
-	return err;
+	if (!tracked)
+		return err;
+	/* Waits for I/O: outside vss_lock. Snapshots wait for settled. */
+	vss_tracker_settle(o);
+	mutex_lock(&vss_lock);
+	WRITE_ONCE(o->settled, true);
+	o->creating--;
+	mutex_unlock(&vss_lock);
+	return 0;
 }
 
 int vss_nl_storage_set_doit(struct sk_buff *skb, struct genl_info *info)

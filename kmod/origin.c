@@ -2,7 +2,11 @@
 /*
  * Origins: block devices with diff storage configured (STORAGE_ADD). An
  * origin keeps its device open, without a holder, from STORAGE_ADD to
- * STORAGE_REMOVE, and is tracked for writes while it has snapshots.
+ * STORAGE_REMOVE, and is tracked for writes all that time: a write in
+ * flight when the first snapshot is taken has then passed the interception
+ * and been counted, so the switch waits for it (vss_tracker_drain()).
+ * Tracking only from the first snapshot on left writes submitted just
+ * before it uncounted: they could land after the switch, uncopied.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -141,6 +145,16 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 	err = vss_origin_check_overlaps(o, extack);
 	if (err)
 		goto out_free;
+	/*
+	 * A disk the tracker cannot see every write of (zoned, or ->rw_page
+	 * before 6.9) may still be configured: creating a snapshot of it is
+	 * refused, with the reason, as before.
+	 */
+	err = vss_tracker_add(o);
+	if (err && err != -EOPNOTSUPP) {
+		NL_SET_ERR_MSG(extack, "cannot track writes to the origin");
+		goto out_free;
+	}
 	list_add_tail(&o->node, &vss_origins);
 	*op = o;
 	return 0;
@@ -156,18 +170,11 @@ int vss_origin_remove(struct vss_origin *o)
 	if (o->nr_snapshots || o->creating)
 		return -EBUSY;
 	list_del(&o->node);
+	vss_tracker_remove(o);
 	/* Does not take vss_lock: safe to wait for here. */
 	cancel_work_sync(&o->gone_work);
 	vss_origin_free(o);
 	return 0;
-}
-
-/* Stops tracking once nothing needs copies: no snapshot, no set being made. */
-void vss_origin_untrack_if_idle(struct vss_origin *o)
-{
-	lockdep_assert_held(&vss_lock);
-	if (!o->nr_snapshots && !o->creating)
-		vss_tracker_remove(o);
 }
 
 /* Module exit: storage configured without snapshots is simply dropped. */

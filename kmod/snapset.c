@@ -84,7 +84,6 @@ struct vss_volume {
 	struct vss_origin *origin;	/* pinned: origin->creating counts us */
 	struct vss_snapshot *snap;
 	bool frozen;
-	bool newly_tracked;		/* this set started tracking the origin */
 	int freeze_err;
 	struct work_struct freeze_work;
 	struct work_struct thaw_work;
@@ -197,7 +196,7 @@ static int vss_resolve_volume(const char *name, const struct path *resolved,
 
 	mutex_lock(&vss_lock);
 	v->origin = vss_origin_find(dev);
-	/* Neither removed nor untracked until this creation is over. */
+	/* Not removed until this creation is over. */
 	if (v->origin)
 		v->origin->creating++;
 	mutex_unlock(&vss_lock);
@@ -224,7 +223,6 @@ static void vss_release_volumes(struct vss_volume *vols, unsigned int nr)
 		if (v->origin) {
 			mutex_lock(&vss_lock);
 			v->origin->creating--;
-			vss_origin_untrack_if_idle(v->origin);
 			mutex_unlock(&vss_lock);
 		}
 		if (v->path.mnt)
@@ -264,45 +262,6 @@ static void vss_freeze_work(struct work_struct *work)
 	mutex_unlock(&w->lock);
 	if (atomic_dec_and_test(&w->freezing))
 		complete(&w->frozen);
-}
-
-/*
- * With every new write to the set's origins held, waits for the writes
- * already inside the request queue of each disk whose tracking this set
- * started, by freezing the queue: they were submitted before the origin was
- * tracked at all, and the tracker never counted them. Every write the
- * tracker let pass is waited for by vss_tracker_drain(), stacked devices
- * included, so an origin tracked already needs no freeze (which costs a
- * normal RCU grace period: call_rcu() is not expedited). Bounded by the
- * hold deadline; false if it passed.
- */
-static bool vss_window_drain(struct vss_window *w, u64 deadline_ns)
-{
-	struct request_queue *qs[VSS_MAX_VOLUMES];
-	unsigned int i, j, n = 0;
-	bool ok = true;
-
-	for (i = 0; i < w->nr; i++) {
-		struct request_queue *q = bdev_get_queue(w->vols[i].origin->bdev);
-
-		if (!w->vols[i].newly_tracked)
-			continue;
-		for (j = 0; j < n && qs[j] != q; j++)
-			;
-		if (j == n)
-			qs[n++] = q;
-	}
-	for (i = 0; i < n; i++)
-		blk_freeze_queue_start(qs[i]);
-	for (i = 0; i < n && ok; i++) {
-		s64 left = deadline_ns - ktime_get_ns();
-
-		ok = left > 0 && blk_mq_freeze_queue_wait_timeout(qs[i],
-					nsecs_to_jiffies(left)) > 0;
-	}
-	for (i = 0; i < n; i++)
-		blk_mq_unfreeze_queue(qs[i]);
-	return ok;
 }
 
 /* The window itself: freeze all, switch, thaw all. */
@@ -370,9 +329,13 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 		if (!v->sb || v->sb->s_writers.frozen != SB_FREEZE_COMPLETE)
 			res->consistency = VSS_CONSISTENCY_CRASH;
 	}
+	/*
+	 * Every write to an origin since its STORAGE_ADD was counted: with new
+	 * ones held, wait for those still in flight, so none lands after the
+	 * switch uncopied.
+	 */
 	vss_tracker_hold(true);
-	if (!vss_window_drain(w, t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC) ||
-	    !vss_tracker_drain(t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC)) {
+	if (!vss_tracker_drain(t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC)) {
 		vss_tracker_hold(false);
 		vss_window_thaw_all(w);
 		mutex_unlock(&w->lock);
@@ -456,12 +419,15 @@ int vss_snapset_create(const struct vss_set_request *req,
 		w.vols[i].snap->set_id = res->set_id;
 		w.vols[i].snap->flags = req->flags;
 		w.vols[i].snap->owner_portid = req->owner_portid;
-		mutex_lock(&vss_lock);
-		w.vols[i].newly_tracked = !w.vols[i].origin->tracked;
-		err = vss_tracker_add(w.vols[i].origin);
-		mutex_unlock(&vss_lock);
-		if (err) {
-			NL_SET_ERR_MSG(extack, "cannot track writes to the volume");
+		/* Tracked from STORAGE_ADD on, unless the disk cannot be. */
+		if (!w.vols[i].origin->tracked) {
+			NL_SET_ERR_MSG(extack, "cannot track writes to the volume (a zoned disk, or a driver that writes without bios)");
+			err = -EOPNOTSUPP;
+			goto out_release;
+		}
+		if (!READ_ONCE(w.vols[i].origin->settled)) {
+			NL_SET_ERR_MSG(extack, "the volume's diff storage is still being added; retry");
+			err = -EAGAIN;
 			goto out_release;
 		}
 	}

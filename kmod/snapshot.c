@@ -134,7 +134,6 @@ void vss_snapshot_delete(struct vss_snapshot *s)
 	mutex_unlock(&o->cow_mutex);
 	list_del(&s->all_node);
 
-	vss_origin_untrack_if_idle(o);
 	pr_info("deleted snapshot vss-snap%d of %s\n", s->number, o->name);
 	/*
 	 * Lock-free readers of the chain and of the map (the interception

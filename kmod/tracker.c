@@ -28,6 +28,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
+#include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/hashtable.h>
 #include <linux/mempool.h>
@@ -210,9 +211,9 @@ static void notrace vss_divert_bio(struct bio *bio)
 	rcu_read_unlock();
 
 	/*
-	 * Untracked between the callback and here: the origin has no snapshot
-	 * left, so the write needs nothing from us; but we must not submit from
-	 * here. A worker resubmits it, and the callback then lets it pass.
+	 * Untracked between the callback and here: the origin's storage was
+	 * removed, so the write needs nothing from us; but we must not submit
+	 * from here. A worker resubmits it, and the callback then lets it pass.
 	 */
 	if (unlikely(!o)) {
 		spin_lock_irqsave(&vss_orphan_lock, flags);
@@ -455,7 +456,26 @@ int vss_tracker_add(struct vss_origin *o)
 	return 0;
 }
 
-/* Called when the origin has no snapshot left, so nothing needs a copy. */
+/*
+ * After vss_tracker_add(), without vss_lock: waits for the writes that
+ * passed the interception before @o was hashed, uncounted, and are inside
+ * its disk's request queue already (bio-based disks count a write there
+ * while their ->submit_bio runs), so that none of them is still in flight
+ * when the first snapshot switches. Costs a queue freeze, once, outside
+ * any freeze window. A write that passed and had not reached the queue by
+ * then, or that a stacked disk has passed on below, is not waited for
+ * (Documentation/design.md, known gaps).
+ */
+void vss_tracker_settle(struct vss_origin *o)
+{
+	struct request_queue *q = bdev_get_queue(o->bdev);
+
+	synchronize_rcu();	/* every lookup that missed @o has ended */
+	blk_mq_freeze_queue(q);
+	blk_mq_unfreeze_queue(q);
+}
+
+/* STORAGE_REMOVE or module exit: the origin has no snapshot left. */
 void vss_tracker_remove(struct vss_origin *o)
 {
 	unsigned int i;
@@ -519,7 +539,7 @@ out_pool:
 }
 
 /*
- * Every origin is untracked by now (snapshots pin the module).
+ * Every origin is untracked by now: vss_origins_release() ran first.
  * unregister_ftrace_function() synchronizes RCU tasks: when it returns no
  * task is in the callback or in vss_divert_bio(), so their text may go.
  */

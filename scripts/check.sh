@@ -68,6 +68,9 @@ for k in $kvers; do
 done
 step "uapi header and YNL spec agree" scripts/check-uapi-spec.sh
 step "documentation examples compile against libvss" scripts/check-doc-examples.sh
+step "every libvss symbol and vssctl object has a man page; all lint clean" make -s -C man check
+step "vssctl's bash completion offers exactly the expected words" scripts/check-completion.sh
+step "make install puts every file in place; a program builds against them" scripts/check-install.sh
 step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
 step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh bench/*.sh .ci/run
 
@@ -89,6 +92,9 @@ tap_suite() { # tap_suite NAME CMD...
 echo "# library and vssctl unit tests"
 tap_suite lib-test make -s -C lib test
 tap_suite vssctl-test make -s -C tools/vssctl test
+tap_suite hookd-test make -s -C tools/vss-hookd test
+tap_suite sqlite-writer-test make -s -C tools/vss-sqlite-writer test
+step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck'
 step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
 
 # The guests run in parallel (TCG spreads each over the host's cores);

@@ -16,14 +16,16 @@ packages=(
 	linux-source-6.1 linux-source-6.12 xz-utils
 	# library
 	libnl-3-dev libnl-genl-3-dev liburing-dev libjson-c-dev
+	# the SQLite writer, and its test (sqlite3 reads the snapshot's copy)
+	libsqlite3-dev sqlite3
 	# wire protocol check (YNL generator)
 	python3 python3-yaml python3-jsonschema
 	# VM runner and what the guests run
 	qemu-system-x86 busybox-static cpio e2fsprogs xfsprogs fio dmsetup
 	# benchmarks: the LVM snapshots that creation latency is compared with
 	lvm2
-	# host checks
-	valgrind cppcheck shellcheck
+	# host checks (mandoc: man pages lint clean)
+	valgrind cppcheck shellcheck mandoc
 )
 
 missing=()

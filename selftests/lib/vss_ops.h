@@ -67,7 +67,7 @@ int vss_kernel_older(int major, int minor);
  * Before 6.9 brd has ->rw_page: a snapshot of it is refused with this
  * errno and extack message (kmod/compat.h, Documentation/design.md).
  */
-#define VSS_RW_PAGE_REFUSED_MSG	"cannot track writes to the volume"
+#define VSS_RW_PAGE_REFUSED_MSG	"cannot track writes to the volume (a zoned disk, or a driver that writes without bios)"
 
 /* Deterministic pattern: byte i of block `blk` of generation `gen`. */
 void vss_fill(void *buf, size_t len, uint64_t blk, uint32_t gen);

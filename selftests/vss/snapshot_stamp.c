@@ -548,19 +548,7 @@ TEST_F_TIMEOUT(stamp, snapshot_is_one_consistent_cut_of_concurrent_writers, 300)
 			       (unsigned long long)first[2], (unsigned long long)first[3]);
 			TH_LOG("a write in flight at the switch landed in the "
 			       "snapshot after it was read");
-			if (r == 0 && _metadata->exit_code == KSFT_PASS) {
-				/*
-				 * Known gap (Documentation/design.md): round 0
-				 * starts the origin's tracking, and a write that
-				 * passed before it is not counted.
-				 */
-				snprintf(_metadata->results->reason,
-					 sizeof(_metadata->results->reason),
-					 "known gap: write in flight before the first tracking");
-				_metadata->exit_code = KSFT_XFAIL;
-			} else {
-				_metadata->exit_code = KSFT_FAIL;
-			}
+			_metadata->exit_code = KSFT_FAIL;
 		}
 		if (!why && !wait_writes(self->wr, want))
 			why = "writers stalled";
@@ -1063,24 +1051,8 @@ TEST_F_TIMEOUT(race, published_snapshot_never_changes, 180)
 	if (run && memcmp(first, later, CHUNK)) {
 		log_gens(_metadata, "first read", chunk, first);
 		log_gens(_metadata, "later read", chunk, later);
-		if (variant->kind == WRITE_IN_FLIGHT && !variant->older && !variant->above &&
-		    _metadata->exit_code == KSFT_PASS) {
-			/*
-			 * Known gap (Documentation/design.md): the write was
-			 * submitted before the origin was tracked at all, so the
-			 * tracker never counted it, and the stacked origin holds it
-			 * beyond the queue the switch drains.
-			 */
-			TH_LOG("known gap: a write submitted before the origin's first "
-			       "snapshot, held inside a stacked origin, lands after it");
-			snprintf(_metadata->results->reason,
-				 sizeof(_metadata->results->reason),
-				 "known gap: write in flight before the first tracking");
-			_metadata->exit_code = KSFT_XFAIL;
-		} else {
-			EXPECT_EQ(0, memcmp(first, later, CHUNK)) {
-				TH_LOG("the published snapshot changed");
-			}
+		EXPECT_EQ(0, memcmp(first, later, CHUNK)) {
+			TH_LOG("the published snapshot changed");
 		}
 	}
 	free(first);

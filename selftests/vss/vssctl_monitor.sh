@@ -13,7 +13,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vssctl=$top/tools/vssctl/vssctl
-helper=$top/build/selftests/helpers/vss_session_helper
+helper=$top/build/selftests/helpers/vss-test-session
 work=$(mktemp -d /tmp/vssctl-monitor.XXXXXX)
 mnt=$work/mnt
 n=0

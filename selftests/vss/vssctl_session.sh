@@ -9,12 +9,12 @@
 # writer gets Abort; the same abort without CAP_SYS_ADMIN is refused with
 # EPERM and changes nothing; a released or unknown session is refused with
 # the kernel's reason. The requester and its writer are
-# build/selftests/helpers/vss_session_helper (libvss).
+# build/selftests/helpers/vss-test-session (selftests/helpers/session.c, libvss).
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vssctl=$top/tools/vssctl/vssctl
-helper=$top/build/selftests/helpers/vss_session_helper
+helper=$top/build/selftests/helpers/vss-test-session
 work=$(mktemp -d /tmp/vssctl-session.XXXXXX)
 n=0
 failed=0

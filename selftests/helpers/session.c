@@ -5,13 +5,13 @@
  * and reports, one line each on stdout, what its owner and its writer see
  * when someone else aborts it.
  *
- *   vss_session_helper pending   Identify waits on a writer that does not
+ *   vss-test-session pending   Identify waits on a writer that does not
  *       answer; prints "session ID pending", then when the operation ends
  *       "gather STATE ERRNO-NAME STATUS" (the owner's async).
- *   vss_session_helper prepared  Identify and PrepareForBackup answered;
+ *   vss-test-session prepared  Identify and PrepareForBackup answered;
  *       prints "session ID prepared", then each event the writer gets
  *       after that ("writer abort").
- *   vss_session_helper full      A backup without snapshots: gather,
+ *   vss-test-session full      A backup without snapshots: gather,
  *       prepare, then release at once; prints "session ID prepared".
  *
  * Then, in every mode, "state NAME" (the module's state of the session,

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SQLite writer's hold without the module, on real databases: in WAL
+ * mode with the WAL never checkpointed by the application, the database
+ * file alone holds every committed row once the hold is taken; writers
+ * wait (busy timeout) until it is released, readers do not; a write
+ * transaction in progress makes the hold fail with EBUSY, a reader on an
+ * old snapshot with ETIMEDOUT, neither leaving a lock behind; rollback-
+ * journal mode is held by the lock alone.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "hold.h"
+#include "tap.h"
+#include "../../common/writerd.h"
+
+static char dir[64];
+
+static sqlite3 *app_open(const char *path, int busy_ms)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return NULL;
+	sqlite3_busy_timeout(db, busy_ms);
+	sqlite3_exec(db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
+	return db;
+}
+
+static int insert(sqlite3 *db, int from, int to)
+{
+	char sql[128];
+	int i, rc = SQLITE_OK;
+
+	for (i = from; rc == SQLITE_OK && i <= to; i++) {
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO t(id, v) VALUES (%d, randomblob(300))", i);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+static long long count(const char *path)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	long long n = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM t", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) != SQLITE_ROW ||
+		    strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
+			n = -2;
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+/* The database file alone, as a file backup of "the database" copies it. */
+static long long copy_count(const char *db, const char *name)
+{
+	char cmd[512], copy[128];
+
+	snprintf(copy, sizeof(copy), "%s/%s", dir, name);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", db, copy);
+	if (system(cmd))
+		return -1;
+	return count(copy);
+}
+
+static void make_db(const char *path, const char *mode)
+{
+	sqlite3 *db = app_open(path, 0);
+	char sql[128];
+
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA journal_mode=%s; CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)",
+		 mode);
+	if (!db || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: cannot create\n", path);
+		exit(1);
+	}
+	sqlite3_close(db);
+}
+
+static void test_wal(void)
+{
+	char path[128], msg[256];
+	struct hold_result r;
+	struct hold_db d;
+	sqlite3 *app, *reader;
+	long long n = -1;
+	sqlite3_stmt *st;
+	long t0;
+	pid_t pid;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/wal.db", dir);
+	make_db(path, "WAL");
+	app = app_open(path, 0);
+	ok_int(insert(app, 1, 300), SQLITE_OK, "300 rows committed");
+	ok_int(copy_count(path, "before.db"), 0,
+	       "the database file alone has none of them (all in the WAL)");
+
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), 0, "database opened");
+	ok(hold_is_wal(&d), "in WAL mode");
+	t0 = writerd_now_ms();
+	ok_int(hold_take(&d, 2000, writerd_now_ms() + 5000, &r), 0, "held");
+	ok(r.wal && d.held && r.held_ns > 0, "write lock held, in WAL mode");
+	diag("hold took %ld ms, %d WAL frames", writerd_now_ms() - t0, r.frames);
+	ok_int(copy_count(path, "held.db"), 300,
+	       "the database file alone has all 300 and passes integrity_check");
+
+	ok_int(insert(app, 301, 301), SQLITE_BUSY,
+	       "a write without busy timeout fails at once while held");
+	reader = app_open(path, 0);
+	if (sqlite3_prepare_v2(reader, "SELECT count(*) FROM t", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	ok_int(n, 300, "a reader reads while held");
+	sqlite3_close(reader);
+
+	/*
+	 * A writer with a busy timeout waits for the release, then commits.
+	 * Another process (sqlite3 exec'd: SQLite's state must not cross a
+	 * fork), as an application is.
+	 */
+	pid = fork();
+	if (pid == 0) {
+		execlp("sqlite3", "sqlite3", "-cmd", ".timeout 10000", path,
+		       "INSERT INTO t(id) VALUES (301)", (char *)NULL);
+		_exit(127);
+	}
+	usleep(600000);
+	ok_int(waitpid(pid, &status, WNOHANG), 0,
+	       "a writer with a busy timeout waits while held");
+	hold_release(&d);
+	ok(!d.held, "released");
+	ok(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	   WEXITSTATUS(status) == 0,
+	   "then commits once released");
+
+	/* A write transaction in progress: the hold cannot be had. */
+	ok_int(sqlite3_exec(app, "BEGIN IMMEDIATE; INSERT INTO t(id) VALUES (302)",
+			    NULL, NULL, NULL), SQLITE_OK, "the app opens a write transaction");
+	t0 = writerd_now_ms();
+	ok_int(hold_take(&d, 300, writerd_now_ms() + 5000, &r), -1,
+	       "hold fails while the app writes");
+	ok(r.err == EBUSY && strstr(r.msg, "database is locked") && !d.held,
+	   "EBUSY after its busy timeout, nothing held: %s", r.msg);
+	ok(writerd_now_ms() - t0 < 3000, "within the busy timeout");
+	ok_int(sqlite3_exec(app, "COMMIT", NULL, NULL, NULL), SQLITE_OK,
+	       "the app commits after all");
+
+	/* A reader on an old snapshot keeps frames out of the database file. */
+	reader = app_open(path, 0);
+	ok_int(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM t", NULL, NULL, NULL),
+	       SQLITE_OK, "a reader starts a read transaction");
+	ok_int(insert(app, 303, 310), SQLITE_OK, "8 more rows committed after it");
+	ok_int(hold_take(&d, 300, writerd_now_ms() + 1000, &r), -1,
+	       "hold fails while an old snapshot is read");
+	ok(r.err == ETIMEDOUT && !d.held, "ETIMEDOUT, nothing held: %s", r.msg);
+	sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(reader);
+	ok_int(hold_take(&d, 2000, writerd_now_ms() + 5000, &r), 0,
+	       "held once the reader is done");
+	ok_int(copy_count(path, "held2.db"), 310, "the file alone has all 310");
+	hold_release(&d);
+	hold_close(&d);
+	sqlite3_close(app);
+}
+
+static void test_rollback(void)
+{
+	char path[128], msg[256];
+	struct hold_result r;
+	struct hold_db d;
+	sqlite3 *app;
+
+	snprintf(path, sizeof(path), "%s/journal.db", dir);
+	make_db(path, "DELETE");
+	app = app_open(path, 0);
+	ok_int(insert(app, 1, 50), SQLITE_OK, "rollback journal: 50 rows committed");
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), 0, "opened");
+	ok(!hold_is_wal(&d), "not WAL");
+	ok_int(hold_take(&d, 2000, writerd_now_ms() + 5000, &r), 0, "held");
+	ok(!r.wal && d.held, "the lock alone");
+	ok_int(insert(app, 51, 51), SQLITE_BUSY, "writes wait while held");
+	ok_int(copy_count(path, "journal-held.db"), 50, "the file has all 50");
+	hold_close(&d);
+	ok_int(insert(app, 51, 51), SQLITE_OK, "closing releases");
+	sqlite3_close(app);
+}
+
+static void test_not_a_database(void)
+{
+	char path[128], msg[256];
+	struct hold_db d;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/junk.db", dir);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("this is not a database, but it is long enough to have a header\n", f);
+		fclose(f);
+	}
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), -1, "not a database: refused");
+	ok_contains(msg, "file is not a database", "with SQLite's reason: %s", msg);
+	snprintf(path, sizeof(path), "%s/missing.db", dir);
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), -1, "a missing file: refused");
+	ok_contains(msg, "No such file or directory", "with the reason: %s", msg);
+}
+
+int main(void)
+{
+	char cmd[128];
+
+	snprintf(dir, sizeof(dir), "/tmp/hold-test.XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	test_wal();
+	test_rollback();
+	test_not_a_database();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		diag("could not remove %s", dir);
+	return tap_done();
+}
