@@ -1793,6 +1793,278 @@ uint32_t libvss_fs_info_remaining_ms(const struct libvss_fs_info *info);
  */
 const char *libvss_thaw_reason_name(uint32_t reason);
 
+/*
+ * ---- Monitor: what happens to snapshots, storage, sessions, freezes (0.5) ----
+ *
+ * The module announces, on its "monitor" multicast group, every snapshot
+ * created, deleted or invalidated, every diff storage threshold crossed,
+ * every change of a session's state and every freeze taken or ended by
+ * FS_FREEZE. A context that joins the group hears all of them, from every
+ * process: joining needs CAP_SYS_ADMIN. Each notification is decoded into
+ * an event and handed to a callback from libvss_process(), as writer events
+ * are: poll libvss_fd() and call libvss_process() when it is readable.
+ */
+
+struct libvss_monitor_event;	/* one notification of the monitor group */
+
+/*
+ * A monitor callback: @ev and its strings are valid during the call only.
+ * It may make requests on @ctx (libvss_snapshot_get() of the snapshot just
+ * created, for example), but not call libvss_process().
+ */
+typedef void (*libvss_monitor_cb)(struct libvss_ctx *ctx,
+				  const struct libvss_monitor_event *ev,
+				  void *data);
+
+/**
+ * libvss_monitor_start() - Hear the notifications of the monitor group.
+ * @ctx: Context; it goes on serving requests as before.
+ * @cb: Called from libvss_process() once per notification, in the order
+ *   the module sent them.
+ * @data: Passed to @cb.
+ *
+ * Notifications sent before this call are not heard. The socket's receive
+ * buffer is finite: a context that does not call libvss_process() often
+ * enough loses notifications, and libvss_process() then returns -ENOBUFS
+ * once (what follows is intact). A notification that lacks an attribute
+ * its type always carries is dropped, and libvss_process() returns
+ * -EBADMSG once, after the others are dispatched.
+ *
+ * Return: 0 on success; -EPERM without CAP_SYS_ADMIN, with an explanation
+ * in libvss_ext_error(); -EALREADY if @ctx monitors already; -EOPNOTSUPP
+ * if the module has no monitor group; -EINVAL if @cb is NULL; another
+ * negative errno value on failure.
+ */
+int libvss_monitor_start(struct libvss_ctx *ctx, libvss_monitor_cb cb,
+			 void *data);
+
+/**
+ * libvss_monitor_stop() - Stop hearing the monitor group.
+ * @ctx: Context.
+ *
+ * Notifications already received and not yet dispatched are dropped: no
+ * callback runs after this returns. libvss_close() stops it too.
+ *
+ * Return: 0 on success; -ENOENT if @ctx does not monitor; another negative
+ * errno value on failure.
+ */
+int libvss_monitor_stop(struct libvss_ctx *ctx);
+
+/**
+ * libvss_monitor_event_type() - What a monitor event announces.
+ * @ev: Event.
+ *
+ * Return: The notification's command: VSS_CMD_SNAPSHOT_CREATED_NTF,
+ * VSS_CMD_SNAPSHOT_DELETED_NTF, VSS_CMD_SNAPSHOT_INVALID_NTF,
+ * VSS_CMD_STORAGE_THRESHOLD_NTF, VSS_CMD_SESSION_STATE_NTF,
+ * VSS_CMD_FS_FROZEN_NTF or VSS_CMD_FS_THAWED_NTF. The getters below say
+ * which of them carry what.
+ */
+uint32_t libvss_monitor_event_type(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_name() - Name of a monitor event type.
+ * @type: A value libvss_monitor_event_type() returns.
+ *
+ * Return: The notification's name in the YNL spec without "-ntf":
+ * "snapshot-created", "snapshot-deleted", "snapshot-invalid",
+ * "storage-threshold", "session-state", "fs-frozen", "fs-thawed"; NULL for
+ * any other value.
+ */
+const char *libvss_monitor_event_name(uint32_t type);
+
+/**
+ * libvss_monitor_event_snapshot_id() - Snapshot of a snapshot event.
+ * @ev: Event.
+ *
+ * Return: LIBVSS_ID_SIZE bytes, owned by @ev, for the three snapshot
+ * events; NULL for the others.
+ */
+const uint8_t *
+libvss_monitor_event_snapshot_id(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_set_id() - Snapshot set of an event.
+ * @ev: Event.
+ *
+ * Return: LIBVSS_ID_SIZE bytes, owned by @ev: the set of the snapshot (the
+ * snapshot events), or of the session once it started one (session-state);
+ * NULL otherwise.
+ */
+const uint8_t *
+libvss_monitor_event_set_id(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_origin() - Origin volume of an event.
+ * @ev: Event.
+ *
+ * Return: The kernel name of the origin device, e.g. "vda1", owned by @ev,
+ * for the snapshot events and storage-threshold; NULL for the others.
+ */
+const char *libvss_monitor_event_origin(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_device() - Device of an event.
+ * @ev: Event.
+ *
+ * Return: Owned by @ev: the snapshot's device, "vss-snapN" (the snapshot
+ * events); the frozen filesystem's device, e.g. "vdb" (fs-frozen,
+ * fs-thawed); NULL for the others.
+ */
+const char *libvss_monitor_event_device(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_invalid_reason() - Why a snapshot became invalid.
+ * @ev: Event.
+ *
+ * Return: The enum vss_invalid_reason of snapshot-invalid (see
+ * libvss_invalid_reason_name()); VSS_INVALID_NONE for the other events.
+ */
+uint32_t
+libvss_monitor_event_invalid_reason(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_threshold() - Threshold a storage's use crossed.
+ * @ev: Event.
+ *
+ * Return: The percentage of max-bytes the use rose past (storage-threshold);
+ * 0 for the other events.
+ */
+uint32_t libvss_monitor_event_threshold(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_max_bytes() - Capacity of the storage.
+ * @ev: Event.
+ *
+ * Return: The storage's max-bytes (storage-threshold); 0 for the others.
+ */
+uint64_t libvss_monitor_event_max_bytes(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_used_bytes() - Use of the storage.
+ * @ev: Event.
+ *
+ * Return: Bytes of preserved chunks held when the threshold was crossed
+ * (storage-threshold); 0 for the others.
+ */
+uint64_t libvss_monitor_event_used_bytes(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_session_id() - Session of a session-state event.
+ * @ev: Event.
+ *
+ * Return: The session id (session-state); 0 for the other events.
+ */
+uint32_t
+libvss_monitor_event_session_id(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_session_type() - Type of the session.
+ * @ev: Event.
+ *
+ * Return: enum vss_session_type (session-state; see
+ * libvss_session_type_name()); 0 for the other events.
+ */
+uint32_t
+libvss_monitor_event_session_type(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_session_state() - State the session entered.
+ * @ev: Event.
+ *
+ * Return: enum vss_session_state (session-state; see
+ * libvss_session_state_name()), VSS_SESSION_STATE_RELEASED last; 0 for the
+ * other events.
+ */
+uint32_t
+libvss_monitor_event_session_state(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_session_op() - Operation the session runs.
+ * @ev: Event.
+ *
+ * Return: enum vss_session_op (session-state; see libvss_session_op_name()),
+ * VSS_SESSION_OP_NONE when none; 0 for the other events.
+ */
+uint32_t
+libvss_monitor_event_session_op(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_owner() - Socket an event's object belongs to.
+ * @ev: Event.
+ *
+ * Return: The netlink port id of the requester that owns the session
+ * (session-state) or of the socket that took the freeze, 0 once detached
+ * (fs-frozen, fs-thawed); 0 for the other events.
+ */
+uint32_t libvss_monitor_event_owner(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_path() - Mount point of a freeze event.
+ * @ev: Event.
+ *
+ * Return: The path the freeze was taken with, owned by @ev (fs-frozen,
+ * fs-thawed); NULL for the other events.
+ */
+const char *libvss_monitor_event_path(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_timeout_ms() - Timeout of a freeze.
+ * @ev: Event.
+ *
+ * Return: The timeout the freeze was taken with, in ms (fs-frozen,
+ * fs-thawed); 0 for the other events.
+ */
+uint32_t
+libvss_monitor_event_timeout_ms(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_flags() - Options of a freeze.
+ * @ev: Event.
+ *
+ * Return: Mask of enum vss_fs_flags (fs-frozen, fs-thawed); 0 for the
+ * other events.
+ */
+uint32_t libvss_monitor_event_flags(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_frozen_ns() - How long a filesystem was frozen.
+ * @ev: Event.
+ *
+ * Return: ns from the freeze to its end (fs-thawed) or to the notification
+ * (fs-frozen, about 0); 0 for the other events.
+ */
+uint64_t libvss_monitor_event_frozen_ns(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_thaw_reason() - Why a freeze ended.
+ * @ev: Event.
+ *
+ * Return: enum vss_thaw_reason (fs-thawed; see libvss_thaw_reason_name());
+ * 0 for the other events.
+ */
+uint32_t
+libvss_monitor_event_thaw_reason(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_session_abort() - Abort any session, as an administrator.
+ * @ctx: Context; not necessarily the one that owns the session.
+ * @id: Session id, as libvss_session_list() reports it.
+ *
+ * The session ends as if its owner had called libvss_backup_abort(): a
+ * running operation ends cancelled (the owner's async finishes as
+ * LIBVSS_ASYNC_CANCELLED with -ECANCELED), writers between
+ * PrepareForBackup and PostSnapshot get Abort, and the session is left
+ * aborted, still owned by its requester, which releases it as usual.
+ * Aborting an aborted session does nothing and succeeds. Needs
+ * CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOENT if there is no such session, -EBADFD if it
+ * was released (the kernel's message in libvss_ext_error()); -EPERM
+ * without CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_session_abort(struct libvss_ctx *ctx, uint32_t id);
+
 #ifdef __cplusplus
 }
 #endif

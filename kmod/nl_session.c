@@ -3,7 +3,8 @@
  * SESSION_* commands. The operations that involve writers are accepted
  * here and run by the session's work item (session.c, session_ops.c): the
  * ack means "accepted", SESSION_COMPLETE_NTF tells the end. A session is
- * driven by its owner's socket only; any administrator may read it.
+ * driven by its owner's socket only; any administrator may read it and
+ * abort it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -366,7 +367,13 @@ int vss_nl_session_abort_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&vss_proto_lock);
-	s = vss_nl_session(info, true);
+	/*
+	 * Any administrator's socket, not only the owner's: a session stuck
+	 * with writers frozen must be stoppable from outside its requester.
+	 * Nothing of the abort depends on who asked: the completion goes to
+	 * the owner, and the owner still releases the session.
+	 */
+	s = vss_nl_session(info, false);
 	err = IS_ERR(s) ? PTR_ERR(s) : vss_session_abort(s);
 	mutex_unlock(&vss_proto_lock);
 	return err;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The incoming side of a context: the notifications the module sends unasked
- * (SESSION_COMPLETE_NTF to a requester, WRITER_EVENT_NTF to a writer), the
+ * (SESSION_COMPLETE_NTF to a requester, WRITER_EVENT_NTF to a writer, and
+ * with libvss_monitor_start() those of the monitor group), the
  * pollable fd that says they are there, and libvss_process(), which reads
  * them without blocking and dispatches each: a completion finishes its
  * libvss_async, an event runs the writer's callback and sends its answer.
@@ -32,8 +33,10 @@ bool vss_is_ntf(const struct libvss_ctx *ctx, const struct nlmsghdr *nlh)
 	    nlh->nlmsg_seq != 0 || !genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
 		return false;
 	ghdr = nlmsg_data(nlh);
+	/* Multicast ones too: seq 0 as well, and only if we listen. */
 	return ghdr->cmd == VSS_CMD_SESSION_COMPLETE_NTF ||
-	       ghdr->cmd == VSS_CMD_WRITER_EVENT_NTF;
+	       ghdr->cmd == VSS_CMD_WRITER_EVENT_NTF ||
+	       (ctx->monitor_cb && vss_is_monitor_cmd(ghdr->cmd));
 }
 
 static void evfd_signal(struct libvss_ctx *ctx)
@@ -135,8 +138,10 @@ static void dispatch(struct libvss_ctx *ctx, struct nlmsghdr *nlh)
 
 	if (ghdr->cmd == VSS_CMD_SESSION_COMPLETE_NTF)
 		vss_backup_complete_ntf(ctx, nlh);
-	else
+	else if (ghdr->cmd == VSS_CMD_WRITER_EVENT_NTF)
 		vss_writer_event_ntf(ctx, nlh);
+	else
+		vss_monitor_ntf(ctx, nlh);
 }
 
 /* Reads one datagram without blocking onto the stash: 1, 0 if none, -errno. */
@@ -209,6 +214,11 @@ LIBVSS_EXPORT int libvss_process(struct libvss_ctx *ctx)
 		ctx->stash_lost = false;
 		vss_ctx_set_error(ctx, "out of memory: a notification was dropped");
 		ret = -ENOMEM;
+	}
+	if (!ret && ctx->monitor_bad) {
+		ctx->monitor_bad = false;
+		vss_ctx_set_error(ctx, "a malformed monitor notification was dropped");
+		ret = -EBADMSG;
 	}
 	ctx->in_process = false;
 	return ret < 0 ? ret : n;

@@ -67,6 +67,11 @@ struct libvss_ctx {
 	int evfd;
 	bool in_process;		/* libvss_process() is dispatching */
 
+	/* libvss_monitor_start(): the callback of monitor notifications. */
+	libvss_monitor_cb monitor_cb;
+	void *monitor_data;
+	bool monitor_bad;		/* a malformed one was dropped */
+
 	struct libvss_backup *backups;	/* sessions this context owns */
 	struct libvss_writer *writers;	/* writers made on this context */
 };
@@ -257,6 +262,12 @@ bool vss_is_ntf(const struct libvss_ctx *ctx, const struct nlmsghdr *nlh);
 void vss_stash_push(struct libvss_ctx *ctx, const struct nlmsghdr *nlh);
 void vss_stash_free(struct libvss_ctx *ctx);
 void vss_event_close(struct libvss_ctx *ctx);
+
+/* monitor.c: notifications of the monitor group */
+/* Whether @cmd is one the monitor group carries. */
+bool vss_is_monitor_cmd(uint8_t cmd);
+/* Decodes one and runs the context's callback. */
+void vss_monitor_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh);
 
 /* async.c */
 struct libvss_async {

@@ -268,3 +268,16 @@ libvss_session_writer(const struct libvss_session *s, unsigned int i)
 {
 	return i < s->nr_writers ? &s->writers[i] : NULL;
 }
+
+/*
+ * Unlike libvss_backup_abort(), from any context: the module lets any
+ * administrator abort a session, and its owner sees what its own abort
+ * would have given it.
+ */
+LIBVSS_EXPORT int libvss_session_abort(struct libvss_ctx *ctx, uint32_t id)
+{
+	vss_ctx_clear_error(ctx);
+	return vss_request(ctx, vss_session_msg(ctx, vss_ctx_next_seq(ctx),
+						VSS_CMD_SESSION_ABORT, id, 0),
+			   NULL, NULL);
+}

@@ -63,6 +63,15 @@ static ssize_t sock_recv(struct vss_transport *tp, void *buf, size_t len,
 	}
 }
 
+static int sock_membership(struct vss_transport *tp, uint32_t group, bool join)
+{
+	if (setsockopt(to_sock(tp)->fd, SOL_NETLINK,
+		       join ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP,
+		       &group, sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
 static void sock_close(struct vss_transport *tp)
 {
 	struct vss_sock *s = to_sock(tp);
@@ -74,6 +83,7 @@ static void sock_close(struct vss_transport *tp)
 static const struct vss_transport_ops sock_ops = {
 	.send = sock_send,
 	.recv = sock_recv,
+	.membership = sock_membership,
 	.close = sock_close,
 };
 

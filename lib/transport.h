@@ -26,6 +26,12 @@ struct vss_transport_ops {
 	 */
 	ssize_t (*recv)(struct vss_transport *tp, void *buf, size_t len,
 			bool nowait);
+	/*
+	 * Joins (@join true) or leaves multicast group @group, whose id the
+	 * family's resolution gave. Returns 0 or -errno (-EPERM: the group
+	 * needs a capability the caller lacks).
+	 */
+	int (*membership)(struct vss_transport *tp, uint32_t group, bool join);
 	/* Releases the transport, including @tp itself. */
 	void (*close)(struct vss_transport *tp);
 };

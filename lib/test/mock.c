@@ -30,6 +30,8 @@ struct mock {
 	struct mock_dgram queue[MOCK_MAX_QUEUE];
 	unsigned int head, tail;
 	bool closed;
+	uint32_t groups;		/* joined: bit (id - 1) for ids 1 to 32 */
+	int membership_error;		/* the next join fails with it */
 };
 
 static struct mock *to_mock(struct vss_transport *tp)
@@ -117,6 +119,34 @@ static ssize_t mock_recv(struct vss_transport *tp, void *buf, size_t len,
 	return n;
 }
 
+static int mock_membership(struct vss_transport *tp, uint32_t group, bool join)
+{
+	struct mock *m = to_mock(tp);
+	int err = m->membership_error;
+
+	if (!group || group > 32)
+		return -EINVAL;
+	if (join && err) {
+		m->membership_error = 0;
+		return err;
+	}
+	if (join)
+		m->groups |= 1u << (group - 1);
+	else
+		m->groups &= ~(1u << (group - 1));
+	return 0;
+}
+
+void mock_fail_membership(struct mock *m, int error)
+{
+	m->membership_error = error;
+}
+
+bool mock_joined(const struct mock *m, uint32_t group)
+{
+	return group && group <= 32 && (m->groups & (1u << (group - 1)));
+}
+
 static void mock_close(struct vss_transport *tp)
 {
 	to_mock(tp)->closed = true;
@@ -125,6 +155,7 @@ static void mock_close(struct vss_transport *tp)
 static const struct vss_transport_ops mock_ops = {
 	.send = mock_send,
 	.recv = mock_recv,
+	.membership = mock_membership,
 	.close = mock_close,
 };
 

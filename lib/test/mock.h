@@ -22,6 +22,10 @@ struct mock *mock_new(void);
 struct vss_transport *mock_transport(struct mock *m);
 void mock_free(struct mock *m);
 bool mock_closed(const struct mock *m);
+/* Whether the library's socket is in multicast group @group now. */
+bool mock_joined(const struct mock *m, uint32_t group);
+/* The next join of a group fails with @error (-EPERM: not privileged). */
+void mock_fail_membership(struct mock *m, int error);
 
 /*
  * Queues one datagram holding the messages in @msgs (freed here). When it is

@@ -228,14 +228,20 @@ TEST_F_TIMEOUT(seq, unknown_and_foreign_sessions_are_refused, 120)
 	EXPECT_EQ(-ENOENT, vss_req_cmd(&self->req, VSS_CMD_SESSION_ABORT, 0x7fffffff));
 	EXPECT_STREQ("no session with this id", self->req.nl.ext_msg);
 	EXPECT_EQ(VSS_STATUS_OBJECT_NOT_FOUND, self->req.nl.ext_status);
-	/* Another socket may read the session but not drive it. */
-	EXPECT_EQ(-EACCES, vss_req_cmd(&self->other, VSS_CMD_SESSION_ABORT, self->id));
-	EXPECT_STREQ("the session belongs to another socket", self->other.nl.ext_msg);
-	EXPECT_EQ(VSS_STATUS_ACCESS_DENIED, self->other.nl.ext_status);
+	/* Another socket may read the session, abort it, but not drive it. */
 	EXPECT_EQ(-EACCES, vss_req_start(&self->other, VSS_CMD_SESSION_GATHER_METADATA,
 					 self->id, NULL, NULL));
+	EXPECT_STREQ("the session belongs to another socket", self->other.nl.ext_msg);
+	EXPECT_EQ(VSS_STATUS_ACCESS_DENIED, self->other.nl.ext_status);
 	EXPECT_EQ(-EACCES, vss_req_cmd(&self->other, VSS_CMD_SESSION_RELEASE, self->id));
+	EXPECT_EQ(-EACCES, vss_req_cmd(&self->other, VSS_CMD_SESSION_DELETE_SNAPSHOTS,
+				       self->id));
 	EXPECT_EQ(0, vss_req_cmd(&self->other, VSS_CMD_SESSION_GET, self->id));
+	/* An administrator's abort, from outside the requester. */
+	EXPECT_EQ(0, vss_req_cmd(&self->other, VSS_CMD_SESSION_ABORT, self->id));
+	/* The session stays its owner's: still released by the owner only. */
+	EXPECT_EQ(-EACCES, vss_req_cmd(&self->other, VSS_CMD_SESSION_RELEASE, self->id));
+	EXPECT_EQ(0, vss_req_cmd(&self->req, VSS_CMD_SESSION_RELEASE, self->id));
 }
 
 TEST_F_TIMEOUT(seq, writer_answers_are_checked, 120)

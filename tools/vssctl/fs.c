@@ -29,7 +29,6 @@
 #define POLL_MS		1000
 /* A freeze gone this close to its deadline ended by it (jiffies, work). */
 #define DEADLINE_SLACK_MS	50
-#define DURATION_LEN	24
 #define TIME_LEN	32
 
 /* How a foreground freeze ended. */
@@ -84,7 +83,7 @@ static int parse_duration(const char *arg, uint32_t *ms)
 }
 
 /* The largest exact unit: "30s", "5m", "24h", "1500ms"; "0s" for 0. */
-static const char *duration_str(uint64_t ms, char buf[DURATION_LEN])
+const char *vssctl_duration_str(uint64_t ms, char buf[DURATION_LEN])
 {
 	if (!ms)
 		snprintf(buf, DURATION_LEN, "0s");
@@ -100,7 +99,7 @@ static const char *duration_str(uint64_t ms, char buf[DURATION_LEN])
 }
 
 /* Tenths of a second, for what changes as it is read: "28.5s". */
-static const char *seconds_str(uint64_t ms, char buf[DURATION_LEN])
+const char *vssctl_seconds_str(uint64_t ms, char buf[DURATION_LEN])
 {
 	snprintf(buf, DURATION_LEN, "%" PRIu64 ".%" PRIu64 "s", ms / 1000,
 		 ms % 1000 / 100);
@@ -133,14 +132,14 @@ static void print_fs(const struct libvss_fs_info *fi)
 		print_string(PRINT_FP, NULL, "%s", " detached");
 	print_uint(PRINT_JSON, "timeout_ms", NULL, libvss_fs_info_timeout_ms(fi));
 	print_string(PRINT_FP, NULL, " timeout %s",
-		     duration_str(libvss_fs_info_timeout_ms(fi), d));
+		     vssctl_duration_str(libvss_fs_info_timeout_ms(fi), d));
 	print_uint(PRINT_JSON, "remaining_ms", NULL,
 		   libvss_fs_info_remaining_ms(fi));
 	print_string(PRINT_FP, NULL, " remaining %s",
-		     seconds_str(libvss_fs_info_remaining_ms(fi), d));
+		     vssctl_seconds_str(libvss_fs_info_remaining_ms(fi), d));
 	print_u64(PRINT_JSON, "frozen_ns", NULL, libvss_fs_info_frozen_ns(fi));
 	print_string(PRINT_FP, NULL, " frozen %s",
-		     seconds_str(libvss_fs_info_frozen_ns(fi) / NS_PER_MS, d));
+		     vssctl_seconds_str(libvss_fs_info_frozen_ns(fi) / NS_PER_MS, d));
 	print_nl();
 }
 
@@ -164,7 +163,7 @@ static void print_frozen(const char *path, const struct libvss_fs_info *fi,
 		print_string(PRINT_ANY, "until", " until %s",
 			     deadline_str(libvss_fs_info_remaining_ms(fi), t));
 		print_string(PRINT_FP, NULL, ", for %s",
-			     duration_str(libvss_fs_info_timeout_ms(fi), d));
+			     vssctl_duration_str(libvss_fs_info_timeout_ms(fi), d));
 	}
 	print_bool(PRINT_JSON, "detached", NULL, detached);
 	if (detached)

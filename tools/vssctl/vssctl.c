@@ -22,6 +22,8 @@
 static const struct vssctl_object *const objects[] = {
 	&vssctl_obj_storage,
 	&vssctl_obj_fs,
+	&vssctl_obj_monitor,
+	&vssctl_obj_session,
 	&vssctl_obj_snapshot,
 	&vssctl_obj_version,
 	&vssctl_obj_writer,
@@ -243,6 +245,12 @@ static void usage(FILE *out)
 	      "Unlike fsfreeze(8), `fs freeze` always ends: at its deadline whatever\n"
 	      "happens, and, unless --detach, when vssctl exits. Run it in the\n"
 	      "background and kill it (SIGTERM) once done with the frozen filesystem.\n"
+	      "\n"
+	      "`monitor` prints one line per event (-j: one JSON object), each with\n"
+	      "the time vssctl received it, until SIGINT or SIGTERM (exit 0); words\n"
+	      "after it keep only those kinds: monitor snapshot fs. It and `session\n"
+	      "abort` need root. An aborted session stays its requester's until the\n"
+	      "requester releases it (or exits).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json      print JSON instead of text\n"

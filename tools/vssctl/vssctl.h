@@ -49,6 +49,8 @@ struct vssctl_object {
 
 extern const struct vssctl_object vssctl_obj_storage;
 extern const struct vssctl_object vssctl_obj_fs;
+extern const struct vssctl_object vssctl_obj_monitor;
+extern const struct vssctl_object vssctl_obj_session;
 extern const struct vssctl_object vssctl_obj_snapshot;
 extern const struct vssctl_object vssctl_obj_version;
 extern const struct vssctl_object vssctl_obj_writer;
@@ -101,6 +103,12 @@ int vssctl_parse_size(const char *arg, uint64_t *bytes);
 /* The same, in the fewest digits exact: "64K", "1G", "1500000000". */
 #define VSSCTL_SIZE_LEN	24
 const char *vssctl_format_size(uint64_t bytes, char buf[VSSCTL_SIZE_LEN]);
+
+/* Durations in ms: the largest exact unit ("30s", "5m", "1500ms"), and
+ * tenths of a second for what changes as it is read ("28.5s"). */
+#define DURATION_LEN	24
+const char *vssctl_duration_str(uint64_t ms, char buf[DURATION_LEN]);
+const char *vssctl_seconds_str(uint64_t ms, char buf[DURATION_LEN]);
 
 /*
  * An ORIGIN argument as a block device path, for the requests that take

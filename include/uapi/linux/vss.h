@@ -889,7 +889,8 @@ enum vss_a_fs {
  *   asynchronous).
  * @VSS_CMD_SESSION_ABORT: Abort the session; cancels a running operation
  *   (which then completes with ECANCELED). Writers between PrepareForBackup
- *   and PostSnapshot get Abort.
+ *   and PostSnapshot get Abort. Taken from any administrator's socket, not
+ *   only the owner's: the owner gets the same completion either way.
  * @VSS_CMD_SESSION_DELETE_SNAPSHOTS: Delete the session's snapshot set
  *   now (reply: count). ENOENT if it has none.
  * @VSS_CMD_SESSION_RELEASE: Release the session: cancel what runs, delete
@@ -919,8 +920,9 @@ enum vss_a_fs {
  *   ended (path, device, frozen-ns, reason).
  *
  * Every command but GET_FEATURES needs CAP_SYS_ADMIN (EPERM otherwise).
- * Commands on a session are taken from its owner's socket only, and
- * WRITER_EVENT_DONE and WRITER_UNREGISTER from the writer's (EACCES).
+ * Commands that drive a session are taken from its owner's socket only
+ * (SESSION_ABORT from any), and WRITER_EVENT_DONE and WRITER_UNREGISTER
+ * from the writer's (EACCES).
  *
  * @__VSS_CMD_MAX: Number of commands; not a command.
  * @VSS_CMD_MAX: Highest command.

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libvss.h>
 
@@ -807,6 +808,7 @@ struct libvss_session {
 	uint8_t set_id[LIBVSS_ID_SIZE];
 	unsigned int nr_writers;
 	const struct libvss_writer_info *writers;
+	uint32_t backup_type;
 };
 
 struct libvss_session_list {
@@ -835,11 +837,12 @@ static const struct libvss_writer_info session_writers[] = {
 	  "disk busy", 0, 0, 0, 0 },
 };
 
+/* Owners above pid_max, below autobind's port ids: never a live socket's. */
 static const struct libvss_session sessions[] = {
-	{ 12, 4000, VSS_SESSION_BACKUP, VSS_SESSION_STATE_SNAPSHOT_DONE, 0, 0, 0,
-	  1, SET_A, 2, session_writers },
-	{ 13, 4001, VSS_SESSION_RESTORE, VSS_SESSION_STATE_METADATA_GATHERED,
-	  VSS_SESSION_OP_PRE_RESTORE, 0, 0, 0, { 0 }, 0, NULL },
+	{ 12, 4200000, VSS_SESSION_BACKUP, VSS_SESSION_STATE_SNAPSHOT_DONE, 0, 0, 0,
+	  1, SET_A, 2, session_writers, VSS_BACKUP_TYPE_FULL },
+	{ 13, 4200001, VSS_SESSION_RESTORE, VSS_SESSION_STATE_METADATA_GATHERED,
+	  VSS_SESSION_OP_PRE_RESTORE, 0, 0, 0, { 0 }, 0, NULL, 0 },
 };
 
 int libvss_writer_list(struct libvss_ctx *ctx, struct libvss_writer_list **lp)
@@ -960,6 +963,7 @@ SG(state)
 SG(op)
 SG(error)
 SG(status)
+SG(backup_type)
 
 const uint8_t *libvss_session_set_id(const struct libvss_session *s)
 {
@@ -1007,7 +1011,9 @@ const char *libvss_session_type_name(uint32_t v)
 const char *libvss_session_state_name(uint32_t v)
 {
 	return v == VSS_SESSION_STATE_SNAPSHOT_DONE ? "snapshot-done" :
-	       v == VSS_SESSION_STATE_METADATA_GATHERED ? "metadata-gathered" : NULL;
+	       v == VSS_SESSION_STATE_METADATA_GATHERED ? "metadata-gathered" :
+	       v == VSS_SESSION_STATE_FAILED ? "failed" :
+	       v == VSS_SESSION_STATE_ABORTED ? "aborted" : NULL;
 }
 
 const char *libvss_session_op_name(uint32_t v)
@@ -1091,18 +1097,6 @@ static int async_op(struct libvss_async **ap, int result, int vss_status,
 {
 	*ap = async_done(result, vss_status, message);
 	return *ap ? 0 : -ENOMEM;
-}
-
-int libvss_fd(struct libvss_ctx *ctx)
-{
-	(void)ctx;
-	return -1;
-}
-
-int libvss_process(struct libvss_ctx *ctx)
-{
-	(void)ctx;
-	return 0;
 }
 
 int libvss_async_wait(struct libvss_async *a, int timeout_ms)
@@ -1323,6 +1317,180 @@ int libvss_backup_writer_metadata(struct libvss_backup *b, uint32_t writer_id,
 	*docp = writer_id == 3 ? pg_metadata : NULL;
 	return 0;
 }
+
+/*
+ * An administrator's abort: session 12 is there, 13 was released, others
+ * do not exist; "unpriv" refuses it as the kernel does without
+ * CAP_SYS_ADMIN.
+ */
+int libvss_session_abort(struct libvss_ctx *ctx, uint32_t id)
+{
+	fake_log("session_abort %u", id);
+	if (mode("unpriv"))
+		return fail(ctx, -EPERM, "fake: needs CAP_SYS_ADMIN");
+	if (id == 12)
+		return 0;
+	if (id == 13)
+		return fail(ctx, -EBADFD, "fake: the session was released");
+	return fail(ctx, -ENOENT, "fake: no session with this id");
+}
+
+/* ---- the monitor ---- */
+
+/*
+ * One canned event of each kind, delivered by the first libvss_process()
+ * after libvss_monitor_start(); then nothing until a signal. "unpriv": the
+ * join is refused; "monitor-lost": the first libvss_process() also
+ * reports lost notifications, as after an overrun; "monitor-fail": it
+ * fails (-EIO) after them.
+ */
+struct libvss_monitor_event {
+	uint32_t type;
+	const uint8_t *snapshot_id, *set_id;
+	const char *origin, *device, *path;
+	uint32_t invalid_reason, threshold;
+	uint64_t max_bytes, used_bytes;
+	uint32_t session_id, session_type, session_state, session_op, owner;
+	uint32_t timeout_ms, flags, thaw_reason;
+	uint64_t frozen_ns;
+};
+
+static const uint8_t mon_snap[LIBVSS_ID_SIZE] = { 0x11, 0x22, 0x33, 0x44, 0, 1,
+						  0x40, 2, 0x80, 3, 4, 5, 6, 7, 8, 9 };
+static const uint8_t mon_set[LIBVSS_ID_SIZE] = SET_A;
+
+static const struct libvss_monitor_event mon_events[] = {
+	{ .type = VSS_CMD_SNAPSHOT_CREATED_NTF, .snapshot_id = mon_snap,
+	  .set_id = mon_set, .origin = "vdb", .device = "vss-snap0" },
+	{ .type = VSS_CMD_STORAGE_THRESHOLD_NTF, .origin = "vdb",
+	  .threshold = 80, .max_bytes = 1 << 20, .used_bytes = 13 * 65536 },
+	{ .type = VSS_CMD_SNAPSHOT_INVALID_NTF, .snapshot_id = mon_snap,
+	  .set_id = mon_set, .origin = "vdb", .device = "vss-snap0",
+	  .invalid_reason = VSS_INVALID_OVERFLOW },
+	{ .type = VSS_CMD_SNAPSHOT_DELETED_NTF, .snapshot_id = mon_snap,
+	  .set_id = mon_set, .origin = "vdb", .device = "vss-snap0" },
+	{ .type = VSS_CMD_SESSION_STATE_NTF, .session_id = 13,
+	  .session_type = VSS_SESSION_RESTORE,
+	  .session_state = VSS_SESSION_STATE_METADATA_GATHERED,
+	  .session_op = VSS_SESSION_OP_PRE_RESTORE, .owner = 4001 },
+	{ .type = VSS_CMD_SESSION_STATE_NTF, .session_id = 12,
+	  .session_type = VSS_SESSION_BACKUP,
+	  .session_state = VSS_SESSION_STATE_SNAPSHOT_DONE, .owner = 4000,
+	  .set_id = mon_set },
+	{ .type = VSS_CMD_FS_FROZEN_NTF, .path = "/srv", .device = "vdc",
+	  .owner = 4242, .timeout_ms = 30000 },
+	{ .type = VSS_CMD_FS_THAWED_NTF, .path = "/srv", .device = "vdc",
+	  .owner = 0, .timeout_ms = 600000, .flags = VSS_FS_F_DETACHED,
+	  .frozen_ns = 1500000000, .thaw_reason = VSS_THAW_DEADLINE },
+};
+
+static struct {
+	libvss_monitor_cb cb;
+	void *data;
+	int fd[2];
+	int delivered;
+} mon = { .fd = { -1, -1 } };
+
+int libvss_monitor_start(struct libvss_ctx *ctx, libvss_monitor_cb cb,
+			 void *data)
+{
+	fake_log("monitor_start");
+	if (mode("unpriv"))
+		return fail(ctx, -EPERM, "joining the monitor group needs CAP_SYS_ADMIN");
+	mon.cb = cb;
+	mon.data = data;
+	return 0;
+}
+
+int libvss_monitor_stop(struct libvss_ctx *ctx)
+{
+	(void)ctx;
+	mon.cb = NULL;
+	return 0;
+}
+
+/*
+ * A pipe with a byte in it until the canned events are out. Without a
+ * monitor there is nothing to read: the fake's asyncs end at once.
+ */
+int libvss_fd(struct libvss_ctx *ctx)
+{
+	(void)ctx;
+	if (!mon.cb)
+		return -1;
+	if (mon.fd[0] >= 0)
+		return mon.fd[0];
+	if (pipe(mon.fd) < 0 || write(mon.fd[1], "", 1) != 1)
+		return -EIO;
+	return mon.fd[0];
+}
+
+int libvss_process(struct libvss_ctx *ctx)
+{
+	unsigned int i;
+	char c;
+
+	if (!mon.cb || mon.delivered)
+		return 0;
+	mon.delivered = 1;
+	if (mon.fd[0] >= 0 && read(mon.fd[0], &c, 1) != 1)
+		return -EIO;
+	fake_log("process");
+	for (i = 0; mon.cb && i < ARRAY_SIZE(mon_events); i++)
+		mon.cb(ctx, &mon_events[i], mon.data);
+	if (mode("monitor-lost"))
+		return fail(ctx, -ENOBUFS,
+			    "the socket's receive buffer overflowed: notifications were lost");
+	if (mode("monitor-fail"))
+		return fail(ctx, -EIO, "fake: the socket broke");
+	return (int)i;
+}
+
+const char *libvss_monitor_event_name(uint32_t type)
+{
+	switch (type) {
+	case VSS_CMD_SNAPSHOT_CREATED_NTF:
+		return "snapshot-created";
+	case VSS_CMD_SNAPSHOT_DELETED_NTF:
+		return "snapshot-deleted";
+	case VSS_CMD_SNAPSHOT_INVALID_NTF:
+		return "snapshot-invalid";
+	case VSS_CMD_STORAGE_THRESHOLD_NTF:
+		return "storage-threshold";
+	case VSS_CMD_SESSION_STATE_NTF:
+		return "session-state";
+	case VSS_CMD_FS_FROZEN_NTF:
+		return "fs-frozen";
+	case VSS_CMD_FS_THAWED_NTF:
+		return "fs-thawed";
+	}
+	return NULL;
+}
+
+#define MG(rtype, field)						\
+rtype libvss_monitor_event_##field(const struct libvss_monitor_event *ev) \
+{									\
+	return ev->field;						\
+}
+MG(uint32_t, type)
+MG(const uint8_t *, snapshot_id)
+MG(const uint8_t *, set_id)
+MG(const char *, origin)
+MG(const char *, device)
+MG(const char *, path)
+MG(uint32_t, invalid_reason)
+MG(uint32_t, threshold)
+MG(uint64_t, max_bytes)
+MG(uint64_t, used_bytes)
+MG(uint32_t, session_id)
+MG(uint32_t, session_type)
+MG(uint32_t, session_state)
+MG(uint32_t, session_op)
+MG(uint32_t, owner)
+MG(uint32_t, timeout_ms)
+MG(uint32_t, flags)
+MG(uint32_t, thaw_reason)
+MG(uint64_t, frozen_ns)
 
 /* ---- filesystem freezes ---- */
 

@@ -76,7 +76,11 @@ expect_untimed "foreground freeze thawed by someone else: noticed, exit 0" 0 \
 /mnt/a thawed before its deadline, not by this vssctl" ""
 
 # SIGTERM: vssctl runs in the background until it has said it is frozen.
+# Its stdout is emptied first: the child's own redirection may come after
+# the first look, which would then see the last test's "frozen" and send
+# SIGTERM before vssctl blocks it.
 : > "$FAKE_LOG"
+: > "$out/stdout"
 if [ -n "${VALGRIND:-}" ]; then
 	"$VALGRIND" -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,possible \

@@ -43,21 +43,21 @@ expect "list fails: strerror, then the kernel's message" 1 "" \
 
 run writer status
 expect "status, text: each session, a line per writer" 0 \
-"session 12 backup state snapshot-done owner 4000 set $setA
+"session 12 backup state snapshot-done owner 4200000 set $setA
     \"PostgreSQL Writer\" id 3 state waiting-for-backup-complete failure none selected
     \"app\" id 5 state failed-at-freeze failure retryable errno 5 message \"disk busy\"
-session 13 restore state metadata-gathered running pre-restore owner 4001" ""
+session 13 restore state metadata-gathered running pre-restore owner 4200001" ""
 expect_calls "status: the dump, then each session" "session_list
 session_get 12
 session_get 13"
 
 run -j writer status
 expect "status, JSON" 0 \
-"[{\"id\":12,\"type\":\"backup\",\"state\":\"snapshot-done\",\"op\":\"none\",\"error\":0,\"status\":\"success\",\"owner\":4000,\"set_id\":\"$setA\",\"writers\":[{\"name\":\"PostgreSQL Writer\",\"id\":3,\"state\":\"waiting-for-backup-complete\",\"failure\":\"none\",\"error\":0,\"message\":\"\",\"selected\":true},{\"name\":\"app\",\"id\":5,\"state\":\"failed-at-freeze\",\"failure\":\"retryable\",\"error\":5,\"message\":\"disk busy\",\"selected\":false}]},{\"id\":13,\"type\":\"restore\",\"state\":\"metadata-gathered\",\"op\":\"pre-restore\",\"error\":0,\"status\":\"success\",\"owner\":4001,\"writers\":[]}]" ""
+"[{\"id\":12,\"type\":\"backup\",\"state\":\"snapshot-done\",\"op\":\"none\",\"error\":0,\"status\":\"success\",\"owner\":4200000,\"set_id\":\"$setA\",\"writers\":[{\"name\":\"PostgreSQL Writer\",\"id\":3,\"state\":\"waiting-for-backup-complete\",\"failure\":\"none\",\"error\":0,\"message\":\"\",\"selected\":true},{\"name\":\"app\",\"id\":5,\"state\":\"failed-at-freeze\",\"failure\":\"retryable\",\"error\":5,\"message\":\"disk busy\",\"selected\":false}]},{\"id\":13,\"type\":\"restore\",\"state\":\"metadata-gathered\",\"op\":\"pre-restore\",\"error\":0,\"status\":\"success\",\"owner\":4200001,\"writers\":[]}]" ""
 
 run writer status --session 13
 expect "status of one session" 0 \
-	"session 13 restore state metadata-gathered running pre-restore owner 4001" ""
+	"session 13 restore state metadata-gathered running pre-restore owner 4200001" ""
 expect_calls "status --session: no dump" "session_get 13"
 
 run writer status --session=99
