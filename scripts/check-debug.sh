@@ -15,6 +15,12 @@ echo "# debug kernel $kver"
 make -s -C kmod KVERS="$kver"
 make -s lib vssctl selftests
 rc=0
+# no5lvl: under TCG with `-cpu max` (5-level paging), this KASAN kernel
+# reported a wild-memory-access in its own early IRQ path (handle_edge_irq
+# from identify_cpu, before any module), which taints the kernel: lockdep
+# then switches itself off and KASAN prints no further report, for the
+# whole run. With 4-level paging the boot is clean.
+export VSS_VM_APPEND="no5lvl ${VSS_VM_APPEND:-}"
 selftests/vm/run.sh --kernel "$kver" --timeout "${VSS_DEBUG_TIMEOUT:-5400}" \
 	--mem 3072 --scratch-disk 320M -- selftests/run_guest.sh "$@" | tee build/check-debug.tap || rc=$?
 passed=$(grep -c '^ok ' build/check-debug.tap || true)
