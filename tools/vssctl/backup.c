@@ -1209,9 +1209,19 @@ static int cmd_backup(int argc, char **argv)
 			ret = command_error(bk, err);
 		}
 	}
-	if (!err && !read_signals(bk) && complete(bk, bk->command_status == 0) &&
-	    !bk->command_status)
+	if (!err && bk->lib_failed) {
+		/*
+		 * Reading the module failed while COMMAND ran: BackupComplete's
+		 * completion could never be read. The writers get
+		 * BackupShutdown at the release.
+		 */
+		say("BackupComplete not sent: reading the module failed");
+		if (!bk->command_status)
+			ret = VSSCTL_BACKUP_FAILED;
+	} else if (!err && !read_signals(bk) &&
+		   complete(bk, bk->command_status == 0) && !bk->command_status) {
 		ret = VSSCTL_BACKUP_FAILED;	/* the data is copied, writers not told */
+	}
 	if (read_signals(bk)) {
 		/* After PostSnapshot this only marks the session aborted. */
 		err = libvss_backup_abort(bk->b);

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -485,7 +486,7 @@ static int cmd_snapshot_unexpose(int argc, char **argv)
 {
 	struct unexpose u = { 0 };
 	uint8_t id[LIBVSS_ID_SIZE];
-	char dev[PATH_MAX];
+	char dev[PATH_MAX], real[PATH_MAX];
 	struct libvss_ctx *ctx;
 	int ret, err;
 
@@ -533,8 +534,11 @@ static int cmd_snapshot_unexpose(int argc, char **argv)
 			vssctl_hint("only a snapshot's mount is unexposed; umount(8) unmounts others");
 		return VSSCTL_ERR;
 	}
+	/* The mount was found at DIR's real path: unmount that (NOFOLLOW). */
+	if (!realpath(argv[0], real))
+		snprintf(real, sizeof(real), "%s", argv[0]);
 	new_json_array();
-	unexpose_one(argv[0], &u);
+	unexpose_one(real, &u);
 	delete_json_obj();
 	return u.err ? VSSCTL_ERR : VSSCTL_OK;
 }
