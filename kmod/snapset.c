@@ -391,7 +391,8 @@ int vss_snapset_create(const struct vss_set_request *req,
 		goto out_unlock;
 	}
 	mutex_init(&w.lock);
-	INIT_DELAYED_WORK(&w.watchdog, vss_watchdog_fn);
+	/* On this stack: debugobjects must know (CONFIG_DEBUG_OBJECTS_WORK). */
+	INIT_DELAYED_WORK_ONSTACK(&w.watchdog, vss_watchdog_fn);
 	if (req->set_id)
 		res->set_id = *req->set_id;
 	else
@@ -462,6 +463,9 @@ int vss_snapset_create(const struct vss_set_request *req,
 out_release:
 	vss_release_volumes(w.vols, req->nr);
 	kfree(w.vols);
+	/* vss_window_run() cancelled it, if it ever ran. */
+	destroy_delayed_work_on_stack(&w.watchdog);
+	mutex_destroy(&w.lock);
 out_unlock:
 	if (!req->slot_held)
 		vss_snapset_slot_put();

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 kver=$(scripts/debug-kernel.sh)
 echo "# debug kernel $kver"
 make -s -C kmod KVERS="$kver"
-make -s lib vssctl selftests
+make -s lib vssctl writers selftests
 rc=0
 # no5lvl: under TCG with `-cpu max` (5-level paging), this KASAN kernel
 # reported a wild-memory-access in its own early IRQ path (handle_edge_irq

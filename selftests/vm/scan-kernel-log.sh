@@ -30,6 +30,7 @@ patterns=(
 	'UBSAN:'
 	'KASAN:'
 	'KFENCE:'
+	'ODEBUG:'
 	'kmemleak: .*(new suspected memory leak|unreferenced)'
 	'unreferenced object 0x'
 	'rcu.* detected stall'

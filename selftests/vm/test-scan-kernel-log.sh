@@ -57,6 +57,7 @@ bad=(
 	'UBSAN|UBSAN: shift-out-of-bounds in kmod/vss_cow.c:88:23'
 	'KASAN|BUG: KASAN: slab-use-after-free in vss_cow_write+0x4d/0x2a0 [vss]'
 	'KFENCE|BUG: KFENCE: use-after-free read in vss_cow_write+0x4d/0x2a0 [vss]'
+	'debugobjects|ODEBUG: object 00000000c4d7961e is on stack 00000000fd0cd546, but NOT annotated.'
 	'kmemleak summary|kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)'
 	'kmemleak object|unreferenced object 0xffff888004a3c000 (size 64):'
 	'RCU stall|rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:'
