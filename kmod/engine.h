@@ -116,6 +116,7 @@ void vss_store_mem_release(struct vss_store *st, void *entry);
 int vss_store_file_open(struct vss_store *st, const char *dir);
 void vss_store_file_close(struct vss_store *st);
 int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot);
+void vss_store_file_prefetch(struct vss_store *st, loff_t pos, loff_t bytes);
 int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 			       struct bio *bio, unsigned int done, unsigned int bytes);
 

@@ -121,6 +121,51 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 	return BLK_STS_OK;
 }
 
+/*
+ * A bio over several chunks of a file storage: start the storage reads of
+ * all of them before copying any (runs of neighbouring slots as one read).
+ * Copying chunk after chunk would otherwise wait for each read in turn.
+ */
+static void vss_snap_prefetch(struct vss_snapshot *s, struct bio *bio)
+{
+	struct vss_origin *o = s->origin;
+	struct vss_store *st = &o->store;
+	sector_t pos = bio->bi_iter.bi_sector;
+	sector_t end = bio_end_sector(bio);
+	loff_t run_pos = 0, run_len = 0;
+
+	if (st->kind != VSS_STORAGE_FILE ||
+	    vss_chunk_of(o, pos) == vss_chunk_of(o, end - 1))
+		return;
+	while (pos < end) {
+		sector_t chunk = vss_chunk_of(o, pos);
+		sector_t chunk_end = (chunk + 1) << o->chunk_shift;
+		sector_t nr = min(end, chunk_end) - pos;
+		loff_t off, len = nr << SECTOR_SHIFT;
+		bool stored;
+		u32 slot;
+
+		mutex_lock(&o->cow_mutex);
+		stored = vss_cow_locate(s, chunk, &slot);
+		mutex_unlock(&o->cow_mutex);
+		if (stored) {
+			off = (loff_t)slot * st->chunk_bytes +
+			      ((pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT);
+			if (run_len && off == run_pos + run_len) {
+				run_len += len;
+			} else {
+				if (run_len)
+					vss_store_file_prefetch(st, run_pos, run_len);
+				run_pos = off;
+				run_len = len;
+			}
+		}
+		pos += nr;
+	}
+	if (run_len)
+		vss_store_file_prefetch(st, run_pos, run_len);
+}
+
 static void vss_snap_read(struct vss_snapshot *s, struct bio *bio)
 {
 	struct vss_origin *o = s->origin;
@@ -129,6 +174,7 @@ static void vss_snap_read(struct vss_snapshot *s, struct bio *bio)
 	unsigned int done = 0;
 	blk_status_t st = BLK_STS_OK;
 
+	vss_snap_prefetch(s, bio);
 	while (left && st == BLK_STS_OK) {
 		sector_t chunk_end = (vss_chunk_of(o, pos) + 1) << o->chunk_shift;
 		sector_t nr = min(left, chunk_end - pos);

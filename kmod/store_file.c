@@ -12,6 +12,7 @@
  * copy-on-write path of that same device.
  */
 #include <linux/bio.h>
+#include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/pagemap.h>
@@ -124,6 +125,19 @@ int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
 	if (err)
 		vss_store_free(st, *slot);
 	return err;
+}
+
+/*
+ * Starts reading @bytes at @pos of the file into its page cache, without
+ * waiting: a snapshot read announces every storage chunk of its bio this
+ * way before copying them one by one, so that their reads are in flight
+ * together instead of one after the other. Only a hint: if the slot is
+ * freed and reused meanwhile, the copy still reads what it must.
+ */
+void vss_store_file_prefetch(struct vss_store *st, loff_t pos, loff_t bytes)
+{
+	if (!READ_ONCE(st->failed))
+		vfs_fadvise(st->file, pos, bytes, POSIX_FADV_WILLNEED);
 }
 
 int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
