@@ -17,6 +17,7 @@ struct hold_db {
 	char path[PATH_MAX];		/* absolute */
 	sqlite3 *lock;			/* holds the write transaction */
 	sqlite3 *ckpt;			/* checkpoints while the lock is held */
+	int shm_fd, db_fd;		/* lock_out_writers(), or -1 */
 	bool involved;			/* on a volume of the current set */
 	bool held;
 };

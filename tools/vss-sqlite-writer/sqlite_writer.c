@@ -14,7 +14,9 @@
  *   PrepareForSnapshot  a PASSIVE checkpoint (never waits), to shorten Freeze's
  *   Freeze              a TRUNCATE checkpoint (waits for the app's writers
  *                       up to --busy-timeout; a failure is not fatal), then
- *                       BEGIN IMMEDIATE on a connection of its own: the
+ *                       BEGIN IMMEDIATE on a connection of its own (after
+ *                       waiting for the lock byte with a blocking OFD lock:
+ *                       SQLite's lock is not fair, hold.c): the
  *                       database's write lock, so no transaction commits
  *                       until Thaw; then PASSIVE checkpoints from a second
  *                       connection until every WAL frame is in the database
