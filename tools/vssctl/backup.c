@@ -27,6 +27,7 @@
  * up; vssctl then exits 128 + the signal's number.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -100,6 +101,8 @@ struct backup {
 	char set_id[LIBVSS_ID_STRING_SIZE];
 	char base[96];			/* RUN_DIR/backup-SETID */
 	pid_t child;
+	int tty;			/* the controlling terminal, or -1 */
+	bool continued;			/* a SIGCONT was read */
 	int command_status;		/* as an exit code; -1: did not run */
 	int ret;			/* vssctl's exit code so far */
 };
@@ -477,6 +480,8 @@ static bool read_signals(struct backup *bk)
 	while (read(bk->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		int sig = (int)si.ssi_signo;
 
+		if (sig == SIGCONT)
+			bk->continued = true;
 		if (!stop_signal(sig))
 			continue;
 		if (!bk->signo) {
@@ -963,6 +968,76 @@ static int command_error(const struct backup *bk, int err)
 	return err == -ENOENT ? VSSCTL_CMD_NOTFOUND : VSSCTL_CMD_NOEXEC;
 }
 
+/* ---- job control ---- */
+
+/* tcsetpgrp() from a background process group: SIGTTOU held off. */
+static void tty_give(int tty, pid_t pgrp)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(tty, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * vssctl in the foreground of its terminal hands the terminal to COMMAND's
+ * process group, as a shell does, so that COMMAND can read it (a password
+ * prompt) and Ctrl-C and Ctrl-Z reach it. A SIGCONT covers a read that came
+ * before the handover and stopped it.
+ */
+static void tty_to_command(struct backup *bk, pid_t pgrp)
+{
+	if (bk->tty < 0 || tcgetpgrp(bk->tty) != getpgrp())
+		return;
+	tty_give(bk->tty, pgrp);
+	kill(-pgrp, SIGCONT);
+}
+
+/* COMMAND ended or stopped: the terminal back to vssctl if it had it. */
+static void tty_from_command(struct backup *bk, pid_t pgrp)
+{
+	if (bk->tty >= 0 && tcgetpgrp(bk->tty) == pgrp)
+		tty_give(bk->tty, getpgrp());
+}
+
+/*
+ * COMMAND was stopped by job control (Ctrl-Z, or reading or writing the
+ * terminal in the background): vssctl stops with it, so that the user's
+ * shell shows the job stopped and `fg` or `bg` continue both (the
+ * snapshots stay held meanwhile). Without job control (no terminal, an
+ * orphaned process group: the stop signal has no effect on vssctl) COMMAND
+ * stays stopped until someone continues it; vssctl says so and waits.
+ */
+static void command_stopped(struct backup *bk, pid_t pgrp, int sig)
+{
+	bool job_stop = sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+
+	/* A terminal read before tty_to_command(): it has the terminal now. */
+	if ((sig == SIGTTIN || sig == SIGTTOU) && bk->tty >= 0 &&
+	    tcgetpgrp(bk->tty) == pgrp) {
+		kill(-pgrp, SIGCONT);
+		return;
+	}
+	if (job_stop && bk->tty >= 0) {
+		tty_from_command(bk, pgrp);
+		say("COMMAND stopped (%s): vssctl stops with it; the snapshots stay held until it continues",
+		    sig_name(sig));
+		bk->continued = false;
+		raise(sig);
+		read_signals(bk);
+		if (bk->continued) {
+			tty_to_command(bk, pgrp);
+			kill(-pgrp, SIGCONT);
+			return;
+		}
+	}
+	say("COMMAND stopped (%s): the backup waits, snapshots held, until COMMAND is continued (kill -CONT -%d) or the backup stopped",
+	    sig_name(sig), (int)pgrp);
+}
+
 /*
  * COMMAND, until it ends: its exit code, or -errno if it could not run.
  * posix_spawn() reports exec's errors itself, and nothing of vssctl runs
@@ -997,9 +1072,14 @@ static int run_command(struct backup *bk)
 	if (err)
 		return -err;
 	bk->child = pid;
+	tty_to_command(bk, pid);
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		pid_t w = waitpid(pid, &status, WNOHANG | WUNTRACED);
 
+		if (w == pid && WIFSTOPPED(status)) {
+			command_stopped(bk, pid, WSTOPSIG(status));
+			continue;
+		}
 		if (w == pid)
 			break;
 		if (w < 0 && errno != EINTR) {
@@ -1016,6 +1096,15 @@ static int run_command(struct backup *bk)
 		}
 	}
 	bk->child = 0;
+	tty_from_command(bk, pid);
+	/*
+	 * Ctrl-C on the terminal went to COMMAND alone while it had the
+	 * terminal: it was meant for the backup too, as a shell takes it.
+	 */
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT && !bk->signo) {
+		bk->signo = SIGINT;
+		say("%s: stopping the backup", sig_name(SIGINT));
+	}
 	return exit_code(status);
 }
 
@@ -1143,6 +1232,7 @@ static int cmd_backup(int argc, char **argv)
 		return vssctl_lib_error(NULL, -ENOMEM, "out of memory");
 	bk->command_status = -1;
 	bk->sigfd = -1;
+	bk->tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	ret = parse_args(bk, argc, argv);
 	if (ret)
 		goto out_free;
@@ -1163,6 +1253,7 @@ static int cmd_backup(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGCHLD);
+	sigaddset(&sigs, SIGCONT);	/* still continues vssctl; then read */
 	sigprocmask(SIG_BLOCK, &sigs, &bk->old_mask);
 	bk->sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (bk->sigfd < 0) {
@@ -1240,6 +1331,8 @@ out:
 out_free:
 	if (bk->sigfd >= 0)
 		close(bk->sigfd);
+	if (bk->tty >= 0)
+		close(bk->tty);
 	free_argv(bk);
 	free_vars(bk);
 	free(bk->writers);

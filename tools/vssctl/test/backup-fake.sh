@@ -8,7 +8,9 @@
 # substitutions; --writer, --exclude-writer, --type, --no-substitute;
 # exit codes (COMMAND's, 124 veto, 125 vssctl failed, 126, 127, 143 on
 # SIGTERM with COMMAND's process group signalled and everything cleaned
-# up); the -j summary; usage errors exit 2 without asking libvss anything.
+# up); the -j summary; usage errors exit 2 without asking libvss anything;
+# on a terminal, COMMAND reads it and gets Ctrl-C (130) and Ctrl-Z (vssctl
+# stops with it, fg continues both).
 # shellcheck disable=SC2016 # the $VSS_ references are for vssctl to expand
 set -u
 name=backup-fake
@@ -245,6 +247,64 @@ backup_abort
 $(calls_after)"
 ! kill -0 "$(cat "$out/pid")" 2>/dev/null
 report $? "SIGTERM: COMMAND's process group got it"
+
+# On a terminal (a pty from script(1)), COMMAND gets the terminal: it
+# reads it (a password prompt), and Ctrl-C and Ctrl-Z reach it. Each run
+# is bounded by timeout(1): a COMMAND stopped by SIGTTIN hung here before.
+# The terminal's input comes from a fifo, written once COMMAND is running.
+on_tty() { # on_tty SCRIPT-COMMAND: starts it; the fifo is fd 3
+	rm -f "$out/pid" "$out/fifo"
+	mkfifo "$out/fifo"
+	timeout 60 script -qefc "$1" /dev/null <"$out/fifo" >"$out/tty" 2>&1 &
+	tty_pid=$!
+	exec 3>"$out/fifo"
+}
+wait_pid_file() {
+	for _ in $(seq 200); do
+		[ -s "$out/pid" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+tty_done() { # closes the terminal's input, waits: $rc
+	exec 3>&-
+	wait "$tty_pid"
+	rc=$?
+}
+
+: > "$FAKE_LOG"
+on_tty "$vssctl backup /srv -- sh -c 'echo \$\$ > $out/pid; read -r word; echo \"read:\$word\"'"
+wait_pid_file && printf 'secret\n' >&3
+tty_done
+[ "$rc" -eq 0 ] && grep -q '^read:secret' "$out/tty" && grep -q '^backup_complete' "$FAKE_LOG"
+report $? "on a terminal: COMMAND reads it, the backup completes (exit $rc)"
+
+: > "$FAKE_LOG"
+on_tty "$vssctl backup /srv -- sh -c 'echo \$\$ > $out/pid; sleep 30'"
+wait_pid_file && printf '\003' >&3
+tty_done
+[ "$rc" -eq 130 ] && grep -q 'SIGINT: stopping the backup' "$out/tty" &&
+	grep -q '^backup_abort' "$FAKE_LOG" && ! grep -q '^backup_complete' "$FAKE_LOG"
+report $? "on a terminal: Ctrl-C reaches COMMAND and stops the backup: 130, aborted (exit $rc)"
+
+# Ctrl-Z under a job-control shell: COMMAND and vssctl stop together, fg
+# continues both, and the backup completes.
+: > "$FAKE_LOG"
+on_tty "bash --norc --noprofile -i"
+printf '%s\n' "$vssctl backup /srv -- sh -c 'echo \$\$ > $out/pid; sleep 2; echo slept'" >&3
+wait_pid_file && sleep 0.3 && printf '\032' >&3
+for _ in $(seq 100); do
+	grep -q 'Stopped' "$out/tty" && break
+	sleep 0.05
+done
+printf 'fg\nexit\n' >&3
+tty_done
+grep -q 'COMMAND stopped (SIGTSTP): vssctl stops with it' "$out/tty" &&
+	grep -q 'Stopped' "$out/tty" && grep -q '^slept' "$out/tty" &&
+	grep -q 'COMMAND exited with status 0' "$out/tty" &&
+	grep -q '^backup_complete' "$FAKE_LOG"
+report $? "on a terminal: Ctrl-Z stops COMMAND and vssctl, fg continues both, the backup completes"
+[ "$failed" -eq 0 ] || sed 's/^/# tty: /' "$out/tty"
 
 run backup
 expect_usage "VOLUME is missing" "VOLUME is missing"
