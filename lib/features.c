@@ -109,10 +109,7 @@ LIBVSS_EXPORT int libvss_get_features(struct libvss_ctx *ctx, uint64_t required,
 		return -ENOMEM;
 	ret = vss_transact(ctx, req, vss_features_decode, &f);
 	nlmsg_free(req);
-	if (!ret && !f) {
-		vss_ctx_set_error(ctx, "GET_FEATURES acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, f, "GET_FEATURES");
 	if (ret) {
 		libvss_features_free(f);
 		return ret;

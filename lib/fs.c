@@ -24,8 +24,7 @@ struct libvss_fs_info {
 };
 
 struct libvss_fs_list {
-	unsigned int n, cap;
-	struct libvss_fs_info **items;
+	struct vss_objlist objs;
 };
 
 static const char *const thaw_reason_names[] = {
@@ -169,23 +168,9 @@ int vss_fs_decode_part(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 {
 	struct libvss_fs_list *l = arg;
 	struct libvss_fs_info *fi;
-	int ret;
+	int ret = fs_parse(ctx, nlh, &fi, why);
 
-	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? 2 * l->cap : 8;
-		struct libvss_fs_info **items;
-
-		items = realloc(l->items, cap * sizeof(*items));
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		l->cap = cap;
-	}
-	ret = fs_parse(ctx, nlh, &fi, why);
-	if (ret)
-		return ret;
-	l->items[l->n++] = fi;
-	return 0;
+	return ret ? ret : vss_objlist_add(&l->objs, fi);
 }
 
 /* ---- entry points ---- */
@@ -233,10 +218,7 @@ LIBVSS_EXPORT int libvss_fs_get(struct libvss_ctx *ctx, const char *mountpoint,
 	ret = vss_request(ctx, vss_fs_get_encode(ctx, vss_ctx_next_seq(ctx),
 						 mountpoint),
 			  vss_fs_decode, &fi);
-	if (!ret && !fi) {
-		vss_ctx_set_error(ctx, "FS_GET acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, fi, "FS_GET");
 	if (ret) {
 		libvss_fs_info_free(fi);
 		return ret;
@@ -273,25 +255,21 @@ LIBVSS_EXPORT int libvss_fs_list(struct libvss_ctx *ctx,
 
 LIBVSS_EXPORT void libvss_fs_list_free(struct libvss_fs_list *list)
 {
-	unsigned int i;
-
 	if (!list)
 		return;
-	for (i = 0; i < list->n; i++)
-		free(list->items[i]);
-	free(list->items);
+	vss_objlist_free(&list->objs);
 	free(list);
 }
 
 LIBVSS_EXPORT unsigned int libvss_fs_list_count(const struct libvss_fs_list *list)
 {
-	return list->n;
+	return list->objs.n;
 }
 
 LIBVSS_EXPORT const struct libvss_fs_info *
 libvss_fs_list_entry(const struct libvss_fs_list *list, unsigned int i)
 {
-	return i < list->n ? list->items[i] : NULL;
+	return vss_objlist_entry(&list->objs, i);
 }
 
 /* ---- getters ---- */

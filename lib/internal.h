@@ -149,6 +149,30 @@ int vss_transact(struct libvss_ctx *ctx, struct nl_msg *req,
 /* vss_transact() that takes @req over, NULL (-ENOMEM) included. */
 int vss_request(struct libvss_ctx *ctx, struct nl_msg *req,
 		vss_reply_fn decode, void *arg);
+/*
+ * After vss_request() of a command that always replies: @ret, or -EBADMSG
+ * (the error says so) if it succeeded without the reply (!@seen).
+ */
+int vss_need_reply(struct libvss_ctx *ctx, int ret, bool seen, const char *cmd);
+
+/*
+ * The objects of a dump, one heap block each (the lists of filesystems,
+ * snapshots and storages). vss_objlist_add() takes @obj over, freeing it
+ * if it cannot; vss_objlist_free() frees the objects and the array.
+ */
+struct vss_objlist {
+	unsigned int n, cap;
+	void **items;
+};
+
+int vss_objlist_add(struct vss_objlist *l, void *obj);
+void vss_objlist_free(struct vss_objlist *l);
+
+static inline const void *vss_objlist_entry(const struct vss_objlist *l,
+					    unsigned int i)
+{
+	return i < l->n ? l->items[i] : NULL;
+}
 
 /* family.c: resolving "vss" through nlctrl */
 struct vss_family {

@@ -111,10 +111,7 @@ static int session_new(struct libvss_ctx *ctx, uint32_t type,
 		msg = NULL;
 	}
 	ret = vss_request(ctx, msg, create_decode, &id);
-	if (!ret && !id) {
-		vss_ctx_set_error(ctx, "SESSION_CREATE acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, id, "SESSION_CREATE");
 	if (ret) {
 		free(b->document);
 		free(b);
@@ -496,10 +493,7 @@ LIBVSS_EXPORT int libvss_backup_delete_snapshots(struct libvss_backup *b,
 			  vss_session_msg(b->ctx, vss_ctx_next_seq(b->ctx),
 					  VSS_CMD_SESSION_DELETE_SNAPSHOTS, b->id, 0),
 			  count_decode, &c);
-	if (!ret && !c.seen) {
-		vss_ctx_set_error(b->ctx, "SESSION_DELETE_SNAPSHOTS acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(b->ctx, ret, c.seen, "SESSION_DELETE_SNAPSHOTS");
 	if (!ret && count)
 		*count = c.count;
 	return ret;
@@ -563,10 +557,7 @@ static int writer_docs(struct libvss_backup *b, uint32_t writer_id,
 		msg = NULL;
 	}
 	ret = vss_request(b->ctx, msg, writer_get_decode, &d);
-	if (!ret && !d.seen) {
-		vss_ctx_set_error(b->ctx, "SESSION_WRITER_GET acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(b->ctx, ret, d.seen, "SESSION_WRITER_GET");
 	if (ret) {
 		free(d.metadata);
 		free(d.restore_status);

@@ -165,10 +165,7 @@ LIBVSS_EXPORT int libvss_session_get(struct libvss_ctx *ctx, uint32_t id,
 	ret = vss_request(ctx, vss_session_msg(ctx, vss_ctx_next_seq(ctx),
 					       VSS_CMD_SESSION_GET, id, 0),
 			  session_decode, &s);
-	if (!ret && !s) {
-		vss_ctx_set_error(ctx, "SESSION_GET acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, s, "SESSION_GET");
 	if (ret) {
 		libvss_session_free(s);
 		return ret;

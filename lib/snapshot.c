@@ -24,8 +24,7 @@ struct libvss_snapshot {
 };
 
 struct libvss_snapshot_list {
-	unsigned int n, cap;
-	struct libvss_snapshot **items;
+	struct vss_objlist objs;
 };
 
 /* One snapshot of a new set, as the nested ENTRY carries it. */
@@ -348,23 +347,9 @@ int vss_snapshot_decode_part(const struct libvss_ctx *ctx,
 {
 	struct libvss_snapshot_list *l = arg;
 	struct libvss_snapshot *s;
-	int ret;
+	int ret = snapshot_parse(ctx, nlh, &s, why);
 
-	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? 2 * l->cap : 8;
-		struct libvss_snapshot **items;
-
-		items = realloc(l->items, cap * sizeof(*items));
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		l->cap = cap;
-	}
-	ret = snapshot_parse(ctx, nlh, &s, why);
-	if (ret)
-		return ret;
-	l->items[l->n++] = s;
-	return 0;
+	return ret ? ret : vss_objlist_add(&l->objs, s);
 }
 
 /* ---- SNAPSHOT_DELETE ---- */
@@ -444,10 +429,7 @@ LIBVSS_EXPORT int libvss_snapshot_create(struct libvss_ctx *ctx,
 							  vss_ctx_next_seq(ctx),
 							  volumes, n, flags),
 			  vss_snapshot_create_decode, &set);
-	if (!ret && !set) {
-		vss_ctx_set_error(ctx, "SNAPSHOT_CREATE acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, set, "SNAPSHOT_CREATE");
 	if (ret) {
 		libvss_snapset_free(set);
 		return ret;
@@ -522,10 +504,7 @@ LIBVSS_EXPORT int libvss_snapshot_get(struct libvss_ctx *ctx,
 	ret = vss_request(ctx, vss_snapshot_get_encode(ctx, vss_ctx_next_seq(ctx),
 						       id),
 			  vss_snapshot_decode, &s);
-	if (!ret && !s) {
-		vss_ctx_set_error(ctx, "SNAPSHOT_GET acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, s, "SNAPSHOT_GET");
 	if (ret) {
 		libvss_snapshot_free(s);
 		return ret;
@@ -563,27 +542,23 @@ LIBVSS_EXPORT int libvss_snapshot_list(struct libvss_ctx *ctx,
 
 LIBVSS_EXPORT void libvss_snapshot_list_free(struct libvss_snapshot_list *list)
 {
-	unsigned int i;
-
 	if (!list)
 		return;
-	for (i = 0; i < list->n; i++)
-		free(list->items[i]);
-	free(list->items);
+	vss_objlist_free(&list->objs);
 	free(list);
 }
 
 LIBVSS_EXPORT unsigned int
 libvss_snapshot_list_count(const struct libvss_snapshot_list *list)
 {
-	return list->n;
+	return list->objs.n;
 }
 
 LIBVSS_EXPORT const struct libvss_snapshot *
 libvss_snapshot_list_entry(const struct libvss_snapshot_list *list,
 			   unsigned int i)
 {
-	return i < list->n ? list->items[i] : NULL;
+	return vss_objlist_entry(&list->objs, i);
 }
 
 LIBVSS_EXPORT const uint8_t *
@@ -664,10 +639,7 @@ static int snapshot_delete(struct libvss_ctx *ctx, uint16_t selector,
 							  selector, key,
 							  keylen),
 			  vss_snapshot_delete_decode, &c);
-	if (!ret && !c.seen) {
-		vss_ctx_set_error(ctx, "SNAPSHOT_DELETE acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, c.seen, "SNAPSHOT_DELETE");
 	if (!ret && count)
 		*count = c.count;
 	return ret;

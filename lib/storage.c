@@ -25,8 +25,7 @@ struct libvss_storage {
 };
 
 struct libvss_storage_list {
-	unsigned int n, cap;
-	struct libvss_storage **items;
+	struct vss_objlist objs;
 };
 
 static const char *const kind_names[] = {
@@ -264,23 +263,9 @@ int vss_storage_decode_part(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 {
 	struct libvss_storage_list *l = arg;
 	struct libvss_storage *s;
-	int ret;
+	int ret = storage_parse(ctx, nlh, &s, why);
 
-	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? 2 * l->cap : 8;
-		struct libvss_storage **items;
-
-		items = realloc(l->items, cap * sizeof(*items));
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		l->cap = cap;
-	}
-	ret = storage_parse(ctx, nlh, &s, why);
-	if (ret)
-		return ret;
-	l->items[l->n++] = s;
-	return 0;
+	return ret ? ret : vss_objlist_add(&l->objs, s);
 }
 
 /* ---- options of STORAGE_ADD ---- */
@@ -438,10 +423,7 @@ LIBVSS_EXPORT int libvss_storage_get(struct libvss_ctx *ctx, const char *origin,
 	ret = vss_request(ctx, vss_storage_get_encode(ctx, vss_ctx_next_seq(ctx),
 						      origin),
 			  vss_storage_decode, &s);
-	if (!ret && !s) {
-		vss_ctx_set_error(ctx, "STORAGE_GET acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, s, "STORAGE_GET");
 	if (ret) {
 		libvss_storage_free(s);
 		return ret;
@@ -479,27 +461,23 @@ LIBVSS_EXPORT int libvss_storage_list(struct libvss_ctx *ctx,
 
 LIBVSS_EXPORT void libvss_storage_list_free(struct libvss_storage_list *list)
 {
-	unsigned int i;
-
 	if (!list)
 		return;
-	for (i = 0; i < list->n; i++)
-		free(list->items[i]);
-	free(list->items);
+	vss_objlist_free(&list->objs);
 	free(list);
 }
 
 LIBVSS_EXPORT unsigned int
 libvss_storage_list_count(const struct libvss_storage_list *list)
 {
-	return list->n;
+	return list->objs.n;
 }
 
 LIBVSS_EXPORT const struct libvss_storage *
 libvss_storage_list_entry(const struct libvss_storage_list *list,
 			  unsigned int i)
 {
-	return i < list->n ? list->items[i] : NULL;
+	return vss_objlist_entry(&list->objs, i);
 }
 
 LIBVSS_EXPORT const char *

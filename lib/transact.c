@@ -8,6 +8,7 @@
  * an earlier, abandoned request; NOOPs) is skipped by seq and port id.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/netlink.h>
 
 #include "internal.h"
@@ -154,4 +155,40 @@ int vss_request(struct libvss_ctx *ctx, struct nl_msg *req,
 	ret = vss_transact(ctx, req, decode, arg);
 	nlmsg_free(req);
 	return ret;
+}
+
+int vss_need_reply(struct libvss_ctx *ctx, int ret, bool seen, const char *cmd)
+{
+	if (ret || seen)
+		return ret;
+	vss_ctx_set_error(ctx, "%s acknowledged without a reply", cmd);
+	return -EBADMSG;
+}
+
+int vss_objlist_add(struct vss_objlist *l, void *obj)
+{
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? 2 * l->cap : 8;
+		void **items = realloc(l->items, cap * sizeof(*items));
+
+		if (!items) {
+			free(obj);
+			return -ENOMEM;
+		}
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->n++] = obj;
+	return 0;
+}
+
+void vss_objlist_free(struct vss_objlist *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
 }

@@ -249,10 +249,7 @@ LIBVSS_EXPORT int libvss_writer_register(struct libvss_writer *w,
 		msg = NULL;
 	}
 	ret = vss_request(ctx, msg, register_decode, &id);
-	if (!ret && !id) {
-		vss_ctx_set_error(ctx, "WRITER_REGISTER acknowledged without a reply");
-		ret = -EBADMSG;
-	}
+	ret = vss_need_reply(ctx, ret, id, "WRITER_REGISTER");
 	if (!ret)
 		w->id = id;
 	return ret;
