@@ -1026,7 +1026,7 @@ static void command_stopped(struct backup *bk, pid_t pgrp, int sig)
 		say("COMMAND stopped (%s): vssctl stops with it; the snapshots stay held until it continues",
 		    sig_name(sig));
 		bk->continued = false;
-		raise(sig);
+		raise(SIGTSTP);	/* SIGTTOU is held off in vssctl */
 		read_signals(bk);
 		if (bk->continued) {
 			tty_to_command(bk, pgrp);
@@ -1224,7 +1224,7 @@ static void print_summary(const struct backup *bk, int code)
 static int cmd_backup(int argc, char **argv)
 {
 	struct backup *bk;
-	sigset_t sigs;
+	sigset_t sigs, ttou;
 	int ret, err;
 
 	bk = calloc(1, sizeof(*bk));
@@ -1255,6 +1255,13 @@ static int cmd_backup(int argc, char **argv)
 	sigaddset(&sigs, SIGCHLD);
 	sigaddset(&sigs, SIGCONT);	/* still continues vssctl; then read */
 	sigprocmask(SIG_BLOCK, &sigs, &bk->old_mask);
+	/*
+	 * Not read, only held off: while COMMAND has the terminal, vssctl's
+	 * own messages must not stop it under `stty tostop`.
+	 */
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, NULL);
 	bk->sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (bk->sigfd < 0) {
 		ret = vssctl_lib_error(NULL, -errno, "signalfd");
