@@ -29,6 +29,7 @@ res=${BENCH_RESULTS:-$out/results.txt}
 region_mib=${BENCH_REGION_MIB:-32}	# the region every I/O figure writes
 reps=${BENCH_REPS:-3}
 sweep_reps=${BENCH_SWEEP_REPS:-2}	# chunk sizes other than 4 KiB
+read_reps=${BENCH_READ_REPS:-6}	# snapshot read, A B / B A
 freeze_reps=${BENCH_FREEZE_REPS:-20}
 dirty_mib=${BENCH_DIRTY_MIB:-64}	# per volume, before a freeze window
 create_reps=${BENCH_CREATE_REPS:-5}
@@ -336,16 +337,25 @@ bench_many() {
 bench_snapshot_read() {
 	local r dev bs bo v=()
 	log "snapshot read, half the chunks in diff storage"
-	for ((r = 0; r < sweep_reps; r++)); do
+	for ((r = 0; r < read_reps; r++)); do
 		vb storage-add /dev/vda file $(((region_mib + 64) << 20)) 65536 "$STORE" || break
 		dev=$(vb create /dev/vda | awk '$1 == "device" { print $2 }')
 		# 4 KiB at the start of every other 64 KiB chunk.
 		fio --name=half --filename=/dev/vda --rw=write:124k --bs=4k --direct=1 \
 			--size="${region_mib}M" --offset=0 --output-format=terse >/dev/null
-		drop_caches
-		bs=$(fio_read "$dev")
-		drop_caches
-		bo=$(fio_read /dev/vda)
+		# Alternated against drift: the first read of a repetition
+		# may find the host's cache of the images colder.
+		if ((r % 2 == 0)); then
+			drop_caches
+			bs=$(fio_read "$dev")
+			drop_caches
+			bo=$(fio_read /dev/vda)
+		else
+			drop_caches
+			bo=$(fio_read /dev/vda)
+			drop_caches
+			bs=$(fio_read "$dev")
+		fi
 		cleanup_vss
 		vb storage-remove /dev/vda
 		echo "  snapshot read rep $r: snapshot $bs KiB/s, origin $bo KiB/s"

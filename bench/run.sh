@@ -54,6 +54,7 @@ if [ $smoke = 1 ]; then
 	export BENCH_LV_MIB=${BENCH_LV_MIB:-24} BENCH_LV_SNAP_MIB=${BENCH_LV_SNAP_MIB:-8}
 	export BENCH_DM_MANY_SECS=${BENCH_DM_MANY_SECS:-5} BENCH_BYSTANDER_REPS=${BENCH_BYSTANDER_REPS:-1}
 	export BENCH_SWEEP_REPS=${BENCH_SWEEP_REPS:-1} BENCH_PROTO_REPS=${BENCH_PROTO_REPS:-1}
+	export BENCH_READ_REPS=${BENCH_READ_REPS:-1}
 	work=$top/build/bench/smoke	# logs: a smoke run leaves the real run's alone
 else
 	disks=(a:256 b:512 c:1024 d:768 e:768)

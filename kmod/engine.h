@@ -81,6 +81,7 @@ struct vss_store {
 	char *dir;			/* kind file: where it was created */
 	errseq_t wb_err;		/* kind file: writeback errors since open */
 	bool failed;			/* kind file: the storage failed for good */
+	bool no_direct;			/* kind file: read it through the page cache */
 };
 
 struct vss_store_config {
@@ -117,6 +118,9 @@ int vss_store_file_open(struct vss_store *st, const char *dir);
 void vss_store_file_close(struct vss_store *st);
 int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot);
 void vss_store_file_prefetch(struct vss_store *st, loff_t pos, loff_t bytes);
+ssize_t vss_store_file_read_direct(struct vss_store *st, u32 slot, unsigned int off,
+				   struct bio *bio, unsigned int done,
+				   unsigned int bytes, struct kiocb *iocb);
 int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 			       struct bio *bio, unsigned int done, unsigned int bytes);
 

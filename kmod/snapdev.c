@@ -51,10 +51,93 @@ struct vss_origin_clone {
 	struct vss_snapshot *snap;
 };
 
+/* A piece of a snapshot read served by a direct read of the storage file. */
+struct vss_storage_read {
+	struct kiocb iocb;
+	struct work_struct work;
+	struct bio *parent;
+	struct vss_snapshot *snap;
+	long ret;
+	unsigned int bytes;
+};
+
 static void vss_snap_put_inflight(struct vss_snapshot *s)
 {
 	if (atomic_dec_and_test(&s->inflight))
 		wake_up_all(&s->drain);
+}
+
+/* In a work item or the submitter: the storage's locks sleep. */
+static void vss_storage_read_finish(struct vss_storage_read *rd)
+{
+	struct vss_snapshot *s = rd->snap;
+	struct vss_origin *o = s->origin;
+
+	vss_store_read_end(&o->store);
+	if (rd->ret != rd->bytes) {
+		/* The storage lost a chunk: no snapshot of @o is whole now. */
+		mutex_lock(&o->cow_mutex);
+		vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+		mutex_unlock(&o->cow_mutex);
+		rd->parent->bi_status = BLK_STS_IOERR;
+	}
+	bio_endio(rd->parent);
+	kfree(rd);
+	vss_snap_put_inflight(s);
+}
+
+static void vss_storage_read_work(struct work_struct *work)
+{
+	vss_storage_read_finish(container_of(work, struct vss_storage_read, work));
+}
+
+/* Any context, a bio's completion included. */
+static void vss_storage_read_complete(struct kiocb *iocb, long ret)
+{
+	struct vss_storage_read *rd = container_of(iocb, struct vss_storage_read, iocb);
+
+	rd->ret = ret;
+	queue_work(vss_read_wq, &rd->work);
+}
+
+/*
+ * Serves a piece from slot @slot of a file storage by a direct read into
+ * the bio, asynchronously: the bio completes when its last piece has. The
+ * caller holds a storage read (vss_store_read_begin()), which ends with the
+ * piece. False: serve it through the page cache instead.
+ */
+static bool vss_snap_read_direct(struct vss_snapshot *s, struct bio *bio,
+				 unsigned int done, u32 slot, unsigned int off,
+				 unsigned int bytes)
+{
+	struct vss_store *st = &s->origin->store;
+	struct vss_storage_read *rd;
+	ssize_t ret;
+
+	if (st->kind != VSS_STORAGE_FILE || READ_ONCE(st->no_direct))
+		return false;
+	rd = kzalloc(sizeof(*rd), GFP_NOIO);
+	if (!rd)
+		return false;
+	INIT_WORK(&rd->work, vss_storage_read_work);
+	rd->parent = bio;
+	rd->snap = s;
+	rd->bytes = bytes;
+	rd->iocb.ki_complete = vss_storage_read_complete;
+	atomic_inc(&s->inflight);
+	bio_inc_remaining(bio);
+	ret = vss_store_file_read_direct(st, slot, off, bio, done, bytes, &rd->iocb);
+	if (ret == -EIOCBQUEUED)
+		return true;	/* @rd may be gone already */
+	if (ret == -ENOTBLK) {
+		bio_endio(bio);	/* drops the count taken above, never the last */
+		kfree(rd);
+		vss_snap_put_inflight(s);
+		return false;
+	}
+	rd->ret = ret;
+	vss_storage_read_finish(rd);
+	return true;
 }
 
 static void vss_origin_clone_endio(struct bio *clone)
@@ -88,13 +171,16 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 
 	mutex_lock(&o->cow_mutex);
 	if (vss_cow_locate(s, chunk, &slot)) {
+		unsigned int off = (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT;
+
 		/* A delete may free the slot once we unlock: it then waits for us. */
 		vss_store_read_begin(&o->store);
 		mutex_unlock(&o->cow_mutex);
 		kfree(oc);
-		err = vss_store_copy_to_bio(&o->store, slot,
-					    (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT,
-					    bio, done, nr << SECTOR_SHIFT);
+		if (vss_snap_read_direct(s, bio, done, slot, off, nr << SECTOR_SHIFT))
+			return BLK_STS_OK;
+		err = vss_store_copy_to_bio(&o->store, slot, off, bio, done,
+					    nr << SECTOR_SHIFT);
 		vss_store_read_end(&o->store);
 		if (err) {
 			/* The storage lost a chunk: no snapshot of @o is whole now. */
@@ -134,7 +220,8 @@ static void vss_snap_prefetch(struct vss_snapshot *s, struct bio *bio)
 	sector_t end = bio_end_sector(bio);
 	loff_t run_pos = 0, run_len = 0;
 
-	if (st->kind != VSS_STORAGE_FILE ||
+	/* Direct reads bypass the page cache: nothing to read ahead for. */
+	if (st->kind != VSS_STORAGE_FILE || !READ_ONCE(st->no_direct) ||
 	    vss_chunk_of(o, pos) == vss_chunk_of(o, end - 1))
 		return;
 	while (pos < end) {

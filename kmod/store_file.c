@@ -11,12 +11,15 @@
  * orders): copying a chunk would then write to a tracked device from the
  * copy-on-write path of that same device.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bio.h>
 #include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 
 #include "engine.h"
 
@@ -138,6 +141,57 @@ void vss_store_file_prefetch(struct vss_store *st, loff_t pos, loff_t bytes)
 {
 	if (!READ_ONCE(st->failed))
 		vfs_fadvise(st->file, pos, bytes, POSIX_FADV_WILLNEED);
+}
+
+/*
+ * Starts reading @bytes at @off of slot @slot straight into @bio's pages,
+ * @done bytes into it: a direct read of the file, asynchronous, completed
+ * through @iocb->ki_complete (set by the caller) when it returns
+ * -EIOCBQUEUED. A direct read costs the guest neither the page cache pages
+ * nor the copy out of them, and a snapshot read is read once. The
+ * filesystem writes back what the page cache holds of the range first
+ * (chunks copied but not yet written back), so it reads what was stored.
+ *
+ * Returns -EIOCBQUEUED, or the result of a read done at once (bytes or
+ * -errno), or -ENOTBLK: read through the page cache instead (no direct
+ * I/O on this file, or not at this alignment: then never again).
+ */
+ssize_t vss_store_file_read_direct(struct vss_store *st, u32 slot, unsigned int off,
+				   struct bio *bio, unsigned int done,
+				   unsigned int bytes, struct kiocb *iocb)
+{
+	struct bvec_iter it = bio->bi_iter;
+	struct bvec_iter i;
+	struct iov_iter iter;
+	struct bio_vec bv;
+	unsigned int nr = 0;
+	ssize_t ret;
+
+	if (READ_ONCE(st->no_direct) || !(st->file->f_mode & FMODE_CAN_ODIRECT) ||
+	    vss_store_file_check(st))
+		return -ENOTBLK;
+	bio_advance_iter(bio, &it, done);
+	it.bi_size = bytes;
+	/* The bio's own vector, from the piece's first segment on. */
+	__bio_for_each_bvec(bv, bio, i, it)
+		nr++;
+	iov_iter_bvec(&iter, ITER_DEST, __bvec_iter_bvec(bio->bi_io_vec, it), nr,
+		      bytes);
+	iter.iov_offset = it.bi_bvec_done;
+
+	iocb->ki_filp = st->file;
+	iocb->ki_pos = (loff_t)slot * st->chunk_bytes + off;
+	iocb->ki_flags = IOCB_DIRECT;
+	iocb->ki_ioprio = 0;
+	ret = st->file->f_op->read_iter(iocb, &iter);
+	/* Refused before any I/O: the alignment, or no direct I/O after all. */
+	if (ret == -EINVAL || ret == -ENOTBLK || ret == -EOPNOTSUPP) {
+		if (!xchg(&st->no_direct, true))
+			pr_info("diff storage in %s: read through the page cache from now on (a direct read was refused: %zd)\n",
+				st->dir, ret);
+		return -ENOTBLK;
+	}
+	return ret;
 }
 
 int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,

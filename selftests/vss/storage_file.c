@@ -107,14 +107,14 @@ TEST_F_TIMEOUT(file, snapshot_reads_back_from_the_file_which_grows_with_use, 180
 
 /*
  * A large read of the snapshot covers chunks in the storage file and chunks
- * still on the origin; the storage reads of one bio are started together
- * (runs of neighbouring slots as one). Chunks copied in descending order
- * (slots run against positions: no run) in the first half, ascending (every
- * other chunk: neighbouring slots, one run per bio) in the second; reads of
- * 1020 KiB straddle chunk boundaries. Every byte must be the origin's at
- * the snapshot.
+ * still on the origin. Chunks copied in descending order (slots run against
+ * positions) in the first half, ascending (every other chunk: neighbouring
+ * slots) in the second; reads of 1020 KiB straddle chunk boundaries. Every
+ * byte must be the origin's at the snapshot, after @first (a read of the
+ * snapshot, or NULL).
  */
-TEST_F_TIMEOUT(file, large_reads_mixing_stored_and_origin_chunks, 180)
+static void large_reads(struct __test_metadata *_metadata,
+			FIXTURE_DATA(file) *self, const char *dir, const char *first)
 {
 	const char *reads[] = {
 		"bs=1020k iflag=direct", "bs=1M iflag=direct", "bs=4k",
@@ -126,7 +126,7 @@ TEST_F_TIMEOUT(file, large_reads_mixing_stored_and_origin_chunks, 180)
 	unsigned int i;
 
 	ASSERT_EQ(0, vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_FILE,
-					self->dir, 24 * MiB, CHUNK, NULL, 0));
+					dir, 24 * MiB, CHUNK, NULL, 0));
 	for (i = 0; i < ARRAY_SIZE(reads); i++)
 		ASSERT_EQ(0, vss_sh("dd if=%s %s 2>/dev/null | sha256sum > %s.sum%u",
 				    self->dev, reads[i], sum, i));
@@ -136,6 +136,9 @@ TEST_F_TIMEOUT(file, large_reads_mixing_stored_and_origin_chunks, 180)
 	for (c = half; c < 2 * half; c += 2)
 		ASSERT_EQ(0, vss_write_gen(self->dev, c * CHUNK + 8192, 8192, 7));
 	ASSERT_EQ(0, vss_sh("sync; echo 3 > /proc/sys/vm/drop_caches"));
+	if (first)
+		ASSERT_EQ(0, vss_sh("dd if=%s of=/dev/null %s 2>/dev/null",
+				    set.device[0], first));
 	for (i = 0; i < ARRAY_SIZE(reads); i++) {
 		EXPECT_EQ(0, vss_sh("dd if=%s %s 2>/dev/null | sha256sum | cmp -s - %s.sum%u",
 				    set.device[0], reads[i], sum, i))
@@ -147,6 +150,39 @@ TEST_F_TIMEOUT(file, large_reads_mixing_stored_and_origin_chunks, 180)
 		ASSERT_EQ(0, vss_sh("echo 3 > /proc/sys/vm/drop_caches"));
 	}
 	vss_sh("rm -f %s.sum*", sum);
+}
+
+/* Storage chunks read straight into the reader's pages (direct reads). */
+TEST_F_TIMEOUT(file, large_reads_mixing_stored_and_origin_chunks, 180)
+{
+	large_reads(_metadata, self, self->dir, NULL);
+	EXPECT_NE(0, vss_sh("dmesg | grep -q 'diff storage in %s: read through the page cache'",
+			    self->dir));
+}
+
+/*
+ * The storage filesystem on 4 KiB sectors: a 512-byte read of the snapshot
+ * cannot be read directly from it, so the storage is read through its page
+ * cache from then on (storage reads of a bio started together). The same
+ * contents either way.
+ */
+TEST_F_TIMEOUT(file, large_reads_through_the_page_cache_after_a_misaligned_one, 180)
+{
+	char dev4k[64], dir4k[80];
+
+	snprintf(dir4k, sizeof(dir4k), "%s-4k", self->dir);
+	ASSERT_EQ(0, vss_sh_out(dev4k, sizeof(dev4k),
+				"truncate -s 64M %s.4k && losetup --find --show --sector-size 4096 %s.4k",
+				self->simg, self->simg));
+	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F %s && mkdir -p %s && mount %s %s",
+			    dev4k, dir4k, dev4k, dir4k));
+	large_reads(_metadata, self, dir4k, "bs=512 count=1 iflag=direct");
+	EXPECT_EQ(0, vss_sh("dmesg | grep -q 'diff storage in %s: read through the page cache from now on (a direct read was refused: -22)'",
+			    dir4k));
+	vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
+	vss_storage_remove(&self->nl, self->dev);
+	vss_sh("umount %s; rmdir %s; losetup -d %s; rm -f %s.4k", dir4k, dir4k,
+	       dev4k, self->simg);
 }
 
 TEST_F_TIMEOUT(file, max_bytes_reached_invalidates_never_fails_the_origin, 180)
