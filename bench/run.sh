@@ -10,7 +10,8 @@
 # KVER: kernels to run (default: every installed kernel with headers).
 # --smoke: tiny sizes, one repetition, a few minutes per kernel; checks
 # that every key of the JSON is there (make check runs this). --out: where
-# the JSON goes (default bench/results; build/bench/smoke with --smoke).
+# the JSON goes (default bench/results; build/bench/smoke with --smoke),
+# and with it the logs and the kept results (default build/bench).
 # --append: the figures of this run replace the same figures of the
 # kernel's last run (build/bench/<kernel>.results.txt), the others stay
 # (for a part run again with BENCH_ONLY).
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
 	--smoke) smoke=1; shift ;;
 	--append) append=1; shift ;;
 	--out) outdir=$2; shift 2 ;;
-	-h | --help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
 	*) kvers+=("$1"); shift ;;
 	esac
@@ -59,9 +60,12 @@ if [ $smoke = 1 ]; then
 else
 	disks=(a:256 b:512 c:1024 d:768 e:768)
 	imgdir=${BENCH_DISK_DIR:-$top/build/bench/disks}
-	outdir=${outdir:-$top/bench/results}
 	timeout=2400
 	work=$top/build/bench
+	# A run elsewhere keeps its logs and kept results there too: it must
+	# not become the "last run" that --append merges into.
+	[ -z "$outdir" ] || work=$outdir
+	outdir=${outdir:-$top/bench/results}
 fi
 
 # Written through, not sparse nor merely fallocated: the host's allocation
