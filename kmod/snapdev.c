@@ -55,6 +55,11 @@ struct vss_origin_clone {
 struct vss_storage_read {
 	struct kiocb iocb;
 	struct work_struct work;
+	/*
+	 * The completion's and the submitter's: the completion may run
+	 * before ->read_iter() has returned, which still uses the kiocb.
+	 */
+	atomic_t ref;
 	struct bio *parent;
 	struct vss_snapshot *snap;
 	long ret;
@@ -91,13 +96,20 @@ static void vss_storage_read_work(struct work_struct *work)
 	vss_storage_read_finish(container_of(work, struct vss_storage_read, work));
 }
 
+/* Any context: the last of the two references finishes in a work item. */
+static void vss_storage_read_put(struct vss_storage_read *rd)
+{
+	if (atomic_dec_and_test(&rd->ref))
+		queue_work(vss_read_wq, &rd->work);
+}
+
 /* Any context, a bio's completion included. */
 static void vss_storage_read_complete(struct kiocb *iocb, long ret)
 {
 	struct vss_storage_read *rd = container_of(iocb, struct vss_storage_read, iocb);
 
 	rd->ret = ret;
-	queue_work(vss_read_wq, &rd->work);
+	vss_storage_read_put(rd);
 }
 
 /*
@@ -124,11 +136,15 @@ static bool vss_snap_read_direct(struct vss_snapshot *s, struct bio *bio,
 	rd->snap = s;
 	rd->bytes = bytes;
 	rd->iocb.ki_complete = vss_storage_read_complete;
+	atomic_set(&rd->ref, 2);
 	atomic_inc(&s->inflight);
 	bio_inc_remaining(bio);
 	ret = vss_store_file_read_direct(st, slot, off, bio, done, bytes, &rd->iocb);
-	if (ret == -EIOCBQUEUED)
-		return true;	/* @rd may be gone already */
+	if (ret == -EIOCBQUEUED) {
+		vss_storage_read_put(rd);
+		return true;
+	}
+	/* Done at once: ->ki_complete was not called and will not be. */
 	if (ret == -ENOTBLK) {
 		bio_endio(bio);	/* drops the count taken above, never the last */
 		kfree(rd);
