@@ -22,6 +22,8 @@ packages=(
 	python3 python3-yaml python3-jsonschema
 	# VM runner and what the guests run
 	qemu-system-x86 busybox-static cpio e2fsprogs xfsprogs fio dmsetup
+	# sfdisk (bench and tests partition their disks)
+	fdisk
 	# benchmarks: the LVM snapshots that creation latency is compared with
 	lvm2
 	# host checks (mandoc: man pages lint clean)
