@@ -10,7 +10,7 @@
 #include <linux/genetlink.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_nl.h"
 
 /* The module must report, on this kernel, exactly these features. */

@@ -23,7 +23,7 @@
 #include <libvss.h>
 #include <libvss-uring.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 #include "../lib/vss_proto.h"
 

@@ -13,7 +13,7 @@
 #include <linux/genetlink.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 
 #define KiB 1024ULL

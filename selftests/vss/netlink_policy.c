@@ -8,7 +8,7 @@
 #include <linux/genetlink.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_nl.h"
 
 FIXTURE(policy) {

@@ -11,7 +11,7 @@
 #include <linux/capability.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_nl.h"
 
 static int drop_cap_sys_admin(void)

@@ -14,7 +14,7 @@
 #include <linux/genetlink.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_nl.h"
 
 /* Commands with a test below; GET_FEATURES is open to everyone. */

@@ -13,7 +13,7 @@
 #include <linux/genetlink.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 #include "../lib/vss_proto.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 #include "../lib/vss_proto.h"
 

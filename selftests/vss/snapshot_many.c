@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 
 #define MiB		(1ULL << 20)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 
 #define DEV_BYTES	(64ULL << 20)

@@ -40,7 +40,7 @@
 #include <linux/dm-ioctl.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 
 #define MiB		(1ULL << 20)

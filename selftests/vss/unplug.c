@@ -15,7 +15,7 @@
 #include <linux/genetlink.h>
 #include <linux/vss.h>
 
-#include "kselftest_harness.h"
+#include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
 
 #define MiB (1ULL << 20)
