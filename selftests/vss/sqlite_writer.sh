@@ -271,8 +271,11 @@ lpid=$!
 wpid=$!
 wait_grep "writer $name registered" "$work/$c.writer.err" && wait_lines "$work/$c.log" 200
 result $? "${c}_writer_registers_and_load_commits"
-# The command copies the .db file alone out of the mounted snapshot.
-"$vssctl" backup --writer "$name" "$mnt" -- cp '{}/vssctl.db' "$work/$c.copy.db" \
+# The command copies the .db file alone out of the mounted snapshot; the
+# path is the shell's, from the environment (vssctl replaces no {} inside
+# an argument).
+# shellcheck disable=SC2016
+"$vssctl" backup --writer "$name" "$mnt" -- sh -c 'cp "$VSS_MOUNT_0/vssctl.db" "$1"' x "$work/$c.copy.db" \
 	2>"$work/$c.backup.err"
 rc=$?
 note "$(cat "$work/$c.backup.err")"

@@ -234,104 +234,91 @@ static const char *find_var(const struct backup *bk, const char *name,
 	return NULL;
 }
 
-/* A growing string. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static int sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	char *p;
-
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-
-		p = realloc(b->s, cap);
-		if (!p)
-			return -ENOMEM;
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
-
 static bool var_char(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /*
- * @arg with {} (VSS_MOUNT_0), {N} (VSS_MOUNT_N), $VSS_NAME and ${VSS_NAME}
- * replaced. Anything else, other braces and dollars included, is kept.
- * 0 with *@out set; -ERANGE ({N} past the volumes) or -ENOENT (an unknown
- * VSS_ name), with *@bad pointing at the reference; -ENOMEM.
+ * A reference at @p: {} or {N} (@name set to "VSS_MOUNT_N" in @idx, *@n its
+ * index), $VSS_NAME or ${VSS_NAME} (@name pointing into @p). Returns its
+ * end, or NULL if @p starts none.
+ */
+static const char *reference(const char *p, const char **name, size_t *len,
+			     char idx[VAR_NAME_LEN], unsigned long *n)
+{
+	*n = ULONG_MAX;
+	if (p[0] == '{') {
+		const char *q = p + 1;
+
+		while (*q >= '0' && *q <= '9' && q - p < 6)
+			q++;
+		if (*q != '}')
+			return NULL;
+		*n = q == p + 1 ? 0 : strtoul(p + 1, NULL, 10);
+		snprintf(idx, VAR_NAME_LEN, "VSS_MOUNT_%lu", *n);
+		*name = idx;
+		*len = strlen(idx);
+		return q + 1;
+	}
+	if (p[0] == '$' && !strncmp(p + (p[1] == '{') + 1, "VSS_", 4)) {
+		bool braced = p[1] == '{';
+		const char *end;
+
+		*name = p + 1 + braced;
+		for (*len = 0; var_char((*name)[*len]); (*len)++)
+			;
+		end = *name + *len;
+		if (!braced)
+			return end;
+		return *end == '}' ? end + 1 : NULL;	/* else not a reference */
+	}
+	return NULL;
+}
+
+/*
+ * @arg for COMMAND. An argument that is exactly one reference ({}, {N},
+ * $VSS_NAME, ${VSS_NAME}) becomes the value, as one argument that nothing
+ * parses again. Inside a longer argument nothing is replaced: pasted
+ * there, a value (a VOLUME as given: `a"; id; "`) would be parsed as code
+ * by the shell of `sh -c '... "$VSS_VOLUME_0" ...'`, whose quotes are then
+ * no longer around it; the shell takes "$VSS_NAME" from the environment
+ * instead. So there {} and {N} are refused, and $VSS_ names only checked.
+ * 0 with *@out set; -ERANGE ({N} past the volumes), -ENOENT (an unknown
+ * VSS_ name) or -EINVAL ({} inside an argument), with *@bad pointing at
+ * the reference; -ENOMEM.
  */
 static int expand(const struct backup *bk, const char *arg, char **out,
 		  const char **bad)
 {
-	struct sbuf b = { 0 };
-	const char *p = arg, *val;
-	int err = sbuf_add(&b, "", 0);
+	const char *p, *end, *name, *val;
+	char idx[VAR_NAME_LEN];
+	unsigned long n;
+	size_t len;
 
-	while (!err && *p) {
-		const char *name = NULL, *end = NULL;
-		char idx[VAR_NAME_LEN];
-		size_t len = 0;
-
-		if (p[0] == '{') {
-			const char *q = p + 1;
-
-			while (*q >= '0' && *q <= '9' && q - p < 6)
-				q++;
-			if (*q == '}') {
-				unsigned long i = q == p + 1 ? 0 : strtoul(p + 1, NULL, 10);
-
-				if (i >= bk->nr_vols) {
-					*bad = p;
-					err = -ERANGE;
-					break;
-				}
-				snprintf(idx, sizeof(idx), "VSS_MOUNT_%lu", i);
-				name = idx;
-				len = strlen(idx);
-				end = q + 1;
-			}
-		} else if (p[0] == '$' && !strncmp(p + (p[1] == '{') + 1, "VSS_", 4)) {
-			bool braced = p[1] == '{';
-
-			name = p + 1 + braced;
-			while (var_char(name[len]))
-				len++;
-			end = name + len;
-			if (braced && *end != '}')
-				name = NULL;	/* not a reference: kept */
-			else if (braced)
-				end++;
-		}
-		if (!name) {
-			err = sbuf_add(&b, p, 1);
-			p++;
-			continue;
-		}
+	end = reference(arg, &name, &len, idx, &n);
+	if (end && !*end) {
+		*bad = arg;
+		if (n != ULONG_MAX && n >= bk->nr_vols)
+			return -ERANGE;
 		val = find_var(bk, name, len);
-		if (!val) {
-			*bad = p;
-			err = -ENOENT;
-			break;
-		}
-		err = sbuf_add(&b, val, strlen(val));
-		p = end;
+		if (!val)
+			return -ENOENT;
+		*out = strdup(val);
+		return *out ? 0 : -ENOMEM;
 	}
-	if (err) {
-		free(b.s);
-		return err;
+	for (p = arg; *p; p = end ? end : p + 1) {
+		end = reference(p, &name, &len, idx, &n);
+		if (!end)
+			continue;
+		*bad = p;
+		if (n != ULONG_MAX)
+			return -EINVAL;
+		if (!find_var(bk, name, len))
+			return -ENOENT;
 	}
-	*out = b.s;
-	return 0;
+	*out = strdup(arg);
+	return *out ? 0 : -ENOMEM;
 }
 
 static void free_argv(struct backup *bk)
@@ -369,6 +356,10 @@ static int expand_command(struct backup *bk)
 						  (int)(strchr(bad, '}') - bad + 1), bad,
 						  bk->nr_vols == 1 ? "is" : "are",
 						  bk->nr_vols);
+		if (err == -EINVAL)
+			return vssctl_usage_error("\"%s\": %.*s is replaced only as a whole argument; inside one, let a shell read the environment: sh -c '... \"$VSS_MOUNT_N\" ...' (or --no-substitute)",
+						  bk->command[i],
+						  (int)(strchr(bad, '}') - bad + 1), bad);
 		if (err == -ENOENT)
 			return vssctl_usage_error("\"%s\": unknown variable at \"%s\" (see vssctl help backup; --no-substitute passes it as is)",
 						  bk->command[i], bad);
@@ -1399,11 +1390,14 @@ static const char backup_doc[] =
 "  VSS_FSTYPE_N         ext4, xfs, ...; empty for a raw volume\n"
 "  VSS_MOUNT_N          where the snapshot is mounted; a raw volume's\n"
 "                       snapshot device\n"
-"In COMMAND's arguments, vssctl replaces {} by VSS_MOUNT_0, {N} by\n"
-"VSS_MOUNT_N, and $VSS_NAME and ${VSS_NAME} by those variables (so that\n"
-"they work in single quotes, without a shell); {N} past the VOLUMEs and\n"
-"unknown $VSS_ names are usage errors. --no-substitute passes every\n"
-"argument as it is (e.g. for find -exec ... {} ;).\n"
+"An argument of COMMAND that is exactly {} becomes VSS_MOUNT_0, {N}\n"
+"VSS_MOUNT_N, $VSS_NAME or ${VSS_NAME} that variable: one argument,\n"
+"whatever the value holds. Nothing is replaced inside a longer argument,\n"
+"so that no value is ever parsed as code: a shell reads the environment\n"
+"there (sh -c '... \"$VSS_VOLUME_0\" ...', in single quotes), and {} or {N}\n"
+"there is a usage error. So are {N} past the VOLUMEs and an unknown $VSS_\n"
+"name anywhere. --no-substitute passes every argument as it is (e.g. for\n"
+"find -exec ... {} ;).\n"
 "\n"
 "Example, with diff storage on the device of /srv:\n"
 "  vssctl backup /srv -- tar -C '$VSS_MOUNT_0' -czf /backup/srv.tgz .\n"

@@ -86,7 +86,7 @@ VSS_SNAPSHOT_SET_ID=$SET
 VSS_VOLUME_0=/srv
 VSS_VOLUME_1=/dev/vdx
 VSS_VOLUME_COUNT=2
-<$RUN/0><$RUN/1><$SET></dev/vss-snap4x><\$HOME{a}><{x}><\$VSS><\${VSS_ORIGIN_0>" \
+<$RUN/0><$RUN/1><$SET><\${VSS_DEVICE_1}x><\$HOME{a}><{x}><\$VSS><\${VSS_ORIGIN_0>" \
 "$err_before
 vssctl: COMMAND exited with status 0
 vssctl: BackupComplete: components marked backed up
@@ -139,13 +139,13 @@ expect "COMMAND in PATH not executable: 126" 126 "" \
 	"vssctl: cannot run noexec: Permission denied"
 
 # A COMMAND whose name comes from the set: looked up when it runs.
-run backup /srv -- '{}/backup.sh'
+run backup /srv -- '{}'
 expect "COMMAND named by {}: looked up on the snapshot, 127, cleaned up" 127 "" \
 "vssctl: session 7: 2 writers: PostgreSQL Writer (back-end), app (front-end)
 vssctl: events: PrepareForSnapshot, Freeze app, PostgreSQL Writer, snapshot, Thaw in reverse, PostSnapshot
 vssctl: set $SET: consistency frozen, freeze window 1.234567ms
 vssctl: /srv: /dev/vss-snap3 (ext4) at $RUN/0
-vssctl: cannot run $RUN/0/backup.sh: No such file or directory
+vssctl: cannot run $RUN/0: No such file or directory
 vssctl: 1 snapshot deleted"
 
 run backup /srv /veto -- true
@@ -216,6 +216,32 @@ run backup /srv /dev/vdx /dev/vdy -- sh -c 'printf "%s|" "$VSS_FSTYPE_2" "$VSS_M
 	grep -qx "vssctl: /dev/vdy: /dev/vss-snap5 holds no filesystem to mount: COMMAND gets the device" "$out/stderr" &&
 	! grep -q "mkdir $RUN/2" "$FAKE_LOG"
 report $? "a raw volume: COMMAND gets the snapshot device, nothing mounted"
+
+# Hostile VOLUME names: a quote that ends the user's quoting, a command
+# substitution. They reach COMMAND through the environment, or whole as
+# arguments, and a shell never parses them as code (before the fix,
+# `sh -c '... "$VSS_VOLUME_0"'` ran the `id` here).
+evil0='/srv/a"; id > '$out'/x; echo "'
+evil1='/srv/$(touch '$out'/y)`touch '$out'/z`'
+rm -f "$out/x" "$out/y" "$out/z"
+run backup "$evil0" "$evil1" -- sh -c 'printf "<%s>" "$VSS_VOLUME_0" "${VSS_VOLUME_1}" "$@"; echo
+	echo "backing up $VSS_VOLUME_0"' x '$VSS_VOLUME_0' '${VSS_VOLUME_1}'
+[ "$rc" -eq 0 ] && [ "$(cat "$out/stdout")" = "<$evil0><$evil1><$evil0><$evil1>
+backing up $evil0" ] && [ ! -e "$out/x" ] && [ ! -e "$out/y" ] && [ ! -e "$out/z" ] &&
+	grep -qxF "backup_add_volume $evil0" "$FAKE_LOG"
+report $? "hostile VOLUME names: COMMAND gets them as data, nothing of them runs"
+rm -f "$out/x" "$out/y" "$out/z"
+run backup "$evil1" -- sh -c 'echo $VSS_VOLUME_0'
+[ "$rc" -eq 0 ] && [ "$(cat "$out/stdout")" = "$evil1" ] && [ ! -e "$out/y" ] && [ ! -e "$out/z" ]
+report $? "unquoted, a shell expands \$VSS_VOLUME_0 itself: no command substitution in the value"
+
+run backup /srv -- sh -c 'cp {}/a /backup/'
+expect_usage "{} inside an argument: refused, with the environment's way" \
+	'"cp {}/a /backup/": {} is replaced only as a whole argument; inside one, let a shell read the environment'
+run backup /srv /var -- cp '{1}/a' /backup/
+expect_usage "{N} inside an argument: refused" '{1} is replaced only as a whole argument'
+run backup /srv -- sh -c 'tar -C "$VSS_MOUNT_1" .'
+expect_usage "an unknown \$VSS_ name inside an argument: still a usage error" 'unknown variable at "$VSS_MOUNT_1"'
 
 run backup --no-substitute /srv -- echo '{}' '$VSS_MOUNT_0' '{5}' '$VSS_NOPE'
 [ "$rc" -eq 0 ] && [ "$(cat "$out/stdout")" = '{} $VSS_MOUNT_0 {5} $VSS_NOPE' ]
@@ -327,6 +353,18 @@ expect_usage "--writer without a value" '--writer needs a value'
 # shellcheck disable=SC2046 # 65 words
 run backup $(seq -f /v%g 65) -- true
 expect_usage "65 volumes" 'more than 64 volumes'
+
+# The manual's examples pass the parse (no usage error): without the
+# module they get as far as opening it.
+examples=0
+while read -r line; do
+	eval "set -- ${line#vssctl }"
+	FAKE_LIBVSS=absent run "$@"
+	[ "$rc" -eq 125 ] || break
+	examples=$((examples + 1))
+done < <(sed -n 's/^    vssctl backup /vssctl backup /p' "$here/../../../Documentation/vssctl-backup.md")
+[ "$rc" -eq 125 ] && [ "$examples" -ge 4 ]
+report $? "the manual's $examples examples parse (exit $rc)" 125
 
 run help backup
 grep -q "^  backup \[--writer NAME\]" "$out/stdout" && grep -q "VSS_MOUNT_N" "$out/stdout" &&
