@@ -13,7 +13,9 @@
 # component is marked failed. SIGTERM while COMMAND runs: 143, COMMAND
 # stopped, the writer gets BackupShutdown without BackupComplete, no
 # snapshot, no mount, nothing frozen. A raw volume: COMMAND gets the
-# snapshot device, which has the data of the instant. SIGTERM while a
+# snapshot device, which has the data of the instant. A block device's
+# filesystem is mounted only if the host mounts that device itself (or
+# with --mount-untrusted); otherwise COMMAND gets the device. SIGTERM while a
 # writer freezes: Abort, 143, no snapshot. A vetoing writer: 124 and
 # nothing left; excluded, it cannot veto.
 # shellcheck disable=SC2016 # the $VSS_ references are for vssctl or COMMAND
@@ -83,7 +85,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..26"
+echo "1..29"
 
 modprobe loop
 for fs in ext4 xfs raw; do
@@ -281,6 +283,31 @@ IFS='|' read -r rawtype rawpath < "$work/raw.env"
 	cmp -s "$work/raw.snap" "$work/raw.before" &&
 	! cmp -s <(head -c 1M "${devs[2]}") "$work/raw.before"
 result $? "backup_of_a_raw_volume_passes_the_device_with_the_data_of_the_instant"
+
+# Trust: what COMMAND saw, "FSTYPE|MOUNT|snapshot mounts in its namespace".
+saw='printf "%s|%s|%s" "$VSS_FSTYPE_0" "$VSS_MOUNT_0" "$(grep -c " /dev/vss-snap" /proc/self/mountinfo)" > "$1/saw"'
+"$vssctl" backup "${devs[0]}" -- sh -c "$saw" x "$work" 2> "$work/stderr"
+rc=$?
+note "$(cat "$work/stderr")"
+IFS='|' read -r t m c < "$work/saw"
+[ $rc -eq 0 ] && [ "$t" = ext4 ] && [[ "$m" == /run/vss/backup-*/0 ]] && [ "$c" -eq 1 ]
+result $? "backup_of_a_block_device_the_host_mounts_mounts_its_snapshot"
+# The raw volume gets an ext4 that the host never mounted.
+mkfs.ext4 -q -F "${devs[2]}"
+"$vssctl" backup "${devs[2]}" -- sh -c "$saw" x "$work" 2> "$work/stderr"
+rc=$?
+note "$(cat "$work/stderr")"
+IFS='|' read -r t m c < "$work/saw"
+[ $rc -eq 0 ] && [ -z "$t" ] && [[ "$m" == /dev/vss-snap* ]] && [ "$c" -eq 0 ] &&
+	grep -q "holds ext4, but ${devs[2]} is not mounted here as such: not mounted (the host does not trust it), COMMAND gets the device$" "$work/stderr"
+result $? "backup_of_a_block_device_the_host_does_not_mount_passes_the_device"
+"$vssctl" backup --mount-untrusted "${devs[2]}" -- sh -c "$saw" x "$work" 2> "$work/stderr"
+rc=$?
+note "$(cat "$work/stderr")"
+IFS='|' read -r t m c < "$work/saw"
+[ $rc -eq 0 ] && [ "$t" = ext4 ] && [[ "$m" == /run/vss/backup-*/0 ]] && [ "$c" -eq 1 ] &&
+	grep -q "mounted anyway (--mount-untrusted)$" "$work/stderr"
+result $? "backup_mount_untrusted_mounts_it_anyway"
 
 # A vetoing writer: 124, nothing left; excluded, the backup goes on.
 start_writer w-veto veto

@@ -7,7 +7,9 @@
 # read-only with its filesystem's options and shows the files of its
 # instant while the origin changes; unexpose by directory and by id
 # leaves no mount; a raw volume is refused, so is unexposing a directory
-# where no snapshot is mounted.
+# where no snapshot is mounted. A filesystem the host does not mount itself
+# (an ext4 on a block device nobody mounted) is refused, and mounted with
+# --mount-untrusted only.
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -50,7 +52,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 
 modprobe loop
 # Each of ext4, xfs, raw: a loop device with diff storage.
@@ -120,6 +122,25 @@ note "$err"
 [ $rc -eq 1 ] && echo "$err" | grep -q "^vssctl: $snapdev holds no filesystem vssctl can mount" &&
 	! mountpoint -q "$work/snap-raw"
 result $? "expose_of_a_raw_volume_is_refused"
+
+# The raw volume now holds an ext4 that the host never mounted: untrusted.
+"$vssctl" snapshot delete --id "$id" >/dev/null
+mkfs.ext4 -q -F "${devs[2]}"
+out=$("$vssctl" -j snapshot create "${devs[2]}")
+id=$(echo "$out" | json 'd["snapshots"][0]["id"]')
+snapdev=$(echo "$out" | json 'd["snapshots"][0]["device"]')
+err=$("$vssctl" snapshot expose "$id" "$work/snap-raw" 2>&1)
+rc=$?
+note "$err"
+[ $rc -eq 1 ] && ! mountpoint -q "$work/snap-raw" &&
+	echo "$err" | grep -qx "vssctl: $snapdev holds ext4, but its origin ${devs[2]} is not mounted here as such: the host does not trust it"
+result $? "expose_of_a_filesystem_the_host_does_not_mount_is_refused"
+out=$("$vssctl" -j snapshot expose --mount-untrusted "$id" "$work/snap-raw" 2>&1)
+rc=$?
+note "$out"
+[ $rc -eq 0 ] && [ "$(echo "$out" | json 'd["fstype"], d["trusted"]')" = "ext4 False" ] &&
+	mountpoint -q "$work/snap-raw" && "$vssctl" snapshot unexpose "$id" >/dev/null
+result $? "expose_mount_untrusted_mounts_it_anyway"
 
 err=$("$vssctl" snapshot unexpose "$work/ext4" 2>&1)
 rc=$?

@@ -70,6 +70,7 @@ struct volume {
 	char device[PATH_MAX];
 	char snapshot_id[LIBVSS_ID_STRING_SIZE];
 	const struct vssctl_fstype *fs;	/* NULL: raw, passed as the device */
+	char data[VSSCTL_MOUNT_DATA_LEN];	/* its mount options */
 	char dir[PATH_MAX];
 	bool dir_made, mounted;
 };
@@ -79,7 +80,7 @@ struct backup {
 	const char **writers, **excluded;
 	unsigned int nr_writers, nr_excluded;
 	uint32_t type;
-	bool substitute;
+	bool substitute, mount_untrusted;
 	struct volume vols[MAX_VOLUMES];
 	unsigned int nr_vols;
 	char **command;
@@ -418,6 +419,10 @@ static int parse_args(struct backup *bk, int argc, char **argv)
 			break;
 		if (!strcmp(argv[i], "--no-substitute")) {
 			bk->substitute = false;
+			continue;
+		}
+		if (!strcmp(argv[i], "--mount-untrusted")) {
+			bk->mount_untrusted = true;
 			continue;
 		}
 		ret = opt_multi(argc, argv, &i, "--writer", &bk->writers,
@@ -815,6 +820,36 @@ static int do_snapshot_set(struct backup *bk)
 	return 0;
 }
 
+/*
+ * Whether to mount the filesystem found on @v's snapshot: only one the
+ * host already trusts (its origin is mounted here, by the same driver),
+ * unless --mount-untrusted. Otherwise COMMAND gets the device, which it
+ * reads as data, without the kernel parsing it as a filesystem.
+ */
+static int trust(const struct backup *bk, struct volume *v)
+{
+	bool trusted;
+	int err;
+
+	err = vssctl_mount_plan(v->origin, v->fs, &trusted, v->data);
+	if (err) {
+		say("cannot tell how %s is mounted: %s", v->origin, strerror(-err));
+		return err;
+	}
+	if (trusted)
+		return 0;
+	if (bk->mount_untrusted) {
+		say("%s: %s holds %s, %s is not mounted here as such: mounted anyway (--mount-untrusted)",
+		    v->arg, v->device, v->fs->name, v->origin);
+		return 0;
+	}
+	say("%s: %s holds %s, but %s is not mounted here as such: not mounted (the host does not trust it), COMMAND gets the device",
+	    v->arg, v->device, v->fs->name, v->origin);
+	vssctl_hint("--mount-untrusted mounts it anyway, with the kernel parsing whatever the volume holds");
+	v->fs = NULL;
+	return 0;
+}
+
 /* Each snapshot on RUN_DIR/backup-SETID/N, in a namespace of our own. */
 static int expose_all(struct backup *bk)
 {
@@ -848,6 +883,11 @@ static int expose_all(struct backup *bk)
 			    v->arg, v->device);
 			continue;
 		}
+		err = trust(bk, v);
+		if (err)
+			return err;
+		if (!v->fs)
+			continue;
 		snprintf(v->dir, sizeof(v->dir), "%s/%u", bk->base, i);
 		err = vssctl_mkdir(v->dir);
 		if (err) {
@@ -855,7 +895,7 @@ static int expose_all(struct backup *bk)
 			return err;
 		}
 		v->dir_made = true;
-		err = vssctl_mount_ro(v->device, v->dir, v->fs);
+		err = vssctl_mount_ro(v->device, v->dir, v->fs, v->data);
 		if (err) {
 			say("cannot mount %s (%s) on %s: %s", v->device, v->fs->name,
 			    v->dir, strerror(-err));
@@ -1343,7 +1383,7 @@ static const struct vssctl_cmd backup_cmd = {
 	"backup", cmd_backup,
 	"[--writer NAME]... [--exclude-writer NAME]...\n"
 	"          [--type full|incremental|differential|log|copy|other]\n"
-	"          [--no-substitute] VOLUME... -- COMMAND [ARG]...",
+	"          [--no-substitute] [--mount-untrusted] VOLUME... -- COMMAND [ARG]...",
 	"snapshot every VOLUME with the writers' help, mount the snapshots\n"
 	"      read-only, run COMMAND on them, tell the writers how it went,\n"
 	"      clean up; exit with COMMAND's status (vssctl help backup)",
@@ -1364,8 +1404,11 @@ static const char backup_doc[] =
 "  4. Each snapshot is mounted read-only (ro,nosuid,nodev, and what its\n"
 "     filesystem needs on a copy: see snapshot expose) on\n"
 "     /run/vss/backup-SETID/N, in a mount namespace that only vssctl and\n"
-"     COMMAND share. A volume without a filesystem vssctl knows is not\n"
-"     mounted: COMMAND gets its snapshot device instead.\n"
+"     COMMAND share, if the host trusts its filesystem: the origin is\n"
+"     mounted here, as the same type. Otherwise (a VM's disk, a tenant's\n"
+"     volume: it may hold a crafted image), or without a filesystem vssctl\n"
+"     knows, COMMAND gets its snapshot device instead. --mount-untrusted\n"
+"     mounts what the host does not trust too.\n"
 "  5. COMMAND runs (posix_spawn, no shell) in its own process group.\n"
 "     It is looked up in PATH before anything else is done (exit 127 or\n"
 "     126 at once), unless its name comes from {} or $VSS_MOUNT_N.\n"

@@ -16,20 +16,22 @@
  * numbers, no dependency, and what is not recognised is treated as a raw
  * volume, which `backup` hands to its command as a device.
  */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mount.h"
 
 static const struct vssctl_fstype fstypes[] = {
 	/* The ext4 driver mounts ext2 and ext3 too. */
-	{ "ext2", "ext4", "" },
-	{ "ext3", "ext4", "noload" },
-	{ "ext4", "ext4", "noload" },
-	{ "xfs", "xfs", "nouuid,norecovery" },
-	{ "btrfs", "btrfs", "rescue=nologreplay" },
-	{ "vfat", "vfat", "" },
-	{ "exfat", "exfat", "" },
+	{ "ext2", "ext4", "", false },
+	{ "ext3", "ext4", "noload", false },
+	{ "ext4", "ext4", "noload", false },
+	{ "xfs", "xfs", "nouuid,norecovery", false },
+	{ "btrfs", "btrfs", "rescue=nologreplay", false },
+	{ "vfat", "vfat", "", true },
+	{ "exfat", "exfat", "", true },
 };
 
 enum { EXT2, EXT3, EXT4, XFS, BTRFS, VFAT, EXFAT };
@@ -85,4 +87,59 @@ const struct vssctl_fstype *vssctl_fstype_detect(const unsigned char *buf,
 const char *vssctl_fstype_known(void)
 {
 	return "ext2, ext3, ext4, xfs, btrfs, vfat, exfat";
+}
+
+/* Whether a mount of type @type is one of @fs's driver (ext3: ext4's). */
+static bool same_driver(const struct vssctl_fstype *fs, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fstypes) / sizeof(fstypes[0]); i++)
+		if (!strcmp(fstypes[i].name, type))
+			return !strcmp(fstypes[i].mount_type, fs->mount_type);
+	return false;
+}
+
+/* The options of @opts that say who may access the files. */
+static bool access_opt(const char *opt, size_t len)
+{
+	static const char *const names[] = { "uid=", "gid=", "fmask=", "dmask=" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (len > strlen(names[i]) && !strncmp(opt, names[i], strlen(names[i])))
+			return true;
+	return false;
+}
+
+int vssctl_mount_plan(const char *origin, const struct vssctl_fstype *fs,
+		      bool *trusted, char data[VSSCTL_MOUNT_DATA_LEN])
+{
+	char type[VSSCTL_FSTYPE_LEN], opts[VSSCTL_MOUNT_DATA_LEN];
+	const char *p, *end;
+	size_t len;
+	int ret;
+
+	ret = vssctl_host_mount(origin, type, opts);
+	if (ret < 0)
+		return ret;
+	*trusted = ret && same_driver(fs, type);
+	len = (size_t)snprintf(data, VSSCTL_MOUNT_DATA_LEN, "%s", fs->data);
+	if (!fs->access_opts)
+		return 0;
+	if (!*trusted) {
+		/* Nobody's files but root's, as a copy of /boot/efi would be. */
+		snprintf(opts, sizeof(opts), "uid=0,gid=0,fmask=0077,dmask=0077");
+	}
+	for (p = opts; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		if (!access_opt(p, (size_t)(end - p)))
+			continue;
+		len += (size_t)snprintf(data + len, len < VSSCTL_MOUNT_DATA_LEN ?
+					VSSCTL_MOUNT_DATA_LEN - len : 0,
+					"%s%.*s", len ? "," : "", (int)(end - p), p);
+		if (len >= VSSCTL_MOUNT_DATA_LEN)
+			return -ENAMETOOLONG;
+	}
+	return 0;
 }

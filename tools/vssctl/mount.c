@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +49,10 @@ int vssctl_probe(const char *dev, const struct vssctl_fstype **fsp)
 }
 
 int vssctl_mount_ro(const char *dev, const char *dir,
-		    const struct vssctl_fstype *fs)
+		    const struct vssctl_fstype *fs, const char *data)
 {
 	if (mount(dev, dir, fs->mount_type, MS_RDONLY | MS_NOSUID | MS_NODEV,
-		  fs->data[0] ? fs->data : NULL))
+		  data[0] ? data : NULL))
 		return -errno;
 	return 0;
 }
@@ -82,7 +83,9 @@ static void unescape(char *s)
 struct mount_entry {
 	unsigned int major, minor;
 	char *dir;	/* the mount point */
+	char *type;
 	char *source;
+	char *opts;	/* the superblock's */
 };
 
 /* One line of /proc/self/mountinfo, split in place. 0, or -EINVAL. */
@@ -107,12 +110,16 @@ static int parse_mountinfo(char *line, struct mount_entry *e)
 	unescape(e->dir);
 	save = NULL;
 	/* After the separator: type, source, options. */
-	if (!strtok_r(sep + 3, " ", &save))
+	e->type = strtok_r(sep + 3, " ", &save);
+	if (!e->type)
 		return -EINVAL;
 	e->source = strtok_r(NULL, " ", &save);
 	if (!e->source)
 		return -EINVAL;
 	unescape(e->source);
+	e->opts = strtok_r(NULL, " ", &save);
+	if (!e->opts)
+		e->opts = "";
 	return 0;
 }
 
@@ -216,6 +223,45 @@ int vssctl_mounts_of(const char *dev, int (*fn)(const char *dir, void *arg),
 		if (!parse_mountinfo(lines[i], &e) &&
 		    e.major == major(st.st_rdev) && e.minor == minor(st.st_rdev))
 			ret = fn(e.dir, arg);
+	free_mountinfo(lines, n);
+	return ret;
+}
+
+/* Whether @e is a mount of the block device @rdev. */
+static bool mount_of(const struct mount_entry *e, dev_t rdev)
+{
+	struct stat st;
+
+	if (e->major == major(rdev) && e->minor == minor(rdev))
+		return true;
+	/* btrfs shows an anonymous device number, and its device as source. */
+	return !e->major && e->source[0] == '/' && !stat(e->source, &st) &&
+	       S_ISBLK(st.st_mode) && st.st_rdev == rdev;
+}
+
+int vssctl_host_mount(const char *dev, char type[VSSCTL_FSTYPE_LEN],
+		      char opts[VSSCTL_MOUNT_DATA_LEN])
+{
+	struct mount_entry e;
+	struct stat st;
+	char **lines;
+	size_t n, i;
+	int ret;
+
+	if (stat(dev, &st))
+		return -errno;
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	ret = read_mountinfo(&lines, &n);
+	if (ret)
+		return ret;
+	for (i = n; !ret && i-- > 0;) {
+		if (parse_mountinfo(lines[i], &e) || !mount_of(&e, st.st_rdev))
+			continue;
+		snprintf(type, VSSCTL_FSTYPE_LEN, "%s", e.type);
+		snprintf(opts, VSSCTL_MOUNT_DATA_LEN, "%s", e.opts);
+		ret = 1;
+	}
 	free_mountinfo(lines, n);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #ifndef VSSCTL_MOUNT_H
 #define VSSCTL_MOUNT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define VSSCTL_FSTYPE_LEN	16
@@ -19,7 +20,12 @@ struct vssctl_fstype {
 	const char *name;	/* as detected: "ext4", "xfs", ... */
 	const char *mount_type;	/* the type given to mount(2) */
 	const char *data;	/* its options besides the flags, "" for none */
+	/* Owner and modes are mount options (vfat, exfat): the origin's kept. */
+	bool access_opts;
 };
+
+/* Room for a snapshot's mount options (vssctl_mount_plan()). */
+#define VSSCTL_MOUNT_DATA_LEN	1024
 
 /* mount(2) flags of every exposed snapshot, and how they read. */
 #define VSSCTL_MOUNT_FLAGS_STR	"ro,nosuid,nodev"
@@ -35,6 +41,20 @@ const struct vssctl_fstype *vssctl_fstype_detect(const unsigned char *buf,
 /* "ext2, ext3, ext4, xfs, ...": what vssctl_fstype_detect() knows. */
 const char *vssctl_fstype_known(void);
 
+/*
+ * Whether the host trusts the filesystem @fs found on a snapshot of block
+ * device @origin, and its mount options. The host trusts what it mounts
+ * itself: @origin mounted here by @fs's driver. Anything else (a VM's
+ * disk, a tenant's volume, an unmounted disk) may hold a crafted image,
+ * and filesystem drivers do not treat those as a security boundary.
+ * @data gets @fs's options, and for a filesystem whose access is in its
+ * mount options (vfat, exfat) the origin's uid, gid, fmask and dmask, or
+ * root's and 0077 when @origin is not mounted, so that a copy is never
+ * more open than its origin. 0, or -errno if the mounts cannot be read.
+ */
+int vssctl_mount_plan(const char *origin, const struct vssctl_fstype *fs,
+		      bool *trusted, char data[VSSCTL_MOUNT_DATA_LEN]);
+
 /* ---- the mount layer ---- */
 
 /*
@@ -43,9 +63,22 @@ const char *vssctl_fstype_known(void);
  */
 int vssctl_probe(const char *dev, const struct vssctl_fstype **fsp);
 
-/* Mounts @dev, holding @fs, on the directory @dir read-only. 0 or -errno. */
+/*
+ * Mounts @dev, holding @fs, on the directory @dir read-only, with the
+ * options @data (vssctl_mount_plan()). 0 or -errno.
+ */
 int vssctl_mount_ro(const char *dev, const char *dir,
-		    const struct vssctl_fstype *fs);
+		    const struct vssctl_fstype *fs, const char *data);
+
+/*
+ * How block device @dev is mounted here, its newest mount in
+ * /proc/self/mountinfo (by device number, or by source for btrfs, whose
+ * mounts have an anonymous one): 1 with its filesystem type in @type and
+ * its superblock options in @opts ("rw,uid=1000,fmask=0077,..."), 0 if it
+ * is not mounted, -errno if @dev or the mounts cannot be read.
+ */
+int vssctl_host_mount(const char *dev, char type[VSSCTL_FSTYPE_LEN],
+		      char opts[VSSCTL_MOUNT_DATA_LEN]);
 
 /* Unmounts @dir. 0 or -errno. */
 int vssctl_umount(const char *dir);

@@ -358,10 +358,13 @@ out:
 	return ret;
 }
 
-/* The device of a snapshot that still has its data, for expose/unexpose. */
+/*
+ * The device of a snapshot that still has its data, for expose/unexpose,
+ * and its origin's (@origin may be NULL).
+ */
 static int snapshot_device(struct libvss_ctx *ctx, const char *arg,
 			   const uint8_t id[LIBVSS_ID_SIZE], bool need_active,
-			   char dev[DEV_PATH_LEN])
+			   char dev[DEV_PATH_LEN], char *origin)
 {
 	struct libvss_snapshot *s;
 	uint32_t reason;
@@ -372,6 +375,8 @@ static int snapshot_device(struct libvss_ctx *ctx, const char *arg,
 	if (err)
 		return vssctl_lib_error(ctx, err, "cannot get snapshot %s", arg);
 	dev_path(libvss_snapshot_device(s), dev);
+	if (origin)
+		dev_path(libvss_snapshot_origin(s), origin);
 	reason = libvss_snapshot_invalid_reason(s);
 	if (need_active && libvss_snapshot_state(s) != VSS_SNAPSHOT_ACTIVE) {
 		fflush(stdout);
@@ -399,25 +404,35 @@ static void mount_hint(int err, const char *dir, const struct vssctl_fstype *fs)
 
 static int cmd_snapshot_expose(int argc, char **argv)
 {
+	char dev[DEV_PATH_LEN], origin[DEV_PATH_LEN], data[VSSCTL_MOUNT_DATA_LEN];
+	const char *args[2] = { NULL, NULL };
 	const struct vssctl_fstype *fs;
 	uint8_t id[LIBVSS_ID_SIZE];
-	char dev[DEV_PATH_LEN];
+	bool untrusted = false, trusted;
 	struct libvss_ctx *ctx;
-	int ret, err;
+	int i, n = 0, ret, err;
 
-	if (argc < 1)
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--mount-untrusted"))
+			untrusted = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return vssctl_usage_error("unknown option \"%s\"", argv[i]);
+		else if (n == 2)
+			return vssctl_usage_error("unexpected argument \"%s\"", argv[i]);
+		else
+			args[n++] = argv[i];
+	}
+	if (n < 1)
 		return vssctl_usage_error("ID is missing");
-	if (argc < 2)
+	if (n < 2)
 		return vssctl_usage_error("DIR is missing");
-	if (argc > 2)
-		return vssctl_usage_error("unexpected argument \"%s\"", argv[2]);
-	ret = parse_id(argv[0], id, "ID");
+	ret = parse_id(args[0], id, "ID");
 	if (ret)
 		return ret;
 	ret = vssctl_open(&ctx);
 	if (ret)
 		return ret;
-	ret = snapshot_device(ctx, argv[0], id, true, dev);
+	ret = snapshot_device(ctx, args[0], id, true, dev, origin);
 	libvss_close(ctx);
 	if (ret)
 		return ret;
@@ -434,23 +449,41 @@ static int cmd_snapshot_expose(int argc, char **argv)
 		vssctl_hint("a raw volume: read the device %s itself", dev);
 		return VSSCTL_ERR;
 	}
-	err = vssctl_mount_ro(dev, argv[1], fs);
+	err = vssctl_mount_plan(origin, fs, &trusted, data);
+	if (err) {
+		fflush(stdout);
+		fprintf(stderr, "vssctl: cannot tell how %s is mounted: %s\n", origin,
+			strerror(-err));
+		return VSSCTL_ERR;
+	}
+	/* What the host does not mount itself may be a crafted image. */
+	if (!trusted && !untrusted) {
+		fflush(stdout);
+		fprintf(stderr, "vssctl: %s holds %s, but its origin %s is not mounted here as such: the host does not trust it\n",
+			dev, fs->name, origin);
+		vssctl_hint("read the device %s itself, or --mount-untrusted mounts it anyway, with the kernel parsing whatever the volume holds",
+			    dev);
+		return VSSCTL_ERR;
+	}
+	err = vssctl_mount_ro(dev, args[1], fs, data);
 	if (err) {
 		fflush(stdout);
 		fprintf(stderr, "vssctl: cannot mount %s (%s) on %s: %s\n", dev,
-			fs->name, argv[1], strerror(-err));
-		mount_hint(err, argv[1], fs);
+			fs->name, args[1], strerror(-err));
+		mount_hint(err, args[1], fs);
 		return VSSCTL_ERR;
 	}
 	new_json_obj();
 	print_string(PRINT_ANY, "device", "%s", dev);
 	print_string(PRINT_ANY, "fstype", " (%s)", fs->name);
-	print_string(PRINT_ANY, "path", " exposed at %s", argv[1]);
+	print_string(PRINT_ANY, "path", " exposed at %s", args[1]);
 	print_string(PRINT_FP, NULL, " read-only: %s", VSSCTL_MOUNT_FLAGS_STR);
-	print_string(PRINT_FP, NULL, "%s", fs->data[0] ? "," : "");
-	print_string(PRINT_FP, NULL, "%s", fs->data);
+	print_string(PRINT_FP, NULL, "%s", data[0] ? "," : "");
+	print_string(PRINT_FP, NULL, "%s", data);
 	print_string(PRINT_JSON, "flags", NULL, VSSCTL_MOUNT_FLAGS_STR);
-	print_string(PRINT_JSON, "options", NULL, fs->data);
+	print_string(PRINT_JSON, "options", NULL, data);
+	print_bool(PRINT_JSON, "trusted", NULL, trusted);
+	print_string(PRINT_FP, NULL, "%s", trusted ? "" : " (untrusted)");
 	print_nl();
 	delete_json_obj();
 	return VSSCTL_OK;
@@ -498,7 +531,7 @@ static int cmd_snapshot_unexpose(int argc, char **argv)
 		ret = vssctl_open(&ctx);
 		if (ret)
 			return ret;
-		ret = snapshot_device(ctx, argv[0], id, false, dev);
+		ret = snapshot_device(ctx, argv[0], id, false, dev, NULL);
 		libvss_close(ctx);
 		if (ret)
 			return ret;
@@ -557,12 +590,14 @@ static const struct vssctl_cmd snapshot_cmds[] = {
 	{ "delete", cmd_snapshot_delete,
 	  "{ --id ID | --set SETID | --oldest ORIGIN | --all }",
 	  "delete one snapshot, a set, the oldest snapshot of an origin, or all" },
-	{ "expose", cmd_snapshot_expose, "ID DIR",
+	{ "expose", cmd_snapshot_expose, "[--mount-untrusted] ID DIR",
 	  "mount a snapshot read-only on the directory DIR, with the options\n"
 	  "      its filesystem needs on a read-only copy: ext3/ext4 noload, xfs\n"
 	  "      nouuid,norecovery, btrfs rescue=nologreplay (Linux 6.7 or later),\n"
-	  "      vfat and exfat none; always ro,nosuid,nodev. A snapshot without\n"
-	  "      such a filesystem is refused: read its device" },
+	  "      vfat and exfat the origin's uid, gid, fmask, dmask; always\n"
+	  "      ro,nosuid,nodev. Only a filesystem the host trusts: its origin\n"
+	  "      is mounted here, as the same type (--mount-untrusted: any). A\n"
+	  "      snapshot without such a filesystem is refused: read its device" },
 	{ "unexpose", cmd_snapshot_unexpose, "{ DIR | ID }",
 	  "unmount a snapshot: the one mounted on DIR, or every mount of the\n"
 	  "      snapshot ID. Refuses a directory where no snapshot is mounted" },

@@ -41,9 +41,11 @@ backup_do_snapshot_set flags=$1
 private_mounts /run/vss
 mkdir $RUN
 probe /dev/vss-snap3
+host_mount /dev/vda1
 mkdir $RUN/0
 mount /dev/vss-snap3 $RUN/0 type=ext4 flags=ro,nosuid,nodev data=noload
 probe /dev/vss-snap4
+host_mount /dev/vdb1
 mkdir $RUN/1
 mount /dev/vss-snap4 $RUN/1 type=xfs flags=ro,nosuid,nodev data=nouuid,norecovery
 EOT
@@ -242,6 +244,40 @@ run backup /srv /var -- cp '{1}/a' /backup/
 expect_usage "{N} inside an argument: refused" '{1} is replaced only as a whole argument'
 run backup /srv -- sh -c 'tar -C "$VSS_MOUNT_1" .'
 expect_usage "an unknown \$VSS_ name inside an argument: still a usage error" 'unknown variable at "$VSS_MOUNT_1"'
+
+# Only a filesystem the host trusts is mounted: its origin is mounted
+# here, by the same driver. /dev/vdx's origin is vdb1.
+FAKE_HOST_MOUNTS="/dev/vda1 ext4 rw" run backup /srv /dev/vdx -- \
+	sh -c 'printf "%s|" "$VSS_FSTYPE_1" "$VSS_MOUNT_1" "$1"' x '{1}'
+[ "$rc" -eq 0 ] && [ "$(cat "$out/stdout")" = "|/dev/vss-snap4|/dev/vss-snap4|" ] &&
+	grep -qxF "vssctl: /dev/vdx: /dev/vss-snap4 holds xfs, but /dev/vdb1 is not mounted here as such: not mounted (the host does not trust it), COMMAND gets the device" "$out/stderr" &&
+	grep -qxF "vssctl: hint: --mount-untrusted mounts it anyway, with the kernel parsing whatever the volume holds" "$out/stderr" &&
+	grep -qx "mount /dev/vss-snap3 .*" "$FAKE_LOG" && ! grep -q "mount /dev/vss-snap4" "$FAKE_LOG" &&
+	! grep -q "mkdir $RUN/1" "$FAKE_LOG"
+report $? "an origin not mounted here: its snapshot is not mounted, COMMAND gets the device"
+
+FAKE_HOST_MOUNTS="/dev/vda1 ext4 rw;/dev/vdb1 ext4 rw" run backup /srv /dev/vdx -- true
+[ "$rc" -eq 0 ] && ! grep -q "mount /dev/vss-snap4" "$FAKE_LOG" &&
+	grep -qF "/dev/vss-snap4 holds xfs, but /dev/vdb1 is not mounted here as such" "$out/stderr"
+report $? "an origin mounted as another filesystem: not mounted either"
+
+FAKE_HOST_MOUNTS="/dev/vda1 ext3 rw" run backup /srv -- true
+[ "$rc" -eq 0 ] && grep -qx "mount /dev/vss-snap3 $RUN/0 type=ext4 flags=ro,nosuid,nodev data=noload" "$FAKE_LOG"
+report $? "an origin mounted as ext3: ext4's driver, trusted"
+
+FAKE_HOST_MOUNTS= run backup --mount-untrusted /srv /dev/vdx -- sh -c 'echo "$VSS_FSTYPE_1"'
+[ "$rc" -eq 0 ] && [ "$(cat "$out/stdout")" = xfs ] &&
+	grep -qx "mount /dev/vss-snap4 $RUN/1 type=xfs flags=ro,nosuid,nodev data=nouuid,norecovery" "$FAKE_LOG" &&
+	grep -qxF "vssctl: /dev/vdx: /dev/vss-snap4 holds xfs, /dev/vdb1 is not mounted here as such: mounted anyway (--mount-untrusted)" "$out/stderr"
+report $? "--mount-untrusted: mounted anyway, and said so"
+
+FAKE_PROBE="/dev/vss-snap3=vfat /dev/vss-snap4=exfat" \
+FAKE_HOST_MOUNTS="/dev/vda1 vfat rw,relatime,uid=1000,gid=1001,fmask=0077,dmask=0027,allow_utime=0022,codepage=437" \
+	run backup --mount-untrusted /srv /dev/vdx -- true
+[ "$rc" -eq 0 ] &&
+	grep -qx "mount /dev/vss-snap3 $RUN/0 type=vfat flags=ro,nosuid,nodev data=uid=1000,gid=1001,fmask=0077,dmask=0027" "$FAKE_LOG" &&
+	grep -qx "mount /dev/vss-snap4 $RUN/1 type=exfat flags=ro,nosuid,nodev data=uid=0,gid=0,fmask=0077,dmask=0077" "$FAKE_LOG"
+report $? "vfat keeps its origin's owner and masks; an untrusted exfat root's, 0077"
 
 run backup --no-substitute /srv -- echo '{}' '$VSS_MOUNT_0' '{5}' '$VSS_NOPE'
 [ "$rc" -eq 0 ] && [ "$(cat "$out/stdout")" = '{} $VSS_MOUNT_0 {5} $VSS_NOPE' ]

@@ -3,8 +3,9 @@
 #
 # `vssctl snapshot expose` and `unexpose` against the fake libvss and the
 # fake mount layer (test/fake-mount.c): the mount options per filesystem
-# (ext4 noload, xfs nouuid,norecovery; always ro,nosuid,nodev), text and
-# JSON; a raw snapshot, an invalid one, a missing or busy directory refused
+# (ext4 noload, xfs nouuid,norecovery; vfat and exfat the origin's owner
+# and masks; always ro,nosuid,nodev), text and JSON; only a filesystem
+# whose origin the host mounts as such, unless --mount-untrusted; a raw snapshot, an invalid one, a missing or busy directory refused
 # with a reason and a hint; unexpose by directory or by id unmounts exactly
 # the snapshot's mounts and refuses anything else.
 set -u
@@ -24,15 +25,55 @@ expect "expose ext4: ro,nosuid,nodev,noload" 0 \
 expect_calls "expose ext4: get, probe, mount with noload" \
 "snapshot_get $ID0
 probe /dev/vss-snap0
+host_mount /dev/vda1
 mount /dev/vss-snap0 /mnt/s0 type=ext4 flags=ro,nosuid,nodev data=noload"
 
 run -j snapshot expose $ID1 /mnt/s1
 expect "expose xfs, JSON: nouuid,norecovery" 0 \
-	'{"device":"/dev/vss-snap1","fstype":"xfs","path":"/mnt/s1","flags":"ro,nosuid,nodev","options":"nouuid,norecovery"}' ""
+	'{"device":"/dev/vss-snap1","fstype":"xfs","path":"/mnt/s1","flags":"ro,nosuid,nodev","options":"nouuid,norecovery","trusted":true}' ""
 expect_calls "expose xfs: mounted with nouuid,norecovery" \
 "snapshot_get $ID1
 probe /dev/vss-snap1
+host_mount /dev/dm-0
 mount /dev/vss-snap1 /mnt/s1 type=xfs flags=ro,nosuid,nodev data=nouuid,norecovery"
+
+# Only what the host trusts: the origin mounted here, as the same type.
+cp "$FAKE_MOUNTS" "$out/mounts.before"
+FAKE_HOST_MOUNTS="/dev/vdb1 xfs rw" run snapshot expose $ID1 /mnt/u
+expect "expose of a filesystem the host does not mount: refused" 1 "" \
+"vssctl: /dev/vss-snap1 holds xfs, but its origin /dev/dm-0 is not mounted here as such: the host does not trust it
+vssctl: hint: read the device /dev/vss-snap1 itself, or --mount-untrusted mounts it anyway, with the kernel parsing whatever the volume holds"
+expect_calls "expose refused: nothing mounted" \
+"snapshot_get $ID1
+probe /dev/vss-snap1
+host_mount /dev/dm-0"
+FAKE_HOST_MOUNTS="/dev/dm-0 btrfs rw" run snapshot expose $ID1 /mnt/u
+[ "$rc" -eq 1 ] && ! grep -q "^mount" "$FAKE_LOG"
+report $? "expose of an origin mounted as another filesystem: refused" 1
+FAKE_HOST_MOUNTS= run -j snapshot expose --mount-untrusted $ID1 /mnt/u
+expect "expose --mount-untrusted: mounted, untrusted in JSON" 0 \
+	'{"device":"/dev/vss-snap1","fstype":"xfs","path":"/mnt/u","flags":"ro,nosuid,nodev","options":"nouuid,norecovery","trusted":false}' ""
+FAKE_HOST_MOUNTS= run snapshot expose $ID0 --mount-untrusted /mnt/u2
+expect "expose --mount-untrusted after ID: the same, said in text" 0 \
+	"/dev/vss-snap0 (ext4) exposed at /mnt/u2 read-only: ro,nosuid,nodev,noload (untrusted)" ""
+
+# vfat and exfat: the origin's owner and masks, or root's and 0077.
+FAKE_PROBE="/dev/vss-snap0=vfat" FAKE_HOST_MOUNTS="/dev/vda1 vfat rw,relatime,uid=1000,gid=1000,fmask=0077,dmask=0077,codepage=437,iocharset=ascii,shortname=mixed,errors=remount-ro" \
+	run snapshot expose $ID0 /mnt/efi
+expect "expose vfat: the origin's uid, gid, fmask, dmask" 0 \
+	"/dev/vss-snap0 (vfat) exposed at /mnt/efi read-only: ro,nosuid,nodev,uid=1000,gid=1000,fmask=0077,dmask=0077" ""
+FAKE_PROBE="/dev/vss-snap0=vfat" FAKE_HOST_MOUNTS="/dev/vda1 vfat rw,relatime,fmask=0022,dmask=0022,codepage=437" \
+	run snapshot expose $ID0 /mnt/efi
+grep -qx "mount /dev/vss-snap0 /mnt/efi type=vfat flags=ro,nosuid,nodev data=fmask=0022,dmask=0022" "$FAKE_LOG"
+report $? "expose vfat mounted by root with 022: the same masks"
+FAKE_PROBE="/dev/vss-snap0=exfat" FAKE_HOST_MOUNTS= run snapshot expose --mount-untrusted $ID0 /mnt/x
+grep -qx "mount /dev/vss-snap0 /mnt/x type=exfat flags=ro,nosuid,nodev data=uid=0,gid=0,fmask=0077,dmask=0077" "$FAKE_LOG"
+report $? "expose of an untrusted exfat: root's, 0077"
+FAKE_PROBE="/dev/vss-snap0=exfat" FAKE_HOST_MOUNTS="/dev/vda1 exfat rw,uid=0,gid=100,fmask=0007,dmask=0007,iocharset=utf8" \
+	run snapshot expose $ID0 /mnt/x
+grep -qx "mount /dev/vss-snap0 /mnt/x type=exfat flags=ro,nosuid,nodev data=uid=0,gid=100,fmask=0007,dmask=0007" "$FAKE_LOG"
+report $? "expose exfat: the origin's"
+cp "$out/mounts.before" "$FAKE_MOUNTS"
 
 run snapshot expose $ID2 /mnt/s2
 expect "expose of an invalid snapshot: refused, nothing mounted" 1 "" \
@@ -93,6 +134,8 @@ run snapshot expose nonsense /mnt
 expect_usage "expose of a bad id" "is not an id"
 run snapshot expose $ID0 /mnt extra
 expect_usage "expose takes two arguments" "unexpected argument \"extra\""
+run snapshot expose --bogus $ID0 /mnt
+expect_usage "expose: an unknown option" 'unknown option "--bogus"'
 run snapshot unexpose
 expect_usage "unexpose needs an argument" "DIR or ID is missing"
 run snapshot unexpose /a /b

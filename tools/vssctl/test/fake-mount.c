@@ -6,8 +6,12 @@
  * run's expose is seen by the next run's unexpose (without it, a table in
  * memory). Devices: vss-snap0,
  * vss-snap2, vss-snap3 hold ext4, vss-snap1 and vss-snap4 xfs, vss-snap5
- * nothing; others do not exist. Directories: /missing does not exist,
- * /busy has a mount on it; /busy-mnt cannot be unmounted (in use).
+ * nothing; others do not exist; $FAKE_PROBE ("DEV=TYPE ...", TYPE ext4,
+ * xfs, btrfs, vfat, exfat or none) says otherwise. Directories: /missing
+ * does not exist, /busy has a mount on it; /busy-mnt cannot be unmounted
+ * (in use). The host's own mounts, which vssctl_host_mount() reads, are
+ * $FAKE_HOST_MOUNTS ("DEV TYPE OPTIONS;..."), by default vda1 as ext4,
+ * vdb1 and dm-0 as xfs.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -71,46 +75,91 @@ static void save(void)
 	fclose(f);
 }
 
+/* A superblock of @type for the real detector to read. */
+static const struct vssctl_fstype *detect(const char *type)
+{
+	static unsigned char sb[VSSCTL_PROBE_BYTES];
+
+	memset(sb, 0, sizeof(sb));
+	if (!strcmp(type, "ext4")) {	/* with extents */
+		sb[1024 + 0x38] = 0x53;
+		sb[1024 + 0x39] = 0xef;
+		sb[1024 + 0x5c] = 0x04;
+		sb[1024 + 0x60] = 0x40;
+	} else if (!strcmp(type, "xfs")) {
+		memcpy(sb, "XFSB", 4);
+	} else if (!strcmp(type, "btrfs")) {
+		memcpy(sb + 65536 + 64, "_BHRfS_M", 8);
+	} else if (!strcmp(type, "vfat")) {
+		memcpy(sb + 82, "FAT32", 5);
+		sb[510] = 0x55;
+		sb[511] = 0xaa;
+	} else if (!strcmp(type, "exfat")) {
+		memcpy(sb + 3, "EXFAT   ", 8);
+	}
+	return vssctl_fstype_detect(sb, sizeof(sb));
+}
+
 int vssctl_probe(const char *dev, const struct vssctl_fstype **fsp)
 {
 	static const struct {
-		const char *dev;
-		unsigned int sb_off;
-		const char *magic;
+		const char *dev, *type;
 	} devs[] = {
-		{ "/dev/vss-snap0", 0, "ext4" }, { "/dev/vss-snap1", 0, "XFSB" },
-		{ "/dev/vss-snap2", 0, "ext4" }, { "/dev/vss-snap3", 0, "ext4" },
-		{ "/dev/vss-snap4", 0, "XFSB" }, { "/dev/vss-snap5", 0, "" },
+		{ "/dev/vss-snap0", "ext4" }, { "/dev/vss-snap1", "xfs" },
+		{ "/dev/vss-snap2", "ext4" }, { "/dev/vss-snap3", "ext4" },
+		{ "/dev/vss-snap4", "xfs" }, { "/dev/vss-snap5", "none" },
 	};
-	static unsigned char sb[2048];
-	size_t i;
+	const char *over = getenv("FAKE_PROBE"), *p;
+	char type[16];
+	size_t i, n = strlen(dev);
 
 	fake_log("probe %s", dev);
 	*fsp = NULL;
-	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
-		if (strcmp(dev, devs[i].dev))
-			continue;
-		/* A superblock for the real detector: ext4 has extents. */
-		memset(sb, 0, sizeof(sb));
-		if (!strcmp(devs[i].magic, "ext4")) {
-			sb[1024 + 0x38] = 0x53;
-			sb[1024 + 0x39] = 0xef;
-			sb[1024 + 0x5c] = 0x04;
-			sb[1024 + 0x60] = 0x40;
-		} else {
-			memcpy(sb, devs[i].magic, strlen(devs[i].magic));
+	for (p = over; p && (p = strstr(p, dev)); p += n) {
+		if ((p == over || p[-1] == ' ') && p[n] == '=' &&
+		    sscanf(p + n + 1, "%15[a-z0-9]", type) == 1) {
+			*fsp = detect(type);
+			return 0;
 		}
-		*fsp = vssctl_fstype_detect(sb, sizeof(sb));
-		return 0;
+	}
+	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		if (!strcmp(dev, devs[i].dev)) {
+			*fsp = detect(devs[i].type);
+			return 0;
+		}
 	}
 	return -ENOENT;
 }
 
+int vssctl_host_mount(const char *dev, char type[VSSCTL_FSTYPE_LEN],
+		      char opts[VSSCTL_MOUNT_DATA_LEN])
+{
+	const char *host = getenv("FAKE_HOST_MOUNTS"), *p;
+	char d[64];
+	int len;
+
+	fake_log("host_mount %s", dev);
+	if (!host)
+		host = "/dev/vda1 ext4 rw,relatime;/dev/vdb1 xfs rw,relatime,attr2;"
+			"/dev/dm-0 xfs rw,relatime,attr2";
+	for (p = host; *p; p += strcspn(p, ";"), p += *p == ';') {
+		len = 0;
+		if (sscanf(p, "%63s %15s %n", d, type, &len) < 2 || !len)
+			continue;
+		if (strcmp(d, dev))
+			continue;
+		snprintf(opts, VSSCTL_MOUNT_DATA_LEN, "%.*s",
+			 (int)strcspn(p + len, ";"), p + len);
+		return 1;
+	}
+	return 0;
+}
+
 int vssctl_mount_ro(const char *dev, const char *dir,
-		    const struct vssctl_fstype *fs)
+		    const struct vssctl_fstype *fs, const char *data)
 {
 	fake_log("mount %s %s type=%s flags=%s data=%s", dev, dir, fs->mount_type,
-		 VSSCTL_MOUNT_FLAGS_STR, fs->data);
+		 VSSCTL_MOUNT_FLAGS_STR, data);
 	if (!strcmp(dir, "/missing"))
 		return -ENOENT;
 	if (!strcmp(dir, "/busy"))
