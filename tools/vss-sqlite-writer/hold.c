@@ -11,18 +11,23 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "hold.h"
 #include "../common/writerd.h"
 
 #define RETRY_MS	10
+/* fenced(): a file of the database refused, not an SQLite result code. */
+#define REFUSED		(-1)
 
 /*
  * The byte every SQLite connection locks to write: WAL_WRITE_LOCK, byte 120
@@ -33,6 +38,55 @@
  */
 #define WAL_WRITE_LOCK_BYTE	120
 #define RESERVED_BYTE		0x40000001
+
+/*
+ * Opens @file, a file of the database @d, for the lock byte, without
+ * following a symbolic link anywhere in the path: the application's user
+ * could otherwise make root open any file or device (O_RDWR: opening
+ * /dev/watchdog arms it) and place a blocking lock on someone else's file.
+ * @file is under d->path, which realpath() made free of links at open, so
+ * a link met now was planted since. openat2()'s RESOLVE_NO_SYMLINKS checks
+ * every component (Linux 5.6); before it, O_NOFOLLOW the last one. Then it
+ * must be a regular file with one name, on the database's filesystem,
+ * owned by the database's owner or root: never a hard link to another
+ * file. Returns the fd, or -errno with @why set.
+ */
+static int safe_open(const struct hold_db *d, const char *file,
+		     const char **why)
+{
+	struct open_how how = {
+		.flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	struct stat st;
+	int fd, err;
+
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, file, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(file, (int)how.flags);
+	if (fd < 0) {
+		err = errno;
+		*why = err == ELOOP ? "a symbolic link in its path: refused" :
+				      strerror(err);
+		return -err;
+	}
+	*why = NULL;
+	if (fstat(fd, &st))
+		*why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		*why = "not a regular file: refused";
+	else if (st.st_nlink != 1)
+		*why = "a file with other names (a hard link): refused";
+	else if (st.st_dev != d->dev)
+		*why = "not on the database's filesystem: refused";
+	else if (st.st_uid != d->owner && st.st_uid)
+		*why = "owned by neither the database's owner nor root: refused";
+	if (*why) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
 
 /*
  * SQLite's lock is not fair: a writer that does not have it sleeps in its
@@ -48,13 +102,14 @@
  *
  * Waits in a child, which SIGKILL interrupts at the deadline; the lock
  * belongs to the open file description, shared with the child, so it
- * stays ours after the child exits. @fd is opened once and closed only
- * after SQLite's connections: closing any fd of a file drops every fcntl
- * lock our process holds on it, SQLite's own included. Returns true with
- * the byte locked; false (no such file, no OFD locks, the deadline):
- * BEGIN IMMEDIATE alone then.
+ * stays ours after the child exits. @fd is opened once (safe_open()) and
+ * closed only after SQLite's connections: closing any fd of a file drops
+ * every fcntl lock our process holds on it, SQLite's own included. Returns
+ * 1 with the byte locked; 0 (no such file, no OFD locks, the deadline):
+ * BEGIN IMMEDIATE alone then; -1 if @file was refused, with @why set.
  */
-static bool lock_out_writers(int *fd, const char *file, off_t byte, long end_ms)
+static int lock_out_writers(const struct hold_db *d, int *fd, const char *file,
+			    off_t byte, long end_ms, const char **why)
 {
 	struct flock fl = {
 		.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1,
@@ -62,17 +117,22 @@ static bool lock_out_writers(int *fd, const char *file, off_t byte, long end_ms)
 	int status;
 	pid_t pid;
 
-	if (*fd < 0)
-		*fd = open(file, O_RDWR | O_CLOEXEC);
-	if (*fd < 0)
-		return false;
+	if (*fd < 0) {
+		int ret = safe_open(d, file, why);
+
+		if (ret < 0) {
+			*fd = -1;
+			return ret == -ENOENT ? 0 : -1;
+		}
+		*fd = ret;
+	}
 	if (fcntl(*fd, F_OFD_SETLK, &fl) == 0)
-		return true;
+		return 1;
 	if (errno != EAGAIN && errno != EACCES)
-		return false;
+		return 0;
 	pid = fork();
 	if (pid < 0)
-		return false;
+		return 0;
 	if (pid == 0)
 		_exit(fcntl(*fd, F_OFD_SETLKW, &fl) ? 1 : 0);
 	while (waitpid(pid, &status, WNOHANG) == 0) {
@@ -84,7 +144,7 @@ static bool lock_out_writers(int *fd, const char *file, off_t byte, long end_ms)
 		}
 		usleep(500);
 	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : 0;
 }
 
 static void let_writers_in(int fd, off_t byte)
@@ -105,9 +165,88 @@ static int busy_ms_until(long busy_ms, long end_ms)
 	return left < 0 ? 0 : (int)left;
 }
 
+/*
+ * Every symbolic link met resolving @path is root's or @owner's, as the
+ * kernel's protected_symlinks demands in sticky directories: whoever owns
+ * a link chooses the file root opens through it. 0, or -1 with @msg set.
+ */
+static int check_links(const char *path, uid_t owner, char *msg, size_t size)
+{
+	char done[PATH_MAX] = "", todo[PATH_MAX], link[PATH_MAX], next[PATH_MAX];
+	const char *p, *rest;
+	int links = 0;
+	struct stat st;
+	ssize_t n;
+	size_t len;
+
+	if (path[0] != '/' && !getcwd(done, sizeof(done)))
+		goto err;
+	if (!strcmp(done, "/"))
+		done[0] = '\0';
+	snprintf(todo, sizeof(todo), "%s", path);
+	for (p = todo; *p;) {
+		char cur[PATH_MAX];
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		rest = p + len;
+		if (!len || (len == 1 && p[0] == '.')) {
+			p = rest;
+			continue;
+		}
+		if (len == 2 && !strncmp(p, "..", 2)) {
+			char *slash = strrchr(done, '/');
+
+			if (slash)
+				*slash = '\0';
+			p = rest;
+			continue;
+		}
+		if ((size_t)snprintf(cur, sizeof(cur), "%s/%.*s", done, (int)len, p) >=
+		    sizeof(cur) || lstat(cur, &st))
+			goto err;
+		if (!S_ISLNK(st.st_mode)) {
+			memcpy(done, cur, strlen(cur) + 1);
+			p = rest;
+			continue;
+		}
+		if (st.st_uid && st.st_uid != owner) {
+			snprintf(msg, size, "%s: the symbolic link %s is owned by uid %u, neither root nor the database's owner (uid %u): refused",
+				 path, cur, (unsigned int)st.st_uid, (unsigned int)owner);
+			return -1;
+		}
+		n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0 || ++links > 40) {
+			errno = n < 0 ? errno : ELOOP;
+			goto err;
+		}
+		link[n] = '\0';
+		if (link[0] == '/')
+			done[0] = '\0';
+		if ((size_t)snprintf(next, sizeof(next), "%s%s", link, rest) >= sizeof(next)) {
+			errno = ENAMETOOLONG;
+			goto err;
+		}
+		memcpy(todo, next, strlen(next) + 1);
+		p = todo;
+	}
+	return 0;
+err:
+	snprintf(msg, size, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
 int hold_open(struct hold_db *d, const char *path, char *msg, size_t size)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+		    SQLITE_OPEN_NOFOLLOW;
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	struct stat st;
+	int fd;
 
 	memset(d, 0, sizeof(*d));
 	d->shm_fd = d->db_fd = -1;
@@ -115,6 +254,25 @@ int hold_open(struct hold_db *d, const char *path, char *msg, size_t size)
 		snprintf(msg, size, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* Whose it is, from the file itself, then the links that led to it. */
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, d->path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(d->path, (int)how.flags);
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(msg, size, "%s: %s", d->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(msg, size, "%s: not a regular file", d->path);
+		return -1;
+	}
+	d->owner = st.st_uid;
+	d->dev = st.st_dev;
+	if (check_links(path, d->owner, msg, size))
+		return -1;
 	if (sqlite3_open_v2(d->path, &d->lock, flags, NULL) != SQLITE_OK ||
 	    sqlite3_open_v2(d->path, &d->ckpt, flags, NULL) != SQLITE_OK ||
 	    /*
@@ -208,19 +366,29 @@ static int try_begin(struct hold_db *d, int busy_ms)
  * @try under the write lock, fenced (lock_out_writers()) until @lock_end:
  * fenced, the application sleeps in its busy handler while we try, and if
  * it won the race after all we fence again. Where fencing is impossible,
- * SQLite's busy handler alone.
+ * SQLite's busy handler alone. A file refused for the fence fails the hold
+ * (REFUSED, with @refused set): someone planted a link or a hard link.
  */
 static int fenced(struct hold_db *d, bool wal, long lock_end,
-		  int (*try)(struct hold_db *d, int busy_ms))
+		  int (*try)(struct hold_db *d, int busy_ms), char *refused,
+		  size_t size)
 {
 	off_t byte = wal ? WAL_WRITE_LOCK_BYTE : RESERVED_BYTE;
 	int *fd = wal ? &d->shm_fd : &d->db_fd;
 	char file[PATH_MAX + 8];
+	const char *why;
 	int rc;
 
 	snprintf(file, sizeof(file), "%s%s", d->path, wal ? "-shm" : "");
 	for (;;) {
-		bool fenced = lock_out_writers(fd, file, byte, lock_end);
+		int fenced = lock_out_writers(d, fd, file, byte, lock_end, &why);
+
+		if (fenced < 0) {
+			/* Truncation is fine: the file's name leads. */
+			if (snprintf(refused, size, "%s: %s", file, why) < 0)
+				refused[0] = '\0';
+			return REFUSED;
+		}
 
 		/* The kill at the deadline may race the grant: unlock anyway. */
 		if (*fd >= 0)
@@ -241,10 +409,16 @@ int hold_take(struct hold_db *d, long busy_ms, long end_ms,
 	r->wal = hold_is_wal(d);
 	/* Empties the WAL if it can soon; what it misses comes below. */
 	if (r->wal)
-		fenced(d, true, writerd_now_ms() + busy_ms_until(busy_ms / 4, end_ms),
-		       try_truncate);
-	rc = fenced(d, r->wal, writerd_now_ms() + busy_ms_until(busy_ms, end_ms),
-		    try_begin);
+		rc = fenced(d, true, writerd_now_ms() + busy_ms_until(busy_ms / 4, end_ms),
+			    try_truncate, r->msg, sizeof(r->msg));
+	if (!r->wal || rc != REFUSED)
+		rc = fenced(d, r->wal, writerd_now_ms() + busy_ms_until(busy_ms, end_ms),
+			    try_begin, r->msg, sizeof(r->msg));
+	if (rc == REFUSED) {
+		r->err = EPERM;
+		hold_release(d);
+		return -1;
+	}
 	if (rc != SQLITE_OK)
 		return fail(d, r, rc == SQLITE_BUSY ? EBUSY : EIO,
 			    "%s: write lock: %s", d->path, sqlite3_errmsg(d->lock));

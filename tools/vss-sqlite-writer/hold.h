@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <sqlite3.h>
 
@@ -18,6 +19,8 @@ struct hold_db {
 	sqlite3 *lock;			/* holds the write transaction */
 	sqlite3 *ckpt;			/* checkpoints while the lock is held */
 	int shm_fd, db_fd;		/* lock_out_writers(), or -1 */
+	uid_t owner;			/* the database file's */
+	dev_t dev;			/* its filesystem */
 	bool involved;			/* on a volume of the current set */
 	bool held;
 };
@@ -30,7 +33,13 @@ struct hold_result {
 	char msg[256];
 };
 
-/* Opens @path (which must be a database) twice. 0, or -1 with @msg set. */
+/*
+ * Opens @path (which must be a database) twice. The writer runs as root in
+ * directories the application may write, so the path is taken as it is
+ * now (realpath()) if every symbolic link on it is root's or the database
+ * owner's, and from then on no file is opened through a symbolic link
+ * (see safe_open()). 0, or -1 with @msg set.
+ */
 int hold_open(struct hold_db *d, const char *path, char *msg, size_t size);
 void hold_close(struct hold_db *d);
 bool hold_is_wal(struct hold_db *d);

@@ -7,14 +7,22 @@
  * transaction in progress makes the hold fail with EBUSY, a reader on an
  * old snapshot with ETIMEDOUT, neither leaving a lock behind; rollback-
  * journal mode is held by the lock alone; an application that commits
- * back to back does not starve the hold.
+ * back to back does not starve the hold. Run as root, as the writer is,
+ * against an application that plants symbolic links: a "-shm" or database
+ * name, or a directory of the path, swapped for a link after the writer
+ * opened the database makes the hold fail with the reason, the link's
+ * target neither opened, locked nor changed; a link owned by someone other
+ * than root or the database's owner is refused at open.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "hold.h"
@@ -284,6 +292,176 @@ static void test_not_a_database(void)
 	ok_contains(msg, "No such file or directory", "with the reason: %s", msg);
 }
 
+/* Whether any fd of ours is open on @path. */
+static bool have_open(const char *path)
+{
+	char fd_path[64], target[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
+		n = readlink(fd_path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (!strcmp(target, path))
+			return true;
+	}
+	return false;
+}
+
+/* A file of the test's own, and how it was: the target of planted links. */
+struct victim {
+	char path[128];
+	struct stat st;
+};
+
+static void victim_make(struct victim *v, const char *name)
+{
+	FILE *f;
+
+	snprintf(v->path, sizeof(v->path), "%s/%s", dir, name);
+	f = fopen(v->path, "w");
+	if (f) {
+		fputs("precious, and locked by nobody\n", f);
+		fclose(f);
+	}
+	/* Back in time, so that any open for writing or change shows. */
+	if (truncate(v->path, 31) || utimensat(AT_FDCWD, v->path,
+		(struct timespec[2]){ { 1, 0 }, { 1, 0 } }, 0) || stat(v->path, &v->st))
+		diag("%s: cannot make", v->path);
+}
+
+/* The target untouched, not held open, byte @byte not locked. */
+static bool victim_intact(const struct victim *v, off_t byte)
+{
+	struct flock fl = {
+		.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1,
+	};
+	struct stat st;
+	int fd;
+	bool ok_ = !stat(v->path, &st) && st.st_size == v->st.st_size &&
+		   st.st_mtim.tv_sec == v->st.st_mtim.tv_sec &&
+		   st.st_ctim.tv_sec == v->st.st_ctim.tv_sec && !have_open(v->path);
+
+	fd = open(v->path, O_RDWR | O_CLOEXEC);
+	ok_ = ok_ && fd >= 0 && !fcntl(fd, F_OFD_GETLK, &fl) && fl.l_type == F_UNLCK;
+	if (fd >= 0)
+		close(fd);
+	return ok_;
+}
+
+/* "-shm" swapped for a link to the test's file after the writer opened. */
+static void test_shm_symlink(void)
+{
+	char path[128], shm[140], old[150], msg[256];
+	struct hold_result r;
+	struct victim v = { .path = "" };
+	struct hold_db d;
+	sqlite3 *app;
+
+	snprintf(path, sizeof(path), "%s/shm-link.db", dir);
+	make_db(path, "WAL");
+	app = app_open(path, 0);
+	ok_int(insert(app, 1, 10), SQLITE_OK, "-shm link: 10 rows");
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), 0, "-shm link: opened");
+	victim_make(&v, "victim-shm");
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	snprintf(old, sizeof(old), "%s-shm.old", path);
+	if (rename(shm, old) || symlink(v.path, shm))
+		diag("%s: cannot plant the link", shm);
+	ok_int(hold_take(&d, 500, writerd_now_ms() + 2000, &r), -1,
+	       "-shm link: the hold fails");
+	ok(!d.held && strstr(r.msg, shm) && strstr(r.msg, "symbolic link"),
+	   "-shm link: nothing held, the reason: %s", r.msg);
+	ok(victim_intact(&v, 120), "-shm link: its target not opened, locked or changed");
+	hold_close(&d);
+	sqlite3_close(app);
+}
+
+/* Rollback-journal mode: the database's own name swapped for a link. */
+static void test_db_symlink(void)
+{
+	char path[128], old[140], msg[256];
+	struct hold_result r;
+	struct victim v = { .path = "" };
+	struct hold_db d;
+
+	snprintf(path, sizeof(path), "%s/db-link.db", dir);
+	make_db(path, "DELETE");
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), 0, "db link: opened");
+	victim_make(&v, "victim-db");
+	snprintf(old, sizeof(old), "%s.old", path);
+	if (rename(path, old) || symlink(v.path, path))
+		diag("%s: cannot plant the link", path);
+	ok_int(hold_take(&d, 500, writerd_now_ms() + 2000, &r), -1,
+	       "db link: the hold fails");
+	ok(!d.held && strstr(r.msg, path) && strstr(r.msg, "symbolic link"),
+	   "db link: nothing held, the reason: %s", r.msg);
+	ok(victim_intact(&v, 0x40000001), "db link: its target not opened, locked or changed");
+	hold_close(&d);
+}
+
+/* A directory of the path swapped for a link to another directory. */
+static void test_dir_symlink(void)
+{
+	char sub[128], moved[140], other[140], path[160], msg[256];
+	struct hold_result r;
+	struct victim v = { .path = "" };
+	struct hold_db d;
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(moved, sizeof(moved), "%s/sub.moved", dir);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	snprintf(path, sizeof(path), "%s/x.db", sub);
+	if (mkdir(sub, 0755) || mkdir(other, 0755))
+		diag("%s: cannot make", sub);
+	make_db(path, "WAL");
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), 0, "dir link: opened");
+	/* sub now leads to other/, where x.db-shm is the test's file. */
+	victim_make(&v, "other/x.db-shm");
+	if (rename(sub, moved) || symlink(other, sub))
+		diag("%s: cannot plant the link", sub);
+	ok_int(hold_take(&d, 500, writerd_now_ms() + 2000, &r), -1,
+	       "dir link: the hold fails");
+	ok(!d.held && strstr(r.msg, "symbolic link"), "dir link: the reason: %s", r.msg);
+	ok(victim_intact(&v, 120), "dir link: the file behind it not opened, locked or changed");
+	hold_close(&d);
+}
+
+/* At open: links of root or of the database's owner only. */
+static void test_foreign_symlink(void)
+{
+	char path[128], link[128], msg[256];
+	struct hold_db d;
+
+	if (geteuid()) {
+		diag("not root: links of another user not tried");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/owned.db", dir);
+	snprintf(link, sizeof(link), "%s/link.db", dir);
+	make_db(path, "WAL");
+	if (symlink(path, link))
+		diag("%s: cannot make", link);
+	ok_int(hold_open(&d, link, msg, sizeof(msg)), 0, "root's link to root's database: opened");
+	hold_close(&d);
+	if (lchown(link, 65534, 65534))
+		diag("%s: cannot chown", link);
+	ok_int(hold_open(&d, link, msg, sizeof(msg)), -1,
+	       "a link of uid 65534 to root's database: refused");
+	ok_contains(msg, "owned by uid 65534", "with the reason: %s", msg);
+	/* The same link in a directory it goes through. */
+	snprintf(link, sizeof(link), "%s/dirlink", dir);
+	if (symlink(dir, link) || lchown(link, 65534, 65534))
+		diag("%s: cannot make", link);
+	snprintf(path, sizeof(path), "%s/dirlink/owned.db", dir);
+	ok_int(hold_open(&d, path, msg, sizeof(msg)), -1,
+	       "a directory link of uid 65534: refused");
+	ok_contains(msg, "owned by uid 65534", "with the reason: %s", msg);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -295,6 +473,10 @@ int main(void)
 	test_back_to_back_writer();
 	test_rollback();
 	test_not_a_database();
+	test_shm_symlink();
+	test_db_symlink();
+	test_dir_symlink();
+	test_foreign_symlink();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		diag("could not remove %s", dir);
