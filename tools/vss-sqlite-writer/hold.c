@@ -115,7 +115,7 @@ static int lock_out_writers(const struct hold_db *d, int *fd, const char *file,
 		.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1,
 	};
 	int status;
-	pid_t pid;
+	pid_t pid, w;
 
 	if (*fd < 0) {
 		int ret = safe_open(d, file, why);
@@ -135,16 +135,22 @@ static int lock_out_writers(const struct hold_db *d, int *fd, const char *file,
 		return 0;
 	if (pid == 0)
 		_exit(fcntl(*fd, F_OFD_SETLKW, &fl) ? 1 : 0);
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (writerd_now_ms() >= end_ms) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			/* It may have had the lock just before. */
+	for (;;) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : 0;
+		if ((w < 0 && errno != EINTR) || writerd_now_ms() >= end_ms)
 			break;
-		}
 		usleep(500);
 	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : 0;
+	/*
+	 * The deadline, or the child cannot be waited for: it must not get
+	 * the lock after the caller's unlock. It may have had it just before:
+	 * the caller unlocks anyway.
+	 */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return 0;
 }
 
 static void let_writers_in(int fd, off_t byte)
