@@ -1001,18 +1001,6 @@ static int command_error(const struct backup *bk, int err)
 
 /* ---- job control ---- */
 
-/* tcsetpgrp() from a background process group: SIGTTOU held off. */
-static void tty_give(int tty, pid_t pgrp)
-{
-	sigset_t ttou, old;
-
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, &old);
-	tcsetpgrp(tty, pgrp);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
 /*
  * vssctl in the foreground of its terminal hands the terminal to COMMAND's
  * process group, as a shell does, so that COMMAND can read it (a password
@@ -1023,7 +1011,7 @@ static void tty_to_command(struct backup *bk, pid_t pgrp)
 {
 	if (bk->tty < 0 || tcgetpgrp(bk->tty) != getpgrp())
 		return;
-	tty_give(bk->tty, pgrp);
+	tcsetpgrp(bk->tty, pgrp);	/* SIGTTOU is held off (cmd_backup()) */
 	kill(-pgrp, SIGCONT);
 }
 
@@ -1031,7 +1019,7 @@ static void tty_to_command(struct backup *bk, pid_t pgrp)
 static void tty_from_command(struct backup *bk, pid_t pgrp)
 {
 	if (bk->tty >= 0 && tcgetpgrp(bk->tty) == pgrp)
-		tty_give(bk->tty, getpgrp());
+		tcsetpgrp(bk->tty, getpgrp());	/* from the background */
 }
 
 /*
@@ -1288,7 +1276,8 @@ static int cmd_backup(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &sigs, &bk->old_mask);
 	/*
 	 * Not read, only held off: while COMMAND has the terminal, vssctl's
-	 * own messages must not stop it under `stty tostop`.
+	 * own messages must not stop it under `stty tostop`, and it takes the
+	 * terminal back from the background (tcsetpgrp()).
 	 */
 	sigemptyset(&ttou);
 	sigaddset(&ttou, SIGTTOU);
