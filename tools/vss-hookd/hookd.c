@@ -21,6 +21,7 @@
  * --state-dir remembers the freeze).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -161,12 +162,22 @@ static void state_save(struct hookd *h, const struct session *s)
 	char tmp[PATH_MAX + 8];
 	unsigned int i;
 	FILE *f;
+	int fd;
 
 	if (!h->state_path[0])
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", h->state_path);
-	f = fopen(tmp, "w");
+	/*
+	 * Ours alone, never through a link: it names the session's volumes,
+	 * and the directory was checked to be root's (state_path_init()).
+	 */
+	if (unlink(tmp) && errno != ENOENT)
+		logmsg("%s: %s", tmp, strerror(errno));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		logmsg("%s: %s (a crash while frozen would not be thawed at restart)",
 		       tmp, strerror(errno));
 		return;
@@ -191,12 +202,18 @@ static int state_load(struct hookd *h, struct session *s)
 	char line[PATH_MAX + 16];
 	char **v;
 	FILE *f;
+	int fd, err;
 
 	if (!h->state_path[0])
 		return -ENOENT;
-	f = fopen(h->state_path, "r");
-	if (!f)
-		return -errno;
+	fd = open(h->state_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "session ", 8)) {
@@ -257,6 +274,10 @@ static uint32_t run_dir(struct hookd *h, const char *dir, const char *arg,
 		return failure;
 	/* Read at every event: hooks added or removed take effect at once. */
 	err = hook_list_load(dir, &l);
+	if (err == -EPERM) {
+		veto(h, EPERM, "hook directory refused, no hook run: %s", l.error);
+		return h->veto;
+	}
 	if (err) {
 		veto(h, -err, "hook directory %s: %s", dir, strerror(-err));
 		return h->veto;
@@ -275,6 +296,19 @@ static uint32_t run_dir(struct hookd *h, const char *dir, const char *arg,
 
 		if (left > h->timeout_ms)
 			left = h->timeout_ms;
+		/* Someone other than root could have changed it: never run. */
+		if (l.refused[i]) {
+			if (!failure)
+				veto(h, EPERM, "hook %s %s: refused, not run: %s",
+				     l.paths[i], arg, l.refused[i]);
+			else
+				logmsg("hook %s %s: refused, not run: %s",
+				       l.paths[i], arg, l.refused[i]);
+			failure = h->veto;
+			if (mode == RUN_UNTIL_FAILURE)
+				break;
+			continue;
+		}
 		if (left <= 0) {
 			if (!failure)
 				veto(h, ETIMEDOUT,
@@ -590,6 +624,7 @@ bad:
 static void state_path_init(struct hookd *h)
 {
 	char name[NAME_MAX];
+	struct stat st;
 	size_t i;
 
 	if (!h->state_dir || !h->state_dir[0])
@@ -600,6 +635,17 @@ static void state_path_init(struct hookd *h)
 			name[i] = '_';
 	if (mkdir(h->state_dir, 0700) && errno != EEXIST)
 		logmsg("%s: %s", h->state_dir, strerror(errno));
+	/*
+	 * Whoever else could write there could make us write over any file
+	 * (a link at the state file's name) or thaw what they like at start.
+	 */
+	if (lstat(h->state_dir, &st) || !S_ISDIR(st.st_mode) ||
+	    (st.st_uid && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		logmsg("%s: not a directory of root's that only root can write: no freeze state kept (a crash while frozen would not be thawed at restart)",
+		       h->state_dir);
+		return;
+	}
 	snprintf(h->state_path, sizeof(h->state_path), "%s/%s.frozen",
 		 h->state_dir, name);
 }

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,59 +48,207 @@ bool hook_name_ignored(const char *name)
 	return false;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Root, or the daemon's own user: nobody with less than its rights. */
+static bool trusted_uid(uid_t uid)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return !uid || uid == geteuid();
+}
+
+/*
+ * Why @st cannot be trusted, or NULL: another owner, or writable by group
+ * or others (a sticky directory, which lets nobody replace others'
+ * entries, if @sticky_ok).
+ */
+static const char *untrusted(const struct stat *st, bool sticky_ok, char *buf,
+			     size_t size)
+{
+	if (!trusted_uid(st->st_uid)) {
+		snprintf(buf, size, "owned by uid %u, not root", (unsigned int)st->st_uid);
+		return buf;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(sticky_ok && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
+		return "writable by group or others";
+	return NULL;
+}
+
+/*
+ * Resolves @dir into @real, checking every directory and symbolic link on
+ * the way (untrusted()): whoever could change one of them could make us
+ * run their files. 0; 1 if something on the path does not exist; -EPERM
+ * with @l->error set; or a negative errno.
+ */
+static int trusted_dir(const char *dir, char real[PATH_MAX], struct hook_list *l)
+{
+	char todo[PATH_MAX], link[PATH_MAX], next[PATH_MAX], cur[PATH_MAX], buf[64];
+	const char *p, *rest, *why;
+	int links = 0;
+	struct stat st;
+	ssize_t n;
+	size_t len;
+
+	real[0] = '\0';
+	if (dir[0] != '/' && !getcwd(real, PATH_MAX))
+		return -errno;
+	if (!strcmp(real, "/"))
+		real[0] = '\0';
+	if (stat("/", &st))
+		return -errno;
+	if ((why = untrusted(&st, true, buf, sizeof(buf))))
+		goto refused_root;
+	snprintf(todo, sizeof(todo), "%s", dir);
+	for (p = todo; *p;) {
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		rest = p + len;
+		if (!len || (len == 1 && p[0] == '.')) {
+			p = rest;
+			continue;
+		}
+		if (len == 2 && !strncmp(p, "..", 2)) {
+			char *slash = strrchr(real, '/');
+
+			if (slash)
+				*slash = '\0';
+			p = rest;
+			continue;
+		}
+		if ((size_t)snprintf(cur, sizeof(cur), "%s/%.*s", real, (int)len, p) >=
+		    sizeof(cur))
+			return -ENAMETOOLONG;
+		if (lstat(cur, &st))
+			return errno == ENOENT ? 1 : -errno;
+		/*
+		 * A link's own mode means nothing; the hook directory itself,
+		 * unlike the ones above it, may not even be sticky.
+		 */
+		if (S_ISLNK(st.st_mode))
+			why = trusted_uid(st.st_uid) ? NULL : "not root's";
+		else
+			why = untrusted(&st, rest[strspn(rest, "/")] != '\0', buf,
+					sizeof(buf));
+		if (why) {
+			snprintf(l->error, sizeof(l->error), "%.200s: %s %.200s is %s",
+				 dir, S_ISLNK(st.st_mode) ? "the symbolic link" :
+				 "the directory", cur, why);
+			return -EPERM;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			if (!S_ISDIR(st.st_mode))
+				return -ENOTDIR;
+			memcpy(real, cur, strlen(cur) + 1);
+			p = rest;
+			continue;
+		}
+		n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			return -errno;
+		if (++links > 40)
+			return -ELOOP;
+		link[n] = '\0';
+		if (link[0] == '/')
+			real[0] = '\0';
+		if ((size_t)snprintf(next, sizeof(next), "%s%s", link, rest) >= sizeof(next))
+			return -ENAMETOOLONG;
+		memcpy(todo, next, strlen(next) + 1);
+		p = todo;
+	}
+	if (!real[0])
+		strcpy(real, "/");
+	return 0;
+refused_root:
+	snprintf(l->error, sizeof(l->error), "%s: the directory / is %s", dir, why);
+	return -EPERM;
+}
+
+static int list_add(struct hook_list *l, size_t *cap, const char *dir,
+		    const char *name, const char *refused)
+{
+	if (l->n == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
+		char **p = realloc(l->paths, c * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		l->paths = p;
+		p = realloc(l->refused, c * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->refused = p;
+		*cap = c;
+	}
+	l->refused[l->n] = NULL;
+	if (asprintf(&l->paths[l->n], "%s%s%s", dir, strcmp(dir, "/") ? "/" : "",
+		     name) < 0)
+		return -ENOMEM;
+	if (refused && !(l->refused[l->n] = strdup(refused))) {
+		free(l->paths[l->n]);
+		return -ENOMEM;
+	}
+	l->n++;
+	return 0;
 }
 
 int hook_list_load(const char *dir, struct hook_list *l)
 {
+	char real[PATH_MAX], buf[64];
 	struct dirent *de;
+	const char *why;
+	struct stat st;
 	size_t cap = 0;
+	int ret, fd;
 	DIR *d;
-	int ret = 0;
 
-	l->paths = NULL;
+	l->paths = l->refused = NULL;
 	l->n = 0;
-	d = opendir(dir);
-	if (!d)
+	l->error[0] = '\0';
+	ret = trusted_dir(dir, real, l);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	/* The directory checked is the one read (it cannot change: trusted). */
+	fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	while ((de = readdir(d))) {
-		struct stat st;
-		char *path;
-
 		if (hook_name_ignored(de->d_name))
 			continue;
-		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
-			ret = -ENOMEM;
-			break;
-		}
-		/* stat, not lstat: a symlink to a script is a hook (as in qemu-ga). */
-		if (stat(path, &st) || !S_ISREG(st.st_mode) ||
-		    access(path, X_OK)) {
-			free(path);
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
 			continue;
-		}
-		if (l->n == cap) {
-			char **p = realloc(l->paths, (cap ? cap * 2 : 8) * sizeof(*p));
-
-			if (!p) {
-				free(path);
-				ret = -ENOMEM;
-				break;
-			}
-			l->paths = p;
-			cap = cap ? cap * 2 : 8;
-		}
-		l->paths[l->n++] = path;
+		if (S_ISLNK(st.st_mode))
+			why = "a symbolic link (a hook must be the file itself)";
+		else if (!S_ISREG(st.st_mode) ||
+			 faccessat(fd, de->d_name, X_OK, AT_EACCESS))
+			continue;
+		else
+			why = untrusted(&st, false, buf, sizeof(buf));
+		ret = list_add(l, &cap, real, de->d_name, why);
+		if (ret)
+			break;
 	}
 	closedir(d);
 	if (ret) {
 		hook_list_free(l);
 		return ret;
 	}
-	if (l->n)
-		qsort(l->paths, l->n, sizeof(*l->paths), cmp_str);
+	/* Sorted by path: the same directory, so by name. */
+	for (size_t i = 1; i < l->n; i++) {
+		for (size_t j = i; j > 0 && strcmp(l->paths[j - 1], l->paths[j]) > 0; j--) {
+			char *t = l->paths[j];
+
+			l->paths[j] = l->paths[j - 1];
+			l->paths[j - 1] = t;
+			t = l->refused[j];
+			l->refused[j] = l->refused[j - 1];
+			l->refused[j - 1] = t;
+		}
+	}
 	return 0;
 }
 
@@ -107,10 +256,13 @@ void hook_list_free(struct hook_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
 		free(l->paths[i]);
+		free(l->refused[i]);
+	}
 	free(l->paths);
-	l->paths = NULL;
+	free(l->refused);
+	l->paths = l->refused = NULL;
 	l->n = 0;
 }
 

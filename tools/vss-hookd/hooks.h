@@ -11,15 +11,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The executable regular files of a directory, in lexical (strcmp) order. */
+/*
+ * The executable regular files of a directory, in lexical (strcmp) order,
+ * each with the reason it must not run if it must not.
+ */
 struct hook_list {
-	char **paths;
+	char **paths;		/* through no symbolic link */
+	char **refused;		/* NULL: it may run */
 	size_t n;
+	char error[512];	/* why the directory was refused */
 };
 
 /*
  * Fills @l from @dir; a missing directory is an empty list (a writer with
- * nothing to run is not an error). Return: 0 or a negative errno.
+ * nothing to run is not an error). Hooks run as root, so only what nobody
+ * but root (or the daemon's own user) could have changed runs, as sudo and
+ * cron demand of their files: @dir, reached through links and directories
+ * owned by root, none writable by group or others (a sticky one, /tmp,
+ * may be), is root's and writable by root alone; so is each hook, which
+ * must not be a symbolic link (refused, with the reason, in @l). Return:
+ * 0, -EPERM with @l->error set if @dir is not so, or a negative errno.
  */
 int hook_list_load(const char *dir, struct hook_list *l);
 void hook_list_free(struct hook_list *l);

@@ -3,7 +3,10 @@
  * vss-hookd's hooks without the module: which files of a directory run and
  * in which order, the environment they get, and runs that exit, fail, are
  * killed at their timeout with their children, cannot be executed, or
- * leave a child holding their output.
+ * leave a child holding their output. Hooks run as root: a hook that is a
+ * symbolic link, is writable by group or others or is another user's is
+ * refused with the reason; so is a whole directory that is, or is reached
+ * through a directory or link that is.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,10 +69,12 @@ static void test_selection(void)
 
 	ok_int(hook_list_load(dir, &l), 0, "a directory loads");
 	for (i = 0; i < l.n; i++)
-		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
-			 i ? " " : "", base(l.paths[i]));
-	ok_str(got, "10-a 20-b 27-link A-upper",
-	       "executable regular files (symlinks followed) in strcmp order; no directory, backup, package leftover, dot file or dangling link");
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s%s",
+			 i ? " " : "", base(l.paths[i]), l.refused[i] ? "!" : "");
+	ok_str(got, "10-a 20-b 27-link! 28-dangling! A-upper",
+	       "executable regular files in strcmp order, links refused (!); no directory, backup, package leftover or dot file");
+	ok_contains(l.n > 2 ? l.refused[2] : NULL, "a symbolic link",
+		    "a link is refused as such: %s", l.n > 2 ? l.refused[2] : "");
 	hook_list_free(&l);
 
 	ok_int(hook_list_load("/nonexistent/hooks.d", &l), 0,
@@ -79,6 +84,107 @@ static void test_selection(void)
 	ok(hook_name_ignored("x.bak") && hook_name_ignored("x.orig") &&
 	   hook_name_ignored("x.sample") && !hook_name_ignored("x.sh") &&
 	   !hook_name_ignored("bak"), "ignored names as qemu-ga's fsfreeze-hook");
+}
+
+/* The names in @l, "!" after a refused one; "" and @l->error if refused. */
+static const char *load(const char *d, struct hook_list *l, int *ret)
+{
+	static char got[512];
+	size_t i;
+
+	got[0] = '\0';
+	*ret = hook_list_load(d, l);
+	for (i = 0; !*ret && i < l->n; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s%s",
+			 i ? " " : "", base(l->paths[i]), l->refused[i] ? "!" : "");
+	return got;
+}
+
+/* Only what root alone could have changed runs, as sudo and cron demand. */
+static void test_trust(void)
+{
+	char sub[128], path[256], link[256];
+	struct hook_list l;
+	const char *got;
+	int ret;
+
+	snprintf(sub, sizeof(sub), "%s/trust.d", dir);
+	mkdir(sub, 0755);
+	snprintf(path, sizeof(path), "%s/trust.d/10-ok", dir);
+	snprintf(link, sizeof(link), "%s/trust.d/20-group", dir);
+	put("trust.d/10-ok", "#!/bin/sh\n", 0755);
+	put("trust.d/20-group", "#!/bin/sh\n", 0775);
+	put("trust.d/30-other", "#!/bin/sh\n", 0757);
+	got = load(sub, &l, &ret);
+	ok(!ret && !strcmp(got, "10-ok 20-group! 30-other!"),
+	   "hooks writable by group or others refused: %s", got);
+	ok(l.n == 3 && !l.refused[0] && l.refused[1] &&
+	   !strcmp(l.refused[1], "writable by group or others"),
+	   "with the reason: %s", l.n > 1 && l.refused[1] ? l.refused[1] : "");
+	hook_list_free(&l);
+
+	if (!geteuid()) {
+		snprintf(path, sizeof(path), "%s/trust.d/20-group", dir);
+		chmod(path, 0755);
+		snprintf(path, sizeof(path), "%s/trust.d/30-other", dir);
+		if (chown(path, 65534, 65534) || chmod(path, 0755))
+			diag("%s: cannot chown", path);
+		got = load(sub, &l, &ret);
+		ok(!ret && !strcmp(got, "10-ok 20-group 30-other!") &&
+		   !strcmp(l.refused[2], "owned by uid 65534, not root"),
+		   "a hook of another user refused: %s", got);
+		hook_list_free(&l);
+		unlink(path);
+
+		if (chown(sub, 65534, 65534))
+			diag("%s: cannot chown", sub);
+		got = load(sub, &l, &ret);
+		ok(ret == -EPERM && strstr(l.error, "the directory") &&
+		   strstr(l.error, "trust.d is owned by uid 65534, not root"),
+		   "a directory of another user refused: %s", l.error);
+		if (chown(sub, 0, 0))
+			diag("%s: cannot chown", sub);
+
+		snprintf(link, sizeof(link), "%s/trust-link", dir);
+		if (symlink(sub, link) || lchown(link, 65534, 65534))
+			diag("%s: cannot make", link);
+		got = load(link, &l, &ret);
+		ok(ret == -EPERM && strstr(l.error, "the symbolic link") &&
+		   strstr(l.error, "trust-link is not root's"),
+		   "a directory reached through another user's link refused: %s",
+		   l.error);
+		if (lchown(link, 0, 0))
+			diag("%s: cannot chown", link);
+		got = load(link, &l, &ret);
+		snprintf(path, sizeof(path), "%s/10-ok", sub);
+		ok(!ret && !strcmp(got, "10-ok 20-group") && !strcmp(l.paths[0], path),
+		   "through root's link: its hooks, by their path without the link: %s",
+		   l.n ? l.paths[0] : "");
+		hook_list_free(&l);
+	} else {
+		diag("not root: other users' hooks and directories not tried");
+	}
+
+	chmod(sub, 0775);
+	got = load(sub, &l, &ret);
+	ok(ret == -EPERM && strstr(l.error, "trust.d is writable by group or others"),
+	   "a group-writable directory refused, no hook listed: %s", l.error);
+	chmod(sub, 0755);
+
+	/* Above it: a directory others may write, not sticky, then sticky. */
+	snprintf(path, sizeof(path), "%s/open", dir);
+	mkdir(path, 0755);
+	chmod(path, 0777);
+	snprintf(link, sizeof(link), "%s/open/hooks.d", dir);
+	mkdir(link, 0755);
+	got = load(link, &l, &ret);
+	ok(ret == -EPERM && strstr(l.error, "open is writable by group or others"),
+	   "under a world-writable directory: refused: %s", l.error);
+	chmod(path, 01777);
+	got = load(link, &l, &ret);
+	ok(!ret, "under a sticky one, as /tmp: loads");
+	hook_list_free(&l);
+	(void)got;
 }
 
 static const char *env_get(char **env, const char *name)
@@ -264,6 +370,7 @@ int main(void)
 		return 1;
 	}
 	test_selection();
+	test_trust();
 	test_env();
 	test_runs();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
