@@ -40,13 +40,66 @@
 #define RESERVED_BYTE		0x40000001
 
 /*
+ * openat2(RESOLVE_NO_SYMLINKS) for kernels before 5.6 (and valgrind, which
+ * does not know the call): @path, absolute, one component at a time, none
+ * of them followed if it is a link. The fd, or -errno (ELOOP: a link).
+ */
+static int open_no_links(const char *path, int flags)
+{
+	char buf[PATH_MAX], *p, *next;
+	int dfd, fd, err;
+	struct stat st;
+
+	if (path[0] != '/' || (size_t)snprintf(buf, sizeof(buf), "%s", path) >= sizeof(buf))
+		return -EINVAL;
+	dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	for (p = buf + 1; (next = strchr(p, '/')); p = next) {
+		*next++ = '\0';
+		if (!*p)
+			continue;
+		/* O_PATH|O_NOFOLLOW opens a link itself: O_DIRECTORY refuses it. */
+		fd = openat(dfd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+			if (err == ENOTDIR && !fstatat(dfd, p, &st, AT_SYMLINK_NOFOLLOW) &&
+			    S_ISLNK(st.st_mode))
+				err = ELOOP;
+			close(dfd);
+			return -err;
+		}
+		close(dfd);
+		dfd = fd;
+	}
+	fd = openat(dfd, p, flags | O_NOFOLLOW);
+	err = errno;
+	close(dfd);
+	return fd < 0 ? -err : fd;
+}
+
+/* openat2(RESOLVE_NO_SYMLINKS), or open_no_links() without it. */
+static int open_resolved(const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_NOFOLLOW,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS)
+		return open_no_links(path, flags);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
  * Opens @file, a file of the database @d, for the lock byte, without
  * following a symbolic link anywhere in the path: the application's user
  * could otherwise make root open any file or device (O_RDWR: opening
  * /dev/watchdog arms it) and place a blocking lock on someone else's file.
  * @file is under d->path, which realpath() made free of links at open, so
- * a link met now was planted since. openat2()'s RESOLVE_NO_SYMLINKS checks
- * every component (Linux 5.6); before it, O_NOFOLLOW the last one. Then it
+ * a link met now was planted since: no component may be one
+ * (open_resolved()). Then it
  * must be a regular file with one name, on the database's filesystem,
  * owned by the database's owner or root: never a hard link to another
  * file. Returns the fd, or -errno with @why set.
@@ -54,21 +107,14 @@
 static int safe_open(const struct hold_db *d, const char *file,
 		     const char **why)
 {
-	struct open_how how = {
-		.flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
-		.resolve = RESOLVE_NO_SYMLINKS,
-	};
 	struct stat st;
-	int fd, err;
+	int fd;
 
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, file, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = open(file, (int)how.flags);
+	fd = open_resolved(file, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		err = errno;
-		*why = err == ELOOP ? "a symbolic link in its path: refused" :
-				      strerror(err);
-		return -err;
+		*why = fd == -ELOOP ? "a symbolic link in its path: refused" :
+				      strerror(-fd);
+		return fd;
 	}
 	*why = NULL;
 	if (fstat(fd, &st))
@@ -247,10 +293,6 @@ int hold_open(struct hold_db *d, const char *path, char *msg, size_t size)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
 		    SQLITE_OPEN_NOFOLLOW;
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
-		.resolve = RESOLVE_NO_SYMLINKS,
-	};
 	struct stat st;
 	int fd;
 
@@ -261,9 +303,9 @@ int hold_open(struct hold_db *d, const char *path, char *msg, size_t size)
 		return -1;
 	}
 	/* Whose it is, from the file itself, then the links that led to it. */
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, d->path, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = open(d->path, (int)how.flags);
+	fd = open_resolved(d->path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		errno = -fd;
 	if (fd < 0 || fstat(fd, &st)) {
 		snprintf(msg, size, "%s: %s", d->path, strerror(errno));
 		if (fd >= 0)
