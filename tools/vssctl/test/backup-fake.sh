@@ -265,7 +265,7 @@ FAKE_HOST_MOUNTS="/dev/vda1 ext3 rw" run backup /srv -- true
 [ "$rc" -eq 0 ] && grep -qx "mount /dev/vss-snap3 $RUN/0 type=ext4 flags=ro,nosuid,nodev data=noload" "$FAKE_LOG"
 report $? "an origin mounted as ext3: ext4's driver, trusted"
 
-FAKE_HOST_MOUNTS= run backup --mount-untrusted /srv /dev/vdx -- sh -c 'echo "$VSS_FSTYPE_1"'
+FAKE_HOST_MOUNTS='' run backup --mount-untrusted /srv /dev/vdx -- sh -c 'echo "$VSS_FSTYPE_1"'
 [ "$rc" -eq 0 ] && [ "$(cat "$out/stdout")" = xfs ] &&
 	grep -qx "mount /dev/vss-snap4 $RUN/1 type=xfs flags=ro,nosuid,nodev data=nouuid,norecovery" "$FAKE_LOG" &&
 	grep -qxF "vssctl: /dev/vdx: /dev/vss-snap4 holds xfs, /dev/vdb1 is not mounted here as such: mounted anyway (--mount-untrusted)" "$out/stderr"

@@ -50,10 +50,10 @@ host_mount /dev/dm-0"
 FAKE_HOST_MOUNTS="/dev/dm-0 btrfs rw" run snapshot expose $ID1 /mnt/u
 [ "$rc" -eq 1 ] && ! grep -q "^mount" "$FAKE_LOG"
 report $? "expose of an origin mounted as another filesystem: refused" 1
-FAKE_HOST_MOUNTS= run -j snapshot expose --mount-untrusted $ID1 /mnt/u
+FAKE_HOST_MOUNTS='' run -j snapshot expose --mount-untrusted $ID1 /mnt/u
 expect "expose --mount-untrusted: mounted, untrusted in JSON" 0 \
 	'{"device":"/dev/vss-snap1","fstype":"xfs","path":"/mnt/u","flags":"ro,nosuid,nodev","options":"nouuid,norecovery","trusted":false}' ""
-FAKE_HOST_MOUNTS= run snapshot expose $ID0 --mount-untrusted /mnt/u2
+FAKE_HOST_MOUNTS='' run snapshot expose $ID0 --mount-untrusted /mnt/u2
 expect "expose --mount-untrusted after ID: the same, said in text" 0 \
 	"/dev/vss-snap0 (ext4) exposed at /mnt/u2 read-only: ro,nosuid,nodev,noload (untrusted)" ""
 
@@ -66,7 +66,7 @@ FAKE_PROBE="/dev/vss-snap0=vfat" FAKE_HOST_MOUNTS="/dev/vda1 vfat rw,relatime,fm
 	run snapshot expose $ID0 /mnt/efi
 grep -qx "mount /dev/vss-snap0 /mnt/efi type=vfat flags=ro,nosuid,nodev data=fmask=0022,dmask=0022" "$FAKE_LOG"
 report $? "expose vfat mounted by root with 022: the same masks"
-FAKE_PROBE="/dev/vss-snap0=exfat" FAKE_HOST_MOUNTS= run snapshot expose --mount-untrusted $ID0 /mnt/x
+FAKE_PROBE="/dev/vss-snap0=exfat" FAKE_HOST_MOUNTS='' run snapshot expose --mount-untrusted $ID0 /mnt/x
 grep -qx "mount /dev/vss-snap0 /mnt/x type=exfat flags=ro,nosuid,nodev data=uid=0,gid=0,fmask=0077,dmask=0077" "$FAKE_LOG"
 report $? "expose of an untrusted exfat: root's, 0077"
 FAKE_PROBE="/dev/vss-snap0=exfat" FAKE_HOST_MOUNTS="/dev/vda1 exfat rw,uid=0,gid=100,fmask=0007,dmask=0007,iocharset=utf8" \
