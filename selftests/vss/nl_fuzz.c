@@ -1,23 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netlink fuzzing: VSS_FUZZ_COUNT (default 100000) mutated messages to the
- * vss family, covering every command the header defines and some it does
- * not: wrong attribute types and lengths, missing and unknown attributes,
- * bad nesting, oversized blobs, broken headers, as root and as an
- * unprivileged user, from several sockets each process closes and reopens
- * at random moments (their auto-release cleanup runs meanwhile). Device
- * paths of a loop device and a mounted filesystem are in the dictionary,
- * so some requests succeed and make real storage and snapshots; writers
- * register on the fuzzing sockets (and never answer their events in time),
- * sessions run their operations in any order, aimed at ids seen in replies.
+ * Netlink fuzzing, in two phases.
  *
- * Afterwards: every well-formed request was answered; no unprivileged
- * request other than GET_FEATURES succeeded; the family still answers;
- * everything made can be deleted and nothing is left (no snapshot, storage,
- * writer or session); the filesystem is
- * not frozen. The run prints the message count and the breakdown of
- * answers by errno. The VM runner fails on any oops or warning, and
- * run_guest.sh unloads the module afterwards.
+ * The protocol phase (lib/fuzz_proto.c, VSS_FUZZ_ROUNDS rounds, default
+ * 48) drives valid sessions through every phase: writers on sockets of
+ * this process answer their events, veto them, stay silent until they time
+ * out, or close their socket (a death) at random points; the requester
+ * runs backups (Identify, PrepareForBackup, DoSnapshotSet, BackupComplete)
+ * and restores (Identify, PreRestore, PostRestore), and at random steps
+ * aborts, releases or closes its socket; storage, snapshots and freezes are
+ * made and removed outside sessions. Every request is preceded by mutated
+ * copies of it (a required attribute left out, a wrong length, a message
+ * cut short, an attribute of another command, an unknown or released
+ * session id, another socket, an operation out of sequence), each of which
+ * must be refused with its errno. Snapshots go to memory diff storage on
+ * two loop devices (one with a mounted ext4), and to file diff storage on
+ * a third filesystem.
+ *
+ * The random phase sends VSS_FUZZ_COUNT (default 100000) mutated messages
+ * covering every command the header defines and some it does not: wrong
+ * attribute types and lengths, missing and unknown attributes, bad
+ * nesting, oversized blobs, broken headers, as root and as an unprivileged
+ * user, from several sockets each process closes and reopens at random
+ * moments (their auto-release cleanup runs meanwhile).
+ *
+ * Both follow the seed printed first (VSS_FUZZ_SEED). The run prints, per
+ * command, how many requests succeeded and failed in each phase, and the
+ * writer events delivered. Asserted: every command a valid caller can make
+ * succeed (enum vss_cmd without the notifications) succeeded at least
+ * FUZZ_MIN_OK times in the protocol phase, and every session operation
+ * completed successfully that often; every writer event was delivered and
+ * every event that takes an answer was answered; no mutated request got an
+ * answer other than its errno; every request was answered; no unprivileged
+ * request other than GET_FEATURES succeeded; afterwards the family still
+ * answers and nothing is left (snapshot, storage, freeze, writer, session)
+ * and the filesystem is not frozen. The VM runner fails on any oops or
+ * warning, and run_guest.sh unloads the module afterwards.
  */
 #include <errno.h>
 #include <poll.h>
@@ -35,20 +53,12 @@
 
 #include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
+#include "../lib/fuzz.h"
 #include "../lib/vss_proto.h"
 
 #define NR_SOCKS	4
 #define MAX_MSG		(72 * 1024)
-#define MAX_ERRNO	160
 #define MAX_ATTR_TYPE	40
-
-struct fuzz_stats {
-	unsigned long sent, answered, silent, dropped_ok;
-	unsigned long by_errno[MAX_ERRNO + 1];	/* [0] = success */
-	unsigned long unpriv_success;		/* other than GET_FEATURES */
-	unsigned long cmd_sent[256], cmd_ok[256];
-	unsigned long timeouts;
-};
 
 struct fuzz {
 	uint16_t family;
@@ -69,11 +79,7 @@ struct fuzz {
 
 static uint64_t rnd(struct fuzz *f)
 {
-	/* xorshift64*: reproducible from the printed seed. */
-	f->rnd ^= f->rnd >> 12;
-	f->rnd ^= f->rnd << 25;
-	f->rnd ^= f->rnd >> 27;
-	return f->rnd * 0x2545F4914F6CDD1DULL;
+	return fuzz_rnd(&f->rnd);
 }
 
 static unsigned int below(struct fuzz *f, unsigned int n)
@@ -587,9 +593,11 @@ static void fuzz_run(struct fuzz *f, unsigned long count, bool unpriv,
 			continue;
 		}
 		st->answered++;
-		st->by_errno[err > MAX_ERRNO ? MAX_ERRNO : err]++;
+		st->by_errno[err > FUZZ_MAX_ERRNO ? FUZZ_MAX_ERRNO : err]++;
 		if (!err)
 			st->cmd_ok[cmd]++;
+		else
+			st->cmd_failed[cmd]++;
 		if (unpriv && err == 0 && cmd != VSS_CMD_GET_FEATURES)
 			st->unpriv_success++;
 	}
@@ -604,48 +612,125 @@ static void print_stats(const char *who, const struct fuzz_stats *st)
 
 	printf("# %s: %lu messages sent, %lu answered, %lu broken framings dropped by the core, %lu unanswered\n",
 	       who, st->sent, st->answered, st->dropped_ok, st->timeouts);
-	for (e = 0; e <= MAX_ERRNO; e++)
+	for (e = 0; e <= FUZZ_MAX_ERRNO; e++)
 		if (st->by_errno[e])
 			printf("#   %-12s %lu\n", e ? strerrorname_np(e) ?: "?" : "success",
 			       st->by_errno[e]);
-	printf("#   by command (sent/succeeded):");
-	for (e = 0; e <= __VSS_CMD_MAX; e++)
-		printf(" %d:%lu/%lu", e, st->cmd_sent[e], st->cmd_ok[e]);
-	printf("\n");
 }
+
+/* The per-command table: protocol phase, random phase (root, unprivileged). */
+static void print_table(const struct fuzz_stats *p, const struct fuzz_stats *r,
+			const struct fuzz_stats *u)
+{
+	unsigned long other[4] = { 0 };
+	unsigned int c;
+
+	printf("# %-3s %-26s %25s %15s %15s %15s\n", "cmd", "", "protocol phase",
+	       "completions", "random, root", "unprivileged");
+	printf("# %-3s %-26s %8s %8s %8s %7s %7s %7s %7s %7s %7s\n", "", "command",
+	       "sent", "ok", "failed", "ok", "failed", "sent", "ok", "sent", "ok");
+	for (c = 0; c < 256; c++) {
+		const char *name = fuzz_cmd_name(c);
+
+		if (!name)
+			continue;
+		printf("# %3u %-26s %8lu %8lu %8lu ", c, name, p->cmd_sent[c], p->cmd_ok[c],
+		       p->cmd_failed[c]);
+		if (fuzz_cmd_is_async(c))
+			printf("%7lu %7lu ", p->done_ok[c], p->done_err[c]);
+		else
+			printf("%7s %7s ", "-", "-");
+		printf("%7lu %7lu %7lu %7lu\n", r->cmd_sent[c], r->cmd_ok[c], u->cmd_sent[c],
+		       u->cmd_ok[c]);
+	}
+	for (c = 0; c < 256; c++)
+		if (!fuzz_cmd_name(c)) {
+			other[0] += r->cmd_sent[c];
+			other[1] += r->cmd_ok[c];
+			other[2] += u->cmd_sent[c];
+			other[3] += u->cmd_ok[c];
+		}
+	printf("#     %-26s %8s %8s %8s %7s %7s %7lu %7lu %7lu %7lu\n", "(no such command)",
+	       "-", "-", "-", "-", "-", other[0], other[1], other[2], other[3]);
+}
+
+static const char *const event_names[FUZZ_NR_EVENTS] = {
+	"none", "identify", "prepare-backup", "prepare-snapshot", "freeze", "thaw",
+	"post-snapshot", "abort", "backup-complete", "backup-shutdown", "pre-restore",
+	"post-restore",
+};
+
+static void print_events(const struct fuzz_stats *p)
+{
+	unsigned int e;
+
+	printf("# %-17s %9s %9s %9s %9s %9s\n", "writer event", "delivered", "answered",
+	       "vetoed", "silent", "died");
+	for (e = 1; e < FUZZ_NR_EVENTS; e++)
+		printf("# %-17s %9lu %9lu %9lu %9lu %9lu\n", event_names[e], p->ev_got[e],
+		       p->ev_ok[e], p->ev_veto[e], p->ev_silent[e], p->ev_died[e]);
+	printf("# %lu mutated requests, %lu answered otherwise than expected\n",
+	       p->mutated, p->mismatches);
+}
+
+/* Enough for every command at the default rounds, whatever the seed draws. */
+#define FUZZ_MIN_OK	3
+#define FUZZ_ROUNDS	48
+#define EVENT_TIMEOUT	"/sys/module/vss/parameters/event_timeout_ms"
 
 FIXTURE(fuzz) {
 	struct vss_nl nl;
-	char dev[64], img[64], mnt[64], sdev[64], simg[64];
+	/* raw origin, ext4 origin, spare raw device, ext4 for storage files */
+	char dev[64], sdev[64], spare[64], stdev[64];
+	char img[64], simg[64], spimg[64], stimg[64];
+	char mnt[64], stmnt[64];
 };
+
+static int loop_new(char *dev, size_t dsize, char *img, size_t isize, const char *tag)
+{
+	snprintf(img, isize, "/tmp/vss-fz%s-%d.img", tag, getpid());
+	if (vss_sh("truncate -s 16M %s", img))
+		return -1;
+	return vss_sh_out(dev, dsize, "losetup --find --show %s", img) || !dev[0] ? -1 : 0;
+}
 
 FIXTURE_SETUP(fuzz)
 {
 	ASSERT_EQ(0, vss_sh("modprobe loop"));
-	snprintf(self->img, sizeof(self->img), "/tmp/vss-fz-%d.img", getpid());
-	snprintf(self->simg, sizeof(self->simg), "/tmp/vss-fzs-%d.img", getpid());
+	ASSERT_EQ(0, loop_new(self->dev, sizeof(self->dev), self->img, sizeof(self->img), ""));
+	ASSERT_EQ(0, loop_new(self->sdev, sizeof(self->sdev), self->simg, sizeof(self->simg), "s"));
+	ASSERT_EQ(0, loop_new(self->spare, sizeof(self->spare), self->spimg,
+			      sizeof(self->spimg), "p"));
+	ASSERT_EQ(0, loop_new(self->stdev, sizeof(self->stdev), self->stimg,
+			      sizeof(self->stimg), "t"));
 	snprintf(self->mnt, sizeof(self->mnt), "/tmp/vss-fz-%d", getpid());
-	ASSERT_EQ(0, vss_sh("truncate -s 16M %s %s", self->img, self->simg));
-	ASSERT_EQ(0, vss_sh_out(self->dev, sizeof(self->dev),
-				"losetup --find --show %s", self->img));
-	ASSERT_EQ(0, vss_sh_out(self->sdev, sizeof(self->sdev),
-				"losetup --find --show %s", self->simg));
+	snprintf(self->stmnt, sizeof(self->stmnt), "/tmp/vss-fzt-%d", getpid());
 	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F %s && mkdir -p %s && mount %s %s",
 			    self->sdev, self->mnt, self->sdev, self->mnt));
+	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F %s && mkdir -p %s && mount %s %s",
+			    self->stdev, self->stmnt, self->stdev, self->stmnt));
 	ASSERT_EQ(0, vss_nl_open(&self->nl));
 	ASSERT_EQ(0, vss_nl_resolve(&self->nl));
 }
 
 FIXTURE_TEARDOWN(fuzz)
 {
+	/* Whatever failed above: nothing frozen, nothing held. */
+	vss_sh("echo 60000 > " EVENT_TIMEOUT);
+	vss_sh("fsfreeze -u %s 2>/dev/null; true", self->mnt);
 	vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
 	vss_storage_remove(&self->nl, self->dev);
 	vss_storage_remove(&self->nl, self->sdev);
+	vss_storage_remove(&self->nl, self->spare);
 	vss_nl_close(&self->nl);
-	vss_sh("umount %s; rmdir %s", self->mnt, self->mnt);
-	vss_sh("losetup -d %s; losetup -d %s", self->dev, self->sdev);
+	vss_sh("umount %s; rmdir %s; umount %s; rmdir %s", self->mnt, self->mnt,
+	       self->stmnt, self->stmnt);
+	vss_sh("losetup -d %s; losetup -d %s; losetup -d %s; losetup -d %s", self->dev,
+	       self->sdev, self->spare, self->stdev);
 	unlink(self->img);
 	unlink(self->simg);
+	unlink(self->spimg);
+	unlink(self->stimg);
 }
 
 static void dump_count(const struct nlmsghdr *h, void *arg)
@@ -654,16 +739,27 @@ static void dump_count(const struct nlmsghdr *h, void *arg)
 	(*(int *)arg)++;
 }
 
+static unsigned long env_ul(const char *name, unsigned long dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
 TEST_F_TIMEOUT(fuzz, mutated_messages_leave_the_module_answering_and_clean, 3600)
 {
-	const char *env = getenv("VSS_FUZZ_COUNT");
-	unsigned long count = env ? strtoul(env, NULL, 10) : 100000;
+	unsigned long count = env_ul("VSS_FUZZ_COUNT", 100000);
+	unsigned long rounds = env_ul("VSS_FUZZ_ROUNDS", FUZZ_ROUNDS);
 	unsigned long unpriv_count = count / 10;
+	uint64_t seed = env_ul("VSS_FUZZ_SEED", 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid());
+	unsigned long min_ok = rounds >= FUZZ_ROUNDS ? FUZZ_MIN_OK : 1;
+	struct fuzz_proto_env penv;
 	struct fuzz_stats *ust;
-	struct fuzz_stats st = { 0 };
+	static struct fuzz_stats st, pst;
 	struct vss_nl_msg m;
 	static struct fuzz f;
 	char name[64];
+	unsigned int c;
 	pid_t pid;
 	int status, n;
 
@@ -674,10 +770,46 @@ TEST_F_TIMEOUT(fuzz, mutated_messages_leave_the_module_answering_and_clean, 3600
 	f.family = self->nl.family;
 	f.nr_ops = family_ops(&self->nl, f.ops, ARRAY_SIZE(f.ops));
 	ASSERT_LT(0, f.nr_ops);
-	f.rnd = env && getenv("VSS_FUZZ_SEED") ? strtoull(getenv("VSS_FUZZ_SEED"), NULL, 0) :
-		0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
-	printf("# seed 0x%llx (VSS_FUZZ_SEED), %lu messages (VSS_FUZZ_COUNT)\n",
-	       (unsigned long long)f.rnd, count);
+	printf("# seed 0x%llx (VSS_FUZZ_SEED), %lu rounds (VSS_FUZZ_ROUNDS), %lu messages (VSS_FUZZ_COUNT)\n",
+	       (unsigned long long)seed, rounds, count);
+
+	/* The family's requests are exactly the uapi's commands less the notifications. */
+	for (c = 1; c < __VSS_CMD_MAX; c++) {
+		bool listed = false;
+
+		for (n = 0; n < (int)f.nr_ops; n++)
+			listed |= f.ops[n] == c;
+		EXPECT_EQ(!fuzz_cmd_is_ntf(c), listed) {
+			TH_LOG("%s: listed by nlctrl %d, a notification %d", fuzz_cmd_name(c),
+			       listed, fuzz_cmd_is_ntf(c));
+		}
+	}
+
+	/* Phase 1: the protocol, valid and mutated, step by step. */
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, 32ULL << 20, 0));
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->sdev, 32ULL << 20, 0));
+	/* A silent writer costs one event timeout: 1.5 s, not 60. */
+	ASSERT_EQ(0, vss_sh("echo 1500 > " EVENT_TIMEOUT));
+	penv = (struct fuzz_proto_env){
+		.family = self->nl.family,
+		.seed = seed ^ 0x70726f746fULL,
+		.rounds = rounds,
+		.fs_volume = self->mnt,
+		.raw_volume = self->dev,
+		.spare_dev = self->spare,
+		.storage_dir = self->stmnt,
+		.st = &pst,
+	};
+	ASSERT_EQ(0, fuzz_proto_run(&penv));
+	ASSERT_EQ(0, vss_sh("echo 60000 > " EVENT_TIMEOUT));
+	EXPECT_EQ(0, vss_proto_wait_idle(&self->nl, 60000));
+	n = vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
+	EXPECT_TRUE(n >= 0 || n == -ENOENT);
+	EXPECT_EQ(0, vss_storage_remove(&self->nl, self->dev));
+	EXPECT_EQ(0, vss_storage_remove(&self->nl, self->sdev));
+
+	/* Phase 2: random messages, root and unprivileged at once. */
+	f.rnd = seed;
 	snprintf(name, sizeof(name), "%s", strrchr(self->dev, '/') + 1);
 	f.dict[f.nr_dict++] = self->dev;
 	f.dict[f.nr_dict++] = self->sdev;
@@ -705,17 +837,44 @@ TEST_F_TIMEOUT(fuzz, mutated_messages_leave_the_module_answering_and_clean, 3600
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
-	print_stats("root", &st);
-	print_stats("unprivileged", ust);
-	printf("# %lu messages in all\n", st.sent + ust->sent);
+	print_stats("protocol phase", &pst);
+	print_stats("random phase, root", &st);
+	print_stats("random phase, unprivileged", ust);
+	print_table(&pst, &st, ust);
+	print_events(&pst);
+	printf("# %lu messages in all\n", pst.sent + st.sent + ust->sent);
+
+	/* Every command a valid caller can make succeed did, in the protocol phase. */
+	for (c = 1; c < __VSS_CMD_MAX; c++) {
+		if (fuzz_cmd_is_ntf(c))
+			continue;
+		EXPECT_LE(min_ok, pst.cmd_ok[c]) {
+			TH_LOG("%s succeeded %lu times", fuzz_cmd_name(c), pst.cmd_ok[c]);
+		}
+		if (fuzz_cmd_is_async(c))
+			EXPECT_LE(min_ok, pst.done_ok[c]) {
+				TH_LOG("%s completed %lu times", fuzz_cmd_name(c), pst.done_ok[c]);
+			}
+	}
+	/* Every event reached a writer; every one that takes an answer got one. */
+	for (c = 1; c < FUZZ_NR_EVENTS; c++) {
+		EXPECT_LT(0, pst.ev_got[c]) {
+			TH_LOG("no %s event delivered", event_names[c]);
+		}
+		if (c != VSS_EVENT_ABORT && c != VSS_EVENT_BACKUP_SHUTDOWN)
+			EXPECT_LT(0, pst.ev_ok[c]) {
+				TH_LOG("no %s event answered", event_names[c]);
+			}
+	}
+	EXPECT_EQ(0, pst.mismatches);
+	EXPECT_EQ(0, pst.timeouts);
+
 	EXPECT_GE(st.sent + ust->sent, count * 99 / 100);
 	EXPECT_EQ(0, st.timeouts);
 	EXPECT_EQ(0, ust->timeouts);
 	EXPECT_EQ(0, ust->unpriv_success);
-	/* Every command was tried, and some requests got through and succeeded. */
 	for (n = 0; n < (int)f.nr_ops; n++)
-		EXPECT_LT(100, st.cmd_sent[f.ops[n]]);
-	EXPECT_LT(0, st.by_errno[0]);
+		EXPECT_LT(count / 1000, st.cmd_sent[f.ops[n]]);
 
 	/* The family still answers, and everything made can be removed. */
 	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_GET_FEATURES, VSS_FAMILY_VERSION);
@@ -724,6 +883,7 @@ TEST_F_TIMEOUT(fuzz, mutated_messages_leave_the_module_answering_and_clean, 3600
 	EXPECT_TRUE(n >= 0 || n == -ENOENT);
 	vss_storage_remove(&self->nl, self->dev);
 	vss_storage_remove(&self->nl, self->sdev);
+	vss_storage_remove(&self->nl, self->spare);
 	n = 0;
 	vss_nl_msg_init(&m, self->nl.family, VSS_CMD_SNAPSHOT_GET, VSS_FAMILY_VERSION);
 	EXPECT_LE(0, vss_nl_dump(&self->nl, &m, dump_count, &n));
