@@ -26,6 +26,8 @@ struct fuzz_stats {
 	unsigned long ev_got[FUZZ_NR_EVENTS], ev_ok[FUZZ_NR_EVENTS];
 	unsigned long ev_veto[FUZZ_NR_EVENTS], ev_silent[FUZZ_NR_EVENTS];
 	unsigned long ev_died[FUZZ_NR_EVENTS];
+	/* Completions and events of an earlier socket's session (port reuse). */
+	unsigned long stale;
 	/* Mutated requests, and those not refused with the errno expected. */
 	unsigned long mutated, mismatches;
 	unsigned long timeouts;

@@ -90,7 +90,8 @@ struct fz_writer {
 };
 
 struct fz_completion {
-	uint32_t seq, error;
+	uint32_t session, seq, error, state;
+	char message[96];
 	unsigned int nr_snaps;
 	int has_set;
 	uint8_t set_id[16];
@@ -105,11 +106,15 @@ struct fz {
 	struct fz_writer w[FZ_WRITERS];
 	unsigned int nw;
 	uint32_t session;
+	int released_now;	/* the round's session was released */
+	int cancelled;		/* its running operation was aborted */
+	char ctx[96];		/* where the driver is, for mismatch reports */
 	uint32_t released[16];
 	unsigned int nr_released;
 	struct fz_completion comp[8];
 	unsigned int ncomp;
 	unsigned int printed;
+	unsigned int round;
 	struct vss_nl ext;	/* extack of the last answer */
 	int reply_len;
 	char reply[65536];
@@ -425,8 +430,8 @@ static void fz_mismatch(struct fz *z, uint8_t cmd, const char *what, int got,
 	z->st->mismatches++;
 	if (z->printed++ >= 30)
 		return;
-	printf("# mismatch: %s, %s: got %s, expected %s%s%s (extack \"%s\")\n",
-	       fuzz_cmd_name(cmd), what, got ? strerrorname_np(-got) ?: "?" : "success",
+	printf("# mismatch: %s: %s, %s: got %s, expected %s%s%s (extack \"%s\")\n",
+	       z->ctx, fuzz_cmd_name(cmd), what, got ? strerrorname_np(-got) ?: "?" : "success",
 	       e1 ? strerrorname_np(e1) : "success", e2 != e1 ? " or " : "",
 	       e2 != e1 ? (e2 ? strerrorname_np(e2) : "success") : "", z->ext.ext_msg);
 }
@@ -739,6 +744,9 @@ static void fz_writer_event(struct fz *z, struct fz_writer *w, const struct nlms
 	if (event >= FUZZ_NR_EVENTS)
 		return;
 	z->st->ev_got[event]++;
+	/* The session's participants are the writers it sent Identify. */
+	if (event == VSS_EVENT_IDENTIFY && sid == z->session)
+		w->participant = 1;
 	if (event == VSS_EVENT_BACKUP_SHUTDOWN && sid == z->session)
 		w->shutdown = 1;
 	if (event == VSS_EVENT_ABORT || event == VSS_EVENT_BACKUP_SHUTDOWN ||
@@ -760,12 +768,26 @@ static void fz_writer_event(struct fz *z, struct fz_writer *w, const struct nlms
 			break;
 		}
 	}
+	fz_answer_req(&r, sid, w->id, event, failure);
+	if (sid == z->session && z->released_now) {
+		/* Read after the requester let the session go: too late. */
+		fz_expect(z, &w->s, &r, "an answer to a session released meanwhile",
+			  EBADFD, EBADFD);
+		return;
+	}
 	for (unsigned int i = below(z, 3); i; i--)
 		fz_wrong_answer(z, w, sid, event);
-	fz_answer_req(&r, sid, w->id, event, failure);
 	err = fz_send(z, &w->s, &r);
+	if (err == -EBADFD && sid == z->session && z->cancelled) {
+		/* The abort cancelled the operation before this answer came. */
+		return;
+	}
 	if (err) {
-		fz_mismatch(z, r.cmd, "a writer's answer in time", err, 0, 0);
+		char what[96];
+
+		snprintf(what, sizeof(what), "writer %u's answer to event %u (plan %d at %u)",
+			 w->id, event, w->how, w->bad_event);
+		fz_mismatch(z, r.cmd, what, err, 0, 0);
 		return;
 	}
 	if (failure)
@@ -794,11 +816,21 @@ static void fz_completion(struct fz *z, const struct nlmsghdr *h)
 		if (a->nla_len < NLA_HDRLEN || p + a->nla_len > end)
 			break;
 		switch (a->nla_type & NLA_TYPE_MASK) {
+		case VSS_A_SESSION_ID:
+			memcpy(&c->session, a + 1, 4);
+			break;
 		case VSS_A_SESSION_SEQ:
 			memcpy(&c->seq, a + 1, 4);
 			break;
 		case VSS_A_SESSION_ERROR:
 			memcpy(&c->error, a + 1, 4);
+			break;
+		case VSS_A_SESSION_STATE:
+			memcpy(&c->state, a + 1, 4);
+			break;
+		case VSS_A_SESSION_MESSAGE:
+			snprintf(c->message, sizeof(c->message), "%.*s",
+				 (int)(a->nla_len - NLA_HDRLEN), (const char *)(a + 1));
 			break;
 		case VSS_A_SESSION_SET_ID:
 			if (a->nla_len == NLA_HDRLEN + 16) {
@@ -821,6 +853,16 @@ static void fz_dispatch(struct fz *z, struct fz_sock *s, const struct nlmsghdr *
 	if (h->nlmsg_type != z->env->family || h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 		return;
 	cmd = ((const struct genlmsghdr *)NLMSG_DATA(h))->cmd;
+	/*
+	 * A socket may reuse the port id of one closed earlier, and get what
+	 * the module still sent to that one (Documentation/protocol.md, known
+	 * limits): only the round's session counts.
+	 */
+	if ((cmd == VSS_CMD_SESSION_COMPLETE_NTF || cmd == VSS_CMD_WRITER_EVENT_NTF) &&
+	    fz_attr_u32(h, VSS_A_SESSION_ID) != z->session) {
+		z->st->stale++;
+		return;
+	}
 	if (s == &z->req && cmd == VSS_CMD_SESSION_COMPLETE_NTF) {
 		fz_completion(z, h);
 		return;
@@ -890,7 +932,7 @@ static int fz_wait(struct fz *z, uint32_t seq, struct fz_completion *c)
 
 	for (;;) {
 		for (unsigned int i = 0; i < z->ncomp; i++) {
-			if (z->comp[i].seq != seq)
+			if (z->comp[i].seq != seq || z->comp[i].session != z->session)
 				continue;
 			*c = z->comp[i];
 			memmove(&z->comp[i], &z->comp[i + 1],
@@ -1049,14 +1091,17 @@ static void fz_cut(struct fz *z, int cut)
 	case FZ_ABORT_ADMIN:
 		fz_session_req(&r, VSS_CMD_SESSION_ABORT, z->session);
 		fz_ok(z, cut == FZ_ABORT ? &z->req : &z->admin, &r, "an abort");
+		z->cancelled = 1;
 		break;
 	case FZ_RELEASE:
 		fz_session_req(&r, VSS_CMD_SESSION_RELEASE, z->session);
 		fz_ok(z, &z->req, &r, "a release");
+		z->released_now = 1;
 		break;
 	case FZ_CLOSE:
 		fz_close(&z->req);
 		z->req_open = 0;
+		z->released_now = 1;
 		break;
 	}
 }
@@ -1101,6 +1146,10 @@ static void fz_session(struct fz *z)
 		return;
 	z->req_open = 1;
 	z->session = 0;
+	z->released_now = 0;
+	z->cancelled = 0;
+	/* Completions of the last round's session that came after it ended. */
+	z->ncomp = 0;
 
 	fz_init(&r, VSS_CMD_SESSION_CREATE);
 	fz_u32(&r, VSS_A_SESSION_TYPE, is_restore ? VSS_SESSION_RESTORE : VSS_SESSION_BACKUP, 0);
@@ -1120,6 +1169,10 @@ static void fz_session(struct fz *z)
 	for (step = 0; step < nsteps && !ended; step++) {
 		uint8_t cmd = steps[step];
 		uint32_t seq;
+
+		snprintf(z->ctx, sizeof(z->ctx), "round %u, %s session %u, step %u, cut %d at %u%s",
+			 z->round, is_restore ? "restore" : "backup", z->session, step, cut,
+			 cut_step, cut_after_ack ? " after the ack" : "");
 
 		for (i = 0; i < z->nw; i++)
 			if (z->w[i].alive && z->w[i].die_before_step == (int)step)
@@ -1153,10 +1206,13 @@ static void fz_session(struct fz *z)
 			break;
 		}
 		seq = z->req.seq;
-		if (cmd == VSS_CMD_SESSION_GATHER_METADATA)
-			for (i = 0; i < z->nw; i++)
-				z->w[i].participant = z->w[i].alive;
-		if (below(z, 5) == 0) {
+		/*
+		 * Again, while it runs or after it ended; but a strict
+		 * DoSnapshotSet refused before any event (a selected writer
+		 * failed already) leaves the session prepared, to be tried again.
+		 */
+		if (below(z, 5) == 0 && !(cmd == VSS_CMD_SESSION_DO_SNAPSHOT_SET &&
+					  (flags & VSS_SESSION_F_STRICT))) {
 			fz_op_req(z, &r, cmd, z->session);
 			fz_expect(z, &z->req, &r, "the same operation twice", EBADFD, EBADFD);
 		}
@@ -1172,6 +1228,8 @@ static void fz_session(struct fz *z)
 		}
 		if (c.error) {
 			z->st->done_err[cmd]++;
+			printf("# %s: %s completed with %s: %s\n", z->ctx, fuzz_cmd_name(cmd),
+			       strerrorname_np(c.error) ?: "?", c.message);
 		} else {
 			z->st->done_ok[cmd]++;
 			if (cmd == VSS_CMD_SESSION_DO_SNAPSHOT_SET && c.has_set &&
@@ -1194,7 +1252,7 @@ static void fz_session(struct fz *z)
 	}
 
 	if (z->req_open && !ended) {
-		if (!is_restore && below(z, 3) == 0) {
+		if (!is_restore && below(z, 2)) {
 			fz_session_req(&r, VSS_CMD_SESSION_DELETE_SNAPSHOTS, z->session);
 			err = fz_do(z, &z->req, &r);
 			if (!err)
@@ -1214,6 +1272,7 @@ static void fz_session(struct fz *z)
 					  "a release from a socket that does not own it",
 					  EACCES, EACCES);
 			fz_ok(z, &z->req, &r, "a release");
+			z->released_now = 1;
 		} else {
 			fz_cut(z, FZ_CLOSE);	/* the requester dies */
 		}
@@ -1395,7 +1454,8 @@ int fuzz_proto_run(struct fuzz_proto_env *env)
 	err = fz_open(&z.admin);
 	if (err)
 		return err;
-	for (unsigned int round = 0; round < env->rounds; round++) {
+	for (z.round = 0; z.round < env->rounds; z.round++) {
+		snprintf(z.ctx, sizeof(z.ctx), "round %u", z.round);
 		fz_session(&z);
 		fz_engine(&z);
 	}

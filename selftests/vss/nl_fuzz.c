@@ -671,6 +671,8 @@ static void print_events(const struct fuzz_stats *p)
 		       p->ev_ok[e], p->ev_veto[e], p->ev_silent[e], p->ev_died[e]);
 	printf("# %lu mutated requests, %lu answered otherwise than expected\n",
 	       p->mutated, p->mismatches);
+	printf("# %lu notifications for a session of an earlier socket with the same port id\n",
+	       p->stale);
 }
 
 /* Enough for every command at the default rounds, whatever the seed draws. */
