@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/genetlink.h>
@@ -176,8 +177,10 @@ static int has_cap_sys_admin(void)
 TEST_F(priv, root_in_a_user_namespace_is_refused)
 {
 	struct passwd *pw = getpwnam("nobody");
-	char map[64];
+	int go[2], status;
 	struct vss_nl nl;
+	pid_t helper;
+	char c;
 
 	ASSERT_NE(NULL, pw);
 	/*
@@ -187,17 +190,36 @@ TEST_F(priv, root_in_a_user_namespace_is_refused)
 	 */
 	ASSERT_EQ(0, chroot("/proc/1/root"));
 	ASSERT_EQ(0, chdir("/"));
+	/* Root outside maps us, as newuidmap would: uid and gid nobody to 0. */
+	ASSERT_EQ(0, pipe(go));
+	helper = fork();
+	ASSERT_LE(0, helper);
+	if (helper == 0) {
+		char path[64], map[64];
+		int ok;
+
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		snprintf(map, sizeof(map), "0 %u 1", pw->pw_uid);
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", getppid());
+		ok = !write_file(path, map);
+		snprintf(map, sizeof(map), "0 %u 1", pw->pw_gid);
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", getppid());
+		ok = ok && !write_file(path, map);
+		_exit(ok ? 0 : 2);
+	}
+	close(go[0]);
 	ASSERT_EQ(0, setgid(pw->pw_gid));
 	ASSERT_EQ(0, setuid(pw->pw_uid));
 	ASSERT_EQ(0, unshare(CLONE_NEWUSER)) {
 		TH_LOG("unshare(CLONE_NEWUSER) as nobody: %s (Debian's kernel.unprivileged_userns_clone?)",
 		       strerror(errno));
 	}
-	snprintf(map, sizeof(map), "0 %u 1", pw->pw_uid);
-	ASSERT_EQ(0, write_file("/proc/self/uid_map", map));
-	ASSERT_EQ(0, write_file("/proc/self/setgroups", "deny"));
-	snprintf(map, sizeof(map), "0 %u 1", pw->pw_gid);
-	ASSERT_EQ(0, write_file("/proc/self/gid_map", map));
+	c = 1;
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(helper, waitpid(helper, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	ASSERT_EQ(0, getuid());
 	ASSERT_EQ(1, has_cap_sys_admin());	/* in its own namespace */
 
