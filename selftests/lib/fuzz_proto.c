@@ -110,7 +110,7 @@ struct fz {
 	int cancelled;		/* its running operation was aborted */
 	char ctx[96];		/* where the driver is, for mismatch reports */
 	uint32_t released[16];
-	unsigned int nr_released;
+	unsigned int nr_released, released_next;
 	struct fz_completion comp[8];
 	unsigned int ncomp;
 	unsigned int printed;
@@ -1127,7 +1127,8 @@ static void fz_session(struct fz *z)
 		VSS_CMD_SESSION_GATHER_METADATA, VSS_CMD_SESSION_PRE_RESTORE,
 		VSS_CMD_SESSION_POST_RESTORE,
 	};
-	int is_restore = below(z, 3) == 0;
+	/* Every third round a restore: its two operations get their share. */
+	int is_restore = z->round % 3 == 2;
 	const uint8_t *steps = is_restore ? restore : backup;
 	unsigned int nsteps = is_restore ? sizeof(restore) : sizeof(backup);
 	int cut = below(z, 4) == 0 ? (int)below(z, FZ_NR_CUTS) : -1;
@@ -1279,9 +1280,9 @@ static void fz_session(struct fz *z)
 	}
 	fz_session_req(&r, VSS_CMD_SESSION_GET, z->session);
 	fz_expect(z, &z->admin, &r, "reading a released session", EBADFD, EBADFD);
-	z->released[z->nr_released++ % 16] = z->session;
-	if (z->nr_released > 16)
-		z->nr_released = 16;
+	z->released[z->released_next++ % 16] = z->session;
+	if (z->nr_released < 16)
+		z->nr_released++;
 
 	/* BackupShutdown reaches every participant still registered. */
 	for (long deadline = fz_now_ms() + 10000; fz_now_ms() < deadline;) {
