@@ -31,6 +31,8 @@ void vss_fault_init(void)
 	vss_fault_dir = debugfs_create_dir("vss", NULL);
 	debugfs_create_u32("fail_merge_alloc", 0600, vss_fault_dir,
 			   &vss_faults.merge_alloc);
+	debugfs_create_u32("snap_read_delay_ms", 0600, vss_fault_dir,
+			   &vss_faults.snap_read_delay_ms);
 }
 
 void vss_fault_exit(void)

@@ -14,6 +14,8 @@
 struct vss_faults {
 	/* So many of the next merges on delete fail their first allocation. */
 	u32 merge_alloc;
+	/* A snapshot read sleeps this long between its state check and its piece. */
+	u32 snap_read_delay_ms;
 };
 
 extern struct vss_faults vss_faults;

@@ -6,12 +6,18 @@
  * - A delete whose merge into the older snapshot cannot allocate at first
  *   still hands every preserved chunk over: the older snapshot reads its
  *   own instant, active, and the storage holds every chunk.
+ * - A snapshot read caught between its state check and its origin read by
+ *   a copy that fails (the storage overflows) and invalidates the
+ *   snapshot fails with EIO; it never returns the write that the failed
+ *   copy let through.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/vss.h>
 
@@ -77,6 +83,14 @@ static int check_piece(const char *dev, int piece, uint32_t gen)
 	return err;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 FIXTURE(faults) {
 	struct vss_nl nl;
 	char dev[64];
@@ -105,6 +119,7 @@ FIXTURE_TEARDOWN_PARENT(faults)
 	struct vss_nl nl;
 
 	knob_write("fail_merge_alloc", 0);
+	knob_write("snap_read_delay_ms", 0);
 	if (!self->dev[0])
 		return;
 	if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
@@ -154,6 +169,62 @@ TEST_F_TIMEOUT(faults, merge_on_delete_keeps_every_chunk_when_allocation_fails, 
 	EXPECT_EQ(9 * PIECE, vss_storage_used(&self->nl, self->dev));
 	for (p = 0; p <= 8; p++)
 		EXPECT_EQ(0, check_piece(self->dev, p, 3));
+}
+
+TEST_F_TIMEOUT(faults, read_caught_by_invalidation_fails_with_eio, 180)
+{
+	const char *vols[] = { self->dev };
+	const unsigned int delay_ms = 3000;
+	struct vss_snap_info info;
+	struct vss_set a;
+	double t0, t_write, t_read;
+	int pipefd[2], status, res[2];
+	pid_t pid;
+
+	/* Room for one chunk: the second first write overflows. */
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, PIECE, PIECE));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, write_piece(self->dev, 0, 2));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	ASSERT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
+
+	ASSERT_EQ(0, knob_write("snap_read_delay_ms", delay_ms));
+	ASSERT_EQ(0, pipe(pipefd));
+	t0 = now_s();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Passes the state check (active), then sleeps in the module. */
+		int r[2] = { check_piece(a.device[0], 1, 1), 0 };
+
+		r[1] = (int)((now_s() - t0) * 1000);
+		if (write(pipefd[1], r, sizeof(r)) != sizeof(r))
+			_exit(2);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	usleep(delay_ms * 1000 / 3);
+	/* Overflows: the snapshot is invalidated, the write goes through. */
+	EXPECT_EQ(0, write_piece(self->dev, 1, 3));
+	t_write = now_s() - t0;
+	ASSERT_EQ(sizeof(res), read(pipefd[0], res, sizeof(res)));
+	close(pipefd[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	t_read = res[1] / 1000.0;
+	knob_write("snap_read_delay_ms", 0);
+
+	/* The write landed while the read slept between its check and its piece. */
+	EXPECT_LT(t_write, t_read);
+	EXPECT_LE(delay_ms / 1000.0, t_read);
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_INVALID, info.state);
+	EXPECT_EQ(VSS_INVALID_OVERFLOW, info.invalid_reason);
+	EXPECT_EQ(-EIO, res[0]) {
+		TH_LOG("the read of the invalidated snapshot returned %s",
+		       res[0] == 1 ? "the write let through, with status 0" :
+		       res[0] == 0 ? "old data with status 0" : "another error");
+	}
+	EXPECT_EQ(0, check_piece(self->dev, 1, 3));
 }
 
 TEST_HARNESS_MAIN
