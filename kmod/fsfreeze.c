@@ -191,11 +191,11 @@ int vss_fs_freeze(const char *name, u32 timeout_ms, u32 flags, u32 owner,
 	f->listed = true;
 	list_add_tail(&f->node, &vss_fs_freezes);
 	queue_delayed_work(vss_fs_wq, &f->deadline, msecs_to_jiffies(timeout_ms));
-	/* The deadline cannot free it before the lock is dropped. */
+	/* The deadline or an FS_THAW may free it once the lock is dropped. */
 	vss_fs_notify(VSS_CMD_FS_FROZEN_NTF, f, 0);
-	mutex_unlock(&vss_fs_lock);
 	pr_debug("%s (%s) frozen for portid %u, %u ms\n", f->path_name, f->device,
 		 owner, timeout_ms);
+	mutex_unlock(&vss_fs_lock);
 	return 0;
 
 out_unlock:
