@@ -68,10 +68,17 @@ struct vss_storage_read {
 	unsigned int bytes;
 };
 
+/*
+ * Once the count is 0 the deleter may pass its wait and queue @s's free;
+ * the free waits for an RCU grace period, so the read-side section keeps
+ * s->drain alive for the wake.
+ */
 static void vss_snap_put_inflight(struct vss_snapshot *s)
 {
+	rcu_read_lock();
 	if (atomic_dec_and_test(&s->inflight))
 		wake_up_all(&s->drain);
+	rcu_read_unlock();
 }
 
 /* In a work item or the submitter: the storage's locks sleep. */
