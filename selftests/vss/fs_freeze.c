@@ -6,6 +6,7 @@
  * death of the process that took it (unless detached). Each end is told on
  * the monitor group with its reason; rmmod is refused while a freeze
  * exists; bad requests are refused with the exact errno and a reason.
+ * A freeze that blocks holds up no other freeze's end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -140,6 +141,8 @@ static int next_fs_ntf(struct vss_nl *mon, uint32_t *reason, int timeout_ms)
 FIXTURE(fs) {
 	struct vss_nl nl, mon;
 	struct vss_loopvol vol;
+	/* A second volume, for the tests that need one. */
+	char img2[128], dev2[64], mnt2[64];
 };
 
 FIXTURE_SETUP(fs)
@@ -161,6 +164,16 @@ FIXTURE_TEARDOWN(fs)
 {
 	/* Whatever a failed test left frozen. */
 	fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0);
+	if (self->mnt2[0]) {
+		fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->mnt2, 0, 0);
+		vss_sh("umount %s; rmdir %s", self->mnt2, self->mnt2);
+	}
+	if (self->dev2[0]) {
+		vss_storage_remove(&self->nl, self->dev2);
+		vss_sh("losetup -d %s", self->dev2);
+	}
+	if (self->img2[0])
+		unlink(self->img2);
 	vss_loopvol_teardown(&self->nl, &self->vol);
 	vss_nl_close(&self->mon);
 	vss_nl_close(&self->nl);
@@ -319,6 +332,83 @@ TEST_F(fs, bad_requests_say_why)
 	EXPECT_NE(0, self->nl.ext_msg[0]);
 	/* Nothing of that froze anything. */
 	EXPECT_EQ(0, vss_loopvol_writable(&self->vol));
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * Filesystem B lives in an image file on A, frozen: B's freeze blocks in
+ * its sync (the loop device writes to A) until A thaws at its deadline.
+ * Meanwhile nothing may hold up A's deadline, and B, whose own deadline
+ * passed while it froze, is thawed at once.
+ */
+TEST_F_TIMEOUT(fs, a_blocked_freeze_holds_up_no_other_freeze, 120)
+{
+	struct timespec t0;
+	struct fs_info fi;
+	int pipefd[2], status;
+	char msg[256];
+	pid_t freezer, w;
+	long ms;
+	int rc;
+
+	snprintf(self->img2, sizeof(self->img2), "%s/b.img", self->vol.mnt);
+	snprintf(self->mnt2, sizeof(self->mnt2), "/tmp/vss-fsb-%d.mnt", getpid());
+	ASSERT_EQ(0, vss_sh("truncate -s 32M %s && mkfs.ext4 -q -F %s", self->img2,
+			    self->img2));
+	ASSERT_EQ(0, vss_sh_out(self->dev2, sizeof(self->dev2),
+				"losetup --find --show %s", self->img2));
+	ASSERT_EQ(0, vss_sh("mkdir -p %s && mount %s %s", self->mnt2, self->dev2,
+			    self->mnt2));
+	/* Dirty in B's page cache: B's freeze must write it through A. */
+	ASSERT_EQ(0, vss_sh("dd if=/dev/urandom of=%s/dirty bs=1M count=4 2>/dev/null",
+			    self->mnt2));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 3000, 0));
+	ASSERT_EQ(0, pipe(pipefd));
+	freezer = fork();
+	ASSERT_LE(0, freezer);
+	if (freezer == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			_exit(1);
+		rc = fs_cmd(&nl, VSS_CMD_FS_FREEZE, self->mnt2, 2000, 0);
+		if (write(pipefd[1], &rc, sizeof(rc)) != sizeof(rc) ||
+		    write(pipefd[1], nl.ext_msg, sizeof(msg)) != sizeof(msg))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	/* A thaws at its deadline (3 s), however long B's freeze takes. */
+	EXPECT_EQ(0, wait_writer(w, 10000)) {
+		TH_LOG("A is still frozen %ld ms after its 3 s freeze began", ms_since(&t0));
+	}
+	ms = ms_since(&t0);
+	EXPECT_LE(3000, ms);
+	EXPECT_GT(8000, ms);
+	/* B's request ends once A is thawed: its 2 s were over, B thawed at once. */
+	ASSERT_EQ(sizeof(rc), read(pipefd[0], &rc, sizeof(rc)));
+	ASSERT_EQ(sizeof(msg), read(pipefd[0], msg, sizeof(msg)));
+	close(pipefd[0]);
+	ASSERT_EQ(freezer, waitpid(freezer, &status, 0));
+	EXPECT_EQ(-ETIMEDOUT, rc);
+	EXPECT_NE(NULL, strstr(msg, "longer than the timeout")) {
+		TH_LOG("extack: %s", msg);
+	}
+	EXPECT_EQ(-ENOENT, fs_get(&self->nl, self->mnt2, &fi));
+	w = start_writer(self->mnt2);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(0, wait_writer(w, 10000));
 }
 
 TEST_HARNESS_MAIN
