@@ -6,7 +6,8 @@
  * death of the process that took it (unless detached). Each end is told on
  * the monitor group with its reason; rmmod is refused while a freeze
  * exists; bad requests are refused with the exact errno and a reason.
- * A freeze that blocks holds up no other freeze's end.
+ * A freeze that blocks holds up no other freeze's end, and an owner's
+ * death thaws its filesystems before it waits for anything else.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #include "../lib/vss_nl.h"
 #include "../lib/vss_ops.h"
 #include "../lib/vss_proto.h"
+#include "../lib/vss_storage.h"
 
 static int fs_cmd(struct vss_nl *nl, uint8_t cmd, const char *path,
 		  uint32_t timeout_ms, uint32_t flags)
@@ -409,6 +411,69 @@ TEST_F_TIMEOUT(fs, a_blocked_freeze_holds_up_no_other_freeze, 120)
 	w = start_writer(self->mnt2);
 	ASSERT_LT(0, w);
 	EXPECT_EQ(0, wait_writer(w, 10000));
+}
+
+/*
+ * The owner of a freeze of A dies while STORAGE_ADD holds vss_lock and
+ * waits for A (it creates its storage file in a directory on A): the
+ * death thaws A at once, not at the 20 s deadline.
+ */
+TEST_F_TIMEOUT(fs, owner_death_thaws_before_waiting_for_anything, 120)
+{
+	struct timespec t0;
+	int pipefd[2], status;
+	pid_t owner, adder, w;
+	char c;
+
+	/* A file storage may not be on an origin's filesystem: A is none here. */
+	ASSERT_EQ(0, vss_storage_remove(&self->nl, self->vol.dev));
+	snprintf(self->img2, sizeof(self->img2), "/tmp/vss-fso-%d.img", getpid());
+	ASSERT_EQ(0, vss_sh("truncate -s 16M %s", self->img2));
+	ASSERT_EQ(0, vss_sh_out(self->dev2, sizeof(self->dev2),
+				"losetup --find --show %s", self->img2));
+	ASSERT_EQ(0, pipe(pipefd));
+	owner = fork();
+	ASSERT_LE(0, owner);
+	if (owner == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl) ||
+		    fs_cmd(&nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 20000, 0))
+			_exit(1);
+		if (write(pipefd[1], "f", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	adder = fork();
+	ASSERT_LE(0, adder);
+	if (adder == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			_exit(2);
+		_exit(vss_storage_add_ex(&nl, self->dev2, VSS_STORAGE_FILE, self->vol.mnt,
+					 16 << 20, 0, NULL, 0) ? 1 : 0);
+	}
+	usleep(1000000);
+	/* Still waiting for A, holding vss_lock. */
+	ASSERT_EQ(0, waitpid(adder, &status, WNOHANG));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, kill(owner, SIGKILL));
+	ASSERT_EQ(owner, waitpid(owner, NULL, 0));
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(0, wait_writer(w, 15000));
+	EXPECT_GT(5000, ms_since(&t0)) {
+		TH_LOG("A thawed %ld ms after its owner's death (deadline: 20 s)",
+		       ms_since(&t0));
+	}
+	ASSERT_EQ(adder, waitpid(adder, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST_HARNESS_MAIN
