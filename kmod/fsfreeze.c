@@ -10,6 +10,15 @@
  *
  * Each freeze pins the module: rmmod is refused (EBUSY) while one exists,
  * so unloading can never leave a filesystem frozen.
+ *
+ * freeze_super() never runs under vss_fs_lock, which every deadline,
+ * FS_THAW and owner release needs: a freeze that blocks (a filesystem on a
+ * loop image stored on a filesystem frozen already, a stalled device)
+ * would keep every other freeze frozen past its deadline. The request
+ * lists its freeze as "freezing" first, so that a second request for the
+ * same filesystem is refused, and arms the deadline from the request; a
+ * deadline, FS_THAW or owner release that comes while it freezes unlists
+ * it, and the request thaws it as soon as its freeze returns.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -102,6 +111,19 @@ static void vss_fs_end_unlisted(struct vss_fs_freeze *f, u32 reason)
 	vss_fs_end(f, reason);
 }
 
+/*
+ * Under vss_fs_lock, for whoever unlisted @f: true if the caller ends it;
+ * false if its request is still freezing and ends it itself.
+ */
+static bool vss_fs_unlisted_ends(struct vss_fs_freeze *f, u32 reason)
+{
+	lockdep_assert_held(&vss_fs_lock);
+	if (!f->freezing)
+		return true;
+	f->end_reason = reason;
+	return false;
+}
+
 static void vss_fs_deadline_fn(struct work_struct *work)
 {
 	struct vss_fs_freeze *f = container_of(to_delayed_work(work),
@@ -109,7 +131,7 @@ static void vss_fs_deadline_fn(struct work_struct *work)
 	bool mine;
 
 	mutex_lock(&vss_fs_lock);
-	mine = vss_fs_unlist(f);
+	mine = vss_fs_unlist(f) && vss_fs_unlisted_ends(f, VSS_THAW_DEADLINE);
 	mutex_unlock(&vss_fs_lock);
 	if (mine) {
 		pr_info("freeze of %s reached its deadline (%u ms): thawed\n",
@@ -174,32 +196,55 @@ int vss_fs_freeze(const char *name, u32 timeout_ms, u32 flags, u32 owner,
 
 	mutex_lock(&vss_fs_lock);
 	if (vss_fs_find_sb(sb)) {
+		mutex_unlock(&vss_fs_lock);
 		NL_SET_ERR_MSG(extack, "the filesystem is frozen by vss already");
 		err = -EBUSY;
-		goto out_unlock;
+		goto out_module;
 	}
+	/* Whatever the freeze takes, it ends at the deadline of the request. */
+	f->deadline_at = jiffies + msecs_to_jiffies(timeout_ms);
+	f->freezing = true;
+	f->listed = true;
+	list_add_tail(&f->node, &vss_fs_freezes);
+	queue_delayed_work(vss_fs_wq, &f->deadline, msecs_to_jiffies(timeout_ms));
+	mutex_unlock(&vss_fs_lock);
+
 	err = vss_compat_freeze(sb);
+
+	mutex_lock(&vss_fs_lock);
+	f->freezing = false;
+	if (!err && f->listed) {
+		f->frozen_at = ktime_get();
+		/* The deadline or an FS_THAW may free it once the lock is dropped. */
+		vss_fs_notify(VSS_CMD_FS_FROZEN_NTF, f, 0);
+		pr_debug("%s (%s) frozen for portid %u, %u ms\n", f->path_name,
+			 f->device, owner, timeout_ms);
+		mutex_unlock(&vss_fs_lock);
+		return 0;
+	}
+	/* Failed, or ended (f->end_reason) while it froze: ours to end either way. */
+	vss_fs_unlist(f);
+	mutex_unlock(&vss_fs_lock);
+	cancel_delayed_work_sync(&f->deadline);
 	if (err) {
 		if (err == -EBUSY)
 			NL_SET_ERR_MSG(extack, "the filesystem is frozen already (a snapshot set?)");
 		else
 			NL_SET_ERR_MSG(extack, "the filesystem refused to freeze");
-		goto out_unlock;
+		goto out_module;
 	}
 	f->frozen_at = ktime_get();
-	f->deadline_at = jiffies + msecs_to_jiffies(timeout_ms);
-	f->listed = true;
-	list_add_tail(&f->node, &vss_fs_freezes);
-	queue_delayed_work(vss_fs_wq, &f->deadline, msecs_to_jiffies(timeout_ms));
-	/* The deadline cannot free it before the lock is dropped. */
 	vss_fs_notify(VSS_CMD_FS_FROZEN_NTF, f, 0);
-	mutex_unlock(&vss_fs_lock);
-	pr_debug("%s (%s) frozen for portid %u, %u ms\n", f->path_name, f->device,
-		 owner, timeout_ms);
-	return 0;
+	pr_info("freeze of %s ended while it was being frozen: thawed\n", f->device);
+	err = f->end_reason == VSS_THAW_DEADLINE ? -ETIMEDOUT : -ECANCELED;
+	if (err == -ETIMEDOUT)
+		NL_SET_ERR_MSG(extack, "freezing took longer than the timeout: thawed at once");
+	else
+		NL_SET_ERR_MSG(extack, "thawed (FS_THAW, or the owner went away) while being frozen");
+	vss_fs_end(f, f->end_reason);	/* frees f, puts the module */
+	return err;
 
-out_unlock:
-	mutex_unlock(&vss_fs_lock);
+out_module:
 	module_put(THIS_MODULE);
 out_put:
 	path_put(&f->path);
@@ -213,22 +258,28 @@ int vss_fs_thaw(const char *name, struct netlink_ext_ack *extack)
 {
 	struct vss_fs_freeze *f;
 	struct path path;
+	bool mine = false;
 	int err;
 
 	err = vss_fs_lookup(name, &path, extack);
 	if (err)
 		return err;
+
 	mutex_lock(&vss_fs_lock);
 	f = vss_fs_find_sb(path.mnt->mnt_sb);
 	if (f && !vss_fs_unlist(f))
 		f = NULL;
+	if (f)
+		mine = vss_fs_unlisted_ends(f, VSS_THAW_REQUESTED);
 	mutex_unlock(&vss_fs_lock);
 	path_put(&path);
 	if (!f) {
 		NL_SET_ERR_MSG(extack, "the filesystem has no freeze of vss");
 		return -ENOENT;
 	}
-	vss_fs_end_unlisted(f, VSS_THAW_REQUESTED);
+	/* Still freezing: its request thaws it as soon as it is frozen. */
+	if (mine)
+		vss_fs_end_unlisted(f, VSS_THAW_REQUESTED);
 	return 0;
 }
 
@@ -242,8 +293,10 @@ void vss_fs_release_owner(u32 portid)
 	list_for_each_entry_safe(f, tmp, &vss_fs_freezes, node) {
 		if (f->owner != portid)
 			continue;
-		f->listed = false;
-		list_move_tail(&f->node, &gone);
+		vss_fs_unlist(f);
+		/* Still freezing: its request thaws it as soon as it is frozen. */
+		if (vss_fs_unlisted_ends(f, VSS_THAW_OWNER_GONE))
+			list_add_tail(&f->node, &gone);
 	}
 	mutex_unlock(&vss_fs_lock);
 	list_for_each_entry_safe(f, tmp, &gone, node) {
@@ -283,6 +336,8 @@ int vss_fs_for_each(long skip, long *done,
 
 	mutex_lock(&vss_fs_lock);
 	list_for_each_entry(f, &vss_fs_freezes, node) {
+		if (f->freezing)	/* not frozen yet */
+			continue;
 		if (idx++ < skip)
 			continue;
 		err = fill(f, arg);
@@ -307,6 +362,8 @@ int vss_fs_get(const char *name, int (*fill)(const struct vss_fs_freeze *f, void
 		return err;
 	mutex_lock(&vss_fs_lock);
 	f = vss_fs_find_sb(path.mnt->mnt_sb);
+	if (f && f->freezing)	/* not frozen yet */
+		f = NULL;
 	if (f)
 		err = fill(f, arg);
 	mutex_unlock(&vss_fs_lock);

@@ -17,6 +17,12 @@ struct netlink_ext_ack;
 struct vss_fs_freeze {
 	struct list_head node;		/* in vss_fs_freezes while listed */
 	bool listed;			/* whoever clears it ends the freeze */
+	/*
+	 * freeze_super() runs, without vss_fs_lock: whoever unlists it
+	 * meanwhile leaves the end (@end_reason) to the freezing request.
+	 */
+	bool freezing;
+	u32 end_reason;			/* enum vss_thaw_reason */
 	struct path path;		/* pins the mount and its superblock */
 	struct super_block *sb;
 	char *path_name;		/* as the request gave it */

@@ -13,6 +13,7 @@
 #include <linux/vss.h>
 
 #include "engine.h"
+#include "fault.h"
 #include "fsfreeze.h"
 #include "vss.h"
 
@@ -43,6 +44,7 @@ static int __init vss_init(void)
 	if (err)
 		goto out_release;
 
+	vss_fault_init();
 	pr_info("loaded, version %s\n", VSS_MODULE_VERSION);
 	return 0;
 
@@ -69,6 +71,7 @@ static void __exit vss_exit(void)
 	 * interception goes.
 	 */
 	vss_nl_unregister();
+	vss_fault_exit();
 	vss_sock_release_unregister();
 	vss_fs_exit();
 	vss_snapdev_exit();

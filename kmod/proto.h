@@ -123,6 +123,7 @@ struct vss_session {
 	bool abort_requested;
 	bool post_snapshot_sent;	/* no Abort may follow (P) */
 	bool released;			/* released or owner gone (P) */
+	bool owner_gone;		/* its socket's URELEASE was seen (P) */
 	unsigned int awaiting;		/* answers outstanding (P; READ_ONCE in waits) */
 	wait_queue_head_t wait;		/* answers, writers gone, cancel */
 	struct work_struct work;

@@ -255,8 +255,10 @@ void vss_sessions_release_owner(u32 portid)
 
 	mutex_lock(&vss_proto_lock);
 	list_for_each_entry(s, &vss_sessions, node)
-		if (s->owner == portid)
+		if (s->owner == portid) {
+			s->owner_gone = true;
 			vss_session_release(s);
+		}
 	mutex_unlock(&vss_proto_lock);
 }
 
@@ -345,7 +347,7 @@ static void vss_session_work(struct work_struct *work)
 	struct vss_op_result r = {};
 	struct sk_buff *msg;
 	u32 op, owner = s->owner;
-	bool release;
+	bool release, owner_gone;
 
 	mutex_lock(&vss_proto_lock);
 	op = s->op;
@@ -373,12 +375,19 @@ static void vss_session_work(struct work_struct *work)
 		}
 		msg = vss_msg_complete(s, op, s->op_seq, &r);
 		release = s->released;
+		owner_gone = s->owner_gone;
 		if (release)
 			s->op = VSS_SESSION_OP_RELEASE;	/* nobody queues it again */
 		mutex_unlock(&vss_proto_lock);
-		/* Best effort: a requester that missed it can SESSION_GET. */
-		if (msg)
+		/*
+		 * Best effort: a requester that missed it can SESSION_GET. Not
+		 * once the owner's socket was released: a new socket may have
+		 * taken its port id, and would get another's set and devices.
+		 */
+		if (msg && !owner_gone)
 			genlmsg_unicast(&init_net, msg, owner);
+		else
+			nlmsg_free(msg);
 		if (!release)
 			return;		/* @s may be released and freed from here on */
 	}

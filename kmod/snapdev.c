@@ -11,6 +11,7 @@
 
 #include <linux/bio.h>
 #include <linux/blkdev.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/module.h>
@@ -19,6 +20,7 @@
 #include <linux/vss.h>
 
 #include "engine.h"
+#include "fault.h"
 
 static int vss_major;
 static DEFINE_IDA(vss_minor_ida);
@@ -66,10 +68,17 @@ struct vss_storage_read {
 	unsigned int bytes;
 };
 
+/*
+ * Once the count is 0 the deleter may pass its wait and queue @s's free;
+ * the free waits for an RCU grace period, so the read-side section keeps
+ * s->drain alive for the wake.
+ */
 static void vss_snap_put_inflight(struct vss_snapshot *s)
 {
+	rcu_read_lock();
 	if (atomic_dec_and_test(&s->inflight))
 		wake_up_all(&s->drain);
+	rcu_read_unlock();
 }
 
 /* In a work item or the submitter: the storage's locks sleep. */
@@ -163,6 +172,9 @@ static void vss_origin_clone_endio(struct bio *clone)
 
 	if (clone->bi_status)
 		oc->parent->bi_status = clone->bi_status;
+	/* Invalidated while we read: whatever we read, the snapshot is gone. */
+	else if (READ_ONCE(s->state) != VSS_SNAPSHOT_ACTIVE)
+		oc->parent->bi_status = BLK_STS_IOERR;
 	vss_origin_read_end(s->origin, &oc->rec);
 	bio_endio(oc->parent);
 	bio_put(clone);
@@ -186,6 +198,16 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 		return BLK_STS_RESOURCE;
 
 	mutex_lock(&o->cow_mutex);
+	/*
+	 * Checked again under the mutex that an invalidation takes: a copy
+	 * that failed invalidated the snapshot, and let its write through
+	 * without waiting for a read of the origin registered after that.
+	 */
+	if (READ_ONCE(s->state) != VSS_SNAPSHOT_ACTIVE) {
+		mutex_unlock(&o->cow_mutex);
+		kfree(oc);
+		return BLK_STS_IOERR;
+	}
 	if (vss_cow_locate(s, chunk, &slot)) {
 		unsigned int off = (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT;
 
@@ -282,10 +304,13 @@ static void vss_snap_read(struct vss_snapshot *s, struct bio *bio)
 		sector_t chunk_end = (vss_chunk_of(o, pos) + 1) << o->chunk_shift;
 		sector_t nr = min(left, chunk_end - pos);
 
-		if (READ_ONCE(s->state) != VSS_SNAPSHOT_ACTIVE)
+		if (READ_ONCE(s->state) != VSS_SNAPSHOT_ACTIVE) {
 			st = BLK_STS_IOERR;
-		else
+		} else {
+			if (unlikely(READ_ONCE(vss_faults.snap_read_delay_ms)))
+				msleep(READ_ONCE(vss_faults.snap_read_delay_ms));
 			st = vss_snap_read_piece(s, bio, done, pos, nr);
+		}
 		pos += nr;
 		left -= nr;
 		done += nr << SECTOR_SHIFT;

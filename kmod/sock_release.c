@@ -59,14 +59,18 @@ void vss_sock_released(struct net *net, u32 portid)
 	if (!xa_erase(&vss_owners, portid))
 		return;
 	/*
-	 * Writers first: a session of the same socket must not wait for
-	 * them. Releasing a session only queues its teardown (BackupShutdown,
-	 * its auto-release snapshots) on the session's own work item.
+	 * Filesystem freezes first: they take only vss_fs_lock, which no
+	 * freeze is ever held under, while what follows takes vss_lock, whose
+	 * holder may be waiting for one of these filesystems (STORAGE_ADD
+	 * creating its file in a directory on it). Then writers: a session of
+	 * the same socket must not wait for them. Releasing a session only
+	 * queues its teardown (BackupShutdown, its auto-release snapshots) on
+	 * the session's own work item.
 	 */
+	vss_fs_release_owner(portid);
 	vss_writers_release_owner(portid);
 	vss_sessions_release_owner(portid);
 	vss_snapshots_release_owner(portid);
-	vss_fs_release_owner(portid);
 }
 
 static int vss_netlink_event(struct notifier_block *nb, unsigned long event,

@@ -301,8 +301,21 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 /*
  * IPMODIFY: we change the IP. PERMANENT: refuse `sysctl
  * kernel.ftrace_enabled=0` while registered, which would silently stop
- * interception. No RECURSION flag: the callback calls nothing the filter
- * covers.
+ * interception.
+ *
+ * No RECURSION flag, on purpose. The flag asks ftrace for recursion
+ * protection (include/linux/ftrace.h): ftrace_ops_get_func() then routes
+ * the callback through ftrace_ops_assist_func(), whose
+ * trace_test_and_set_recursion() returns without calling it when it sees
+ * recursion, and that write would pass untracked, silently (6.1 and 6.12
+ * alike). The callback does not need the guard: it calls nothing the
+ * filter covers (submit_bio_noacct() is reached again only after it has
+ * returned: from vss_divert_bio()'s worker, or as the diverted target),
+ * takes only rcu_read_lock() and allocates with GFP_NOWAIT. Without the
+ * flag, our own trampoline calls it directly. When another ftrace user
+ * also hooks submit_bio_noacct(), every callback runs from
+ * ftrace_ops_list_func(), which applies that guard to all of them
+ * whatever their flags: nothing a module can change.
  */
 static struct ftrace_ops vss_ftrace_ops = {
 	.func	= vss_ftrace_handler,

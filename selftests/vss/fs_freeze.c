@@ -6,6 +6,8 @@
  * death of the process that took it (unless detached). Each end is told on
  * the monitor group with its reason; rmmod is refused while a freeze
  * exists; bad requests are refused with the exact errno and a reason.
+ * A freeze that blocks holds up no other freeze's end, and an owner's
+ * death thaws its filesystems before it waits for anything else.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +26,7 @@
 #include "../lib/vss_nl.h"
 #include "../lib/vss_ops.h"
 #include "../lib/vss_proto.h"
+#include "../lib/vss_storage.h"
 
 static int fs_cmd(struct vss_nl *nl, uint8_t cmd, const char *path,
 		  uint32_t timeout_ms, uint32_t flags)
@@ -140,6 +143,8 @@ static int next_fs_ntf(struct vss_nl *mon, uint32_t *reason, int timeout_ms)
 FIXTURE(fs) {
 	struct vss_nl nl, mon;
 	struct vss_loopvol vol;
+	/* A second volume, for the tests that need one. */
+	char img2[128], dev2[64], mnt2[64];
 };
 
 FIXTURE_SETUP(fs)
@@ -161,6 +166,16 @@ FIXTURE_TEARDOWN(fs)
 {
 	/* Whatever a failed test left frozen. */
 	fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0);
+	if (self->mnt2[0]) {
+		fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->mnt2, 0, 0);
+		vss_sh("umount %s; rmdir %s", self->mnt2, self->mnt2);
+	}
+	if (self->dev2[0]) {
+		vss_storage_remove(&self->nl, self->dev2);
+		vss_sh("losetup -d %s", self->dev2);
+	}
+	if (self->img2[0])
+		unlink(self->img2);
 	vss_loopvol_teardown(&self->nl, &self->vol);
 	vss_nl_close(&self->mon);
 	vss_nl_close(&self->nl);
@@ -319,6 +334,146 @@ TEST_F(fs, bad_requests_say_why)
 	EXPECT_NE(0, self->nl.ext_msg[0]);
 	/* Nothing of that froze anything. */
 	EXPECT_EQ(0, vss_loopvol_writable(&self->vol));
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * Filesystem B lives in an image file on A, frozen: B's freeze blocks in
+ * its sync (the loop device writes to A) until A thaws at its deadline.
+ * Meanwhile nothing may hold up A's deadline, and B, whose own deadline
+ * passed while it froze, is thawed at once.
+ */
+TEST_F_TIMEOUT(fs, a_blocked_freeze_holds_up_no_other_freeze, 120)
+{
+	struct timespec t0;
+	struct fs_info fi;
+	int pipefd[2], status;
+	char msg[256];
+	pid_t freezer, w;
+	long ms;
+	int rc;
+
+	snprintf(self->img2, sizeof(self->img2), "%s/b.img", self->vol.mnt);
+	snprintf(self->mnt2, sizeof(self->mnt2), "/tmp/vss-fsb-%d.mnt", getpid());
+	ASSERT_EQ(0, vss_sh("truncate -s 32M %s && mkfs.ext4 -q -F %s", self->img2,
+			    self->img2));
+	ASSERT_EQ(0, vss_sh_out(self->dev2, sizeof(self->dev2),
+				"losetup --find --show %s", self->img2));
+	ASSERT_EQ(0, vss_sh("mkdir -p %s && mount %s %s", self->mnt2, self->dev2,
+			    self->mnt2));
+	/* Dirty in B's page cache: B's freeze must write it through A. */
+	ASSERT_EQ(0, vss_sh("dd if=/dev/urandom of=%s/dirty bs=1M count=4 2>/dev/null",
+			    self->mnt2));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 3000, 0));
+	ASSERT_EQ(0, pipe(pipefd));
+	freezer = fork();
+	ASSERT_LE(0, freezer);
+	if (freezer == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			_exit(1);
+		rc = fs_cmd(&nl, VSS_CMD_FS_FREEZE, self->mnt2, 2000, 0);
+		if (write(pipefd[1], &rc, sizeof(rc)) != sizeof(rc) ||
+		    write(pipefd[1], nl.ext_msg, sizeof(msg)) != sizeof(msg))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	/* A thaws at its deadline (3 s), however long B's freeze takes. */
+	EXPECT_EQ(0, wait_writer(w, 10000)) {
+		TH_LOG("A is still frozen %ld ms after its 3 s freeze began", ms_since(&t0));
+	}
+	ms = ms_since(&t0);
+	EXPECT_LE(3000, ms);
+	EXPECT_GT(8000, ms);
+	/* B's request ends once A is thawed: its 2 s were over, B thawed at once. */
+	ASSERT_EQ(sizeof(rc), read(pipefd[0], &rc, sizeof(rc)));
+	ASSERT_EQ(sizeof(msg), read(pipefd[0], msg, sizeof(msg)));
+	close(pipefd[0]);
+	ASSERT_EQ(freezer, waitpid(freezer, &status, 0));
+	EXPECT_EQ(-ETIMEDOUT, rc);
+	EXPECT_NE(NULL, strstr(msg, "longer than the timeout")) {
+		TH_LOG("extack: %s", msg);
+	}
+	EXPECT_EQ(-ENOENT, fs_get(&self->nl, self->mnt2, &fi));
+	w = start_writer(self->mnt2);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(0, wait_writer(w, 10000));
+}
+
+/*
+ * The owner of a freeze of A dies while STORAGE_ADD holds vss_lock and
+ * waits for A (it creates its storage file in a directory on A): the
+ * death thaws A at once, not at the 20 s deadline.
+ */
+TEST_F_TIMEOUT(fs, owner_death_thaws_before_waiting_for_anything, 120)
+{
+	struct timespec t0;
+	int pipefd[2], status;
+	pid_t owner, adder, w;
+	char c;
+
+	/* A file storage may not be on an origin's filesystem: A is none here. */
+	ASSERT_EQ(0, vss_storage_remove(&self->nl, self->vol.dev));
+	snprintf(self->img2, sizeof(self->img2), "/tmp/vss-fso-%d.img", getpid());
+	ASSERT_EQ(0, vss_sh("truncate -s 16M %s", self->img2));
+	ASSERT_EQ(0, vss_sh_out(self->dev2, sizeof(self->dev2),
+				"losetup --find --show %s", self->img2));
+	ASSERT_EQ(0, pipe(pipefd));
+	owner = fork();
+	ASSERT_LE(0, owner);
+	if (owner == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl) ||
+		    fs_cmd(&nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 20000, 0))
+			_exit(1);
+		if (write(pipefd[1], "f", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	adder = fork();
+	ASSERT_LE(0, adder);
+	if (adder == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			_exit(2);
+		_exit(vss_storage_add_ex(&nl, self->dev2, VSS_STORAGE_FILE, self->vol.mnt,
+					 16 << 20, 0, NULL, 0) ? 1 : 0);
+	}
+	usleep(1000000);
+	/* Still waiting for A, holding vss_lock. */
+	ASSERT_EQ(0, waitpid(adder, &status, WNOHANG));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, kill(owner, SIGKILL));
+	ASSERT_EQ(owner, waitpid(owner, NULL, 0));
+	w = start_writer(self->vol.mnt);
+	ASSERT_LT(0, w);
+	EXPECT_EQ(0, wait_writer(w, 15000));
+	EXPECT_GT(5000, ms_since(&t0)) {
+		TH_LOG("A thawed %ld ms after its owner's death (deadline: 20 s)",
+		       ms_since(&t0));
+	}
+	ASSERT_EQ(adder, waitpid(adder, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST_HARNESS_MAIN

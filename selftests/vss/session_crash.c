@@ -6,12 +6,18 @@
  * started), preceded by Abort only if the requester died between
  * PrepareForSnapshot and PostSnapshot; the auto-release snapshots are
  * deleted and nothing is left frozen.
+ *
+ * The dead requester's port id may be taken by a new socket before the
+ * operation it had started ends: that socket never gets its completion.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/netlink.h>
 #include <unistd.h>
 #include <linux/vss.h>
 
@@ -216,6 +222,96 @@ TEST_F_TIMEOUT(crash, writers_get_backup_shutdown_and_nothing_stays_frozen, 180)
 	EXPECT_EQ(0, vss_snapshot_count(&self->nl));
 	/* Nothing is frozen: the filesystem takes a write. */
 	EXPECT_EQ(0, vss_loopvol_writable(&self->vol));
+}
+
+FIXTURE(reuse) {
+	struct vss_nl nl;
+	struct vss_loopvol vol;
+	pid_t requester;
+};
+
+FIXTURE_SETUP(reuse)
+{
+	ASSERT_EQ(0, vss_nl_open(&self->nl));
+	ASSERT_EQ(0, vss_nl_resolve(&self->nl));
+	ASSERT_EQ(0, vss_loopvol_setup(&self->nl, &self->vol, "pr", NULL));
+}
+
+FIXTURE_TEARDOWN(reuse)
+{
+	if (self->requester > 0) {
+		kill(self->requester, SIGKILL);
+		waitpid(self->requester, NULL, 0);
+	}
+	vss_sh("echo 0 > /sys/module/vss/parameters/test_hold_delay_ms");
+	EXPECT_EQ(0, vss_proto_wait_idle(&self->nl, 10000));
+	vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
+	vss_loopvol_teardown(&self->nl, &self->vol);
+	vss_nl_close(&self->nl);
+}
+
+/* Starts a DoSnapshotSet, sends the parent its port id, waits to die. */
+static void requester_in_window(const char *volume, int tell)
+{
+	struct vss_op_args prep = { .backup_type = VSS_BACKUP_TYPE_FULL };
+	struct vss_op_args snap = { .volumes = &volume, .nr_volumes = 1 };
+	struct vss_completion c;
+	struct vss_req req;
+	uint32_t id;
+
+	if (vss_req_open(&req) || vss_req_create(&req, VSS_SESSION_BACKUP, NULL, &id) ||
+	    vss_req_op(&req, VSS_CMD_SESSION_GATHER_METADATA, id, NULL, &c) ||
+	    vss_req_op(&req, VSS_CMD_SESSION_PREPARE_BACKUP, id, &prep, &c) ||
+	    vss_req_start(&req, VSS_CMD_SESSION_DO_SNAPSHOT_SET, id, &snap, NULL))
+		_exit(1);
+	if (write(tell, &req.nl.portid, sizeof(req.nl.portid)) != sizeof(req.nl.portid))
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+TEST_F_TIMEOUT(reuse, a_new_socket_on_the_dead_requesters_portid_gets_no_completion, 120)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct pollfd pfd = { .events = POLLIN };
+	uint32_t portid = 0;
+	char buf[8192];
+	int pipefd[2], status, i;
+	ssize_t n;
+
+	/* The engine's window lasts 3 s: the operation ends after the death. */
+	ASSERT_EQ(0, vss_sh("echo 3000 > /sys/module/vss/parameters/test_hold_delay_ms"));
+	ASSERT_EQ(0, pipe(pipefd));
+	self->requester = fork();
+	ASSERT_LE(0, self->requester);
+	if (self->requester == 0)
+		requester_in_window(vss_loopvol_path(&self->vol), pipefd[1]);
+	close(pipefd[1]);
+	ASSERT_EQ(sizeof(portid), read(pipefd[0], &portid, sizeof(portid)));
+	close(pipefd[0]);
+	ASSERT_NE(0, portid);
+	usleep(1000000);	/* inside the window */
+	ASSERT_EQ(0, kill(self->requester, SIGKILL));
+	ASSERT_EQ(self->requester, waitpid(self->requester, &status, 0));
+	self->requester = 0;
+
+	/* Its release ran in its exit: the port id is free, and taken. */
+	pfd.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	ASSERT_LE(0, pfd.fd);
+	sa.nl_pid = portid;
+	ASSERT_EQ(0, bind(pfd.fd, (struct sockaddr *)&sa, sizeof(sa)));
+	/* The window ends about 2 s from now: wait well past it. */
+	for (i = 0; i < 60 && vss_session_count(&self->nl); i++)
+		usleep(100000);
+	EXPECT_EQ(0, vss_session_count(&self->nl));
+	ASSERT_EQ(0, poll(&pfd, 1, 1000)) {
+		n = recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT);
+		TH_LOG("the socket on port id %u got %zd bytes, type %u cmd %u", portid, n,
+		       n >= (ssize_t)sizeof(struct nlmsghdr) ? ((struct nlmsghdr *)buf)->nlmsg_type : 0,
+		       n >= (ssize_t)sizeof(struct nlmsghdr) + 1 ? (unsigned char)buf[sizeof(struct nlmsghdr)] : 0);
+	}
+	close(pfd.fd);
+	EXPECT_EQ(0, vss_snapshot_count(&self->nl));
 }
 
 TEST_HARNESS_MAIN

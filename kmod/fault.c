@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only fault injection, in debugfs: see fault.h. Without debugfs the
+ * files are simply absent and every fault stays off.
+ */
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+
+#include "fault.h"
+
+struct vss_faults vss_faults;
+
+static struct dentry *vss_fault_dir;
+
+bool vss_fault_hit(u32 *count)
+{
+	u32 old = READ_ONCE(*count);
+
+	while (old) {
+		u32 prev = cmpxchg(count, old, old - 1);
+
+		if (prev == old)
+			return true;
+		old = prev;
+	}
+	return false;
+}
+
+void vss_fault_init(void)
+{
+	vss_fault_dir = debugfs_create_dir("vss", NULL);
+	debugfs_create_u32("fail_merge_alloc", 0600, vss_fault_dir,
+			   &vss_faults.merge_alloc);
+	debugfs_create_u32("snap_read_delay_ms", 0600, vss_fault_dir,
+			   &vss_faults.snap_read_delay_ms);
+}
+
+void vss_fault_exit(void)
+{
+	debugfs_remove(vss_fault_dir);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test-only fault injection (fault.c): files in debugfs, vss/, that the
+ * selftests use to provoke failures no test could otherwise cause on
+ * demand (a failed allocation, a read caught between two steps). Not
+ * module parameters: nothing here is for an administrator to set, and with
+ * every file at 0 (the default) each hook costs one load.
+ */
+#ifndef VSS_FAULT_H
+#define VSS_FAULT_H
+
+#include <linux/types.h>
+
+struct vss_faults {
+	/* So many of the next merges on delete fail their first allocation. */
+	u32 merge_alloc;
+	/* A snapshot read sleeps this long between its state check and its piece. */
+	u32 snap_read_delay_ms;
+};
+
+extern struct vss_faults vss_faults;
+
+/* Consumes one of *@count injected failures: true if this call must fail. */
+bool vss_fault_hit(u32 *count);
+
+void vss_fault_init(void);
+void vss_fault_exit(void);
+
+#endif /* VSS_FAULT_H */

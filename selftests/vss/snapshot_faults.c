@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine under provoked faults (the module's test-only debugfs files,
+ * kmod/fault.h): a snapshot never shows data that is not of its instant.
+ *
+ * - A delete whose merge into the older snapshot cannot allocate at first
+ *   still hands every preserved chunk over: the older snapshot reads its
+ *   own instant, active, and the storage holds every chunk.
+ * - A snapshot read caught between its state check and its origin read by
+ *   a copy that fails (the storage overflows) and invalidates the
+ *   snapshot fails with EIO; it never returns the write that the failed
+ *   copy let through.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/vss.h>
+
+#include "../lib/vss_harness.h"
+#include "../lib/vss_ops.h"
+
+#define PIECE		4096		/* one chunk: the storage's chunk size */
+#define DEV_PIECES	32
+#define DEV_BYTES	(DEV_PIECES * PIECE)
+#define FAULTS		"/sys/kernel/debug/vss/"
+
+static int knob_write(const char *name, unsigned int val)
+{
+	return vss_sh("echo %u > " FAULTS "%s", val, name);
+}
+
+static long knob_read(const char *name)
+{
+	char out[32];
+
+	if (vss_sh_out(out, sizeof(out), "cat " FAULTS "%s", name))
+		return -1;
+	return strtol(out, NULL, 10);
+}
+
+static int write_piece(const char *dev, int piece, uint32_t gen)
+{
+	void *buf;
+	int fd, err = 0;
+
+	if (posix_memalign(&buf, 4096, PIECE))
+		return -ENOMEM;
+	vss_fill(buf, PIECE, piece, gen);
+	fd = open(dev, O_WRONLY | O_DIRECT);
+	if (fd < 0 || pwrite(fd, buf, PIECE, (off_t)piece * PIECE) != PIECE)
+		err = -EIO;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return err;
+}
+
+/* 0 if the piece holds generation gen; -errno if it cannot be read; 1 if not. */
+static int check_piece(const char *dev, int piece, uint32_t gen)
+{
+	void *buf, *want;
+	int fd, err = 0;
+
+	if (posix_memalign(&buf, 4096, PIECE) || posix_memalign(&want, 4096, PIECE))
+		return -ENOMEM;
+	vss_fill(want, PIECE, piece, gen);
+	fd = open(dev, O_RDONLY | O_DIRECT);
+	if (fd < 0)
+		err = -errno;
+	else if (pread(fd, buf, PIECE, (off_t)piece * PIECE) != PIECE)
+		err = -errno;
+	else if (memcmp(buf, want, PIECE))
+		err = 1;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(want);
+	return err;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+FIXTURE(faults) {
+	struct vss_nl nl;
+	char dev[64];
+	char img[64];
+};
+
+FIXTURE_SETUP(faults)
+{
+	int p;
+
+	if (access(FAULTS "fail_merge_alloc", W_OK))
+		SKIP(return, "no debugfs fault files (CONFIG_DEBUG_FS?)");
+	ASSERT_EQ(0, vss_sh("modprobe loop"));
+	snprintf(self->img, sizeof(self->img), "/tmp/vss-faults-%d.img", getpid());
+	ASSERT_EQ(0, vss_sh("truncate -s %u %s", DEV_BYTES, self->img));
+	ASSERT_EQ(0, vss_sh_out(self->dev, sizeof(self->dev),
+				"losetup --find --show %s", self->img));
+	for (p = 0; p < DEV_PIECES; p++)
+		ASSERT_EQ(0, write_piece(self->dev, p, 1));
+	ASSERT_EQ(0, vss_nl_open(&self->nl));
+	ASSERT_EQ(0, vss_nl_resolve(&self->nl));
+}
+
+FIXTURE_TEARDOWN_PARENT(faults)
+{
+	struct vss_nl nl;
+
+	knob_write("fail_merge_alloc", 0);
+	knob_write("snap_read_delay_ms", 0);
+	if (!self->dev[0])
+		return;
+	if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+		TH_LOG("no netlink socket to clean up with");
+	vss_snapshot_delete(&nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
+	vss_storage_remove(&nl, self->dev);
+	vss_nl_close(&nl);
+	vss_sh("losetup -d %s", self->dev);
+	unlink(self->img);
+}
+
+TEST_F_TIMEOUT(faults, merge_on_delete_keeps_every_chunk_when_allocation_fails, 180)
+{
+	const char *vols[] = { self->dev };
+	struct vss_snap_info info;
+	struct vss_set a, b;
+	int p;
+
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, 1 << 20, PIECE));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	/* Piece 0 preserved for A. */
+	ASSERT_EQ(0, write_piece(self->dev, 0, 2));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &b));
+	/*
+	 * For B: piece 0 as A had changed it (A holds its own), and pieces
+	 * 1-8 as both A and B saw them: A finds those through B.
+	 */
+	for (p = 0; p <= 8; p++)
+		ASSERT_EQ(0, write_piece(self->dev, p, 3));
+	EXPECT_EQ(10 * PIECE, vss_storage_used(&self->nl, self->dev));
+
+	/* B's deletion must move pieces 1-8 into A's map: the first 3 tries fail. */
+	ASSERT_EQ(0, knob_write("fail_merge_alloc", 3));
+	ASSERT_EQ(1, vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ID, b.id[0], 16));
+	EXPECT_EQ(0, knob_read("fail_merge_alloc")) {
+		TH_LOG("the merge never met the injected failures");
+	}
+
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
+	for (p = 0; p < DEV_PIECES; p++) {
+		EXPECT_EQ(0, check_piece(a.device[0], p, 1)) {
+			TH_LOG("snapshot A's piece %d is not of A's instant", p);
+		}
+	}
+	/* A's own piece 0 and the 8 it took over; B's piece 0 freed. */
+	EXPECT_EQ(9 * PIECE, vss_storage_used(&self->nl, self->dev));
+	for (p = 0; p <= 8; p++)
+		EXPECT_EQ(0, check_piece(self->dev, p, 3));
+}
+
+TEST_F_TIMEOUT(faults, read_caught_by_invalidation_fails_with_eio, 180)
+{
+	const char *vols[] = { self->dev };
+	const unsigned int delay_ms = 3000;
+	struct vss_snap_info info;
+	struct vss_set a;
+	double t0, t_write, t_read;
+	int pipefd[2], status, res[2];
+	pid_t pid;
+
+	/* Room for one chunk: the second first write overflows. */
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, PIECE, PIECE));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, write_piece(self->dev, 0, 2));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	ASSERT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
+
+	ASSERT_EQ(0, knob_write("snap_read_delay_ms", delay_ms));
+	ASSERT_EQ(0, pipe(pipefd));
+	t0 = now_s();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Passes the state check (active), then sleeps in the module. */
+		int r[2] = { check_piece(a.device[0], 1, 1), 0 };
+
+		r[1] = (int)((now_s() - t0) * 1000);
+		if (write(pipefd[1], r, sizeof(r)) != sizeof(r))
+			_exit(2);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	usleep(delay_ms * 1000 / 3);
+	/* Overflows: the snapshot is invalidated, the write goes through. */
+	EXPECT_EQ(0, write_piece(self->dev, 1, 3));
+	t_write = now_s() - t0;
+	ASSERT_EQ(sizeof(res), read(pipefd[0], res, sizeof(res)));
+	close(pipefd[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	t_read = res[1] / 1000.0;
+	knob_write("snap_read_delay_ms", 0);
+
+	/* The write landed while the read slept between its check and its piece. */
+	EXPECT_LT(t_write, t_read);
+	EXPECT_LE(delay_ms / 1000.0, t_read);
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_INVALID, info.state);
+	EXPECT_EQ(VSS_INVALID_OVERFLOW, info.invalid_reason);
+	EXPECT_EQ(-EIO, res[0]) {
+		TH_LOG("the read of the invalidated snapshot returned %s",
+		       res[0] == 1 ? "the write let through, with status 0" :
+		       res[0] == 0 ? "old data with status 0" : "another error");
+	}
+	EXPECT_EQ(0, check_piece(self->dev, 1, 3));
+}
+
+TEST_HARNESS_MAIN
