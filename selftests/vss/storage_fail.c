@@ -3,7 +3,8 @@
  * Failing disks. Diff storage whose disk starts failing (a device-mapper
  * table switched to the error target under the storage filesystem):
  * origin writes never fail, that origin's snapshot becomes invalid with a
- * notification, and another origin's snapshot keeps working. An origin
+ * notification, and another origin's snapshot keeps working; a snapshot
+ * read from the dead storage fails and invalidates. An origin
  * disk that fails: the writer gets EIO, as it would without a snapshot.
  */
 #include <errno.h>
@@ -185,6 +186,42 @@ TEST_F_TIMEOUT(fail, failing_storage_invalidates_only_its_snapshots, 180)
 	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, si.state);
 	ASSERT_EQ(0, vss_write_gen(self->b, 8 * MiB, 2 * MiB, 3));
 	EXPECT_EQ(0, vss_check_gen(set.device[1], 0, 16 * MiB, 1));
+}
+
+/*
+ * The storage disk dies after the chunks reached it: a snapshot read of a
+ * stored chunk (a direct read of the storage file) fails with EIO, never
+ * returns other data, and the snapshot becomes invalid with a notification;
+ * the origin goes on.
+ */
+TEST_F_TIMEOUT(fail, storage_read_error_invalidates_never_returns_other_data, 180)
+{
+	const char *vols[] = { self->a };
+	struct vss_snap_info si;
+	struct vss_set set;
+	uint8_t id[16];
+
+	ASSERT_EQ(0, vss_storage_add_ex(&self->nl, self->a, VSS_STORAGE_FILE,
+					self->dir, 16 * MiB, 65536, NULL, 0));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT,
+					 &set));
+	ASSERT_EQ(0, vss_write_gen(self->a, 0, 2 * MiB, 2));
+	/* The copies on the storage disk, none left in any cache. */
+	ASSERT_EQ(0, vss_sh("sync -f %s && echo 3 > /proc/sys/vm/drop_caches", self->dir));
+	ASSERT_EQ(0, vss_check_gen(set.device[0], 0, 2 * MiB, 1));
+	ASSERT_EQ(0, vss_sh("echo 3 > /proc/sys/vm/drop_caches"));
+
+	ASSERT_EQ(0, fail_dm("vss_fail_store"));
+	EXPECT_EQ(-EIO, vss_check_gen(set.device[0], 0, 2 * MiB, 1));
+	EXPECT_EQ(VSS_INVALID_STORAGE_ERROR, next_invalid(&self->mon, id));
+	EXPECT_EQ(0, memcmp(id, set.id[0], 16));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, set.id[0], &si));
+	EXPECT_EQ(VSS_SNAPSHOT_INVALID, si.state);
+	EXPECT_EQ(VSS_INVALID_STORAGE_ERROR, si.invalid_reason);
+	/* The origin is untouched by it. */
+	ASSERT_EQ(0, vss_write_gen(self->a, 4 * MiB, 2 * MiB, 3));
+	EXPECT_EQ(0, vss_check_gen(self->a, 0, 2 * MiB, 2));
+	EXPECT_EQ(0, vss_check_gen(self->a, 4 * MiB, 2 * MiB, 3));
 }
 
 TEST_F_TIMEOUT(fail, failing_origin_errors_reach_the_writer_unchanged, 180)
