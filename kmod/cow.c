@@ -59,6 +59,7 @@ void vss_origin_invalidate(struct vss_origin *o, int reason)
 		pr_warn("snapshot vss-snap%d of %s invalid: %s\n", s->number,
 			o->name, reason == VSS_INVALID_OVERFLOW ? "diff storage full" :
 			reason == VSS_INVALID_ORIGIN_GONE ? "origin removed" :
+			reason == VSS_INVALID_ORIGIN_ERROR ? "origin read error" :
 			"diff storage error");
 		vss_notify_snapshot(VSS_CMD_SNAPSHOT_INVALID_NTF, s);
 	}
@@ -124,10 +125,13 @@ int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 }
 
 /* Why a copy failed, for the snapshots it invalidates. */
-static int vss_cow_invalid_reason(struct vss_origin *o, int err)
+static int vss_cow_invalid_reason(struct vss_origin *o, int err, bool origin_err)
 {
 	if (vss_origin_gone(o))
 		return VSS_INVALID_ORIGIN_GONE;
+	/* Before the errno: a disk's BLK_STS_NOSPC is -ENOSPC too. */
+	if (origin_err)
+		return VSS_INVALID_ORIGIN_ERROR;
 	if (err == -ENOSPC || err == -EDQUOT)
 		return VSS_INVALID_OVERFLOW;
 	return VSS_INVALID_STORAGE_ERROR;
@@ -143,6 +147,7 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 	struct vss_pending p = { .chunk = chunk };
 	struct vss_snapshot *s;
 	unsigned long seq, gen;
+	bool origin_err;
 	u32 slot;
 	int err;
 
@@ -165,7 +170,7 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 		gen = o->chain_gen;
 		mutex_unlock(&o->cow_mutex);
 
-		err = vss_store_preserve(o, chunk, &slot);
+		err = vss_store_preserve(o, chunk, &slot, &origin_err);
 		if (!err) {
 			unsigned int pct;
 			u64 used;
@@ -177,7 +182,7 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 
 		mutex_lock(&o->cow_mutex);
 		if (err) {
-			vss_origin_invalidate(o, vss_cow_invalid_reason(o, err));
+			vss_origin_invalidate(o, vss_cow_invalid_reason(o, err, origin_err));
 		} else if (gen == o->chain_gen && vss_snapshot_active(s)) {
 			if (xa_err(xa_store(&s->map, chunk, xa_mk_value(slot), GFP_NOIO))) {
 				vss_store_free(&o->store, slot);

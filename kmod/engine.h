@@ -97,7 +97,9 @@ struct vss_store_config {
 int vss_store_init(struct vss_store *st, const struct vss_store_config *cfg);
 void vss_store_destroy(struct vss_store *st);
 int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot);
-int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot);
+/* *origin_err: the failure, if any, was the origin's read, not the storage. */
+int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot,
+		       bool *origin_err);
 void vss_store_free(struct vss_store *st, u32 slot);
 void vss_store_read_begin(struct vss_store *st);
 int vss_store_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
@@ -112,11 +114,13 @@ int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 		    unsigned int bytes);
 
 /* store_mem.c and store_file.c: one kind each */
-int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot);
+int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
+		       bool *origin_err);
 void vss_store_mem_release(struct vss_store *st, void *entry);
 int vss_store_file_open(struct vss_store *st, const char *dir);
 void vss_store_file_close(struct vss_store *st);
-int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot);
+int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
+			bool *origin_err);
 void vss_store_file_prefetch(struct vss_store *st, loff_t pos, loff_t bytes);
 ssize_t vss_store_file_read_direct(struct vss_store *st, u32 slot, unsigned int off,
 				   struct bio *bio, unsigned int done,

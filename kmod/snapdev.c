@@ -81,20 +81,30 @@ static void vss_snap_put_inflight(struct vss_snapshot *s)
 	rcu_read_unlock();
 }
 
+/*
+ * Ends a piece's storage read (vss_store_read_begin()). If the read failed,
+ * the storage lost a chunk: no snapshot of @o is whole now.
+ */
+static blk_status_t vss_snap_storage_read_end(struct vss_origin *o, bool failed)
+{
+	vss_store_read_end(&o->store);
+	if (!failed)
+		return BLK_STS_OK;
+	mutex_lock(&o->cow_mutex);
+	vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+	mutex_unlock(&o->cow_mutex);
+	return BLK_STS_IOERR;
+}
+
 /* In a work item or the submitter: the storage's locks sleep. */
 static void vss_storage_read_finish(struct vss_storage_read *rd)
 {
 	struct vss_snapshot *s = rd->snap;
-	struct vss_origin *o = s->origin;
+	blk_status_t st = vss_snap_storage_read_end(s->origin,
+						     rd->ret != rd->bytes);
 
-	vss_store_read_end(&o->store);
-	if (rd->ret != rd->bytes) {
-		/* The storage lost a chunk: no snapshot of @o is whole now. */
-		mutex_lock(&o->cow_mutex);
-		vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
-		mutex_unlock(&o->cow_mutex);
-		rd->parent->bi_status = BLK_STS_IOERR;
-	}
+	if (st)
+		rd->parent->bi_status = st;
 	bio_endio(rd->parent);
 	kfree(rd);
 	vss_snap_put_inflight(s);
@@ -219,15 +229,7 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 			return BLK_STS_OK;
 		err = vss_store_copy_to_bio(&o->store, slot, off, bio, done,
 					    nr << SECTOR_SHIFT);
-		vss_store_read_end(&o->store);
-		if (err) {
-			/* The storage lost a chunk: no snapshot of @o is whole now. */
-			mutex_lock(&o->cow_mutex);
-			vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
-			mutex_unlock(&o->cow_mutex);
-			return BLK_STS_IOERR;
-		}
-		return BLK_STS_OK;
+		return vss_snap_storage_read_end(o, err);
 	}
 	/* The copy-on-write path waits for this read before the write. */
 	vss_origin_read_begin(o, &oc->rec, chunk);

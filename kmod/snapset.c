@@ -31,7 +31,10 @@ module_param(hold_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(hold_timeout_ms,
 		 "longest a snapshot set may hold filesystems frozen (ms, default 10000)");
 
-/* Test-only fault knob: stretches the window, to prove the watchdog. */
+/*
+ * Test-only fault knob: stretches the window, to prove the watchdog and to
+ * let tests act inside the window (its start and end are logged).
+ */
 static unsigned int test_hold_delay_ms;
 module_param(test_hold_delay_ms, uint, 0644);
 MODULE_PARM_DESC(test_hold_delay_ms,
@@ -269,7 +272,7 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 			  struct netlink_ext_ack *extack)
 {
 	u64 t0 = 0, t1;
-	unsigned int i;
+	unsigned int i, hold_ms;
 	int err = 0;
 
 	t0 = ktime_get_ns();
@@ -306,8 +309,13 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	if (err)
 		goto out;
 
-	if (test_hold_delay_ms)
-		msleep(test_hold_delay_ms);
+	hold_ms = READ_ONCE(test_hold_delay_ms);
+	if (hold_ms) {
+		/* Tests that aim a kill inside the window order it by these. */
+		pr_info("test_hold_delay_ms: window open, holding %u ms\n", hold_ms);
+		msleep(hold_ms);
+		pr_info("test_hold_delay_ms: hold over\n");
+	}
 
 	/*
 	 * vss_lock before the window lock: the watchdog takes only the window

@@ -108,15 +108,17 @@ int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot)
  * to the origin may proceed, so no allocation here may wait for I/O to a
  * tracked device: the whole copy runs in a NOIO scope.
  */
-int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot)
+int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot,
+		       bool *origin_err)
 {
 	unsigned int noio = memalloc_noio_save();
 	int err;
 
+	*origin_err = false;
 	if (o->store.kind == VSS_STORAGE_FILE)
-		err = vss_store_file_fill(o, chunk, slot);
+		err = vss_store_file_fill(o, chunk, slot, origin_err);
 	else
-		err = vss_store_mem_fill(o, chunk, slot);
+		err = vss_store_mem_fill(o, chunk, slot, origin_err);
 	memalloc_noio_restore(noio);
 	return err;
 }

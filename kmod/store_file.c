@@ -92,7 +92,8 @@ static int vss_store_file_check(struct vss_store *st)
 }
 
 /* In the NOIO scope of vss_store_preserve(). */
-int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
+int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
+			bool *origin_err)
 {
 	struct vss_store *st = &o->store;
 	sector_t sector = chunk << o->chunk_shift;
@@ -116,6 +117,7 @@ int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
 		return -ENOMEM;
 	}
 	err = vss_origin_read(o, sector, buf, bytes);
+	*origin_err = err;
 	if (!err) {
 		pos = (loff_t)*slot * st->chunk_bytes;
 		n = kernel_write(st->file, buf, bytes, &pos);

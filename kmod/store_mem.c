@@ -8,7 +8,8 @@
 
 #include "engine.h"
 
-int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
+int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
+		       bool *origin_err)
 {
 	struct vss_store *st = &o->store;
 	sector_t sector = chunk << o->chunk_shift;
@@ -25,6 +26,7 @@ int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot)
 		return err;
 	}
 	err = vss_origin_read(o, sector, page_address(page), nr << SECTOR_SHIFT);
+	*origin_err = err;
 	if (err)
 		vss_store_free(st, *slot);
 	return err;

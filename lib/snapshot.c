@@ -52,6 +52,7 @@ static const char *const invalid_reason_names[] = {
 	[VSS_INVALID_OVERFLOW]		= "overflow",
 	[VSS_INVALID_STORAGE_ERROR]	= "storage-error",
 	[VSS_INVALID_ORIGIN_GONE]	= "origin-gone",
+	[VSS_INVALID_ORIGIN_ERROR]	= "origin-error",
 };
 
 static const char *const consistency_names[] = {

@@ -23,7 +23,9 @@ int main(void)
 	       "storage-error", "VSS_INVALID_STORAGE_ERROR is \"storage-error\"");
 	ok_str(libvss_invalid_reason_name(VSS_INVALID_ORIGIN_GONE), "origin-gone",
 	       "VSS_INVALID_ORIGIN_GONE is \"origin-gone\"");
-	ok_str(libvss_invalid_reason_name(4), NULL, "reason 4 has no name");
+	ok_str(libvss_invalid_reason_name(VSS_INVALID_ORIGIN_ERROR), "origin-error",
+	       "VSS_INVALID_ORIGIN_ERROR is \"origin-error\"");
+	ok_str(libvss_invalid_reason_name(5), NULL, "reason 5 has no name");
 
 	ok_str(libvss_consistency_name(VSS_CONSISTENCY_FROZEN), "frozen",
 	       "VSS_CONSISTENCY_FROZEN is \"frozen\"");

@@ -250,6 +250,7 @@ static void vss_tw_event(struct vss_tw *w, struct vss_nl *nl, const struct nlmsg
 		return;
 	if (r && r->delay_ms)
 		usleep(r->delay_ms * 1000);
+	__atomic_store_n(&ev->answer_order, vss_order_next(), __ATOMIC_SEQ_CST);
 	vss_tw_answer(w, nl, idx, r);
 }
 

@@ -43,6 +43,7 @@ struct vss_tw_event {
 	int has_set_id;
 	uint8_t set_id[16];
 	uint64_t order;		/* global order (vss_order_next()) */
+	uint64_t answer_order;	/* just before the answer went; 0 if none did */
 	int done_err;		/* the ack of our answer: 0 or -errno; 1 until it comes */
 	char document[64];	/* start of the backup components document */
 };

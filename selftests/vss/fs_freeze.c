@@ -74,15 +74,21 @@ static int fs_get(struct vss_nl *nl, const char *path, struct fs_info *fi)
 	return 0;
 }
 
-/* A process that creates, writes and syncs a file on the filesystem. */
-static pid_t start_writer(const char *mnt)
+/*
+ * A process that creates, writes and syncs a file on the filesystem; with
+ * a @gate (a pipe's read end), only once a byte comes through it: forked
+ * beforehand, it is at the filesystem at once when a short freeze starts.
+ */
+static pid_t start_writer_gated(const char *mnt, int gate)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		char path[128];
+		char path[128], c;
 		int fd;
 
+		if (gate >= 0 && read(gate, &c, 1) != 1)
+			_exit(1);
 		snprintf(path, sizeof(path), "%s/written-%d", mnt, getpid());
 		fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
 		if (fd < 0 || write(fd, "x", 1) != 1 || fsync(fd))
@@ -90,6 +96,59 @@ static pid_t start_writer(const char *mnt)
 		_exit(0);
 	}
 	return pid;
+}
+
+static pid_t start_writer(const char *mnt)
+{
+	return start_writer_gated(mnt, -1);
+}
+
+/* The contents of /proc/PID/NAME, NUL-terminated; the length or -errno. */
+static int proc_read(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n < 0 ? -EIO : (int)n;
+}
+
+/*
+ * 0 once @pid sleeps in the kernel on a frozen filesystem: a task that
+ * wants to write to one waits uninterruptibly (D) in sb_start_write(), on
+ * the superblock's percpu rwsem. Its stack, scheduler frames left out,
+ * starts at percpu_rwsem_wait() or, were that inlined, at the
+ * mnt_want_write() that called it. -EIO if it ended first (it was not
+ * held), -ETIMEDOUT after @ms.
+ */
+static int wait_blocked(pid_t pid, int ms)
+{
+	char stat[512], stack[4096];
+	siginfo_t si;
+
+	for (int t = 0; t <= ms; t += 10) {
+		const char *state;
+
+		si.si_pid = 0;
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) || si.si_pid)
+			return -EIO;
+		if (proc_read(pid, "stat", stat, sizeof(stat)) < 0 ||
+		    proc_read(pid, "stack", stack, sizeof(stack)) < 0)
+			return -EIO;
+		state = strrchr(stat, ')');
+		if (state && !strncmp(state, ") D", 3) &&
+		    (strstr(stack, "percpu_rwsem_wait") || strstr(stack, "mnt_want_write")))
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
 }
 
 /* 0 if @pid exited with status 0 within @ms, -ETIMEDOUT if still running. */
@@ -107,6 +166,14 @@ static int wait_writer(pid_t pid, int ms)
 		usleep(10000);
 	}
 	return -ETIMEDOUT;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The next FS_* notification: its command, and its reason if it has one. */
@@ -185,21 +252,25 @@ TEST_F(fs, freeze_holds_writers_until_thaw)
 {
 	struct fs_info fi;
 	uint32_t reason;
+	long elapsed;
 	pid_t w;
 
+	elapsed = now_ms();
 	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 30000, 0));
 	ASSERT_EQ(VSS_CMD_FS_FROZEN_NTF, next_fs_ntf(&self->mon, &reason, 5000));
 	ASSERT_EQ(0, fs_get(&self->nl, self->vol.mnt, &fi));
+	elapsed = now_ms() - elapsed;
 	EXPECT_EQ(self->nl.portid, fi.owner);
 	EXPECT_EQ(30000, fi.timeout_ms);
 	EXPECT_EQ(0, fi.flags);
-	EXPECT_LT(20000, fi.remaining_ms);
+	/* What is left: the deadline less what passed, give or take a tick. */
+	EXPECT_LE(30000 - elapsed - 20, (long)fi.remaining_ms);
 	EXPECT_GE(30000, fi.remaining_ms);
 	EXPECT_EQ(0, strcmp(fi.device, strrchr(self->vol.dev, '/') + 1));
 
 	w = start_writer(self->vol.mnt);
 	ASSERT_LT(0, w);
-	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 700));
+	EXPECT_EQ(0, wait_blocked(w, 30000));
 	/* A second freeze of the same filesystem is refused. */
 	EXPECT_EQ(-EBUSY, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 0, 0));
 	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "frozen by vss already"));
@@ -215,20 +286,25 @@ TEST_F(fs, freeze_holds_writers_until_thaw)
 
 TEST_F(fs, deadline_thaws)
 {
-	struct timespec t0, t1;
+	int gate[2];
 	uint32_t reason;
-	long ms;
+	long t0, ms;
 	pid_t w;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 1500, 0));
-	w = start_writer(self->vol.mnt);
+	/* The writer waits at the gate before the freeze: no fork in the 3 s. */
+	ASSERT_EQ(0, pipe(gate));
+	w = start_writer_gated(self->vol.mnt, gate[0]);
 	ASSERT_LT(0, w);
-	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 500));
-	EXPECT_EQ(0, wait_writer(w, 15000));
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	EXPECT_LE(1500, ms);
+	t0 = now_ms();
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 3000, 0));
+	ASSERT_EQ(1, write(gate[1], "w", 1));
+	EXPECT_EQ(0, wait_blocked(w, 30000));
+	EXPECT_EQ(0, wait_writer(w, 30000));
+	ms = now_ms() - t0;
+	TH_LOG("the writer went on after %ld ms", ms);
+	EXPECT_LE(3000, ms);
+	close(gate[0]);
+	close(gate[1]);
 	ASSERT_EQ(VSS_CMD_FS_FROZEN_NTF, next_fs_ntf(&self->mon, &reason, 5000));
 	ASSERT_EQ(VSS_CMD_FS_THAWED_NTF, next_fs_ntf(&self->mon, &reason, 5000));
 	EXPECT_EQ(VSS_THAW_DEADLINE, reason);
@@ -258,7 +334,7 @@ TEST_F(fs, owner_killed_thaws)
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
 	w = start_writer(self->vol.mnt);
 	ASSERT_LT(0, w);
-	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 500));
+	EXPECT_EQ(0, wait_blocked(w, 30000));
 	kill(owner, SIGKILL);
 	ASSERT_EQ(owner, waitpid(owner, NULL, 0));
 	/* The 10-minute deadline is not what thaws it. */
@@ -282,13 +358,18 @@ TEST_F(fs, detached_freeze_outlives_its_socket)
 	ASSERT_EQ(0, fs_cmd(&other, VSS_CMD_FS_FREEZE, self->vol.mnt, 600000,
 			    VSS_FS_F_DETACHED));
 	vss_nl_close(&other);
-	usleep(300000);		/* the socket's release work has run */
-	ASSERT_EQ(0, fs_get(&self->nl, self->vol.mnt, &fi));
+	/* Until the socket's release work has run: the freeze loses its owner. */
+	for (int t = 0; t < 20000; t += 20) {
+		ASSERT_EQ(0, fs_get(&self->nl, self->vol.mnt, &fi));
+		if (!fi.owner)
+			break;
+		usleep(20000);
+	}
 	EXPECT_EQ(0, fi.owner);
 	EXPECT_EQ(VSS_FS_F_DETACHED, fi.flags);
 	w = start_writer(self->vol.mnt);
 	ASSERT_LT(0, w);
-	EXPECT_EQ(-ETIMEDOUT, wait_writer(w, 500));
+	EXPECT_EQ(0, wait_blocked(w, 30000));
 	/* Another socket may end it. */
 	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0));
 	EXPECT_EQ(0, wait_writer(w, 10000));

@@ -16,6 +16,7 @@
 #include <linux/vss.h>
 
 #include "../lib/vss_harness.h"
+#include "../lib/vss_kmsg.h"
 #include "../lib/vss_ops.h"
 
 #define MiB		(1ULL << 20)
@@ -110,7 +111,7 @@ TEST_F_TIMEOUT(fs, snapshot_mounts_with_files_of_its_moment_and_fscks_clean, 300
 {
 	const char *m = self->vol[0].mnt;
 	const char *vols[] = { m };
-	char snapmnt[80];
+	char snapmnt[80], path[96];
 	struct vss_set set;
 
 	/* Files of every size class, then their checksums. */
@@ -137,7 +138,11 @@ TEST_F_TIMEOUT(fs, snapshot_mounts_with_files_of_its_moment_and_fscks_clean, 300
 	EXPECT_EQ(0, vss_sh("cd %s && sha256sum -c --quiet %s.sum", snapmnt, m));
 	/* The origin holds the new data. */
 	EXPECT_NE(0, vss_sh("cd %s && sha256sum -c --quiet %s.sum 2>/dev/null", m, m));
-	EXPECT_EQ(-1, access("d", F_OK));
+	/* d/ is gone from the origin, and still in the snapshot. */
+	snprintf(path, sizeof(path), "%s/d", m);
+	EXPECT_EQ(-ENOENT, access(path, F_OK) ? -errno : 0);
+	snprintf(path, sizeof(path), "%s/d/seq", snapmnt);
+	EXPECT_EQ(0, access(path, F_OK));
 	ASSERT_EQ(0, vss_sh("umount %s && rmdir %s", snapmnt, snapmnt));
 	EXPECT_EQ(0, vss_sh("%s %s >&2", variant->fsck, set.device[0]));
 }
@@ -246,12 +251,23 @@ TEST_F_TIMEOUT(fs, hold_watchdog_thaws_and_fails_the_set, 300)
 TEST_F_TIMEOUT(fs, creator_killed_inside_the_window_leaves_nothing_frozen, 300)
 {
 	const char *vols[NR_VOLS];
-	int i, status;
+	int64_t open_seq, kill_seq, over_seq;
+	int i, status, kmsg, kmsg2;
+	char mark[64];
 	pid_t child;
 
 	for (i = 0; i < NR_VOLS; i++)
 		vols[i] = self->vol[i].mnt;
-	/* A window of 2 s, well inside the watchdog's 10 s. */
+	/*
+	 * A window of 2 s, well inside the watchdog's 10 s. The module logs
+	 * when the held window opens and when the hold is over: the kill is
+	 * sent after the first line was seen, and a line of ours written
+	 * after the kill must come before the second.
+	 */
+	kmsg = vss_kmsg_open();
+	kmsg2 = vss_kmsg_open();
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, kmsg2);
 	ASSERT_EQ(0, vss_sh("echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms"));
 	child = fork();
 	ASSERT_LE(0, child);
@@ -264,11 +280,23 @@ TEST_F_TIMEOUT(fs, creator_killed_inside_the_window_leaves_nothing_frozen, 300)
 		vss_snapshot_create(&nl, vols, NR_VOLS, 0, &set);
 		_exit(0);
 	}
-	usleep(800000);
+	open_seq = vss_kmsg_wait(kmsg, "vss: test_hold_delay_ms: window open", 60000);
+	EXPECT_LE(0, open_seq);
 	ASSERT_EQ(0, kill(child, SIGKILL));
+	ASSERT_EQ(0, vss_kmsg_mark("vss-test: creator %d killed", child));
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(0, vss_sh("echo 0 > /sys/module/vss/parameters/test_hold_delay_ms"));
+	snprintf(mark, sizeof(mark), "vss-test: creator %d killed", child);
+	kill_seq = vss_kmsg_wait(kmsg, mark, 10000);
+	over_seq = vss_kmsg_wait(kmsg2, "vss: test_hold_delay_ms: hold over", 20000);
+	TH_LOG("kernel log: window open #%lld, kill #%lld, hold over #%lld",
+	       (long long)open_seq, (long long)kill_seq, (long long)over_seq);
+	/* The kill fell inside the window. */
+	EXPECT_LT(open_seq, kill_seq);
+	EXPECT_LT(kill_seq, over_seq);
+	close(kmsg);
+	close(kmsg2);
 	/* Its auto-release snapshots go with its socket... */
 	for (i = 0; i < 100 && vss_snapshot_count(&self->nl); i++)
 		usleep(50000);

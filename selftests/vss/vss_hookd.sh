@@ -217,18 +217,24 @@ reset_logs
 touch "$work/slow-prepare-snapshot"
 start=$(date +%s)
 run_backup
-took=$(($(date +%s) - start))
-note "backup took $took s"
+note "backup took $(($(date +%s) - start)) s"
 child=$(cat "$work/slow-child.pid" 2>/dev/null)
+# Killed at its own timeout, as the daemon measured it: not before 10 s,
+# nor anywhere near the hook's own end (sleep 600); 40 s is a bound for a
+# loaded host, not a measure.
+ms=$(echo "$out" | sed -n "s/^status $name failed-at-prepare-snapshot retryable 110 hook 30-slow prepare-snapshot: timed out after \([0-9]*\) ms, killed\$/\1/p")
 [ $rc -eq 1 ] &&
 	echo "$out" | grep -q "^do-snapshot-set error EREMOTEIO status writer-retryable " &&
-	echo "$out" | grep -q "^status $name failed-at-prepare-snapshot retryable 110 hook 30-slow prepare-snapshot: timed out after [0-9]* ms, killed$" &&
-	[ "$took" -lt 90 ]
+	[ -n "$ms" ] && [ "$ms" -ge 10000 ] && [ "$ms" -lt 40000 ]
 result $? "hook_past_its_timeout_is_killed_and_vetoes_etimedout"
 
-sleep 0.5
-[ -n "$child" ] && { ! kill -0 "$child" 2>/dev/null ||
-	[ "$(awk '{print $3}' "/proc/$child/stat")" = Z ]; }
+# The hook's child, in its process group, dies too (seen within 20 s).
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat")" = Z ]; }
+for _ in $(seq 200); do
+	[ -n "$child" ] && gone "$child" && break
+	sleep 0.1
+done
+[ -n "$child" ] && gone "$child"
 result $? "timeout_kills_the_hooks_process_group"
 
 # ---- Abort after Freeze: the thaw hooks run all the same ----

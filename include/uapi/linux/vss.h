@@ -81,12 +81,16 @@ enum vss_snapshot_state {
  * @VSS_INVALID_STORAGE_ERROR: Reading or writing the diff storage failed,
  *   or memory for it could not be had.
  * @VSS_INVALID_ORIGIN_GONE: The origin device was removed (hot unplug).
+ * @VSS_INVALID_ORIGIN_ERROR: Reading the origin's old data, to preserve it
+ *   before a write, failed: the origin's own disk returned an error (the
+ *   write that needed the copy gets that disk's answer).
  */
 enum vss_invalid_reason {
 	VSS_INVALID_NONE,
 	VSS_INVALID_OVERFLOW,
 	VSS_INVALID_STORAGE_ERROR,
 	VSS_INVALID_ORIGIN_GONE,
+	VSS_INVALID_ORIGIN_ERROR,
 };
 
 /**

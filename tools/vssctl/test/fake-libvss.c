@@ -774,7 +774,7 @@ const char *libvss_snapshot_state_name(uint32_t state)
 const char *libvss_invalid_reason_name(uint32_t reason)
 {
 	static const char *const names[] = {
-		"none", "overflow", "storage-error", "origin-gone",
+		"none", "overflow", "storage-error", "origin-gone", "origin-error",
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : NULL;
