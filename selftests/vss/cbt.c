@@ -454,7 +454,7 @@ TEST_F_TIMEOUT(cbt, reconstruction_26_incrementals_and_a_differential, 900)
 	}
 	TH_LOG("%u incrementals: %llu blocks written, %llu reported (over-report %.3f)",
 	       ROUNDS, (unsigned long long)written, (unsigned long long)reported,
-	       reported ? (double)(reported - written) / reported : 0.0);
+	       reported ? ((double)reported - (double)written) / reported : 0.0);
 	/* Differential: S0's image straight to the last snapshot. */
 	ASSERT_EQ(0, vss_changes(&self->nl, prev.id[0], &t0, 0, &e, &n));
 	ASSERT_EQ(0, apply(prev.device[0], e, n, img0));
