@@ -29,6 +29,16 @@
 	NL_SET_ERR_MSG_ATTR(extack, attr, static_msg)
 #endif
 
+/*
+ * A dump's parsed request attributes: genl_dumpit_info holds them itself on
+ * 6.1, in its genl_info from 6.2 on (split ops).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define vss_compat_dump_attrs(cb) (genl_dumpit_info(cb)->info.attrs)
+#else
+#define vss_compat_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
+
 
 #include <linux/blkdev.h>
 #include <linux/fs.h>

@@ -32,6 +32,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "cbt.h"
 #include "compat.h"
 
 #define VSS_CHUNK_MIN		4096
@@ -91,6 +92,7 @@ struct vss_store_config {
 	const char *dir;
 	unsigned int nr_thresholds;
 	unsigned int thresholds[VSS_MAX_THRESHOLDS];
+	u32 track_block_bytes;		/* changed-block tracking, 0: default */
 };
 
 /* store.c */
@@ -168,6 +170,8 @@ struct vss_origin {
 	/* Hot unplug (unplug.c): del_gendisk() of the origin's disk was seen. */
 	bool gone;
 	struct work_struct gone_work;
+
+	struct vss_cbt *cbt;		/* changed-block tracking (cbt.c) */
 };
 
 /* Removed, or being removed: its snapshots cannot stay faithful. */
@@ -220,6 +224,8 @@ struct vss_snapshot {
 	atomic_t inflight;		/* reads being served */
 	wait_queue_head_t drain;
 	struct rcu_work free_work;	/* deletion: freed after a grace period */
+	struct vss_cbt_token token;	/* set when linked (cbt.c) */
+	struct vss_cbt_point *cbt_point;	/* until linked */
 };
 
 extern struct list_head vss_snapshots;

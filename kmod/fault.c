@@ -6,6 +6,8 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 
+#include "engine.h"
+#include "cbt.h"
 #include "fault.h"
 
 struct vss_faults vss_faults;
@@ -33,6 +35,8 @@ void vss_fault_init(void)
 			   &vss_faults.merge_alloc);
 	debugfs_create_u32("snap_read_delay_ms", 0600, vss_fault_dir,
 			   &vss_faults.snap_read_delay_ms);
+	debugfs_create_u32("cbt_epoch_limit", 0600, vss_fault_dir,
+			   &vss_cbt_epoch_limit);
 }
 
 void vss_fault_exit(void)

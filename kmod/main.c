@@ -21,9 +21,12 @@ static int __init vss_init(void)
 {
 	int err;
 
-	err = vss_tracker_init();
+	err = vss_cbt_init();
 	if (err)
 		return err;
+	err = vss_tracker_init();
+	if (err)
+		goto out_cbt;
 	err = vss_unplug_init();
 	if (err)
 		goto out_tracker;
@@ -60,6 +63,8 @@ out_unplug:
 	vss_unplug_exit();
 out_tracker:
 	vss_tracker_exit();
+out_cbt:
+	vss_cbt_exit();
 	return err;
 }
 
@@ -79,6 +84,7 @@ static void __exit vss_exit(void)
 	vss_unplug_exit();
 	vss_origins_release();
 	vss_tracker_exit();
+	vss_cbt_exit();
 	pr_info("unloaded\n");
 }
 

@@ -25,7 +25,8 @@ u64 vss_features_supported(void)
 
 	if (VSS_HAVE_FREEZE_HOLDER)
 		features |= VSS_FEATURE_FREEZE_HOLDER;
-	features |= VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE;
+	features |= VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE |
+		    VSS_FEATURE_CHANGE_TRACKING;
 	return features;
 }
 
@@ -182,6 +183,24 @@ static const struct genl_ops vss_nl_ops[] = {
 		.policy = vss_fs_path_policy,
 		.maxattr = ARRAY_SIZE(vss_fs_path_policy) - 1,
 	},
+	/* Changed-block tracking: nl_cbt.c. */
+	{
+		.cmd = VSS_CMD_CHANGES_GET,
+		.doit = vss_nl_changes_get_doit,
+		.start = vss_nl_changes_get_start,
+		.dumpit = vss_nl_changes_get_dumpit,
+		.done = vss_nl_changes_get_done,
+		.policy = vss_changes_policy,
+		.maxattr = ARRAY_SIZE(vss_changes_policy) - 1,
+	},
+	{
+		.cmd = VSS_CMD_TRACKER_GET,
+		.doit = vss_nl_tracker_get_doit,
+		.dumpit = vss_nl_tracker_get_dumpit,
+		.policy = vss_tracker_policy,
+		.maxattr = ARRAY_SIZE(vss_tracker_policy) - 1,
+	},
+	VSS_NL_OP(VSS_CMD_TRACKER_RESET, vss_nl_tracker_reset_doit, vss_tracker_policy),
 #undef VSS_NL_OP
 };
 

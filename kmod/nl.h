@@ -57,7 +57,7 @@ static inline int vss_nl_require_admin(struct sk_buff *skb,
 	return -EPERM;
 }
 
-extern const struct nla_policy vss_storage_add_policy[VSS_A_STORAGE_THRESHOLD + 1];
+extern const struct nla_policy vss_storage_add_policy[VSS_A_STORAGE_TRACK_BLOCK_BYTES + 1];
 extern const struct nla_policy vss_storage_set_policy[VSS_A_STORAGE_THRESHOLD + 1];
 extern const struct nla_policy vss_storage_origin_policy[VSS_A_STORAGE_ORIGIN + 1];
 int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info);
@@ -65,6 +65,7 @@ int vss_nl_storage_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_storage_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vss_nl_storage_remove_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_storage_set_doit(struct sk_buff *skb, struct genl_info *info);
+struct vss_origin *vss_nl_find_origin(struct genl_info *info, int *errp);
 
 extern const struct nla_policy vss_snapshot_create_policy[VSS_A_SNAPSHOT_FLAGS + 1];
 extern const struct nla_policy vss_snapshot_get_policy[VSS_A_SNAPSHOT_ID + 1];
@@ -124,5 +125,18 @@ int vss_nl_session_release_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vss_nl_session_writer_get_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_cbt.c */
+struct vss_cbt_token;
+extern const struct nla_policy vss_changes_policy[VSS_A_CHANGES_START + 1];
+extern const struct nla_policy vss_tracker_policy[VSS_A_TRACKER_ORIGIN + 1];
+int vss_nl_put_token(struct sk_buff *msg, int type, const struct vss_cbt_token *tok);
+int vss_nl_changes_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_changes_get_start(struct netlink_callback *cb);
+int vss_nl_changes_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int vss_nl_changes_get_done(struct netlink_callback *cb);
+int vss_nl_tracker_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vss_nl_tracker_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int vss_nl_tracker_reset_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* VSS_NL_H */

@@ -31,7 +31,8 @@ static int vss_nl_put_snapshot_core(struct sk_buff *msg, struct vss_snapshot *s)
 	snprintf(dev, sizeof(dev), "vss-snap%d", s->number);
 	if (nla_put(msg, VSS_A_SNAPSHOT_ID, sizeof(s->id), &s->id) ||
 	    nla_put_string(msg, VSS_A_SNAPSHOT_ORIGIN, s->origin->name) ||
-	    nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, dev))
+	    nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, dev) ||
+	    vss_nl_put_token(msg, VSS_A_SNAPSHOT_TOKEN, &s->token))
 		return -EMSGSIZE;
 	return 0;
 }

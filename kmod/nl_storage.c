@@ -13,7 +13,12 @@ static struct netlink_range_validation vss_chunk_range __ro_after_init = {
 	.max = VSS_CHUNK_MAX,
 };
 
-const struct nla_policy vss_storage_add_policy[VSS_A_STORAGE_THRESHOLD + 1] = {
+static struct netlink_range_validation vss_track_block_range __ro_after_init = {
+	.min = VSS_TRACK_BLOCK_MIN,
+	.max = VSS_TRACK_BLOCK_MAX,
+};
+
+const struct nla_policy vss_storage_add_policy[VSS_A_STORAGE_TRACK_BLOCK_BYTES + 1] = {
 	[VSS_A_STORAGE_ORIGIN] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
 	[VSS_A_STORAGE_KIND] = NLA_POLICY_RANGE(NLA_U32, VSS_STORAGE_MEMORY,
 						VSS_STORAGE_FILE),
@@ -21,6 +26,8 @@ const struct nla_policy vss_storage_add_policy[VSS_A_STORAGE_THRESHOLD + 1] = {
 	[VSS_A_STORAGE_CHUNK_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32, &vss_chunk_range),
 	[VSS_A_STORAGE_PATH] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
 	[VSS_A_STORAGE_THRESHOLD] = NLA_POLICY_RANGE(NLA_U32, 1, 100),
+	[VSS_A_STORAGE_TRACK_BLOCK_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32,
+								  &vss_track_block_range),
 };
 
 const struct nla_policy vss_storage_set_policy[VSS_A_STORAGE_THRESHOLD + 1] = {
@@ -52,7 +59,7 @@ static int vss_nl_origin_dev(struct genl_info *info, dev_t *dev)
  * device path, or the kernel name the replies give ("sdb"), which still
  * names an origin whose device node is gone (hot unplug).
  */
-static struct vss_origin *vss_nl_find_origin(struct genl_info *info, int *errp)
+struct vss_origin *vss_nl_find_origin(struct genl_info *info, int *errp)
 {
 	struct nlattr *attr = info->attrs[VSS_A_STORAGE_ORIGIN];
 	const char *name = attr ? nla_data(attr) : NULL;
@@ -107,8 +114,10 @@ int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *chunk_attr = info->attrs[VSS_A_STORAGE_CHUNK_BYTES];
 	struct nlattr *path_attr = info->attrs[VSS_A_STORAGE_PATH];
+	struct nlattr *track_attr = info->attrs[VSS_A_STORAGE_TRACK_BLOCK_BYTES];
 	struct vss_store_config cfg = {
 		.chunk_bytes = chunk_attr ? nla_get_u32(chunk_attr) : VSS_CHUNK_DEFAULT,
+		.track_block_bytes = track_attr ? nla_get_u32(track_attr) : 0,
 	};
 	struct vss_origin *o;
 	bool tracked;
@@ -126,6 +135,11 @@ int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!is_power_of_2(cfg.chunk_bytes)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, chunk_attr,
 				    "chunk size must be a power of two");
+		return -EINVAL;
+	}
+	if (track_attr && !is_power_of_2(cfg.track_block_bytes)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, track_attr,
+				    "tracking block size must be a power of two");
 		return -EINVAL;
 	}
 	if (cfg.kind == VSS_STORAGE_FILE && !path_attr) {
@@ -212,7 +226,8 @@ static int vss_nl_storage_fill(struct sk_buff *msg, struct vss_origin *o,
 			      VSS_A_STORAGE_PAD) ||
 	    nla_put_u64_64bit(msg, VSS_A_STORAGE_USED_BYTES,
 			      atomic64_read(&st->used_bytes), VSS_A_STORAGE_PAD) ||
-	    nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, vss_chunk_bytes(o)))
+	    nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, vss_chunk_bytes(o)) ||
+	    nla_put_u32(msg, VSS_A_STORAGE_TRACK_BLOCK_BYTES, vss_cbt_block_bytes(o)))
 		goto cancel;
 	for (i = 0; i < st->nr_thresholds; i++)
 		if (nla_put_u32(msg, VSS_A_STORAGE_THRESHOLD, st->thresholds[i]))

@@ -86,6 +86,7 @@ static int vss_origin_check_overlaps(struct vss_origin *new,
 static void vss_origin_free(struct vss_origin *o)
 {
 	vss_store_destroy(&o->store);
+	vss_cbt_destroy(o);
 	vss_compat_bdev_close(o->handle);
 	mutex_destroy(&o->cow_mutex);
 	kfree(o);
@@ -121,6 +122,13 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 	o->nr_sects = bdev_nr_sectors(bdev);
 	snprintf(o->name, sizeof(o->name), "%pg", bdev);
 	o->chunk_shift = ilog2(cfg->chunk_bytes) - SECTOR_SHIFT;
+	err = vss_cbt_create(o, cfg->track_block_bytes);
+	if (err) {
+		vss_compat_bdev_close(o->handle);
+		kfree(o);
+		NL_SET_ERR_MSG(extack, "cannot create the origin's change tracker");
+		return err;
+	}
 	INIT_LIST_HEAD(&o->snapshots);
 	mutex_init(&o->cow_mutex);
 	INIT_LIST_HEAD(&o->pending);

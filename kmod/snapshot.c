@@ -60,8 +60,14 @@ struct vss_snapshot *vss_snapshot_alloc(struct vss_origin *o)
 	init_waitqueue_head(&s->drain);
 	INIT_LIST_HEAD(&s->node);
 	INIT_LIST_HEAD(&s->all_node);
+	err = vss_cbt_snapshot_prepare(s);
+	if (err) {
+		kfree(s);
+		return ERR_PTR(err);
+	}
 	err = vss_snapdev_create(s);
 	if (err) {
+		vss_cbt_snapshot_free(s);
 		kfree(s);
 		return ERR_PTR(err);
 	}
@@ -72,6 +78,7 @@ struct vss_snapshot *vss_snapshot_alloc(struct vss_origin *o)
 void vss_snapshot_free_unlinked(struct vss_snapshot *s)
 {
 	vss_snapdev_destroy(s);
+	vss_cbt_snapshot_free(s);
 	xa_destroy(&s->map);
 	kfree(s);
 }
@@ -82,6 +89,7 @@ void vss_snapshot_link(struct vss_snapshot *s)
 	struct vss_origin *o = s->origin;
 
 	lockdep_assert_held(&vss_lock);
+	vss_cbt_snapshot_link(s);	/* the change tracker's epoch too */
 	__module_get(THIS_MODULE);	/* rmmod: EBUSY while snapshots live */
 	mutex_lock(&o->cow_mutex);
 	list_add_tail_rcu(&s->node, &o->snapshots);
@@ -247,6 +255,7 @@ void vss_snapshot_delete(struct vss_snapshot *s)
 	o->chain_gen++;
 	mutex_unlock(&o->cow_mutex);
 	list_del(&s->all_node);
+	vss_cbt_snapshot_delete(s);
 
 	pr_info("deleted snapshot vss-snap%d of %s\n", s->number, o->name);
 	/*

@@ -288,7 +288,19 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 			break;
 		}
 	}
-	/* Without memory to count its completion, a worker takes it. */
+	/*
+	 * Changed-block tracking marks a write that passes here, after the
+	 * hold check: a held (diverted) one is marked by the worker, with
+	 * the epoch of the switch that held it. Without memory to mark it or
+	 * to count its completion, a worker takes it.
+	 */
+	if (!divert) {
+		vss_for_each_origin_rcu(o, bio, rel, nr)
+			if (vss_cbt_mark_atomic(o, rel, nr)) {
+				divert = true;
+				break;
+			}
+	}
 	if (!divert)
 		divert = !vss_pass_counted(first, bio);
 	rcu_read_unlock();
@@ -374,6 +386,7 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 		if (!p)
 			break;
 		vss_cow_range(p, rel, nr);
+		vss_cbt_mark(p, rel, nr);	/* after the hold: the new epoch */
 		from = p->start + p->nr_sects;
 		if (p != o)
 			vss_origin_put_inflight(p);

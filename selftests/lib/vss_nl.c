@@ -97,6 +97,12 @@ static void vss_nl_parse_extack(struct vss_nl *nl, const struct nlmsghdr *h)
 			   a->nla_len == NLA_HDRLEN + sizeof(uint32_t)) {
 			memcpy(&nl->ext_status, NLA_DATA(a), sizeof(nl->ext_status));
 			nl->has_status = 1;
+		} else if (a->nla_type == NLMSGERR_ATTR_COOKIE &&
+			   a->nla_len == NLA_HDRLEN + 2 * sizeof(uint32_t)) {
+			memcpy(&nl->ext_kind, NLA_DATA(a), sizeof(nl->ext_kind));
+			memcpy(&nl->ext_value, (const char *)NLA_DATA(a) + 4,
+			       sizeof(nl->ext_value));
+			nl->has_cookie8 = 1;
 		}
 		off += NLA_ALIGN(a->nla_len);
 	}
@@ -117,6 +123,9 @@ static int vss_nl_exchange(struct vss_nl *nl, struct vss_nl_msg *m, int flags,
 	nl->ext_offs = 0;
 	nl->has_status = 0;
 	nl->ext_status = 0;
+	nl->has_cookie8 = 0;
+	nl->ext_kind = 0;
+	nl->ext_value = 0;
 	m->nlh.nlmsg_flags |= NLM_F_REQUEST | flags;
 	m->nlh.nlmsg_seq = ++nl->seq;
 	if (send(nl->fd, m->buf, m->nlh.nlmsg_len, 0) < 0)
@@ -154,6 +163,9 @@ int vss_nl_parse_error(struct vss_nl *nl, const struct nlmsghdr *h)
 	nl->ext_offs = 0;
 	nl->has_status = 0;
 	nl->ext_status = 0;
+	nl->has_cookie8 = 0;
+	nl->ext_kind = 0;
+	nl->ext_value = 0;
 	if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
 		memcpy(&err, NLMSG_DATA(h), sizeof(err));
 	if (err < 0)

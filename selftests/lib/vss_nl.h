@@ -26,6 +26,9 @@ struct vss_nl {
 	uint32_t ext_offs;		/* extack offending-attribute offset */
 	int has_status;			/* the last error carried a VSS status */
 	uint32_t ext_status;		/* enum vss_status from the extack cookie */
+	int has_cookie8;		/* ... or a struct vss_changes_cookie */
+	uint32_t ext_kind;		/* its kind and value */
+	uint32_t ext_value;
 };
 
 /* A request being built: netlink + genetlink header, then attributes. */

@@ -22,11 +22,13 @@ static uint64_t expected_features(void)
 	/* Every build has file storage; the freeze holder needs 6.6. */
 	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return ~0ULL;
-	/* The coordination protocol and fs freezes are in every build. */
+	/* The protocol, fs freezes and change tracking are in every build. */
 	if (major > 6 || (major == 6 && minor >= 6))
 		return VSS_FEATURE_FREEZE_HOLDER | VSS_FEATURE_FILE_STORAGE |
-		       VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE;
-	return VSS_FEATURE_FILE_STORAGE | VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE;
+		       VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE |
+		       VSS_FEATURE_CHANGE_TRACKING;
+	return VSS_FEATURE_FILE_STORAGE | VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE |
+	       VSS_FEATURE_CHANGE_TRACKING;
 }
 
 static int get_features(struct vss_nl *nl, const uint64_t *required,

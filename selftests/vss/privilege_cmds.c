@@ -30,6 +30,7 @@ static const uint8_t covered[] = {
 	VSS_CMD_SESSION_ABORT, VSS_CMD_SESSION_DELETE_SNAPSHOTS,
 	VSS_CMD_SESSION_RELEASE, VSS_CMD_SESSION_GET, VSS_CMD_SESSION_WRITER_GET,
 	VSS_CMD_FS_FREEZE, VSS_CMD_FS_THAW, VSS_CMD_FS_GET,
+	VSS_CMD_CHANGES_GET, VSS_CMD_TRACKER_GET, VSS_CMD_TRACKER_RESET,
 };
 
 static int drop_cap_sys_admin(void)
@@ -91,6 +92,11 @@ PRIV_CMD(fs_freeze, VSS_CMD_FS_FREEZE, false);
 PRIV_CMD(fs_thaw, VSS_CMD_FS_THAW, false);
 PRIV_CMD(fs_get, VSS_CMD_FS_GET, false);
 PRIV_CMD(fs_get_dump, VSS_CMD_FS_GET, true);
+PRIV_CMD(changes_get, VSS_CMD_CHANGES_GET, false);
+PRIV_CMD(changes_get_dump, VSS_CMD_CHANGES_GET, true);
+PRIV_CMD(tracker_get, VSS_CMD_TRACKER_GET, false);
+PRIV_CMD(tracker_get_dump, VSS_CMD_TRACKER_GET, true);
+PRIV_CMD(tracker_reset, VSS_CMD_TRACKER_RESET, false);
 
 FIXTURE_SETUP(cmd)
 {

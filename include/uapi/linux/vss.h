@@ -15,6 +15,8 @@
 #ifndef _UAPI_LINUX_VSS_H
 #define _UAPI_LINUX_VSS_H
 
+#include <linux/types.h>
+
 /* Generic-netlink family name, resolved through the nlctrl family. */
 #define VSS_FAMILY_NAME		"vss"
 /* Protocol version; carried in genlmsghdr.version and in GET_FEATURES. */
@@ -35,12 +37,17 @@
  *   their events. See Documentation/protocol.md.
  * @VSS_FEATURE_FS_FREEZE: Filesystem freezes with an owner and a deadline
  *   (VSS_CMD_FS_FREEZE, VSS_CMD_FS_THAW, VSS_CMD_FS_GET).
+ * @VSS_FEATURE_CHANGE_TRACKING: Changed-block tracking: snapshot tokens
+ *   (VSS_A_SNAPSHOT_TOKEN), VSS_CMD_CHANGES_GET, VSS_CMD_TRACKER_GET,
+ *   VSS_CMD_TRACKER_RESET, VSS_CMD_TRACKER_NTF and
+ *   VSS_A_STORAGE_TRACK_BLOCK_BYTES. See Documentation/cbt.md.
  */
 enum vss_feature {
 	VSS_FEATURE_FREEZE_HOLDER = 1,
 	VSS_FEATURE_FILE_STORAGE = 2,
 	VSS_FEATURE_SESSIONS = 4,
 	VSS_FEATURE_FS_FREEZE = 8,
+	VSS_FEATURE_CHANGE_TRACKING = 16,
 };
 
 /**
@@ -494,6 +501,77 @@ enum vss_thaw_reason {
 #define VSS_FS_TIMEOUT_DEFAULT_MS	60000
 #define VSS_FS_TIMEOUT_MAX_MS		86400000
 
+/*
+ * Changed-block tracking (VSS_FEATURE_CHANGE_TRACKING, Documentation/cbt.md).
+ * Tracking block size: a power of two from VSS_TRACK_BLOCK_MIN to
+ * VSS_TRACK_BLOCK_MAX bytes (STORAGE_ADD, default VSS_TRACK_BLOCK_DEFAULT),
+ * raised by the module until the origin has at most VSS_TRACK_BLOCKS_MAX
+ * blocks.
+ */
+#define VSS_TRACK_BLOCK_MIN		4096
+#define VSS_TRACK_BLOCK_MAX		67108864
+#define VSS_TRACK_BLOCK_DEFAULT		65536
+#define VSS_TRACK_BLOCKS_MAX		16777216
+
+/**
+ * enum vss_stale_reason - Why CHANGES_GET cannot answer for a token, and
+ *   why a tracker's generation changed (TRACKER_GET, TRACKER_NTF). The
+ *   extack message of a refused CHANGES_GET begins with "stale: NAME:",
+ *   NAME being the spec's name of the reason; the cookie is a struct
+ *   vss_changes_cookie where the netlink core carries one.
+ * @VSS_STALE_NONE: Not stale.
+ * @VSS_STALE_GENERATION: The token's generation is unknown to the origin's
+ *   tracker: the module was reloaded or the storage removed and added
+ *   since, or the generation is older than those the tracker remembers.
+ *   As the reason of a generation (TRACKER_GET): the tracker's first.
+ * @VSS_STALE_RESET: TRACKER_RESET started a new generation since.
+ * @VSS_STALE_WRAPPED: The epoch counter reached its end; the map was
+ *   emptied and a new generation began.
+ * @VSS_STALE_RESIZED: The origin's capacity changed (seen when a snapshot
+ *   was taken).
+ * @VSS_STALE_LOST: A write could not be recorded (no memory for the map);
+ *   a new generation began rather than miss it.
+ * @VSS_STALE_IDENTITY: The token is of another origin, or its capacity,
+ *   logical block size, block size or origin UUID differ from the
+ *   snapshot's.
+ * @VSS_STALE_NOT_OLDER: The token's snapshot is newer than the snapshot
+ *   asked about (EINVAL rather than ESTALE).
+ */
+enum vss_stale_reason {
+	VSS_STALE_NONE,
+	VSS_STALE_GENERATION,
+	VSS_STALE_RESET,
+	VSS_STALE_WRAPPED,
+	VSS_STALE_RESIZED,
+	VSS_STALE_LOST,
+	VSS_STALE_IDENTITY,
+	VSS_STALE_NOT_OLDER,
+};
+
+/**
+ * enum vss_cookie_kind - What an 8-byte extack cookie (struct
+ *   vss_changes_cookie) holds. A 4-byte cookie is an enum vss_status.
+ * @VSS_COOKIE_NONE: Not a kind.
+ * @VSS_COOKIE_STALE_REASON: @value is an enum vss_stale_reason.
+ */
+enum vss_cookie_kind {
+	VSS_COOKIE_NONE,
+	VSS_COOKIE_STALE_REASON,
+};
+
+/**
+ * struct vss_changes_cookie - Extack cookie (NLMSGERR_ATTR_COOKIE) of a
+ *   refused CHANGES_GET. Carried with the ack of a do on every kernel, and
+ *   with NLMSG_DONE of a dump where the netlink core does (6.12, not 6.1):
+ *   the message prefix says the same everywhere.
+ * @kind: enum vss_cookie_kind.
+ * @value: For VSS_COOKIE_STALE_REASON, an enum vss_stale_reason.
+ */
+struct vss_changes_cookie {
+	__u32 kind;
+	__u32 value;
+};
+
 /**
  * enum vss_a_features - Attributes of VSS_CMD_GET_FEATURES.
  * @VSS_A_FEATURES_UNSPEC: Not used; attribute type 0 is reserved.
@@ -546,6 +624,11 @@ enum vss_a_features {
  * @VSS_A_STORAGE_FILE_BYTES: (u64) VSS_STORAGE_FILE: size of the storage file
  *   now; it grows in steps as chunks are preserved, never past max-bytes
  *   (reply only).
+ * @VSS_A_STORAGE_TRACK_BLOCK_BYTES: (u32) Changed-block tracking unit: a
+ *   power of two from VSS_TRACK_BLOCK_MIN to VSS_TRACK_BLOCK_MAX, optional
+ *   on add (default VSS_TRACK_BLOCK_DEFAULT). The reply gives the size in
+ *   force, raised to the origin's logical block size and until the origin
+ *   has at most VSS_TRACK_BLOCKS_MAX blocks.
  * @__VSS_A_STORAGE_MAX: Number of attribute types; not an attribute.
  * @VSS_A_STORAGE_MAX: Highest attribute type.
  */
@@ -560,6 +643,7 @@ enum vss_a_storage {
 	VSS_A_STORAGE_PATH,
 	VSS_A_STORAGE_THRESHOLD,
 	VSS_A_STORAGE_FILE_BYTES,
+	VSS_A_STORAGE_TRACK_BLOCK_BYTES,
 
 	__VSS_A_STORAGE_MAX,
 	VSS_A_STORAGE_MAX = (__VSS_A_STORAGE_MAX - 1)
@@ -600,6 +684,9 @@ enum vss_a_storage {
  * @VSS_A_SNAPSHOT_STORAGE_USED_BYTES: (u64) Bytes of diff storage holding
  *   chunks this snapshot preserved (reply only). Older snapshots also read
  *   them, so deleting this one frees them only if it is the oldest.
+ * @VSS_A_SNAPSHOT_TOKEN: (nest, enum vss_a_token) The snapshot's
+ *   changed-block tracking token (SNAPSHOT_GET, and the entries of the
+ *   SNAPSHOT_CREATE reply): what CHANGES_GET takes as since.
  * @__VSS_A_SNAPSHOT_MAX: Number of attribute types; not an attribute.
  * @VSS_A_SNAPSHOT_MAX: Highest attribute type.
  */
@@ -622,9 +709,137 @@ enum vss_a_snapshot {
 	VSS_A_SNAPSHOT_OLDEST_OF,
 	VSS_A_SNAPSHOT_COUNT,
 	VSS_A_SNAPSHOT_STORAGE_USED_BYTES,
+	VSS_A_SNAPSHOT_TOKEN,
 
 	__VSS_A_SNAPSHOT_MAX,
 	VSS_A_SNAPSHOT_MAX = (__VSS_A_SNAPSHOT_MAX - 1)
+};
+
+/**
+ * enum vss_a_token - A snapshot's changed-block tracking token: opaque to
+ *   a backup tool, which stores it with its backup and passes it back as
+ *   VSS_A_CHANGES_SINCE. Every attribute is required in a request.
+ * @VSS_A_TOKEN_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_TOKEN_PAD: Alignment padding for 64-bit attributes.
+ * @VSS_A_TOKEN_GENERATION: (binary, 16 bytes) The tracker's generation:
+ *   random, drawn when the tracker was created and at each generation
+ *   change.
+ * @VSS_A_TOKEN_EPOCH: (u64) The snapshot's epoch e(S): writes before its
+ *   instant carry e(S) or less, writes after it more.
+ * @VSS_A_TOKEN_CAPACITY: (u64) The origin's capacity in bytes (as tracked,
+ *   and as the snapshot's device has it).
+ * @VSS_A_TOKEN_LOGICAL_BLOCK: (u32) The origin's logical block size.
+ * @VSS_A_TOKEN_BLOCK_BYTES: (u32) The tracking block size B.
+ * @VSS_A_TOKEN_ORIGIN_UUID: (binary, 16 bytes) The origin's identity: its
+ *   GPT partition UUID if it is a partition with one, else all zero.
+ * @__VSS_A_TOKEN_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_TOKEN_MAX: Highest attribute type.
+ */
+enum vss_a_token {
+	VSS_A_TOKEN_UNSPEC,
+	VSS_A_TOKEN_PAD,
+	VSS_A_TOKEN_GENERATION,
+	VSS_A_TOKEN_EPOCH,
+	VSS_A_TOKEN_CAPACITY,
+	VSS_A_TOKEN_LOGICAL_BLOCK,
+	VSS_A_TOKEN_BLOCK_BYTES,
+	VSS_A_TOKEN_ORIGIN_UUID,
+
+	__VSS_A_TOKEN_MAX,
+	VSS_A_TOKEN_MAX = (__VSS_A_TOKEN_MAX - 1)
+};
+
+/**
+ * enum vss_a_changes - Attributes of CHANGES_GET.
+ * @VSS_A_CHANGES_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_CHANGES_PAD: Alignment padding for 64-bit attributes.
+ * @VSS_A_CHANGES_SNAPSHOT_ID: (binary, 16 bytes) Request, required: the
+ *   later snapshot S1 (it must exist).
+ * @VSS_A_CHANGES_SINCE: (nest, enum vss_a_token) Request, required: the
+ *   token of the earlier snapshot S0 (which need not exist any more).
+ * @VSS_A_CHANGES_START: (u64) Request, optional: report extents from this
+ *   byte offset on (rounded down to the block size); to resume a dump.
+ * @VSS_A_CHANGES_EXTENT: (nest, enum vss_a_extent, repeated) Dump reply:
+ *   the changed extents, sorted, coalesced, block-aligned (the last one
+ *   clipped to the capacity).
+ * @VSS_A_CHANGES_CHANGED_BYTES: (u64) Do reply: the bytes the extents
+ *   cover, from START on.
+ * @VSS_A_CHANGES_EXTENT_COUNT: (u64) Do reply: the number of extents,
+ *   from START on.
+ * @__VSS_A_CHANGES_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_CHANGES_MAX: Highest attribute type.
+ */
+enum vss_a_changes {
+	VSS_A_CHANGES_UNSPEC,
+	VSS_A_CHANGES_PAD,
+	VSS_A_CHANGES_SNAPSHOT_ID,
+	VSS_A_CHANGES_SINCE,
+	VSS_A_CHANGES_START,
+	VSS_A_CHANGES_EXTENT,
+	VSS_A_CHANGES_CHANGED_BYTES,
+	VSS_A_CHANGES_EXTENT_COUNT,
+
+	__VSS_A_CHANGES_MAX,
+	VSS_A_CHANGES_MAX = (__VSS_A_CHANGES_MAX - 1)
+};
+
+/**
+ * enum vss_a_extent - One changed extent (nested in VSS_A_CHANGES_EXTENT).
+ * @VSS_A_EXTENT_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_EXTENT_PAD: Alignment padding for 64-bit attributes.
+ * @VSS_A_EXTENT_OFFSET: (u64) First byte, from the start of the origin.
+ * @VSS_A_EXTENT_LENGTH: (u64) Length in bytes.
+ * @__VSS_A_EXTENT_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_EXTENT_MAX: Highest attribute type.
+ */
+enum vss_a_extent {
+	VSS_A_EXTENT_UNSPEC,
+	VSS_A_EXTENT_PAD,
+	VSS_A_EXTENT_OFFSET,
+	VSS_A_EXTENT_LENGTH,
+
+	__VSS_A_EXTENT_MAX,
+	VSS_A_EXTENT_MAX = (__VSS_A_EXTENT_MAX - 1)
+};
+
+/**
+ * enum vss_a_tracker - Attributes of an origin's change tracker
+ *   (TRACKER_GET, TRACKER_RESET, TRACKER_NTF).
+ * @VSS_A_TRACKER_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_TRACKER_PAD: Alignment padding for 64-bit attributes.
+ * @VSS_A_TRACKER_ORIGIN: (string) Request: the origin's device path or
+ *   kernel name, as for STORAGE_GET. Reply: its kernel name.
+ * @VSS_A_TRACKER_GENERATION: (binary, 16 bytes) The generation in force
+ *   (TRACKER_NTF: the new one).
+ * @VSS_A_TRACKER_EPOCH: (u64) The epoch in force: the next snapshot's.
+ * @VSS_A_TRACKER_BLOCK_BYTES: (u32) The tracking block size.
+ * @VSS_A_TRACKER_CAPACITY: (u64) The tracked capacity in bytes.
+ * @VSS_A_TRACKER_BLOCKS_MARKED: (u64) Blocks written at least once in the
+ *   generation.
+ * @VSS_A_TRACKER_MAP_BYTES: (u64) Kernel memory the map and the
+ *   snapshots' copies of its pages take.
+ * @VSS_A_TRACKER_REASON: (u32) enum vss_stale_reason: why the generation
+ *   in force began.
+ * @VSS_A_TRACKER_OLD_GENERATION: (binary, 16 bytes) TRACKER_NTF: the
+ *   generation that ended.
+ * @__VSS_A_TRACKER_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_TRACKER_MAX: Highest attribute type.
+ */
+enum vss_a_tracker {
+	VSS_A_TRACKER_UNSPEC,
+	VSS_A_TRACKER_PAD,
+	VSS_A_TRACKER_ORIGIN,
+	VSS_A_TRACKER_GENERATION,
+	VSS_A_TRACKER_EPOCH,
+	VSS_A_TRACKER_BLOCK_BYTES,
+	VSS_A_TRACKER_CAPACITY,
+	VSS_A_TRACKER_BLOCKS_MARKED,
+	VSS_A_TRACKER_MAP_BYTES,
+	VSS_A_TRACKER_REASON,
+	VSS_A_TRACKER_OLD_GENERATION,
+
+	__VSS_A_TRACKER_MAX,
+	VSS_A_TRACKER_MAX = (__VSS_A_TRACKER_MAX - 1)
 };
 
 /**
@@ -922,6 +1137,19 @@ enum vss_a_fs {
  *   froze a filesystem (path, device, owner, timeout-ms, flags).
  * @VSS_CMD_FS_THAWED_NTF: Notification on the monitor group: such a freeze
  *   ended (path, device, frozen-ns, reason).
+ * @VSS_CMD_CHANGES_GET: Changed-block tracking (enum vss_a_changes): the
+ *   extents of an origin that may differ between the snapshot snapshot-id
+ *   and the earlier one whose token is since. Dump: the extents; do: their
+ *   totals. ESTALE (with enum vss_stale_reason) when the tracker cannot
+ *   vouch for the answer; ENOENT if no such snapshot. See
+ *   Documentation/cbt.md.
+ * @VSS_CMD_TRACKER_GET: Report the change tracker of one origin (do, by
+ *   origin) or of all (dump): enum vss_a_tracker.
+ * @VSS_CMD_TRACKER_RESET: Start a new generation of an origin's tracker
+ *   (origin): every token of it gets ESTALE (reset) from then on.
+ * @VSS_CMD_TRACKER_NTF: Notification on the monitor group: an origin's
+ *   tracker started a new generation (origin, generation, old-generation,
+ *   epoch, reason).
  *
  * Every command but GET_FEATURES needs CAP_SYS_ADMIN (EPERM otherwise).
  * Commands that drive a session are taken from its owner's socket only
@@ -969,6 +1197,10 @@ enum vss_cmd {
 	VSS_CMD_FS_GET,
 	VSS_CMD_FS_FROZEN_NTF,
 	VSS_CMD_FS_THAWED_NTF,
+	VSS_CMD_CHANGES_GET,
+	VSS_CMD_TRACKER_GET,
+	VSS_CMD_TRACKER_RESET,
+	VSS_CMD_TRACKER_NTF,
 
 	__VSS_CMD_MAX,
 	VSS_CMD_MAX = (__VSS_CMD_MAX - 1)
@@ -979,7 +1211,7 @@ enum vss_cmd {
  * VSS_MCGRP_EVENTS: reserved for writers; no message uses it yet (writer
  *   events are unicast to the writer's socket: VSS_CMD_WRITER_EVENT_NTF).
  * VSS_MCGRP_MONITOR: notifications for administrators (snapshots, storage
- *   thresholds, sessions, filesystem freezes). Joining needs CAP_SYS_ADMIN: it reveals other
+ *   thresholds, sessions, filesystem freezes, tracker generations). Joining needs CAP_SYS_ADMIN: it reveals other
  *   users' backups.
  */
 #define VSS_MCGRP_EVENTS	"events"
