@@ -5,7 +5,8 @@
 # test script, then prints a summary; fails if any failed. Exit status of a
 # test: 0 pass, 77 skip, anything else fail. The programs print their own
 # "ok"/"not ok" lines; one that dies without a "not ok" line gets one here,
-# so a crash or a valgrind error is counted too.
+# so a crash or a valgrind error is counted too, and one that skips gets an
+# "ok - NAME # SKIP reason" line, so the skip is counted as one.
 set -u
 
 valgrind=${VALGRIND:-}
@@ -32,7 +33,10 @@ for t in "$@"; do
 	cat "$log"
 	case $rc in
 	0)	pass=$((pass + 1)) ;;
-	77)	skip=$((skip + 1)) ;;
+	77)	skip=$((skip + 1))
+		# Its reason: the program's "# SKIP reason" line, if any.
+		why=$(sed -n 's/^# SKIP //p' "$log" | head -n 1)
+		echo "ok - $name # SKIP ${why:-exited 77}" ;;
 	*)	fail=$((fail + 1))
 		failed+=("$name")
 		why="exited $rc"

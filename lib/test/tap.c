@@ -8,12 +8,25 @@
 
 static unsigned int tap_n, tap_failed;
 
+/*
+ * Every line leaves the stdio buffer at once. A test's stdout is a file, so
+ * fully buffered, and the code under test forks (vss-sqlite-writer's lock
+ * helper, vss-hookd's hooks): a child that exits through stdio's cleanup
+ * (always, under valgrind, whose exit runs __libc_freeres even after
+ * _exit()) would print the parent's unwritten lines a second time.
+ */
+static void tap_flush(void)
+{
+	fflush(stdout);
+}
+
 static bool report(bool cond, const char *fmt, va_list ap)
 {
 	printf("%sok %u - %s: ", cond ? "" : "not ", ++tap_n,
 	       program_invocation_short_name);
 	vprintf(fmt, ap);
 	putchar('\n');
+	tap_flush();
 	if (!cond)
 		tap_failed++;
 	return cond;
@@ -28,6 +41,7 @@ void diag(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
+	tap_flush();
 }
 
 bool ok(bool cond, const char *fmt, ...)
@@ -102,5 +116,6 @@ int tap_done(void)
 {
 	printf("# %s: %u checks, %u failed\n", program_invocation_short_name,
 	       tap_n, tap_failed);
+	tap_flush();
 	return tap_failed ? 1 : 0;
 }
