@@ -23,7 +23,12 @@ rc=0
 export VSS_VM_APPEND="no5lvl ${VSS_VM_APPEND:-}"
 selftests/vm/run.sh --kernel "$kver" --timeout "${VSS_DEBUG_TIMEOUT:-5400}" \
 	--mem 3072 --scratch-disk 320M -- selftests/run_guest.sh "$@" | tee build/check-debug.tap || rc=$?
-passed=$(grep -c '^ok ' build/check-debug.tap || true)
-failed=$(grep -c '^not ok ' build/check-debug.tap || true)
-echo "$passed passed, $failed failed (debug kernel $kver; runner exit $rc)"
+# One result per test case, as make check counts them (tap-cases.awk).
+awk -v mode=vm -f scripts/tap-cases.awk build/check-debug.tap >build/check-debug.cases
+awk -F '\t' '$1 == "fail" { print "# failed: " $2 } $1 == "skip" { print "# skipped: " $2 ": " $3 }' \
+	build/check-debug.cases
+passed=$(grep -c '^pass' build/check-debug.cases || true)
+failed=$(grep -c '^fail' build/check-debug.cases || true)
+skipped=$(grep -c '^skip' build/check-debug.cases || true)
+echo "$passed passed, $failed failed, $skipped skipped (debug kernel $kver; runner exit $rc)"
 [ "$failed" = 0 ] && [ "$rc" = 0 ]

@@ -2,11 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: every test of the project, host-side and in VMs on each
-# installed kernel. Each result is a TAP-style line; the last line is
-# "N passed, N failed" and the exit status is non-zero on any failure.
+# installed kernel. One TAP-style line per test case (what a case is:
+# Documentation/testing.md, "What make check counts"), then one line per
+# part with its counts, then "N passed, N failed, N skipped"; the exit
+# status is non-zero on any failure.
 #
 #   scripts/check.sh            everything
-#   KVERS="6.1.0-56-amd64" scripts/check.sh     VM tests on one kernel only
+#   KVERS="6.1.0-57-amd64" scripts/check.sh      VM tests on one kernel only
+#   VSS_CHECK_TESTS="get_features vssctl_fs.sh" scripts/check.sh
+#                               only these programs in the VMs
+#   VSS_CHECK_VM=0 scripts/check.sh     build, lint and host tests only
+#   VSS_CHECK_BENCH=0 scripts/check.sh  no benchmark smoke run
+# A part left out is reported as skipped, never as passed.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,18 +24,42 @@ mkdir -p "$logdir"
 
 passed=0
 failed=0
+skipped=0
 failures=()
+skips=()
+# Per part: its name in order, and its counts.
+parts=()
+declare -A p_pass=() p_fail=() p_skip=()
+part=
 
-record() { # record STATUS DESCRIPTION
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-		echo "ok - $2"
-	else
-		failed=$((failed + 1))
-		failures+=("$2")
-		echo "not ok - $2"
-	fi
+begin_part() { # begin_part NAME
+	part=$1
+	parts+=("$1")
+	p_pass[$1]=0
+	p_fail[$1]=0
+	p_skip[$1]=0
 }
+
+# One result. STATUS: 0 or pass, skip, anything else a failure.
+result() { # result STATUS DESCRIPTION [REASON]
+	case $1 in
+	0 | pass)
+		passed=$((passed + 1))
+		p_pass[$part]=$((p_pass[$part] + 1))
+		echo "ok - $2" ;;
+	skip)
+		skipped=$((skipped + 1))
+		p_skip[$part]=$((p_skip[$part] + 1))
+		skips+=("$part: $2: ${3:-no reason given}")
+		echo "ok - $2 # SKIP ${3:-no reason given}" ;;
+	*)
+		failed=$((failed + 1))
+		p_fail[$part]=$((p_fail[$part] + 1))
+		failures+=("$part: $2")
+		echo "not ok - $2" ;;
+	esac
+}
+record() { result "$@"; }
 
 # Runs a command with its output in a log, shown only on failure.
 step() { # step DESCRIPTION CMD...
@@ -42,23 +73,44 @@ step() { # step DESCRIPTION CMD...
 	return $rc
 }
 
-# Counts the TAP lines of a test stream as individual results.
-count_tap() { # count_tap FILE
-	local p f
-	p=$(grep -cE '^ok ' "$1")
-	f=$(grep -cE '^not ok ' "$1")
-	passed=$((passed + p))
-	failed=$((failed + f))
-	while IFS= read -r line; do failures+=("$line"); done < <(grep -E '^not ok ' "$1")
+# The test cases of a log (scripts/tap-cases.awk), one result each.
+count_cases() { # count_cases host|vm FILE [PREFIX]
+	local status name reason
+	while IFS=$'\t' read -r status name reason; do
+		result "$status" "${3:-}$name" "$reason"
+	done < <(awk -v mode="$1" -f "$top/scripts/tap-cases.awk" "$2")
+}
+
+summary() {
+	local p
+	if [ ${#skips[@]} -gt 0 ]; then
+		echo "# skipped:"
+		printf '#   %s\n' "${skips[@]}"
+	fi
+	if [ $failed -gt 0 ]; then
+		echo "# failures:"
+		printf '#   %s\n' "${failures[@]}"
+	fi
+	for p in "${parts[@]}"; do
+		echo "$p: ${p_pass[$p]} passed, ${p_fail[$p]} failed, ${p_skip[$p]} skipped"
+	done
+	echo "$passed passed, $failed failed, $skipped skipped"
 }
 
 # Debian's kernels; the debug kernel (*-vss-debug) is for `make check-debug`.
 kvers=${KVERS:-$(cd /lib/modules && for k in *; do
 	[ -d "$k/build" ] && [[ $k != *-vss-debug ]] && echo "$k"; done)}
+vm_tests=${VSS_CHECK_TESTS:-}
+
+begin_part "build and lint"
+echo "# dependencies (scripts/commands.list)"
+step "every program and file of scripts/commands.list is installed" scripts/check-deps.sh
+step "every program the scripts call is in scripts/commands.list" scripts/lint-commands.py
+step "the test-case counter counts cases, skips and duplicates right" scripts/test-tap-cases.sh
 
 echo "# building"
 step "build kmod, lib, vssctl, selftests" make -s -j2 all || {
-	echo "$passed passed, $failed failed"
+	summary
 	exit 1
 }
 
@@ -73,29 +125,47 @@ step "vssctl's bash completion offers exactly the expected words" scripts/check-
 step "make install puts every file in place; a program builds against them" scripts/check-install.sh
 step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
 step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh bench/*.sh .ci/run
+step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck'
+step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
 
-# Runs a TAP-printing test target; each TAP line counts as one result.
+# Runs a TAP-printing test target: one result per test case in its log.
 tap_suite() { # tap_suite NAME CMD...
-	local name=$1 log rc
+	local name=$1 log rc before=$failed
 	shift
 	log=$logdir/$name.log
 	"$@" >"$log" 2>&1
 	rc=$?
-	grep -E '^(not )?ok ' "$log" | sed 's/^/  /'
-	count_tap "$log"
-	if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$log"; then
+	count_cases host "$log"
+	if [ $failed -gt "$before" ]; then
+		echo "#   failing lines of build/check/$name.log, with what follows each:"
+		grep -A 6 -E '^not ok ' "$log" | sed 's/^/#     /' | head -n 80
+	fi
+	if [ $rc -ne 0 ] && [ $failed -eq "$before" ]; then
 		tail -n 30 "$log" | sed 's/^/#   /'
 		record 1 "$name ran (exited $rc)"
 	fi
 }
 
-echo "# library and vssctl unit tests"
+begin_part "host tests"
+echo "# library, vssctl and writer unit tests"
 tap_suite lib-test make -s -C lib test
 tap_suite vssctl-test make -s -C tools/vssctl test
 tap_suite hookd-test make -s -C tools/vss-hookd test
 tap_suite sqlite-writer-test make -s -C tools/vss-sqlite-writer test
-step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck'
-step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
+
+# shellcheck disable=SC2086 # a list of kernels
+bench_k=$(printf '%s\n' $kvers | sort -V | tail -n 1)
+if [ "${VSS_CHECK_VM:-1}" = 0 ]; then
+	for k in $kvers; do
+		begin_part "VM $k"
+		result skip "VM selftests on $k" "VSS_CHECK_VM=0"
+	done
+	begin_part "bench smoke"
+	result skip "benchmark harness smoke run" "VSS_CHECK_VM=0"
+	summary
+	[ $failed -eq 0 ]
+	exit
+fi
 
 # The guests run in parallel (TCG spreads each over the host's cores);
 # their results are then reported one kernel after the other. A guest
@@ -104,19 +174,20 @@ step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -
 for k in $kvers; do
 	# The scratch disk: virtio-blk volumes for the busy-filesystem and
 	# stamping tests (320M: xfs's minimum, with room).
+	# shellcheck disable=SC2086 # a list of programs
 	selftests/vm/run.sh --kernel "$k" --timeout 3000 --scratch-disk 320M \
 		--log "$top/build/vm/$k.console.log" \
-		-- selftests/run_guest.sh >"$logdir/vm-$k.log" 2>&1 &
+		-- selftests/run_guest.sh $vm_tests >"$logdir/vm-$k.log" 2>&1 &
 	echo "$!" >"$logdir/vm-$k.pid"
 done
 # A smoke run of the benchmark harness (make bench) on the newest kernel:
 # tiny sizes, one repetition; it proves the harness and its JSON, not the
 # figures. run.sh takes turns per kernel, so it starts once that kernel's
 # selftest VM is done.
-# shellcheck disable=SC2086 # a list of kernels
-bench_k=$(printf '%s\n' $kvers | sort -V | tail -n 1)
-bench/run.sh --smoke "$bench_k" >"$logdir/bench-smoke.log" 2>&1 &
-bench_pid=$!
+if [ "${VSS_CHECK_BENCH:-1}" != 0 ]; then
+	bench/run.sh --smoke "$bench_k" >"$logdir/bench-smoke.log" 2>&1 &
+	bench_pid=$!
+fi
 
 for k in $kvers; do
 	wait "$(cat "$logdir/vm-$k.pid")"
@@ -124,35 +195,42 @@ for k in $kvers; do
 done
 
 for k in $kvers; do
-	echo "# VM selftests on $k"
+	begin_part "VM $k"
+	echo "# VM selftests on $k${vm_tests:+ (only: $vm_tests)}"
 	out=$logdir/vm-$k.log
 	console=$top/build/vm/$k.console.log
 	rc=$(cat "$logdir/vm-$k.rc")
-	cat "$out"
-	count_tap "$out"
+	before=$failed
+	[ -z "$vm_tests" ] ||
+		result skip "the other VM selftest programs on $k" "VSS_CHECK_TESTS=\"$vm_tests\""
 	grep -q "^# uname -r: $k" "$out"
 	record $? "guest booted kernel $k"
+	count_cases vm "$out"
 	selftests/vm/scan-kernel-log.sh "$console" >"$logdir/scan-$k.log" 2>&1
 	scan_rc=$?
 	[ $scan_rc -eq 0 ] || sed 's/^/#   /' "$logdir/scan-$k.log" | head -n 60
 	record $scan_rc "guest kernel log of $k free of WARNING/BUG/Oops/lockdep/lockups"
 	[ "$rc" -ne 124 ]
 	record $? "guest on $k finished before its timeout"
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ $scan_rc -eq 0 ] &&
-		! grep -qE '^not ok ' "$out"; then
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ $failed -eq "$before" ]; then
 		record 1 "VM run on $k exited $rc"
+	fi
+	if [ $failed -gt "$before" ]; then
+		echo "#   the guest's output (build/check/vm-$k.log):"
+		sed 's/^/#     /' "$out"
 	fi
 done
 
-echo "# benchmark harness smoke run on $bench_k"
-wait "$bench_pid"
-bench_rc=$?
-[ $bench_rc -eq 0 ] || tail -n 40 "$logdir/bench-smoke.log" | sed 's/^/#   /'
-record $bench_rc "benchmark harness runs on $bench_k and its JSON has every key"
-
-if [ $failed -gt 0 ]; then
-	echo "# failures:"
-	printf '#   %s\n' "${failures[@]}"
+begin_part "bench smoke"
+if [ "${VSS_CHECK_BENCH:-1}" = 0 ]; then
+	result skip "benchmark harness smoke run" "VSS_CHECK_BENCH=0"
+else
+	echo "# benchmark harness smoke run on $bench_k"
+	wait "$bench_pid"
+	bench_rc=$?
+	[ $bench_rc -eq 0 ] || tail -n 40 "$logdir/bench-smoke.log" | sed 's/^/#   /'
+	record $bench_rc "benchmark harness runs on $bench_k and its JSON has every key"
 fi
-echo "$passed passed, $failed failed"
+
+summary
 [ $failed -eq 0 ]
