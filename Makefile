@@ -5,7 +5,7 @@
 #   make           build module (every installed kernel), library, vssctl, selftests
 #   make demo      the main job, shown in a VM
 #   make check     every test: host tests, then VM selftests on each kernel
-#                  (KVERS=, VSS_CHECK_TESTS=, VSS_CHECK_VM=0, VSS_CHECK_BENCH=0:
+#                  (KVERS=, CHECK_TESTS=, CHECK_VM=0, CHECK_HOST=0, CHECK_BENCH=0:
 #                  Documentation/testing.md)
 #   make vm-test KVER=... [T="get_features ..."]   selftests in one VM
 #   make vm-shell KVER=...  a shell in a VM with the module loaded

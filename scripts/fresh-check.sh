@@ -15,7 +15,7 @@
 #   --dir DIR      the chroot (default: a new directory under /var/tmp);
 #                  must not exist, or be empty
 #   --keep         leave the chroot in place (default: removed at the end)
-#   --check-env    variables for `make check` (e.g. VSS_CHECK_VM=0, which
+#   --check-env    variables for `make check` (e.g. CHECK_VM=0, which
 #                  stops after the host part): then it is no longer
 #                  README's command as written, and the report says so
 #
