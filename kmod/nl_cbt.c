@@ -17,7 +17,12 @@
 #include "engine.h"
 #include "nl.h"
 
+/*
+ * A token is echoed as the reply had it: on architectures without cheap
+ * unaligned access its u64s come with PAD attributes, taken and ignored.
+ */
 static const struct nla_policy vss_token_policy[VSS_A_TOKEN_MAX + 1] = {
+	[VSS_A_TOKEN_PAD] = { .type = NLA_BINARY },
 	[VSS_A_TOKEN_GENERATION] = NLA_POLICY_EXACT_LEN(sizeof(uuid_t)),
 	[VSS_A_TOKEN_EPOCH] = { .type = NLA_U64 },
 	[VSS_A_TOKEN_CAPACITY] = { .type = NLA_U64 },

@@ -139,7 +139,8 @@ static const char *const fz_cmd_names[] = {
 	N(SESSION_BACKUP_COMPLETE), N(SESSION_PRE_RESTORE), N(SESSION_POST_RESTORE),
 	N(SESSION_ABORT), N(SESSION_DELETE_SNAPSHOTS), N(SESSION_RELEASE), N(SESSION_GET),
 	N(SESSION_WRITER_GET), N(SESSION_COMPLETE_NTF), N(SESSION_STATE_NTF), N(FS_FREEZE),
-	N(FS_THAW), N(FS_GET), N(FS_FROZEN_NTF), N(FS_THAWED_NTF),
+	N(FS_THAW), N(FS_GET), N(FS_FROZEN_NTF), N(FS_THAWED_NTF), N(CHANGES_GET),
+	N(TRACKER_GET), N(TRACKER_RESET), N(TRACKER_NTF),
 #undef N
 };
 
@@ -177,7 +178,8 @@ static uint32_t fz_accepts(uint8_t cmd)
 	case VSS_CMD_STORAGE_ADD:
 		return B(VSS_A_STORAGE_ORIGIN) | B(VSS_A_STORAGE_KIND) |
 		       B(VSS_A_STORAGE_MAX_BYTES) | B(VSS_A_STORAGE_CHUNK_BYTES) |
-		       B(VSS_A_STORAGE_PATH) | B(VSS_A_STORAGE_THRESHOLD);
+		       B(VSS_A_STORAGE_PATH) | B(VSS_A_STORAGE_THRESHOLD) |
+		       B(VSS_A_STORAGE_TRACK_BLOCK_BYTES);
 	case VSS_CMD_STORAGE_SET:
 		return B(VSS_A_STORAGE_ORIGIN) | B(VSS_A_STORAGE_MAX_BYTES) |
 		       B(VSS_A_STORAGE_THRESHOLD);
@@ -222,6 +224,12 @@ static uint32_t fz_accepts(uint8_t cmd)
 	case VSS_CMD_FS_THAW:
 	case VSS_CMD_FS_GET:
 		return B(VSS_A_FS_PATH);
+	case VSS_CMD_CHANGES_GET:
+		return B(VSS_A_CHANGES_SNAPSHOT_ID) | B(VSS_A_CHANGES_SINCE) |
+		       B(VSS_A_CHANGES_START);
+	case VSS_CMD_TRACKER_GET:
+	case VSS_CMD_TRACKER_RESET:
+		return B(VSS_A_TRACKER_ORIGIN);
 	default:	/* the session commands that take the id alone */
 		return B(VSS_A_SESSION_ID);
 	}
@@ -1323,6 +1331,47 @@ out:
 }
 
 /* Storage, snapshots and freezes outside sessions, once per round. */
+/*
+ * Changed-block tracking, from the snapshot just read (its token, echoed
+ * as since): the changes since itself (none), as a do and a dump, the
+ * tracker, and after a reset the same query refused with ESTALE.
+ */
+static void fz_changes(struct fz *z, const uint8_t snap_id[16])
+{
+	const struct fuzz_proto_env *e = z->env;
+	const struct nlattr *tok = fz_reply_attr(z, VSS_A_SNAPSHOT_TOKEN);
+	unsigned char since[272];
+	struct fz_req r;
+	size_t len;
+
+	if (!tok || tok->nla_len - NLA_HDRLEN > sizeof(since)) {
+		fz_mismatch(z, VSS_CMD_SNAPSHOT_GET, "a token in the snapshot", -EBADMSG, 0, 0);
+		return;
+	}
+	len = tok->nla_len - NLA_HDRLEN;
+	memcpy(since, tok + 1, len);
+	fz_init(&r, VSS_CMD_CHANGES_GET);
+	fz_bin(&r, VSS_A_CHANGES_SNAPSHOT_ID, snap_id, 16, 1);
+	fz_bin(&r, VSS_A_CHANGES_SINCE | NLA_F_NESTED, since, len, 1);
+	if (below(z, 2))
+		fz_u64(&r, VSS_A_CHANGES_START, below(z, 1 << 20), 0);
+	r.dump = below(z, 2);
+	fz_ok(z, &z->admin, &r, "the changes since the snapshot itself");
+	fz_init(&r, VSS_CMD_TRACKER_GET);
+	r.dump = below(z, 2);
+	if (!r.dump)
+		fz_str(&r, VSS_A_TRACKER_ORIGIN, e->spare_dev, 1);
+	fz_ok(z, &z->admin, &r, "reading the tracker");
+	fz_init(&r, VSS_CMD_TRACKER_RESET);
+	fz_str(&r, VSS_A_TRACKER_ORIGIN, e->spare_dev, 1);
+	if (fz_ok(z, &z->admin, &r, "resetting the tracker"))
+		return;
+	fz_init(&r, VSS_CMD_CHANGES_GET);
+	fz_bin(&r, VSS_A_CHANGES_SNAPSHOT_ID, snap_id, 16, 1);
+	fz_bin(&r, VSS_A_CHANGES_SINCE | NLA_F_NESTED, since, len, 1);
+	fz_expect(z, &z->admin, &r, "the changes after a reset", ESTALE, ESTALE);
+}
+
 static void fz_engine(struct fz *z)
 {
 	const struct fuzz_proto_env *e = z->env;
@@ -1346,6 +1395,8 @@ static void fz_engine(struct fz *z)
 		fz_str(&r, VSS_A_STORAGE_PATH, e->storage_dir, 0);
 	if (below(z, 2))
 		fz_u32(&r, VSS_A_STORAGE_THRESHOLD, 1 + below(z, 100), 0);
+	if (below(z, 2))
+		fz_u32(&r, VSS_A_STORAGE_TRACK_BLOCK_BYTES, 4096u << below(z, 8), 0);
 	if (fz_ok(z, &z->admin, &r, "adding storage"))
 		return;
 	fz_expect(z, &z->admin, &r, "adding storage twice", EEXIST, EEXIST);
@@ -1398,7 +1449,8 @@ static void fz_engine(struct fz *z)
 	if (have_snap) {
 		fz_init(&r, VSS_CMD_SNAPSHOT_GET);
 		fz_bin(&r, VSS_A_SNAPSHOT_ID, snap_id, 16, 1);
-		fz_ok(z, &z->admin, &r, "reading a snapshot");
+		if (!fz_ok(z, &z->admin, &r, "reading a snapshot"))
+			fz_changes(z, snap_id);
 	}
 	fz_init(&r, VSS_CMD_SNAPSHOT_GET);
 	r.dump = 1;
