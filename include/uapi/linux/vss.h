@@ -685,8 +685,9 @@ enum vss_a_storage {
  *   chunks this snapshot preserved (reply only). Older snapshots also read
  *   them, so deleting this one frees them only if it is the oldest.
  * @VSS_A_SNAPSHOT_TOKEN: (nest, enum vss_a_token) The snapshot's
- *   changed-block tracking token (SNAPSHOT_GET, and the entries of the
- *   SNAPSHOT_CREATE reply): what CHANGES_GET takes as since.
+ *   changed-block tracking token (SNAPSHOT_GET; not in the SNAPSHOT_CREATE
+ *   reply, whose 64 entries must fit one message): what CHANGES_GET takes
+ *   as since.
  * @__VSS_A_SNAPSHOT_MAX: Number of attribute types; not an attribute.
  * @VSS_A_SNAPSHOT_MAX: Highest attribute type.
  */
