@@ -100,12 +100,12 @@ echo "TAP version 13"
 echo "1..22"
 
 modprobe loop
-truncate -s 96M "$work/disk"
+truncate -s 64M "$work/disk"
 dev=$(losetup --find --show "$work/disk")
 mkdir -p "$mnt" "$work/check"
-"$vssctl" storage add "$dev" --max 64M --track-block 64K >/dev/null &&
+"$vssctl" storage add "$dev" --max 48M --track-block 64K >/dev/null &&
 	mkfs.ext4 -q -E nodiscard "$dev" && mount -o discard "$dev" "$mnt" &&
-	head -c 24M /dev/urandom > "$mnt/data" && : > "$mnt/log" && sync
+	head -c 16M /dev/urandom > "$mnt/data" && : > "$mnt/log" && sync
 result $? "setup_ext4_on_a_tracked_loop_device"
 
 sync_once && [ "$kind" = full ] && [ -s "$img.token" ]
@@ -181,7 +181,7 @@ sync_once && image_exact
 result $? "incremental_again_before_the_reload"
 umount "$mnt" && "$vssctl" storage remove "$dev" >/dev/null &&
 	rmmod vss && insmod "$ko" &&
-	"$vssctl" storage add "$dev" --max 64M >/dev/null &&
+	"$vssctl" storage add "$dev" --max 48M >/dev/null &&
 	mount -o discard "$dev" "$mnt"
 result $? "module_reloaded_storage_added_again"
 head -c 4096 /dev/urandom | dd of="$mnt/data" bs=4096 seek=9 conv=notrunc status=none
