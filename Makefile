@@ -37,6 +37,7 @@ lib:
 
 vssctl: lib
 	$(MAKE) -C tools/vssctl
+	$(MAKE) -C tools/vss-imgsync
 
 # The writers that ship with vss (Documentation/writers.md).
 writers: lib
@@ -80,6 +81,7 @@ clean:
 	$(MAKE) -C kmod clean
 	$(MAKE) -C lib clean
 	$(MAKE) -C tools/vssctl clean
+	$(MAKE) -C tools/vss-imgsync clean
 	$(MAKE) -C tools/vss-hookd clean
 	$(MAKE) -C tools/vss-sqlite-writer clean
 	$(MAKE) -C selftests clean

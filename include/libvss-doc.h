@@ -525,6 +525,70 @@ int libvss_bcd_to_json(const struct libvss_bcd *bcd, char **jsonp);
  */
 int libvss_bcd_parse(const char *json, struct libvss_bcd **bcdp);
 
+/**
+ * libvss_bcd_set_volume_token() - Record a volume's backup stamp.
+ * @bcd: Document.
+ * @volume: The volume, as the requester names it (libvss_bcd_set_snapset_tokens()
+ *   uses the snapshot's origin, its kernel name); not empty.
+ * @token: The changed-block tracking token of the snapshot the backup
+ *   copied (libvss_snapshot_token()).
+ *
+ * VSS's backup stamp, per volume: the requester keeps the document of its
+ * last successful backup and reads the token back
+ * (libvss_bcd_volume_token()) as the "since" of the next incremental (from
+ * the last backup's document) or differential (from the last full one's).
+ * Written as the document's "volumes" member (Documentation/documents.md);
+ * a document without tokens is written as before. Setting a volume again
+ * replaces its token.
+ *
+ * Return: 0; -EINVAL if @bcd is NULL, @volume is empty or not a string a
+ * document holds, or @token is not a token (libvss_token_check()); -ENOMEM.
+ */
+int libvss_bcd_set_volume_token(struct libvss_bcd *bcd, const char *volume,
+				const char *token);
+
+/**
+ * libvss_bcd_set_snapset_tokens() - Record the stamps of a snapshot set.
+ * @bcd: Document.
+ * @set: The set the backup copied (libvss_backup_snapset(),
+ *   libvss_snapshot_create()).
+ *
+ * libvss_bcd_set_volume_token() of every snapshot of @set, keyed by its
+ * origin (libvss_snapset_entry_origin()).
+ *
+ * Return: 0; -ENODATA if the module gave a snapshot no token (no
+ * VSS_FEATURE_CHANGE_TRACKING); -EINVAL if @bcd or @set is NULL; -ENOMEM.
+ */
+int libvss_bcd_set_snapset_tokens(struct libvss_bcd *bcd,
+				  const struct libvss_snapset *set);
+
+/**
+ * libvss_bcd_volume_token() - A volume's backup stamp.
+ * @bcd: Document.
+ * @volume: The volume, as it was recorded.
+ *
+ * Return: The token, owned by @bcd; NULL if @volume has none.
+ */
+const char *libvss_bcd_volume_token(const struct libvss_bcd *bcd,
+				    const char *volume);
+
+/**
+ * libvss_bcd_volume_count() - Number of volumes with a backup stamp.
+ * @bcd: Document.
+ *
+ * Return: The count, in the order they were recorded.
+ */
+size_t libvss_bcd_volume_count(const struct libvss_bcd *bcd);
+
+/**
+ * libvss_bcd_volume() - One volume with a backup stamp.
+ * @bcd: Document.
+ * @i: Index, from 0 to libvss_bcd_volume_count() - 1.
+ *
+ * Return: The volume's name, owned by @bcd; NULL if @i is out of range.
+ */
+const char *libvss_bcd_volume(const struct libvss_bcd *bcd, size_t i);
+
 /* Getters. */
 /* A VSS_BACKUP_TYPE_* value. */
 uint32_t libvss_bcd_backup_type(const struct libvss_bcd *bcd);

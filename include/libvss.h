@@ -12,6 +12,7 @@
 #ifndef LIBVSS_H
 #define LIBVSS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/vss.h>
 
@@ -27,11 +28,20 @@ struct libvss_storage_list;
 struct libvss_snapshot;		/* one snapshot, as the module reports it */
 struct libvss_snapshot_list;
 struct libvss_snapset;		/* a new snapshot set, as created */
+struct libvss_changes;		/* an iterator over changed extents */
+struct libvss_tracker;		/* the change tracker of one origin */
+struct libvss_tracker_list;
 
 /* Bytes of a snapshot or snapshot-set id (VSS_A_SNAPSHOT_ID, _SET_ID). */
 #define LIBVSS_ID_SIZE		16
 /* Bytes of its text form, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", and NUL. */
 #define LIBVSS_ID_STRING_SIZE	37
+/*
+ * Bytes of a changed-block tracking token's text form and its NUL: what
+ * libvss_snapshot_token() writes. A later token format may be longer; a
+ * buffer of this size then gets -ENOSPC, never a cut token.
+ */
+#define LIBVSS_TOKEN_STRING_SIZE	126
 
 /**
  * libvss_version() - Version of the library.
@@ -1857,7 +1867,8 @@ int libvss_monitor_stop(struct libvss_ctx *ctx);
  * Return: The notification's command: VSS_CMD_SNAPSHOT_CREATED_NTF,
  * VSS_CMD_SNAPSHOT_DELETED_NTF, VSS_CMD_SNAPSHOT_INVALID_NTF,
  * VSS_CMD_STORAGE_THRESHOLD_NTF, VSS_CMD_SESSION_STATE_NTF,
- * VSS_CMD_FS_FROZEN_NTF or VSS_CMD_FS_THAWED_NTF. The getters below say
+ * VSS_CMD_FS_FROZEN_NTF, VSS_CMD_FS_THAWED_NTF or VSS_CMD_TRACKER_NTF
+ * (tracker-generation). The getters below say
  * which of them carry what.
  */
 uint32_t libvss_monitor_event_type(const struct libvss_monitor_event *ev);
@@ -1899,7 +1910,8 @@ libvss_monitor_event_set_id(const struct libvss_monitor_event *ev);
  * @ev: Event.
  *
  * Return: The kernel name of the origin device, e.g. "vda1", owned by @ev,
- * for the snapshot events and storage-threshold; NULL for the others.
+ * for the snapshot events, storage-threshold and tracker-generation; NULL
+ * for the others.
  */
 const char *libvss_monitor_event_origin(const struct libvss_monitor_event *ev);
 
@@ -2064,6 +2076,378 @@ libvss_monitor_event_thaw_reason(const struct libvss_monitor_event *ev);
  * without CAP_SYS_ADMIN; another negative errno value on failure.
  */
 int libvss_session_abort(struct libvss_ctx *ctx, uint32_t id);
+
+/*
+ * Changed-block tracking (Documentation/cbt.md). Every origin with diff
+ * storage has a tracker; every snapshot of it a token, a printable string
+ * that names the snapshot's instant. A backup tool stores the token of the
+ * snapshot it copied and, next time, asks for the extents that may have
+ * changed since: libvss_changes_open() to read them, or ESTALE with a
+ * reason (libvss_ext_stale_reason()) when the module cannot vouch for the
+ * answer, and the tool makes a full copy instead.
+ */
+
+/**
+ * libvss_snapshot_token() - The changed-block tracking token of a snapshot.
+ * @snap: Snapshot report.
+ * @buf: Where the token is written, NUL-terminated.
+ * @len: Size of @buf: LIBVSS_TOKEN_STRING_SIZE is enough.
+ *
+ * The token is an opaque printable string ("vss1:" and hex digits) that
+ * stays valid after the snapshot is deleted: store it with the backup made
+ * from @snap and pass it to libvss_changes_open() as @since next time. It
+ * carries a checksum, so a damaged copy is refused rather than misread.
+ *
+ * Return: 0 on success; -ENODATA if the module reported no token (it lacks
+ * VSS_FEATURE_CHANGE_TRACKING); -ENOSPC if @len is too small; -EINVAL if
+ * @buf is NULL.
+ */
+int libvss_snapshot_token(const struct libvss_snapshot *snap, char *buf,
+			  size_t len);
+
+/**
+ * libvss_snapset_entry_token() - The token of one snapshot of a new set.
+ * @set: Snapshot set, from libvss_snapshot_create() or a backup session's
+ *   libvss_backup_snapset().
+ * @i: Index, from 0 to libvss_snapset_count() - 1.
+ * @buf: Where the token is written, NUL-terminated.
+ * @len: Size of @buf: LIBVSS_TOKEN_STRING_SIZE is enough.
+ *
+ * As libvss_snapshot_token(), without a SNAPSHOT_GET.
+ *
+ * Return: 0 on success; -ENODATA if the module sent no token for it;
+ * -ENOSPC if @len is too small; -EINVAL if @i is out of range or @buf is
+ * NULL.
+ */
+int libvss_snapset_entry_token(const struct libvss_snapset *set,
+			       unsigned int i, char *buf, size_t len);
+
+/**
+ * libvss_token_check() - Whether a string is a well-formed token.
+ * @token: Text, as libvss_snapshot_token() wrote it; may be NULL.
+ *
+ * Checks the format and the checksum only: whether the module still knows
+ * the token's generation is for libvss_changes_open() to find out.
+ *
+ * Return: 0 if it is one; -EINVAL otherwise (NULL, another format,
+ * truncated, a damaged digit).
+ */
+int libvss_token_check(const char *token);
+
+/**
+ * libvss_changes_open() - Start reading the extents changed since a token.
+ * @ctx: Context. While the iterator is open it has the context's socket to
+ *   itself: other calls on @ctx fail with -EBUSY until
+ *   libvss_changes_close().
+ * @snapshot_id: The later snapshot S1, which must exist.
+ * @since: The token of an earlier snapshot S0 of the same origin (S0 need
+ *   not exist any more).
+ * @start: Byte offset to start from (rounded down to the tracking block),
+ *   0 for all: a reader that stopped resumes from the end of the last
+ *   extent it used.
+ * @itp: Set to the new iterator on success, to NULL on failure.
+ *
+ * Sends the query; libvss_changes_next() reads the answer as it goes, one
+ * netlink message at a time, so memory does not grow with the map. The
+ * extents are every byte range that may differ between S0 and S1 (never
+ * fewer; possibly more: see Documentation/cbt.md), in bytes, sorted,
+ * disjoint. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -EINVAL if @since is not a token (see
+ * libvss_token_check()) or @snapshot_id is NULL; -EBUSY if an iterator is
+ * open on @ctx already; another negative errno value on failure. The
+ * module's own verdict (ESTALE, ENOENT, ...) comes from
+ * libvss_changes_next().
+ */
+int libvss_changes_open(struct libvss_ctx *ctx,
+			const uint8_t snapshot_id[LIBVSS_ID_SIZE],
+			const char *since, uint64_t start,
+			struct libvss_changes **itp);
+
+/**
+ * libvss_changes_next() - The next changed extent.
+ * @it: Iterator.
+ * @offset: Set to the extent's first byte, from the start of the origin.
+ * @length: Set to its length in bytes, never 0.
+ *
+ * Once it returned 0 or an error it returns the same again.
+ *
+ * Return: 1 with an extent; 0 at the end, when every extent was returned;
+ * a negative errno value when the answer failed, with the explanation in
+ * libvss_ext_error() of the iterator's context. Then every extent already
+ * returned must be dropped: the answer is incomplete. -ESTALE: the module
+ * cannot vouch for the changes since @since (make a full copy of S1 and
+ * keep S1's token), the reason in libvss_ext_stale_reason(); -ENOENT: no
+ * snapshot @snapshot_id; -EINVAL: @since is newer than S1 (reason
+ * not-older) or the request was refused; -EBADMSG: a reply was malformed
+ * or its extents out of order; -EAGAIN: try again; -EPERM without
+ * CAP_SYS_ADMIN.
+ */
+int libvss_changes_next(struct libvss_changes *it, uint64_t *offset,
+			uint64_t *length);
+
+/**
+ * libvss_changes_close() - Free an iterator.
+ * @it: Iterator from libvss_changes_open(), or NULL.
+ *
+ * Closed before the end, the rest of the answer is read and dropped, so
+ * that the context's socket is ready for the next request: that takes as
+ * long as reading it would. Close every iterator before libvss_close() of
+ * its context.
+ */
+void libvss_changes_close(struct libvss_changes *it);
+
+/**
+ * libvss_changes_summary() - How much changed since a token, in totals.
+ * @ctx: Context.
+ * @snapshot_id: As for libvss_changes_open().
+ * @since: As for libvss_changes_open().
+ * @start: As for libvss_changes_open().
+ * @changed_bytes: Set to the bytes the extents cover; may be NULL.
+ * @extent_count: Set to the number of extents; may be NULL.
+ *
+ * The same question as libvss_changes_open() answered with totals only,
+ * to size an incremental backup before reading it. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; the errors of libvss_changes_next(), with
+ * libvss_ext_error() and libvss_ext_stale_reason() set the same way.
+ */
+int libvss_changes_summary(struct libvss_ctx *ctx,
+			   const uint8_t snapshot_id[LIBVSS_ID_SIZE],
+			   const char *since, uint64_t start,
+			   uint64_t *changed_bytes, uint64_t *extent_count);
+
+/**
+ * libvss_ext_stale_reason() - Why the last failed query was refused.
+ * @ctx: Context.
+ *
+ * Set with libvss_ext_error() when libvss_changes_next() or
+ * libvss_changes_summary() fails: from the module's extack cookie where the
+ * kernel carries it, else from the "stale: NAME:" prefix of its message.
+ * Cleared by every call on @ctx, like libvss_ext_error().
+ *
+ * Return: An enum vss_stale_reason (see libvss_stale_reason_name()):
+ * VSS_STALE_NONE if the failure gave no reason, or @ctx is NULL.
+ */
+uint32_t libvss_ext_stale_reason(const struct libvss_ctx *ctx);
+
+/**
+ * libvss_stale_reason_name() - Name of a stale reason.
+ * @reason: An enum vss_stale_reason.
+ *
+ * Return: The name the YNL spec and the module's messages use
+ * ("generation", "reset", "wrapped", "resized", "lost", "identity",
+ * "not-older", "none"); NULL for a value this library does not know.
+ */
+const char *libvss_stale_reason_name(uint32_t reason);
+
+/**
+ * libvss_tracker_get() - Report the change tracker of one origin.
+ * @ctx: Context.
+ * @origin: The origin's device path or kernel name.
+ * @trackerp: Set to a new report on success, to NULL on failure; free it
+ *   with libvss_tracker_free().
+ *
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOENT if @origin has no tracker (no diff
+ * storage); -EINVAL if @origin is NULL; -ENAMETOOLONG; -EBADMSG if the
+ * reply is malformed; -EPERM without CAP_SYS_ADMIN; another negative errno
+ * value on failure.
+ */
+int libvss_tracker_get(struct libvss_ctx *ctx, const char *origin,
+		       struct libvss_tracker **trackerp);
+
+/**
+ * libvss_tracker_free() - Free a tracker report.
+ * @tracker: Report from libvss_tracker_get(), or NULL; never one a list
+ *   owns.
+ */
+void libvss_tracker_free(struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_list() - Report the tracker of every origin.
+ * @ctx: Context.
+ * @listp: Set to a new list on success (possibly empty), to NULL on
+ *   failure; free it with libvss_tracker_list_free().
+ *
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -EBADMSG if a reply is malformed; -EAGAIN if the
+ * trackers changed while they were read; -EPERM without CAP_SYS_ADMIN;
+ * another negative errno value on failure.
+ */
+int libvss_tracker_list(struct libvss_ctx *ctx,
+			struct libvss_tracker_list **listp);
+
+/**
+ * libvss_tracker_list_free() - Free a list and every report in it.
+ * @list: List from libvss_tracker_list(), or NULL.
+ */
+void libvss_tracker_list_free(struct libvss_tracker_list *list);
+
+/**
+ * libvss_tracker_list_count() - Number of trackers in a list.
+ * @list: List.
+ *
+ * Return: The count.
+ */
+unsigned int libvss_tracker_list_count(const struct libvss_tracker_list *list);
+
+/**
+ * libvss_tracker_list_entry() - One tracker's report in a list.
+ * @list: List.
+ * @i: Index, from 0 to libvss_tracker_list_count() - 1.
+ *
+ * Return: The report, owned by @list; NULL if @i is out of range.
+ */
+const struct libvss_tracker *
+libvss_tracker_list_entry(const struct libvss_tracker_list *list,
+			  unsigned int i);
+
+/**
+ * libvss_tracker_reset() - Start a new generation of an origin's tracker.
+ * @ctx: Context.
+ * @origin: The origin's device path or kernel name.
+ *
+ * Every token of the origin issued so far gets ESTALE (reason reset) from
+ * then on: the next backup of it is a full one. Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOENT if @origin has no tracker; -EINVAL if
+ * @origin is NULL; -EPERM without CAP_SYS_ADMIN; another negative errno
+ * value on failure.
+ */
+int libvss_tracker_reset(struct libvss_ctx *ctx, const char *origin);
+
+/**
+ * libvss_tracker_origin() - Origin of a tracker.
+ * @tracker: Report.
+ *
+ * Return: The kernel name of the origin device, owned by @tracker.
+ */
+const char *libvss_tracker_origin(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_generation() - Generation in force.
+ * @tracker: Report.
+ *
+ * Return: The 16-byte generation id, owned by @tracker (print it with
+ * libvss_id_to_string()).
+ */
+const uint8_t *libvss_tracker_generation(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_epoch() - Epoch in force.
+ * @tracker: Report.
+ *
+ * Return: The epoch the origin's next snapshot will record.
+ */
+uint64_t libvss_tracker_epoch(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_block_bytes() - Tracking block size.
+ * @tracker: Report.
+ *
+ * Return: The granularity of the extents, in bytes.
+ */
+uint32_t libvss_tracker_block_bytes(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_capacity() - Tracked capacity.
+ * @tracker: Report.
+ *
+ * Return: The origin's capacity in bytes, as tracked.
+ */
+uint64_t libvss_tracker_capacity(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_blocks_marked() - Blocks written in the generation.
+ * @tracker: Report.
+ *
+ * Return: The number of tracking blocks written at least once since the
+ * generation began.
+ */
+uint64_t libvss_tracker_blocks_marked(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_map_bytes() - Memory of a tracker.
+ * @tracker: Report.
+ *
+ * Return: Kernel memory the map and the snapshots' copies of its pages
+ * take, in bytes.
+ */
+uint64_t libvss_tracker_map_bytes(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_reason() - Why the generation in force began.
+ * @tracker: Report.
+ *
+ * Return: An enum vss_stale_reason: VSS_STALE_GENERATION for the
+ * tracker's first, VSS_STALE_RESET after libvss_tracker_reset(), ...
+ */
+uint32_t libvss_tracker_reason(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_storage_opts_set_track_block_bytes() - Changed-block tracking unit.
+ * @opts: Options.
+ * @bytes: A power of two from VSS_TRACK_BLOCK_MIN to VSS_TRACK_BLOCK_MAX,
+ *   or 0 for the module's default (VSS_TRACK_BLOCK_DEFAULT).
+ *
+ * The module raises it to the origin's logical block size and until the
+ * origin has at most VSS_TRACK_BLOCKS_MAX blocks;
+ * libvss_storage_track_block_bytes() reports the size in force. A value
+ * it refuses fails libvss_storage_add_opts() with -EINVAL.
+ */
+void libvss_storage_opts_set_track_block_bytes(struct libvss_storage_opts *opts,
+					       uint32_t bytes);
+
+/**
+ * libvss_storage_track_block_bytes() - Changed-block tracking unit in force.
+ * @storage: Diff storage report.
+ *
+ * Return: The tracking block size in bytes; 0 from a module without
+ * VSS_FEATURE_CHANGE_TRACKING.
+ */
+uint32_t libvss_storage_track_block_bytes(const struct libvss_storage *storage);
+
+/**
+ * libvss_monitor_event_generation() - New generation of a tracker event.
+ * @ev: Event.
+ *
+ * Return: The 16-byte generation that began, owned by @ev, for
+ * tracker-generation; NULL for the other events.
+ */
+const uint8_t *
+libvss_monitor_event_generation(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_old_generation() - Generation that ended.
+ * @ev: Event.
+ *
+ * Return: The 16-byte generation whose tokens now get ESTALE, owned by
+ * @ev, for tracker-generation; NULL for the other events.
+ */
+const uint8_t *
+libvss_monitor_event_old_generation(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_epoch() - Epoch of a tracker event.
+ * @ev: Event.
+ *
+ * Return: The epoch in force when the generation began, for
+ * tracker-generation; 0 for the other events.
+ */
+uint64_t libvss_monitor_event_epoch(const struct libvss_monitor_event *ev);
+
+/**
+ * libvss_monitor_event_stale_reason() - Why a tracker's generation changed.
+ * @ev: Event.
+ *
+ * Return: An enum vss_stale_reason (see libvss_stale_reason_name()) for
+ * tracker-generation; 0 for the other events.
+ */
+uint32_t
+libvss_monitor_event_stale_reason(const struct libvss_monitor_event *ev);
 
 #ifdef __cplusplus
 }

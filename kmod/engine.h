@@ -296,6 +296,7 @@ struct vss_set_entry {
 	uuid_t id;
 	int number;			/* N of vss-snapN */
 	char origin[BDEVNAME_SIZE];
+	struct vss_cbt_token token;
 };
 
 struct vss_set_result {

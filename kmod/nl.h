@@ -130,6 +130,7 @@ int vss_nl_session_writer_get_doit(struct sk_buff *skb, struct genl_info *info);
 struct vss_cbt_token;
 extern const struct nla_policy vss_changes_policy[VSS_A_CHANGES_START + 1];
 extern const struct nla_policy vss_tracker_policy[VSS_A_TRACKER_ORIGIN + 1];
+size_t vss_nl_token_size(void);
 int vss_nl_put_token(struct sk_buff *msg, int type, const struct vss_cbt_token *tok);
 int vss_nl_changes_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_changes_get_start(struct netlink_callback *cb);

@@ -41,6 +41,16 @@ const struct nla_policy vss_tracker_policy[VSS_A_TRACKER_ORIGIN + 1] = {
 	[VSS_A_TRACKER_ORIGIN] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
 };
 
+/* What vss_nl_put_token() adds at most, for sizing a reply. */
+size_t vss_nl_token_size(void)
+{
+	return nla_total_size(0) +
+	       nla_total_size(sizeof_field(struct vss_cbt_token, generation)) +
+	       2 * nla_total_size_64bit(sizeof(u64)) +
+	       2 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(sizeof_field(struct vss_cbt_token, origin_uuid));
+}
+
 int vss_nl_put_token(struct sk_buff *msg, int type, const struct vss_cbt_token *tok)
 {
 	struct nlattr *nest = nla_nest_start(msg, type);

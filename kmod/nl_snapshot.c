@@ -24,16 +24,28 @@ const struct nla_policy vss_snapshot_delete_policy[VSS_A_SNAPSHOT_OLDEST_OF + 1]
 	[VSS_A_SNAPSHOT_OLDEST_OF] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
 };
 
-static int vss_nl_put_snapshot_core(struct sk_buff *msg, struct vss_snapshot *s)
+/* The identity of a snapshot: in SNAPSHOT_GET and in each created entry. */
+static int vss_nl_put_snapshot_core(struct sk_buff *msg, const uuid_t *id,
+				    const char *origin, int number,
+				    const struct vss_cbt_token *token)
 {
 	char dev[DISK_NAME_LEN];
 
-	snprintf(dev, sizeof(dev), "vss-snap%d", s->number);
-	if (nla_put(msg, VSS_A_SNAPSHOT_ID, sizeof(s->id), &s->id) ||
-	    nla_put_string(msg, VSS_A_SNAPSHOT_ORIGIN, s->origin->name) ||
-	    nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, dev))
+	snprintf(dev, sizeof(dev), "vss-snap%d", number);
+	if (nla_put(msg, VSS_A_SNAPSHOT_ID, sizeof(*id), id) ||
+	    nla_put_string(msg, VSS_A_SNAPSHOT_ORIGIN, origin) ||
+	    nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, dev) ||
+	    vss_nl_put_token(msg, VSS_A_SNAPSHOT_TOKEN, token))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* Bounds what vss_nl_put_snapshot_core() adds, nested, for one entry. */
+static size_t vss_nl_entry_size(const struct vss_set_entry *e)
+{
+	return nla_total_size(0) + nla_total_size(sizeof(e->id)) +
+	       nla_total_size(strlen(e->origin) + 1) +
+	       nla_total_size(DISK_NAME_LEN) + vss_nl_token_size();
 }
 
 static int vss_nl_snapshot_fill(struct sk_buff *msg, struct vss_snapshot *s,
@@ -44,12 +56,8 @@ static int vss_nl_snapshot_fill(struct sk_buff *msg, struct vss_snapshot *s,
 
 	if (!hdr)
 		return -EMSGSIZE;
-	/*
-	 * The token only here: 64 entries of a set with their tokens
-	 * overflow SNAPSHOT_CREATE's one-page reply (EMSGSIZE, seen in scale).
-	 */
-	if (vss_nl_put_snapshot_core(msg, s) ||
-	    vss_nl_put_token(msg, VSS_A_SNAPSHOT_TOKEN, &s->token) ||
+	if (vss_nl_put_snapshot_core(msg, &s->id, s->origin->name, s->number,
+				     &s->token) ||
 	    nla_put(msg, VSS_A_SNAPSHOT_SET_ID, sizeof(s->set_id), &s->set_id) ||
 	    nla_put_u32(msg, VSS_A_SNAPSHOT_FLAGS, s->flags) ||
 	    nla_put_u64_64bit(msg, VSS_A_SNAPSHOT_CREATION_TIME, s->ctime_ns,
@@ -71,11 +79,18 @@ static int vss_nl_snapshot_fill(struct sk_buff *msg, struct vss_snapshot *s,
 
 static int vss_nl_create_reply(struct genl_info *info, struct vss_set_result *res)
 {
+	size_t size = NLMSG_GOODSIZE;
 	struct sk_buff *msg;
 	unsigned int i;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/*
+	 * Sized from the entries: 64 of them, with their tokens, need more
+	 * than one page (EMSGSIZE in scale's 64-volume set, once).
+	 */
+	for (i = 0; i < res->nr; i++)
+		size += vss_nl_entry_size(&res->entries[i]);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &vss_nl_family, 0, VSS_CMD_SNAPSHOT_CREATE);
@@ -89,7 +104,11 @@ static int vss_nl_create_reply(struct genl_info *info, struct vss_set_result *re
 	for (i = 0; i < res->nr; i++) {
 		struct nlattr *nest = nla_nest_start(msg, VSS_A_SNAPSHOT_ENTRY);
 
-		if (!nest || vss_nl_put_snapshot_core(msg, res->snaps[i]))
+		if (!nest ||
+		    vss_nl_put_snapshot_core(msg, &res->entries[i].id,
+					     res->entries[i].origin,
+					     res->entries[i].number,
+					     &res->entries[i].token))
 			goto too_big;
 		nla_nest_end(msg, nest);
 	}

@@ -100,6 +100,7 @@ struct vss_session_snap {
 	uuid_t id;
 	int number;
 	char origin[BDEVNAME_SIZE];
+	struct vss_cbt_token token;
 };
 
 /* Internal op values: nothing to run but the release; a command is busy. */

@@ -135,7 +135,8 @@ static int vss_msg_put_snaps(struct sk_buff *msg, struct vss_session *s)
 		if (!nest ||
 		    nla_put(msg, VSS_A_SNAPSHOT_ID, sizeof(uuid_t), &sn->id) ||
 		    nla_put_string(msg, VSS_A_SNAPSHOT_ORIGIN, sn->origin) ||
-		    nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, dev))
+		    nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, dev) ||
+		    vss_nl_put_token(msg, VSS_A_SNAPSHOT_TOKEN, &sn->token))
 			return -EMSGSIZE;
 		nla_nest_end(msg, nest);
 	}
@@ -151,7 +152,7 @@ struct sk_buff *vss_msg_complete(struct vss_session *s, u32 op, u32 seq,
 
 	lockdep_assert_held(&vss_proto_lock);
 	msg = genlmsg_new(NLMSG_GOODSIZE + vss_msg_writers_size(s) +
-			  s->nr_snaps * 128, GFP_KERNEL);
+			  s->nr_snaps * (128 + vss_nl_token_size()), GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	hdr = genlmsg_put(msg, 0, 0, &vss_nl_family, 0, VSS_CMD_SESSION_COMPLETE_NTF);

@@ -231,6 +231,7 @@ static int vss_op_engine(struct vss_session *s, struct vss_op_result *r)
 		snaps[i].id = res->entries[i].id;
 		snaps[i].number = res->entries[i].number;
 		strscpy(snaps[i].origin, res->entries[i].origin, sizeof(snaps[i].origin));
+		snaps[i].token = res->entries[i].token;
 	}
 	mutex_lock(&vss_proto_lock);
 	s->snaps = snaps;

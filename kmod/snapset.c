@@ -458,6 +458,7 @@ int vss_snapset_create(const struct vss_set_request *req,
 		res->entries[i].number = s->number;
 		strscpy(res->entries[i].origin, s->origin->name,
 			sizeof(res->entries[i].origin));
+		res->entries[i].token = s->token;
 		w.vols[i].snap = NULL;	/* linked: no longer ours to free */
 		if (vss_snapshot_publish(s))
 			pr_warn("snapshot vss-snap%d: adding its device failed\n", s->number);

@@ -4,6 +4,9 @@
  * backup and a later restore go on, what became of each component. One
  * entry per writer (class and instance id), each with its selected
  * components; as in wmd.c, plain C structures whose pointers never move.
+ * Beside them, per volume, the changed-block token of the snapshot the
+ * backup copied: VSS's backup stamp, which the next incremental or
+ * differential backup reads back as its "since" (Documentation/cbt.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,11 +34,19 @@ struct libvss_bcd_writer {
 	size_t ncomps, capcomps;
 };
 
+/* One volume's backup stamp. */
+struct bcd_volume {
+	char *volume;
+	char *token;
+};
+
 struct libvss_bcd {
 	uint32_t backup_type;
 	uint32_t flags;
 	struct libvss_bcd_writer **writers;
 	size_t nwriters, capwriters;
+	struct bcd_volume *vols;
+	size_t nvols, capvols;
 };
 
 static const char *const restore_target_names[] = {
@@ -107,6 +118,11 @@ LIBVSS_EXPORT void libvss_bcd_free(struct libvss_bcd *bcd)
 	for (i = 0; i < bcd->nwriters; i++)
 		writer_free(bcd->writers[i]);
 	free(bcd->writers);
+	for (i = 0; i < bcd->nvols; i++) {
+		free(bcd->vols[i].volume);
+		free(bcd->vols[i].token);
+	}
+	free(bcd->vols);
 	free(bcd);
 }
 
@@ -327,7 +343,119 @@ libvss_bcd_component_set_restore_status(struct libvss_bcd_component *comp,
 	return 0;
 }
 
+/* ---- Backup stamps ---- */
+
+static struct bcd_volume *find_volume(const struct libvss_bcd *bcd,
+				      const char *volume)
+{
+	size_t i;
+
+	for (i = 0; i < bcd->nvols; i++)
+		if (!strcmp(bcd->vols[i].volume, volume))
+			return &bcd->vols[i];
+	return NULL;
+}
+
+LIBVSS_EXPORT int libvss_bcd_set_volume_token(struct libvss_bcd *bcd,
+					      const char *volume,
+					      const char *token)
+{
+	struct bcd_volume *v;
+	char *copy;
+
+	if (!bcd || vss_doc_check_str(volume, false, true) ||
+	    libvss_token_check(token))
+		return -EINVAL;
+	copy = strdup(token);
+	if (!copy)
+		return -ENOMEM;
+	v = find_volume(bcd, volume);
+	if (v) {
+		free(v->token);
+		v->token = copy;
+		return 0;
+	}
+	if (vss_doc_grow((void **)&bcd->vols, &bcd->capvols, bcd->nvols,
+			 sizeof(*bcd->vols))) {
+		free(copy);
+		return -ENOMEM;
+	}
+	v = &bcd->vols[bcd->nvols];
+	v->token = copy;
+	v->volume = strdup(volume);
+	if (!v->volume) {
+		free(copy);
+		return -ENOMEM;
+	}
+	bcd->nvols++;
+	return 0;
+}
+
+LIBVSS_EXPORT int libvss_bcd_set_snapset_tokens(struct libvss_bcd *bcd,
+						const struct libvss_snapset *set)
+{
+	char token[LIBVSS_TOKEN_STRING_SIZE];
+	unsigned int i;
+	int ret;
+
+	if (!bcd || !set)
+		return -EINVAL;
+	/* All or nothing is not needed: a retry sets the same values. */
+	for (i = 0; i < libvss_snapset_count(set); i++) {
+		ret = libvss_snapset_entry_token(set, i, token, sizeof(token));
+		ret = ret ?: libvss_bcd_set_volume_token(bcd,
+				libvss_snapset_entry_origin(set, i), token);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+LIBVSS_EXPORT const char *libvss_bcd_volume_token(const struct libvss_bcd *bcd,
+						  const char *volume)
+{
+	const struct bcd_volume *v = volume ? find_volume(bcd, volume) : NULL;
+
+	return v ? v->token : NULL;
+}
+
+LIBVSS_EXPORT size_t libvss_bcd_volume_count(const struct libvss_bcd *bcd)
+{
+	return bcd->nvols;
+}
+
+LIBVSS_EXPORT const char *libvss_bcd_volume(const struct libvss_bcd *bcd,
+					    size_t i)
+{
+	return i < bcd->nvols ? bcd->vols[i].volume : NULL;
+}
+
 /* ---- To JSON ---- */
+
+/* Written only when there is one: documents without stay byte for byte. */
+static int volumes_to_json(struct json_object *root,
+			   const struct libvss_bcd *bcd)
+{
+	struct json_object *arr, *jv;
+	size_t i;
+	int ret;
+
+	if (!bcd->nvols)
+		return 0;
+	arr = json_object_new_array();
+	ret = vss_json_put(root, "volumes", arr);
+	for (i = 0; !ret && i < bcd->nvols; i++) {
+		jv = json_object_new_object();
+		if (!jv || json_object_array_add(arr, jv)) {
+			json_object_put(jv);
+			return -ENOMEM;
+		}
+		ret = vss_json_put_str(jv, "volume", bcd->vols[i].volume) ?:
+		      vss_json_put_str(jv, "token", bcd->vols[i].token);
+	}
+	return ret;
+}
+
 
 static int component_to_json(struct json_object *arr,
 			     const struct libvss_bcd_component *c)
@@ -401,6 +529,7 @@ LIBVSS_EXPORT int libvss_bcd_to_json(const struct libvss_bcd *bcd,
 					bcd->flags & option_keys[i].flag);
 	for (i = 0; !ret && i < bcd->nwriters; i++)
 		ret = writer_to_json(writers, bcd->writers[i]);
+	ret = ret ?: volumes_to_json(root, bcd);
 	if (ret) {
 		json_object_put(root);
 		return ret;
@@ -469,9 +598,27 @@ static int writer_from_json(struct libvss_bcd *bcd, struct json_object *jw)
 	return ret;
 }
 
+/* A token that is not one is refused like any malformed member. */
+static int volume_from_json(struct libvss_bcd *bcd, struct json_object *jv)
+{
+	const char *volume = NULL, *token = NULL;
+	int ret;
+
+	if (!json_object_is_type(jv, json_type_object))
+		return -EINVAL;
+	ret = vss_json_get_str(jv, "volume", true, &volume) ?:
+	      vss_json_get_str(jv, "token", true, &token);
+	if (ret)
+		return ret;
+	/* One entry per volume, as one per writer. */
+	if (find_volume(bcd, volume))
+		return -EINVAL;
+	return libvss_bcd_set_volume_token(bcd, volume, token);
+}
+
 static int bcd_from_json(struct json_object *root, struct libvss_bcd **bcdp)
 {
-	struct json_object *opts = NULL, *writers = NULL;
+	struct json_object *opts = NULL, *writers = NULL, *volumes = NULL;
 	uint32_t type = VSS_BACKUP_TYPE_UNDEFINED, flags = 0;
 	struct libvss_bcd *bcd;
 	size_t i, n;
@@ -481,7 +628,8 @@ static int bcd_from_json(struct json_object *root, struct libvss_bcd **bcdp)
 	ret = vss_json_get_name(root, "backup_type", &vss_doc_backup_types,
 				&type) ?:
 	      vss_json_get_obj(root, "options", false, &opts) ?:
-	      vss_json_get_array(root, "writers", false, &writers);
+	      vss_json_get_array(root, "writers", false, &writers) ?:
+	      vss_json_get_array(root, "volumes", false, &volumes);
 	for (i = 0; !ret && opts && i < NOPTIONS; i++) {
 		on = false;
 		ret = vss_json_get_bool(opts, option_keys[i].key, &on);
@@ -494,6 +642,9 @@ static int bcd_from_json(struct json_object *root, struct libvss_bcd **bcdp)
 	n = writers ? json_object_array_length(writers) : 0;
 	for (i = 0; !ret && i < n; i++)
 		ret = writer_from_json(bcd, json_object_array_get_idx(writers, i));
+	n = volumes ? json_object_array_length(volumes) : 0;
+	for (i = 0; !ret && i < n; i++)
+		ret = volume_from_json(bcd, json_object_array_get_idx(volumes, i));
 	if (ret) {
 		libvss_bcd_free(bcd);
 		return ret;

@@ -72,6 +72,7 @@ void vss_ctx_clear_error(struct libvss_ctx *ctx)
 {
 	ctx->ext_err[0] = '\0';
 	ctx->ext_status = -1;
+	ctx->ext_stale = VSS_STALE_NONE;
 }
 
 void vss_ctx_set_error(struct libvss_ctx *ctx, const char *fmt, ...)
@@ -118,6 +119,11 @@ LIBVSS_EXPORT const char *libvss_ext_error(const struct libvss_ctx *ctx)
 	const char *s = ctx ? ctx->ext_err : open_err;
 
 	return s[0] ? s : NULL;
+}
+
+LIBVSS_EXPORT uint32_t libvss_ext_stale_reason(const struct libvss_ctx *ctx)
+{
+	return ctx ? ctx->ext_stale : VSS_STALE_NONE;
 }
 
 LIBVSS_EXPORT int libvss_ext_status(const struct libvss_ctx *ctx)

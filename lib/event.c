@@ -181,8 +181,13 @@ LIBVSS_EXPORT int libvss_process(struct libvss_ctx *ctx)
 	/* A callback calling it would dispatch events inside events. */
 	if (ctx->in_process)
 		return -EBUSY;
-	ctx->in_process = true;
 	vss_ctx_clear_error(ctx);
+	/* It would read the parts of the iterator's dump, and drop them. */
+	if (ctx->changes) {
+		vss_ctx_set_error(ctx, "a changed-block iterator is open on this context: close it first");
+		return -EBUSY;
+	}
+	ctx->in_process = true;
 	for (;;) {
 		while ((m = stash_pop(ctx))) {
 			dispatch(ctx, vss_inmsg_hdr(m));

@@ -22,6 +22,7 @@ static const struct {
 	{ VSS_FEATURE_FILE_STORAGE, "file-storage" },
 	{ VSS_FEATURE_SESSIONS, "sessions" },
 	{ VSS_FEATURE_FS_FREEZE, "fs-freeze" },
+	{ VSS_FEATURE_CHANGE_TRACKING, "change-tracking" },
 };
 
 /*

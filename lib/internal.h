@@ -52,6 +52,14 @@ struct libvss_ctx {
 	void *rbuf;			/* VSS_RECV_BUF_SIZE bytes */
 	char ext_err[VSS_EXT_ERR_SIZE];	/* "" when there is no explanation */
 	int ext_status;			/* enum vss_status, or -1: none given */
+	uint32_t ext_stale;		/* enum vss_stale_reason of the error */
+
+	/*
+	 * The changed-block iterator reading its dump (changes.c): while it
+	 * is open the socket carries its parts, so every other request and
+	 * libvss_process() are refused with -EBUSY rather than eat them.
+	 */
+	struct libvss_changes *changes;
 
 	/*
 	 * Notifications (completions, writer events) read while waiting for
@@ -104,6 +112,9 @@ struct vss_nlerr {
 	bool has_miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
 	uint32_t miss_type;
 	int status;			/* the cookie: enum vss_status, or -1 */
+	/* An 8-byte cookie (struct vss_changes_cookie) of kind STALE_REASON,
+	 * else the "stale: NAME:" prefix of @msg; VSS_STALE_NONE if neither. */
+	uint32_t stale;
 };
 
 struct nl_msg *vss_genl_msg(uint16_t family, uint8_t cmd, uint8_t version,
@@ -174,6 +185,40 @@ static inline const void *vss_objlist_entry(const struct vss_objlist *l,
 	return i < l->n ? l->items[i] : NULL;
 }
 
+/* token.c: changed-block tracking tokens, nest and string */
+struct vss_token {
+	uint8_t generation[LIBVSS_ID_SIZE];
+	uint64_t epoch;
+	uint64_t capacity;
+	uint32_t logical_block;
+	uint32_t block_bytes;
+	uint8_t origin_uuid[LIBVSS_ID_SIZE];
+};
+
+extern const struct nla_policy vss_token_policy[VSS_A_TOKEN_MAX + 1];
+/* The string form; -ENOSPC if @len < LIBVSS_TOKEN_STRING_SIZE. */
+int vss_token_format(const struct vss_token *t, char *buf, size_t len);
+/* -EINVAL for anything that is not a well-formed, intact token. */
+int vss_token_parse(const char *s, struct vss_token *t);
+int vss_token_from_nest(struct nlattr *nest, struct vss_token *t,
+			const char **why);
+/* A nest of type @type; -1 if it does not fit. */
+int vss_token_put(struct nl_msg *msg, int type, const struct vss_token *t);
+/* Bytes vss_token_put() adds to a message. */
+size_t vss_token_attr_size(void);
+/* The reason a refusal's "stale: NAME:" prefix names, or VSS_STALE_NONE. */
+uint32_t vss_stale_from_message(const char *msg);
+
+/* changes.c: CHANGES_GET; @flags NLM_F_DUMP for the extents, 0 totals */
+struct nl_msg *vss_changes_encode(const struct libvss_ctx *ctx, uint32_t seq,
+				  int flags, const uint8_t *id,
+				  const struct vss_token *since, uint64_t start);
+
+/* tracker.c: TRACKER_GET (@origin NULL: the dump), TRACKER_RESET */
+extern const struct nla_policy vss_tracker_policy[VSS_A_TRACKER_MAX + 1];
+struct nl_msg *vss_tracker_encode(const struct libvss_ctx *ctx, uint32_t seq,
+				  uint8_t cmd, const char *origin);
+
 /* family.c: resolving "vss" through nlctrl */
 struct vss_family {
 	uint16_t id;
@@ -208,6 +253,7 @@ int vss_features_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 struct libvss_storage_opts {
 	uint32_t kind;
 	uint32_t chunk_bytes;		/* 0: the module's default */
+	uint32_t track_block_bytes;	/* 0: the module's default */
 	uint64_t max_bytes;
 	char *path;			/* NULL: none */
 	unsigned int nr_thresholds;	/* 0: the module's default */

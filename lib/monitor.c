@@ -2,7 +2,8 @@
 /*
  * The monitor group: what the module announces to administrators (snapshots
  * created, deleted, invalidated; storage thresholds crossed; session states;
- * filesystem freezes taken and ended), decoded into one event type with a
+ * filesystem freezes taken and ended; change trackers starting a new
+ * generation), decoded into one event type with a
  * getter per field.
  *
  * The notifications arrive on the context's own socket once it joined the
@@ -25,6 +26,9 @@ struct libvss_monitor_event {
 	uint32_t session_id, session_type, session_state, session_op;
 	uint32_t owner, timeout_ms, flags, thaw_reason;
 	uint64_t frozen_ns;
+	const uint8_t *generation, *old_generation;
+	uint64_t epoch;
+	uint32_t stale_reason;
 };
 
 /* The attribute sets, as the module fills them (notify.c, nl_fs.c). */
@@ -66,6 +70,7 @@ bool vss_is_monitor_cmd(uint8_t cmd)
 	case VSS_CMD_SESSION_STATE_NTF:
 	case VSS_CMD_FS_FROZEN_NTF:
 	case VSS_CMD_FS_THAWED_NTF:
+	case VSS_CMD_TRACKER_NTF:
 		return true;
 	}
 	return false;
@@ -173,6 +178,25 @@ static int decode_fs(struct nlmsghdr *nlh, uint8_t cmd,
 	return 0;
 }
 
+static int decode_tracker(struct nlmsghdr *nlh, struct libvss_monitor_event *ev)
+{
+	struct nlattr *tb[VSS_A_TRACKER_MAX + 1];
+	const char *why;
+
+	if (vss_genl_parse(nlh, VSS_CMD_TRACKER_NTF, tb, VSS_A_TRACKER_MAX,
+			   vss_tracker_policy, &why) ||
+	    !have(tb, A(VSS_A_TRACKER_ORIGIN) | A(VSS_A_TRACKER_GENERATION) |
+		      A(VSS_A_TRACKER_OLD_GENERATION) | A(VSS_A_TRACKER_EPOCH) |
+		      A(VSS_A_TRACKER_REASON)))
+		return -EBADMSG;
+	ev->origin = nla_get_string(tb[VSS_A_TRACKER_ORIGIN]);
+	ev->generation = nla_data(tb[VSS_A_TRACKER_GENERATION]);
+	ev->old_generation = nla_data(tb[VSS_A_TRACKER_OLD_GENERATION]);
+	ev->epoch = nla_get_u64(tb[VSS_A_TRACKER_EPOCH]);
+	ev->stale_reason = nla_get_u32(tb[VSS_A_TRACKER_REASON]);
+	return 0;
+}
+
 void vss_monitor_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *ghdr = nlmsg_data(nlh);
@@ -193,6 +217,9 @@ void vss_monitor_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh)
 		break;
 	case VSS_CMD_SESSION_STATE_NTF:
 		ret = decode_session(nlh, &ev);
+		break;
+	case VSS_CMD_TRACKER_NTF:
+		ret = decode_tracker(nlh, &ev);
 		break;
 	default:
 		ret = decode_fs(nlh, ghdr->cmd, &ev);
@@ -265,6 +292,8 @@ LIBVSS_EXPORT const char *libvss_monitor_event_name(uint32_t type)
 		return "fs-frozen";
 	case VSS_CMD_FS_THAWED_NTF:
 		return "fs-thawed";
+	case VSS_CMD_TRACKER_NTF:
+		return "tracker-generation";
 	}
 	return NULL;
 }
@@ -295,3 +324,7 @@ GETTER(uint32_t, timeout_ms)
 GETTER(uint32_t, flags)
 GETTER(uint64_t, frozen_ns)
 GETTER(uint32_t, thaw_reason)
+GETTER(const uint8_t *, generation)
+GETTER(const uint8_t *, old_generation)
+GETTER(uint64_t, epoch)
+GETTER(uint32_t, stale_reason)

@@ -189,6 +189,21 @@ static int nlerr_tlvs(const struct nlmsghdr *nlh, size_t hlen,
 		if (status <= INT32_MAX)
 			e->status = (int)status;
 	}
+	/*
+	 * CHANGES_GET's refusals carry a struct vss_changes_cookie instead;
+	 * the size tells the two apart. Without one (a dump's end on 6.1)
+	 * the message's stable prefix says the same.
+	 */
+	if (tb[NLMSGERR_ATTR_COOKIE] &&
+	    nla_len(tb[NLMSGERR_ATTR_COOKIE]) == sizeof(struct vss_changes_cookie)) {
+		struct vss_changes_cookie c;
+
+		memcpy(&c, nla_data(tb[NLMSGERR_ATTR_COOKIE]), sizeof(c));
+		if (c.kind == VSS_COOKIE_STALE_REASON)
+			e->stale = c.value;
+	}
+	if (e->stale == VSS_STALE_NONE)
+		e->stale = vss_stale_from_message(e->msg);
 	return 0;
 }
 

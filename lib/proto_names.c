@@ -5,6 +5,8 @@
  * output and the spec's own CLI agree. Indexed by value: the uapi never
  * renumbers, and a value added later reads NULL until named here.
  */
+#include <string.h>
+
 #include "internal.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -164,4 +166,41 @@ LIBVSS_EXPORT const char *libvss_session_op_name(uint32_t op)
 LIBVSS_EXPORT const char *libvss_session_type_name(uint32_t type)
 {
 	return NAME_OF(session_type_names, type);
+}
+
+static const char *const stale_reason_names[] = {
+	[VSS_STALE_NONE] = "none",
+	[VSS_STALE_GENERATION] = "generation",
+	[VSS_STALE_RESET] = "reset",
+	[VSS_STALE_WRAPPED] = "wrapped",
+	[VSS_STALE_RESIZED] = "resized",
+	[VSS_STALE_LOST] = "lost",
+	[VSS_STALE_IDENTITY] = "identity",
+	[VSS_STALE_NOT_OLDER] = "not-older",
+};
+
+LIBVSS_EXPORT const char *libvss_stale_reason_name(uint32_t reason)
+{
+	return NAME_OF(stale_reason_names, reason);
+}
+
+/*
+ * Documentation/cbt.md: a refused CHANGES_GET's message begins with
+ * "stale: NAME:", a stable prefix. It is what 6.1 gives at the end of a
+ * dump, where the netlink core drops the cookie.
+ */
+uint32_t vss_stale_from_message(const char *msg)
+{
+	static const char prefix[] = "stale: ";
+	size_t i, n;
+
+	if (!msg || strncmp(msg, prefix, sizeof(prefix) - 1))
+		return VSS_STALE_NONE;
+	msg += sizeof(prefix) - 1;
+	for (i = 1; i < ARRAY_SIZE(stale_reason_names); i++) {
+		n = strlen(stale_reason_names[i]);
+		if (!strncmp(msg, stale_reason_names[i], n) && msg[n] == ':')
+			return (uint32_t)i;
+	}
+	return VSS_STALE_NONE;
 }

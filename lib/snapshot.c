@@ -19,6 +19,8 @@ struct libvss_snapshot {
 	uint64_t creation_time_ns;
 	uint64_t freeze_window_ns;
 	uint64_t storage_used_bytes;	/* 0 from a module that sends none */
+	bool has_token;			/* a module without tracking sends none */
+	struct vss_token token;
 	const char *device;		/* in strings[], after the origin */
 	char strings[];			/* origin first */
 };
@@ -32,6 +34,8 @@ struct snapset_entry {
 	uint8_t id[LIBVSS_ID_SIZE];
 	char *origin;			/* one allocation with device */
 	const char *device;
+	bool has_token;
+	struct vss_token token;
 };
 
 struct libvss_snapset {
@@ -83,6 +87,7 @@ static const struct nla_policy snapshot_policy[VSS_A_SNAPSHOT_MAX + 1] = {
 	[VSS_A_SNAPSHOT_ENTRY]		= { .type = NLA_NESTED },
 	[VSS_A_SNAPSHOT_COUNT]		= { .type = NLA_U32, .maxlen = 4 },
 	[VSS_A_SNAPSHOT_STORAGE_USED_BYTES] = { .type = NLA_U64, .maxlen = 8 },
+	[VSS_A_SNAPSHOT_TOKEN]		= { .type = NLA_NESTED },
 };
 
 static struct nl_msg *snapshot_msg(const struct libvss_ctx *ctx, uint32_t seq,
@@ -148,6 +153,14 @@ static int entry_parse(struct nlattr *nest, struct snapset_entry *e,
 	    !tb[VSS_A_SNAPSHOT_DEVICE]) {
 		*why = "reply has a snapshot entry without id, origin or device";
 		return -EBADMSG;
+	}
+	if (tb[VSS_A_SNAPSHOT_TOKEN]) {
+		int ret = vss_token_from_nest(tb[VSS_A_SNAPSHOT_TOKEN],
+					      &e->token, why);
+
+		if (ret)
+			return ret;
+		e->has_token = true;
 	}
 	e->origin = dup_pair(nla_get_string(tb[VSS_A_SNAPSHOT_ORIGIN]),
 			     nla_get_string(tb[VSS_A_SNAPSHOT_DEVICE]),
@@ -293,6 +306,7 @@ static int snapshot_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 	struct nlattr *tb[VSS_A_SNAPSHOT_MAX + 1];
 	const char *origin, *device;
 	struct libvss_snapshot *s;
+	struct vss_token token;
 	size_t lo, ld, i;
 	int ret;
 
@@ -305,6 +319,11 @@ static int snapshot_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 			*why = "SNAPSHOT_GET reply lacks one of id, set-id, flags, origin, device, creation-time, state, invalid-reason, consistency, freeze-window-ns";
 			return -EBADMSG;
 		}
+	}
+	if (tb[VSS_A_SNAPSHOT_TOKEN]) {
+		ret = vss_token_from_nest(tb[VSS_A_SNAPSHOT_TOKEN], &token, why);
+		if (ret)
+			return ret;
 	}
 	origin = nla_get_string(tb[VSS_A_SNAPSHOT_ORIGIN]);
 	device = nla_get_string(tb[VSS_A_SNAPSHOT_DEVICE]);
@@ -326,6 +345,9 @@ static int snapshot_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 	s->freeze_window_ns = nla_get_u64(tb[VSS_A_SNAPSHOT_FREEZE_WINDOW_NS]);
 	s->storage_used_bytes = tb[VSS_A_SNAPSHOT_STORAGE_USED_BYTES] ?
 		nla_get_u64(tb[VSS_A_SNAPSHOT_STORAGE_USED_BYTES]) : 0;
+	s->has_token = tb[VSS_A_SNAPSHOT_TOKEN] != NULL;
+	if (s->has_token)
+		s->token = token;
 	*sp = s;
 	return 0;
 }
@@ -624,6 +646,25 @@ LIBVSS_EXPORT uint64_t
 libvss_snapshot_storage_used_bytes(const struct libvss_snapshot *snap)
 {
 	return snap->storage_used_bytes;
+}
+
+LIBVSS_EXPORT int libvss_snapshot_token(const struct libvss_snapshot *snap,
+					char *buf, size_t len)
+{
+	if (!snap->has_token)
+		return -ENODATA;
+	return vss_token_format(&snap->token, buf, len);
+}
+
+LIBVSS_EXPORT int libvss_snapset_entry_token(const struct libvss_snapset *set,
+					     unsigned int i, char *buf,
+					     size_t len)
+{
+	if (i >= set->n)
+		return -EINVAL;
+	if (!set->entries[i].has_token)
+		return -ENODATA;
+	return vss_token_format(&set->entries[i].token, buf, len);
 }
 
 /* The exchange of every selector. */

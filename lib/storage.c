@@ -15,6 +15,7 @@
 struct libvss_storage {
 	uint32_t kind;
 	uint32_t chunk_bytes;
+	uint32_t track_block_bytes;	/* 0 from a module without tracking */
 	uint64_t max_bytes;
 	uint64_t used_bytes;
 	uint64_t file_bytes;		/* 0 unless VSS_STORAGE_FILE */
@@ -47,6 +48,7 @@ static const struct nla_policy storage_policy[VSS_A_STORAGE_MAX + 1] = {
 	[VSS_A_STORAGE_PATH]		= { .type = NLA_STRING },
 	[VSS_A_STORAGE_THRESHOLD]	= { .type = NLA_U32, .maxlen = 4 },
 	[VSS_A_STORAGE_FILE_BYTES]	= { .type = NLA_U64, .maxlen = 8 },
+	[VSS_A_STORAGE_TRACK_BLOCK_BYTES] = { .type = NLA_U32, .maxlen = 4 },
 };
 
 /* Bytes of @n u32 attributes in a message. */
@@ -110,7 +112,7 @@ struct nl_msg *vss_storage_add_encode(const struct libvss_ctx *ctx,
 {
 	/* Paths reach PATH_MAX: more than libnl's default of a page. */
 	size_t attrlen = vss_str_attr_size(origin) + NLA_ALIGN(NLA_HDRLEN + 8) +
-			 u32_attrs_size(2 + opts->nr_thresholds) +
+			 u32_attrs_size(3 + opts->nr_thresholds) +
 			 (opts->path ? vss_str_attr_size(opts->path) : 0);
 	struct nl_msg *msg = storage_msg(ctx, seq, VSS_CMD_STORAGE_ADD, 0,
 					 attrlen);
@@ -124,7 +126,10 @@ struct nl_msg *vss_storage_add_encode(const struct libvss_ctx *ctx,
 	     nla_put_u32(msg, VSS_A_STORAGE_CHUNK_BYTES, opts->chunk_bytes) < 0) ||
 	    (opts->path &&
 	     nla_put_string(msg, VSS_A_STORAGE_PATH, opts->path) < 0) ||
-	    put_thresholds(msg, opts->thresholds, opts->nr_thresholds) < 0) {
+	    put_thresholds(msg, opts->thresholds, opts->nr_thresholds) < 0 ||
+	    (opts->track_block_bytes &&
+	     nla_put_u32(msg, VSS_A_STORAGE_TRACK_BLOCK_BYTES,
+			 opts->track_block_bytes) < 0)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -242,6 +247,8 @@ static int storage_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 	s->chunk_bytes = nla_get_u32(tb[VSS_A_STORAGE_CHUNK_BYTES]);
 	s->file_bytes = tb[VSS_A_STORAGE_FILE_BYTES] ?
 			nla_get_u64(tb[VSS_A_STORAGE_FILE_BYTES]) : 0;
+	s->track_block_bytes = tb[VSS_A_STORAGE_TRACK_BLOCK_BYTES] ?
+		nla_get_u32(tb[VSS_A_STORAGE_TRACK_BLOCK_BYTES]) : 0;
 	*sp = s;
 	return 0;
 }
@@ -323,6 +330,19 @@ libvss_storage_opts_set_max_bytes(struct libvss_storage_opts *opts,
 				  uint64_t max_bytes)
 {
 	opts->max_bytes = max_bytes;
+}
+
+LIBVSS_EXPORT void
+libvss_storage_opts_set_track_block_bytes(struct libvss_storage_opts *opts,
+					  uint32_t bytes)
+{
+	opts->track_block_bytes = bytes;
+}
+
+LIBVSS_EXPORT uint32_t
+libvss_storage_track_block_bytes(const struct libvss_storage *storage)
+{
+	return storage->track_block_bytes;
 }
 
 LIBVSS_EXPORT void

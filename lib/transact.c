@@ -37,6 +37,7 @@ static int finish(struct exchange *x, const struct vss_nlerr *e)
 		vss_nlerr_describe(e, x->req, x->ctx->ext_err,
 				   sizeof(x->ctx->ext_err));
 		x->ctx->ext_status = e->status;
+		x->ctx->ext_stale = e->stale;
 		return e->error;
 	}
 	if (x->decode_err) {
@@ -117,6 +118,10 @@ int vss_transact(struct libvss_ctx *ctx, struct nl_msg *msg,
 	ssize_t n;
 	int ret;
 
+	if (ctx->changes) {
+		vss_ctx_set_error(ctx, "a changed-block iterator is open on this context: close it first");
+		return -EBUSY;
+	}
 	ret = ctx->tp->ops->send(ctx->tp, x.req, x.req->nlmsg_len);
 	if (ret)
 		return ret;

@@ -154,6 +154,13 @@ expect "show" vssctl version ""
 PATH=$top/tools/vssctl:$PATH
 objects=$(vssctl help | sed -n 's/.*OBJECT := {\(.*\)}.*/\1/p' | tr -d '|')
 expect "$(xargs <<<"$objects") help" vssctl ""
+# Changed-block tracking (issue 16), from the real help: commands, options,
+# and an ORIGIN completes to block devices.
+expect "show reset" vssctl tracker ""
+expect "/dev/vda /dev/vda1" vssctl tracker reset ""
+expect "changes create" vssctl snapshot c
+expect "--since --start" vssctl snapshot changes 00112233-4455-4677-8899-aabbccddeef0 --s
+expect "--track-block --threshold" vssctl storage add /dev/vda --max 1G --t
 for obj in $objects; do
 	COMP_WORDS=(vssctl "$obj" "")
 	COMP_CWORD=2

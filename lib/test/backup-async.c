@@ -27,6 +27,15 @@ static const struct test_writer writers[2] = {
 	  "disk busy", false },
 };
 
+/* DoSnapshotSet's completion carries each snapshot's token. */
+static const struct test_token token = {
+	.generation = { 0x9a, [15] = 0x9b },
+	.epoch = 3,
+	.capacity = 1 << 30,
+	.logical_block = 512,
+	.block_bytes = 65536,
+};
+
 static bool readable(struct libvss_ctx *ctx)
 {
 	struct pollfd pfd = { .fd = libvss_fd(ctx), .events = POLLIN };
@@ -50,6 +59,7 @@ static struct nl_msg *with_writers(struct nl_msg *msg)
 int main(void)
 {
 	static const uint8_t set_id[16] = { 0xab, [15] = 0xcd };
+	char tokbuf[LIBVSS_TOKEN_STRING_SIZE];
 	const struct libvss_writer_info *wi;
 	const struct libvss_snapset *set;
 	struct libvss_async *a, *a2;
@@ -202,6 +212,7 @@ int main(void)
 	nla_put(msg, VSS_A_SNAPSHOT_ID, 16, set_id);
 	nla_put_string(msg, VSS_A_SNAPSHOT_ORIGIN, "vdb");
 	nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, "vss-snap4");
+	build_token(msg, VSS_A_SNAPSHOT_TOKEN, &token, 0, 0);
 	nla_nest_end(msg, nest);
 	mock_queue_ntf(m, with_writers(msg));
 	ok_int(libvss_async_wait(a, 1000), 0, "do_snapshot_set: wait returns");
@@ -218,6 +229,9 @@ int main(void)
 		ok_int(libvss_snapset_count(set), 1, "one snapshot");
 		ok_str(libvss_snapset_entry_device(set, 0), "vss-snap4", "device");
 		ok_str(libvss_snapset_entry_origin(set, 0), "vdb", "origin");
+		ok_int(libvss_snapset_entry_token(set, 0, tokbuf, sizeof(tokbuf)),
+		       0, "the completion's token");
+		ok_int(libvss_token_check(tokbuf), 0, "a well-formed token");
 	}
 
 	/* ---- a refusal: errno, message and VSS status ---- */

@@ -219,6 +219,33 @@ static void put_core(struct nl_msg *msg, const uint8_t id[16],
 		must(nla_put_string(msg, VSS_A_SNAPSHOT_DEVICE, device), "device");
 }
 
+void build_token(struct nl_msg *msg, int type, const struct test_token *t,
+		 unsigned int how, uint32_t omit)
+{
+	struct nlattr *nest = nla_nest_start(msg, type | NLA_F_NESTED);
+
+	must(nest ? 0 : -1, "token nest");
+	if (!(omit & OMIT(VSS_A_TOKEN_GENERATION)))
+		must(nla_put(msg, VSS_A_TOKEN_GENERATION, 16, t->generation), "gen");
+	if (!(omit & OMIT(VSS_A_TOKEN_EPOCH)))
+		put_u64(msg, VSS_A_TOKEN_EPOCH, t->epoch, VSS_A_TOKEN_PAD, how);
+	if (!(omit & OMIT(VSS_A_TOKEN_CAPACITY)))
+		put_u64(msg, VSS_A_TOKEN_CAPACITY, t->capacity, VSS_A_TOKEN_PAD,
+			how);
+	if (!(omit & OMIT(VSS_A_TOKEN_LOGICAL_BLOCK)))
+		must(nla_put_u32(msg, VSS_A_TOKEN_LOGICAL_BLOCK, t->logical_block),
+		     "lbs");
+	if (!(omit & OMIT(VSS_A_TOKEN_BLOCK_BYTES)))
+		must(nla_put_u32(msg, VSS_A_TOKEN_BLOCK_BYTES, t->block_bytes),
+		     "block");
+	if (!(omit & OMIT(VSS_A_TOKEN_ORIGIN_UUID)))
+		must(nla_put(msg, VSS_A_TOKEN_ORIGIN_UUID, 16, t->origin_uuid),
+		     "uuid");
+	if (how & BUILD_UNKNOWN_ATTR)
+		must(nla_put_u32(msg, VSS_A_TOKEN_MAX + 3, 7), "unknown");
+	nla_nest_end(msg, nest);
+}
+
 struct nl_msg *build_snapshot(const struct test_snapshot *s, unsigned int how,
 			      uint32_t omit)
 {
@@ -247,6 +274,8 @@ struct nl_msg *build_snapshot(const struct test_snapshot *s, unsigned int how,
 	if (!(omit & OMIT(VSS_A_SNAPSHOT_STORAGE_USED_BYTES)))
 		put_u64(msg, VSS_A_SNAPSHOT_STORAGE_USED_BYTES,
 			s->storage_used_bytes, VSS_A_SNAPSHOT_PAD, how);
+	if (s->token && !(omit & OMIT(VSS_A_SNAPSHOT_TOKEN)))
+		build_token(msg, VSS_A_SNAPSHOT_TOKEN, s->token, how, 0);
 	if (how & BUILD_UNKNOWN_ATTR)
 		must(nla_put_u32(msg, VSS_A_SNAPSHOT_MAX + 3, 0xdeadbeef),
 		     "unknown");
@@ -278,6 +307,9 @@ struct nl_msg *build_snapset(const uint8_t set_id[16], uint32_t consistency,
 		must(nest ? 0 : -1, "entry");
 		put_core(msg, entries[i].id, entries[i].origin,
 			 entries[i].device, entry_omit);
+		if (entries[i].token)
+			build_token(msg, VSS_A_SNAPSHOT_TOKEN, entries[i].token,
+				    how, 0);
 		if (how & BUILD_UNKNOWN_ATTR)
 			must(nla_put_u32(msg, VSS_A_SNAPSHOT_MAX + 3, 1), "unknown");
 		nla_nest_end(msg, nest);
@@ -357,5 +389,86 @@ struct nl_msg *build_completion(uint32_t id, uint32_t op, uint32_t seq,
 	must(nla_put_u32(msg, VSS_A_SESSION_STATE, state), "state");
 	if (message)
 		must(nla_put_string(msg, VSS_A_SESSION_MESSAGE, message), "message");
+	return msg;
+}
+
+struct nl_msg *build_extents(const struct test_extent *x, unsigned int n,
+			     unsigned int how)
+{
+	struct nl_msg *msg = vss_new(VSS_CMD_CHANGES_GET, how | BUILD_MULTI);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct nlattr *nest = nla_nest_start(msg, VSS_A_CHANGES_EXTENT |
+							  NLA_F_NESTED);
+
+		must(nest ? 0 : -1, "extent");
+		put_u64(msg, VSS_A_EXTENT_OFFSET, x[i].offset, VSS_A_EXTENT_PAD,
+			how);
+		put_u64(msg, VSS_A_EXTENT_LENGTH, x[i].length, VSS_A_EXTENT_PAD,
+			how);
+		nla_nest_end(msg, nest);
+	}
+	return msg;
+}
+
+struct nl_msg *build_changes_totals(uint64_t bytes, uint64_t count,
+				    uint32_t omit)
+{
+	struct nl_msg *msg = vss_new(VSS_CMD_CHANGES_GET, 0);
+
+	if (!(omit & OMIT(VSS_A_CHANGES_CHANGED_BYTES)))
+		must(nla_put_u64(msg, VSS_A_CHANGES_CHANGED_BYTES, bytes), "bytes");
+	if (!(omit & OMIT(VSS_A_CHANGES_EXTENT_COUNT)))
+		must(nla_put_u64(msg, VSS_A_CHANGES_EXTENT_COUNT, count), "count");
+	return msg;
+}
+
+struct nl_msg *build_stale(bool done, int error, const char *text,
+			   uint32_t kind, uint32_t value)
+{
+	struct vss_changes_cookie c = { .kind = kind, .value = value };
+	struct nl_msg *msg = done ? build_done(error, text) :
+				    build_extack(error, text, -1, -1);
+
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK_TLVS;
+	if (kind != VSS_COOKIE_NONE)
+		must(nla_put(msg, NLMSGERR_ATTR_COOKIE, sizeof(c), &c), "cookie");
+	return msg;
+}
+
+struct nl_msg *build_tracker(uint8_t cmd, const struct test_tracker *t,
+			     const uint8_t *old, unsigned int how,
+			     uint32_t omit)
+{
+	struct nl_msg *msg = vss_new(cmd, how);
+
+	if (!(omit & OMIT(VSS_A_TRACKER_ORIGIN)))
+		must(nla_put_string(msg, VSS_A_TRACKER_ORIGIN, t->origin), "origin");
+	if (!(omit & OMIT(VSS_A_TRACKER_GENERATION)))
+		must(nla_put(msg, VSS_A_TRACKER_GENERATION, 16, t->generation),
+		     "gen");
+	if (old && !(omit & OMIT(VSS_A_TRACKER_OLD_GENERATION)))
+		must(nla_put(msg, VSS_A_TRACKER_OLD_GENERATION, 16, old), "old");
+	if (!(omit & OMIT(VSS_A_TRACKER_EPOCH)))
+		put_u64(msg, VSS_A_TRACKER_EPOCH, t->epoch, VSS_A_TRACKER_PAD, how);
+	if (!old) {
+		if (!(omit & OMIT(VSS_A_TRACKER_BLOCK_BYTES)))
+			must(nla_put_u32(msg, VSS_A_TRACKER_BLOCK_BYTES,
+					 t->block_bytes), "block");
+		if (!(omit & OMIT(VSS_A_TRACKER_CAPACITY)))
+			put_u64(msg, VSS_A_TRACKER_CAPACITY, t->capacity,
+				VSS_A_TRACKER_PAD, how);
+		if (!(omit & OMIT(VSS_A_TRACKER_BLOCKS_MARKED)))
+			put_u64(msg, VSS_A_TRACKER_BLOCKS_MARKED, t->blocks_marked,
+				VSS_A_TRACKER_PAD, how);
+		if (!(omit & OMIT(VSS_A_TRACKER_MAP_BYTES)))
+			put_u64(msg, VSS_A_TRACKER_MAP_BYTES, t->map_bytes,
+				VSS_A_TRACKER_PAD, how);
+	}
+	if (!(omit & OMIT(VSS_A_TRACKER_REASON)))
+		must(nla_put_u32(msg, VSS_A_TRACKER_REASON, t->reason), "reason");
+	if (how & BUILD_UNKNOWN_ATTR)
+		must(nla_put_u32(msg, VSS_A_TRACKER_MAX + 3, 1), "unknown");
 	return msg;
 }

@@ -81,6 +81,21 @@ struct test_storage {
 struct nl_msg *build_storage(const struct test_storage *s, unsigned int how,
 			     uint32_t omit);
 
+/* A changed-block tracking token, as the module nests it. */
+struct test_token {
+	uint8_t generation[16];
+	uint64_t epoch;
+	uint64_t capacity;
+	uint32_t logical_block;
+	uint32_t block_bytes;
+	uint8_t origin_uuid[16];
+};
+
+/* A nest of @type with the token's six attributes, in the enum's order;
+ * @omit leaves out attributes of enum vss_a_token. */
+void build_token(struct nl_msg *msg, int type, const struct test_token *t,
+		 unsigned int how, uint32_t omit);
+
 struct test_snapshot {
 	uint8_t id[16];
 	uint8_t set_id[16];
@@ -93,6 +108,7 @@ struct test_snapshot {
 	uint32_t consistency;
 	uint64_t freeze_window_ns;
 	uint64_t storage_used_bytes;
+	const struct test_token *token;	/* NULL: a module without tracking */
 };
 
 /* The module's SNAPSHOT_GET reply (do, or one dump part with BUILD_MULTI). */
@@ -103,6 +119,7 @@ struct test_entry {
 	uint8_t id[16];
 	const char *origin;
 	const char *device;
+	const struct test_token *token;	/* NULL: none */
 };
 
 /*
@@ -141,6 +158,39 @@ void build_writer_status(struct nl_msg *msg, const struct test_writer *w);
 struct nl_msg *build_completion(uint32_t id, uint32_t op, uint32_t seq,
 				uint32_t error, uint32_t status, uint32_t state,
 				const char *message);
+
+/* ---- changed-block tracking ---- */
+
+struct test_extent {
+	uint64_t offset, length;
+};
+
+/* One CHANGES_GET dump part (NLM_F_MULTI) with @n extents. */
+struct nl_msg *build_extents(const struct test_extent *x, unsigned int n,
+			     unsigned int how);
+/* The CHANGES_GET do reply; @omit as above. */
+struct nl_msg *build_changes_totals(uint64_t bytes, uint64_t count,
+				    uint32_t omit);
+/* An extack error (@done: the NLMSG_DONE of a dump) whose cookie is a
+ * struct vss_changes_cookie, as the module refuses CHANGES_GET. */
+struct nl_msg *build_stale(bool done, int error, const char *text,
+			   uint32_t kind, uint32_t value);
+
+struct test_tracker {
+	const char *origin;
+	uint8_t generation[16];
+	uint64_t epoch;
+	uint32_t block_bytes;
+	uint64_t capacity;
+	uint64_t blocks_marked;
+	uint64_t map_bytes;
+	uint32_t reason;
+};
+
+/* TRACKER_GET's reply (@cmd TRACKER_GET) or TRACKER_NTF with @old. */
+struct nl_msg *build_tracker(uint8_t cmd, const struct test_tracker *t,
+			     const uint8_t *old, unsigned int how,
+			     uint32_t omit);
 
 /* Queues nlctrl's answer and opens a context on a new mock. */
 struct mock;

@@ -16,7 +16,9 @@ int main(void)
 	       "VSS_FEATURE_SESSIONS is \"sessions\"");
 	ok_str(libvss_feature_name(VSS_FEATURE_FS_FREEZE), "fs-freeze",
 	       "VSS_FEATURE_FS_FREEZE is \"fs-freeze\"");
-	ok_str(libvss_feature_name(1ULL << 4), NULL, "bit 4 has no name");
+	ok_str(libvss_feature_name(VSS_FEATURE_CHANGE_TRACKING), "change-tracking",
+	       "VSS_FEATURE_CHANGE_TRACKING is \"change-tracking\"");
+	ok_str(libvss_feature_name(1ULL << 5), NULL, "bit 5 has no name");
 	ok_str(libvss_feature_name(0), NULL, "0 has no name");
 	ok_str(libvss_feature_name(1ULL << 40), NULL, "unknown bit has no name");
 	ok_str(libvss_feature_name(1ULL << 63), NULL, "bit 63 has no name");

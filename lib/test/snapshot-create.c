@@ -21,9 +21,9 @@ static const uint8_t set_id[16] = {
 };
 
 static const struct test_entry entries[3] = {
-	{ { 0x11, [15] = 0x01 }, "vda1", "vss-snap3" },
-	{ { 0x22, [15] = 0x02 }, "vdb", "vss-snap4" },
-	{ { 0x33, [15] = 0x03 }, "dm-0", "vss-snap5" },
+	{ { 0x11, [15] = 0x01 }, "vda1", "vss-snap3", NULL },
+	{ { 0x22, [15] = 0x02 }, "vdb", "vss-snap4", NULL },
+	{ { 0x33, [15] = 0x03 }, "dm-0", "vss-snap5", NULL },
 };
 
 static const char *const volumes[3] = { "/", "/dev/vdb", "/srv/data" };

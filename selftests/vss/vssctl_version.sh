@@ -22,14 +22,16 @@ result() { # result STATUS DESCRIPTION
 }
 
 # Feature names this kernel's module must report (see enum vss_feature):
-# file storage, sessions and fs freezes everywhere, freeze holders from 6.6 on.
+# file storage, sessions, fs freezes and change tracking everywhere, freeze
+# holders from 6.6 on. A bit the library cannot name prints as 0x...: the
+# comparison fails on it too.
 IFS=. read -r major minor _ <<<"$(uname -r)"
 if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 6 ]; }; then
-	features='["freeze-holder","file-storage","sessions","fs-freeze"]'
-	features_text='freeze-holder file-storage sessions fs-freeze'
+	features='["freeze-holder","file-storage","sessions","fs-freeze","change-tracking"]'
+	features_text='freeze-holder file-storage sessions fs-freeze change-tracking'
 else
-	features='["file-storage","sessions","fs-freeze"]'
-	features_text='file-storage sessions fs-freeze'
+	features='["file-storage","sessions","fs-freeze","change-tracking"]'
+	features_text='file-storage sessions fs-freeze change-tracking'
 fi
 
 echo "TAP version 13"

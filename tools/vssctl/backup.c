@@ -45,6 +45,7 @@
 
 #include <libvss-doc.h>
 
+#include "backup_cbt.h"
 #include "mount.h"
 #include "print.h"
 #include "vssctl.h"
@@ -53,8 +54,8 @@
 /* Where the snapshots are mounted: RUN_DIR/backup-SETID/N. */
 #define RUN_DIR		"/run/vss"
 #define NS_PER_MS	UINT64_C(1000000)
-/* vssctl's own variables: 3 for the set, 6 per volume. */
-#define MAX_VARS	(3 + 6 * MAX_VOLUMES)
+/* vssctl's own variables: 3 for the set, 9 per volume. */
+#define MAX_VARS	(3 + 9 * MAX_VOLUMES)
 #define VAR_NAME_LEN	32
 
 /* ---- types ---- */
@@ -73,12 +74,17 @@ struct volume {
 	char data[VSSCTL_MOUNT_DATA_LEN];	/* its mount options */
 	char dir[PATH_MAX];
 	bool dir_made, mounted;
+	/* Changed-block tracking: --since's token, or NULL ("full"). */
+	const char *since;
+	char token[LIBVSS_TOKEN_STRING_SIZE];	/* "" if the module has none */
+	char changes[PATH_MAX];		/* "" unless written */
+	bool full;
 };
 
 struct backup {
 	/* The command line. */
-	const char **writers, **excluded;
-	unsigned int nr_writers, nr_excluded;
+	const char **writers, **excluded, **since;
+	unsigned int nr_writers, nr_excluded, nr_since;
 	uint32_t type;
 	bool substitute, mount_untrusted;
 	struct volume vols[MAX_VOLUMES];
@@ -219,6 +225,12 @@ static int make_vars(struct backup *bk, bool dummy)
 		if (!err)
 			err = add_var(bk, "VSS_MOUNT", i, true,
 				      dummy ? "" : volume_path(v));
+		if (!err)
+			err = add_var(bk, "VSS_TOKEN", i, true, v->token);
+		if (!err)
+			err = add_var(bk, "VSS_CHANGES", i, true, v->changes);
+		if (!err)
+			err = add_var(bk, "VSS_FULL", i, true, v->full ? "1" : "0");
 	}
 	return err;
 }
@@ -407,6 +419,32 @@ static int parse_type(const char *arg, uint32_t *type)
 				  arg);
 }
 
+/*
+ * --since: none, or one per VOLUME, in order; "full" for a volume without
+ * a previous token. With it, the backup is incremental unless --type says.
+ */
+static int parse_since(struct backup *bk, bool typed)
+{
+	unsigned int i;
+
+	if (!bk->nr_since)
+		return 0;
+	if (bk->nr_since != bk->nr_vols)
+		return vssctl_usage_error("--since: give one per VOLUME (%u), \"full\" for a volume without a token",
+					  bk->nr_vols);
+	for (i = 0; i < bk->nr_since; i++) {
+		if (!strcmp(bk->since[i], "full"))
+			continue;
+		if (libvss_token_check(bk->since[i]))
+			return vssctl_usage_error("--since: \"%.16s...\" is not a token (vss1:...), or a damaged one",
+						  bk->since[i]);
+		bk->vols[i].since = bk->since[i];
+	}
+	if (!typed)
+		bk->type = VSS_BACKUP_TYPE_INCREMENTAL;
+	return 0;
+}
+
 static int parse_args(struct backup *bk, int argc, char **argv)
 {
 	const char *type = NULL;
@@ -432,6 +470,9 @@ static int parse_args(struct backup *bk, int argc, char **argv)
 					&bk->excluded, &bk->nr_excluded);
 		if (!ret)
 			ret = vssctl_opt_value(argc, argv, &i, "--type", &type);
+		if (!ret)
+			ret = opt_multi(argc, argv, &i, "--since", &bk->since,
+					&bk->nr_since);
 		if (ret < 0)
 			return VSSCTL_USAGE;
 		if (ret)
@@ -446,6 +487,9 @@ static int parse_args(struct backup *bk, int argc, char **argv)
 		return ret;
 	if (!bk->nr_vols)
 		return vssctl_usage_error("VOLUME is missing");
+	ret = parse_since(bk, type != NULL);
+	if (ret)
+		return ret;
 	if (i >= argc)
 		return vssctl_usage_error("\"-- COMMAND\" is missing: vssctl backup VOLUME... -- COMMAND [ARGS]");
 	if (i + 1 >= argc)
@@ -456,6 +500,41 @@ static int parse_args(struct backup *bk, int argc, char **argv)
 	if (ret)
 		return vssctl_lib_error(NULL, ret, "out of memory");
 	return expand_command(bk);
+}
+
+/*
+ * Per volume: the new token, and the extents changed since --since in a
+ * file beside the mounts (RUN_DIR/backup-SETID/changes-N, in vssctl's
+ * mount namespace: COMMAND reads it, it goes with the namespace). A volume
+ * without --since, or whose token the module can no longer vouch for
+ * (ESTALE), is marked for a full copy.
+ */
+static int changes_all(struct backup *bk)
+{
+	const struct libvss_snapset *set = libvss_backup_snapset(bk->b);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < bk->nr_vols && i < libvss_snapset_count(set); i++) {
+		struct volume *v = &bk->vols[i];
+
+		v->full = true;
+		if (libvss_snapset_entry_token(set, i, v->token, sizeof(v->token)))
+			v->token[0] = '\0';	/* a module without tracking */
+		if (!v->since || !v->token[0])
+			continue;
+		snprintf(v->changes, sizeof(v->changes), "%s/changes-%u",
+			 bk->base, i);
+		err = vssctl_changes_file(bk->ctx, libvss_snapset_entry_id(set, i),
+					  v->since, v->changes, v->arg, &v->full);
+		if (err || v->full)
+			v->changes[0] = '\0';
+		if (err)
+			return err;
+	}
+	/* The backup stamp: writers see the new tokens with BackupComplete. */
+	err = libvss_bcd_set_snapset_tokens(bk->bcd, set);
+	return err == -ENODATA ? 0 : err;
 }
 
 /* ---- signals and waits ---- */
@@ -1309,6 +1388,8 @@ static int cmd_backup(int argc, char **argv)
 	}
 	if (!err && !read_signals(bk))
 		err = expose_all(bk);
+	if (!err && !read_signals(bk))
+		err = changes_all(bk);
 	if (!err && !read_signals(bk)) {
 		err = make_vars(bk, false);
 		if (!err)
@@ -1364,6 +1445,7 @@ out_free:
 	free_vars(bk);
 	free(bk->writers);
 	free(bk->excluded);
+	free(bk->since);
 	free(bk);
 	return ret;
 }
@@ -1372,10 +1454,13 @@ static const struct vssctl_cmd backup_cmd = {
 	"backup", cmd_backup,
 	"[--writer NAME]... [--exclude-writer NAME]...\n"
 	"          [--type full|incremental|differential|log|copy|other]\n"
-	"          [--no-substitute] [--mount-untrusted] VOLUME... -- COMMAND [ARG]...",
+	"          [--since TOKEN|full]... [--no-substitute] [--mount-untrusted]\n"
+	"          VOLUME... -- COMMAND [ARG]...",
 	"snapshot every VOLUME with the writers' help, mount the snapshots\n"
 	"      read-only, run COMMAND on them, tell the writers how it went,\n"
-	"      clean up; exit with COMMAND's status (vssctl help backup)",
+	"      clean up; exit with COMMAND's status (vssctl help backup).\n"
+	"      --since, once per VOLUME: an incremental, with a file of the\n"
+	"      extents changed since TOKEN for COMMAND",
 };
 
 static const char backup_doc[] =
@@ -1422,6 +1507,19 @@ static const char backup_doc[] =
 "  VSS_FSTYPE_N         ext4, xfs, ...; empty for a raw volume\n"
 "  VSS_MOUNT_N          where the snapshot is mounted; a raw volume's\n"
 "                       snapshot device\n"
+"  VSS_TOKEN_N          its snapshot's changed-block tracking token: keep\n"
+"                       it with the backup, pass it as --since next time;\n"
+"                       empty if the module tracks no changes\n"
+"  VSS_FULL_N           1: copy the whole snapshot device (no --since for\n"
+"                       it, or ESTALE: the reason is on stderr); else 0\n"
+"  VSS_CHANGES_N        with VSS_FULL_N=0, a file of the extents that may\n"
+"                       differ since --since: one \"OFFSET LENGTH\" line each,\n"
+"                       decimal bytes, sorted; copy those from VSS_DEVICE_N.\n"
+"                       Empty when VSS_FULL_N=1\n"
+"--since TOKEN, given once per VOLUME in order (\"full\" for one without a\n"
+"token), makes the backup incremental unless --type says otherwise\n"
+"(differential: pass the token of the last full one). See\n"
+"Documentation/vssctl-backup.md.\n"
 "An argument of COMMAND that is exactly {} becomes VSS_MOUNT_0, {N}\n"
 "VSS_MOUNT_N, $VSS_NAME or ${VSS_NAME} that variable: one argument,\n"
 "whatever the value holds. Nothing is replaced inside a longer argument,\n"

@@ -290,3 +290,16 @@ int vssctl_rmdir(const char *path)
 {
 	return rmdir(path) ? -errno : 0;
 }
+
+int vssctl_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
+
+	return fd < 0 ? -errno : fd;
+}
+
+void vssctl_unlink(const char *path)
+{
+	unlink(path);
+}

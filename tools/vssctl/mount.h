@@ -108,5 +108,9 @@ int vssctl_private_mounts(const char *dir);
 /* mkdir(2) and rmdir(2), as 0 or -errno. */
 int vssctl_mkdir(const char *path);
 int vssctl_rmdir(const char *path);
+/* A new file for writing, never an existing one or a symlink: fd or -errno. */
+int vssctl_create(const char *path);
+/* unlink(2) of what vssctl_create() made. */
+void vssctl_unlink(const char *path);
 
 #endif /* VSSCTL_MOUNT_H */

@@ -7,6 +7,11 @@
  * exits: so `snapshot create` asks for persistent snapshots unless told
  * --auto-release, which is only of use to see the module clean up.
  *
+ * `changes` prints the extents that may differ between an earlier
+ * snapshot, named by its changed-block tracking token, and a later one
+ * (Documentation/cbt.md): one "OFFSET LENGTH" line each, in bytes, the
+ * format of `backup --since`'s VSS_CHANGES_n files; ESTALE exits 3.
+ *
  * `expose` mounts a snapshot read-only with the options its filesystem
  * needs on a read-only copy (fstype.c); `unexpose` unmounts it, and only
  * a snapshot's mount, so that a slip of the keyboard never unmounts /.
@@ -109,7 +114,7 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 	uint32_t state = libvss_snapshot_state(s);
 	uint32_t reason = libvss_snapshot_invalid_reason(s);
 	char id[LIBVSS_ID_STRING_SIZE], dev[DEV_PATH_LEN], when[32];
-	char size[VSSCTL_SIZE_LEN];
+	char size[VSSCTL_SIZE_LEN], token[LIBVSS_TOKEN_STRING_SIZE];
 	struct enum_buf b;
 
 	print_string(PRINT_ANY, "device", "%s",
@@ -136,6 +141,9 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 			      sizeof(when)));
 	print_u64(PRINT_JSON, "created_ns", NULL,
 		  libvss_snapshot_creation_time_ns(s));
+	/* Only from a module that tracks changed blocks. */
+	if (!libvss_snapshot_token(s, token, sizeof(token)))
+		print_string(PRINT_ANY, "token", " token %s", token);
 	if (detail)
 		print_string(PRINT_FP, NULL, "%s", "\n   ");
 	print_set_facts(libvss_snapshot_consistency(s),
@@ -148,6 +156,7 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 static void print_snapset(const struct libvss_snapset *set, bool persistent)
 {
 	char id[LIBVSS_ID_STRING_SIZE], dev[DEV_PATH_LEN];
+	char token[LIBVSS_TOKEN_STRING_SIZE];
 	unsigned int i;
 
 	print_string(PRINT_ANY, "set_id", "set %s",
@@ -165,6 +174,8 @@ static void print_snapset(const struct libvss_snapset *set, bool persistent)
 		print_string(PRINT_ANY, "id", " id %s",
 			     libvss_id_to_string(libvss_snapset_entry_id(set, i),
 						 id));
+		if (!libvss_snapset_entry_token(set, i, token, sizeof(token)))
+			print_string(PRINT_ANY, "token", " token %s", token);
 		print_nl();
 		close_json_object();
 	}
@@ -353,6 +364,87 @@ static int cmd_snapshot_delete(int argc, char **argv)
 	print_uint(PRINT_ANY, "deleted", "deleted %u", count);
 	print_string(PRINT_FP, NULL, " %s\n", count == 1 ? "snapshot" : "snapshots");
 	delete_json_obj();
+out:
+	libvss_close(ctx);
+	return ret;
+}
+
+static int cmd_snapshot_changes(int argc, char **argv)
+{
+	const char *arg_id = NULL, *since = NULL, *start_arg = NULL;
+	uint64_t start = 0, off, len, total = 0, n = 0;
+	struct libvss_changes *it;
+	uint8_t id[LIBVSS_ID_SIZE];
+	struct libvss_ctx *ctx;
+	uint32_t reason;
+	int i, ret, err;
+
+	for (i = 0; i < argc; i++) {
+		ret = vssctl_opt_value(argc, argv, &i, "--since", &since);
+		if (!ret)
+			ret = vssctl_opt_value(argc, argv, &i, "--start", &start_arg);
+		if (ret < 0)
+			return VSSCTL_USAGE;
+		if (ret)
+			continue;
+		if (argv[i][0] == '-' || arg_id)
+			return vssctl_usage_error("%s \"%s\"", argv[i][0] == '-' ?
+						  "unknown option" : "unexpected argument",
+						  argv[i]);
+		arg_id = argv[i];
+	}
+	if (!arg_id)
+		return vssctl_usage_error("ID is missing");
+	if (!since)
+		return vssctl_usage_error("--since TOKEN is missing");
+	ret = parse_id(arg_id, id, "ID");
+	if (ret)
+		return ret;
+	if (libvss_token_check(since))
+		return vssctl_usage_error("--since: not a token (vss1:..., as snapshot show prints it), or a damaged one");
+	if (start_arg && vssctl_parse_size(start_arg, &start))
+		return vssctl_usage_error("--start: \"%s\" is not a byte offset",
+					  start_arg);
+	ret = vssctl_open(&ctx);
+	if (ret)
+		return ret;
+	err = libvss_changes_open(ctx, id, since, start, &it);
+	if (err) {
+		ret = vssctl_lib_error(ctx, err, "cannot ask for the changes of %s",
+				       arg_id);
+		goto out;
+	}
+	/* Text streams a line per extent; JSON is one record, at the end. */
+	new_json_obj();
+	open_json_array(PRINT_JSON, "extents");
+	while ((err = libvss_changes_next(it, &off, &len)) == 1) {
+		open_json_object(NULL);
+		print_u64(PRINT_ANY, "offset", "%" PRIu64, off);
+		print_u64(PRINT_ANY, "length", " %" PRIu64, len);
+		print_nl();
+		close_json_object();
+		total += len;
+		n++;
+	}
+	close_json_array(PRINT_JSON, NULL);
+	print_u64(PRINT_JSON, "changed_bytes", NULL, total);
+	print_u64(PRINT_JSON, "extent_count", NULL, n);
+	if (err) {
+		/* No JSON record for an answer that must be dropped. */
+		reason = libvss_ext_stale_reason(ctx);
+		ret = vssctl_lib_error(ctx, err, "cannot read the changes of %s",
+				       arg_id);
+		if (err == -ESTALE) {
+			vssctl_hint("make a full copy of the snapshot (reason %s); keep its token for next time",
+				    libvss_stale_reason_name(reason) ?
+				    libvss_stale_reason_name(reason) : "unknown");
+			ret = VSSCTL_STALE;
+		}
+		libvss_changes_close(it);
+		goto out;
+	}
+	delete_json_obj();
+	libvss_changes_close(it);
 out:
 	libvss_close(ctx);
 	return ret;
@@ -587,6 +679,12 @@ static const struct vssctl_cmd snapshot_cmds[] = {
 	  "snapshot every VOLUME at one instant, as one set. Persistent by\n"
 	  "      default: the snapshots stay until deleted. --auto-release: the\n"
 	  "      module deletes them when vssctl exits, i.e. at once" },
+	{ "changes", cmd_snapshot_changes, "ID --since TOKEN [--start OFFSET]",
+	  "the byte extents of the snapshot ID that may differ from the earlier\n"
+	  "      snapshot whose token is TOKEN (it need not exist any more): one\n"
+	  "      \"OFFSET LENGTH\" line each, in bytes, sorted. Exit 3 with the\n"
+	  "      kernel's reason when it cannot vouch for them (ESTALE): then copy\n"
+	  "      the whole snapshot, and drop any lines already printed" },
 	{ "delete", cmd_snapshot_delete,
 	  "{ --id ID | --set SETID | --oldest ORIGIN | --all }",
 	  "delete one snapshot, a set, the oldest snapshot of an origin, or all" },

@@ -23,7 +23,7 @@
 /* The settings that add, set and resize share. */
 struct storage_args {
 	const char *origin;
-	const char *max, *chunk, *file;
+	const char *max, *chunk, *file, *track;
 	bool memory;
 	uint32_t pct[MAX_THRESHOLDS];
 	unsigned int nr;
@@ -62,6 +62,14 @@ static void print_storage(const struct libvss_storage *s)
 	print_string(PRINT_FP, NULL, " chunk %s",
 		     vssctl_format_size(libvss_storage_chunk_bytes(s), buf));
 	print_uint(PRINT_JSON, "chunk_bytes", NULL, libvss_storage_chunk_bytes(s));
+	/* Only from a module that tracks changed blocks. */
+	if (libvss_storage_track_block_bytes(s)) {
+		print_string(PRINT_FP, NULL, " track-block %s",
+			     vssctl_format_size(libvss_storage_track_block_bytes(s),
+						buf));
+		print_uint(PRINT_JSON, "track_block_bytes", NULL,
+			   libvss_storage_track_block_bytes(s));
+	}
 	/* Always an array in JSON; in text only if there are any. */
 	nr = libvss_storage_thresholds(s, &pct);
 	if (nr)
@@ -137,6 +145,9 @@ static int parse_storage_args(int argc, char **argv, bool add,
 			ret = vssctl_opt_value(argc, argv, &i, "--chunk", &a->chunk);
 		if (!ret && add)
 			ret = vssctl_opt_value(argc, argv, &i, "--file", &a->file);
+		if (!ret && add)
+			ret = vssctl_opt_value(argc, argv, &i, "--track-block",
+					       &a->track);
 		if (!ret)
 			ret = vssctl_opt_value(argc, argv, &i, "--threshold", &pct);
 		if (ret < 0)
@@ -253,7 +264,7 @@ out:
 static int cmd_storage_add(int argc, char **argv)
 {
 	struct libvss_storage_opts *opts;
-	uint64_t max, chunk = 0;
+	uint64_t max, chunk = 0, track = 0;
 	struct storage_args a;
 	struct libvss_ctx *ctx;
 	char buf[PATH_MAX];
@@ -269,6 +280,10 @@ static int cmd_storage_add(int argc, char **argv)
 			chunk > UINT32_MAX))
 		return vssctl_usage_error("--chunk: \"%s\" is not a chunk size",
 					  a.chunk);
+	if (a.track && (vssctl_parse_size(a.track, &track) || !track ||
+			track > UINT32_MAX))
+		return vssctl_usage_error("--track-block: \"%s\" is not a block size",
+					  a.track);
 	if (a.file && !*a.file)
 		return vssctl_usage_error("--file: the directory is empty");
 	/* The module needs a device path to add; a bare name is /dev/NAME. */
@@ -294,6 +309,7 @@ static int cmd_storage_add(int argc, char **argv)
 	}
 	libvss_storage_opts_set_max_bytes(opts, max);
 	libvss_storage_opts_set_chunk_bytes(opts, (uint32_t)chunk);
+	libvss_storage_opts_set_track_block_bytes(opts, (uint32_t)track);
 
 	ret = vssctl_open(&ctx);
 	if (ret)
@@ -389,14 +405,16 @@ static const struct vssctl_cmd storage_cmds[] = {
 	  "one origin's diff storage" },
 	{ "add", cmd_storage_add,
 	  "ORIGIN --max SIZE [--memory | --file DIR] [--chunk SIZE]\n"
-	  "          [--threshold PCT]...",
+	  "          [--threshold PCT]... [--track-block SIZE]",
 	  "give ORIGIN diff storage of at most --max bytes: in kernel memory\n"
 	  "      (--memory, the default), or in a file the module creates in DIR,\n"
 	  "      which must be on a filesystem outside every origin (--file);\n"
 	  "      --chunk: its copy-on-write unit, a power of two from 4K to 1M\n"
 	  "      (default 64K); --threshold: a use in percent of --max, 1 to 100,\n"
 	  "      that the module announces on its monitor group when crossed;\n"
-	  "      up to 4 (default 80 and 95)" },
+	  "      up to 4 (default 80 and 95); --track-block: the unit of its\n"
+	  "      changed-block tracking, a power of two from 4K to 64M (default\n"
+	  "      64K, raised to keep at most 16M blocks)" },
 	{ "set", cmd_storage_set,
 	  "ORIGIN [--max SIZE] [--threshold PCT]...",
 	  "change ORIGIN's diff storage: its size (down to the bytes in use)\n"

@@ -28,6 +28,7 @@ static const struct vssctl_object *const objects[] = {
 	&vssctl_obj_version,
 	&vssctl_obj_writer,
 	&vssctl_obj_backup,
+	&vssctl_obj_tracker,
 };
 
 #define N_OBJECTS	((int)(sizeof(objects) / sizeof(objects[0])))
@@ -235,6 +236,8 @@ static void usage(FILE *out)
 	      "          block device path, taken without a freeze\n"
 	      "  SIZE    bytes, or with a suffix K, M, G or T (powers of 1024)\n"
 	      "  ID      xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as lists print them\n"
+	      "  TOKEN   a snapshot's changed-block tracking token, vss1:..., as\n"
+	      "          snapshot list and show print it\n"
 	      "  MOUNTPOINT  the root of a mounted filesystem\n"
 	      "\n"
 	      "Snapshots that `snapshot create` makes are persistent: they outlive\n"
@@ -265,6 +268,8 @@ static void usage(FILE *out)
 	      "  0  success\n"
 	      "  1  the kernel or libvss reported an error\n"
 	      "  2  usage error\n"
+	      "  3  snapshot changes: the module cannot vouch for the changes since\n"
+	      "     the token (ESTALE): make a full copy; the reason is on stderr\n"
 	      "  backup: COMMAND's status, or 124 (a writer vetoed), 125 (vssctl\n"
 	      "  failed), 126, 127 (COMMAND not run), 128 + N (signal N): see\n"
 	      "  vssctl help backup\n", out);

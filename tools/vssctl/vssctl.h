@@ -15,6 +15,8 @@ enum {
 	VSSCTL_OK = 0,
 	VSSCTL_ERR = 1,		/* the kernel or the library failed */
 	VSSCTL_USAGE = 2,	/* the command line is wrong */
+	/* snapshot changes: ESTALE, the token cannot serve: copy in full */
+	VSSCTL_STALE = 3,
 	/*
 	 * `backup` exits with its COMMAND's status, so its own failures take
 	 * codes that commands seldom use, as timeout(1) and env(1) do.
@@ -55,6 +57,7 @@ extern const struct vssctl_object vssctl_obj_snapshot;
 extern const struct vssctl_object vssctl_obj_version;
 extern const struct vssctl_object vssctl_obj_writer;
 extern const struct vssctl_object vssctl_obj_backup;
+extern const struct vssctl_object vssctl_obj_tracker;
 
 /*
  * Exact name, else the one name that starts with @word: the index into

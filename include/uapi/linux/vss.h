@@ -685,9 +685,8 @@ enum vss_a_storage {
  *   chunks this snapshot preserved (reply only). Older snapshots also read
  *   them, so deleting this one frees them only if it is the oldest.
  * @VSS_A_SNAPSHOT_TOKEN: (nest, enum vss_a_token) The snapshot's
- *   changed-block tracking token (SNAPSHOT_GET; not in the SNAPSHOT_CREATE
- *   reply, whose 64 entries must fit one message): what CHANGES_GET takes
- *   as since.
+ *   changed-block tracking token (SNAPSHOT_GET, and the entries of the
+ *   SNAPSHOT_CREATE reply): what CHANGES_GET takes as since.
  * @__VSS_A_SNAPSHOT_MAX: Number of attribute types; not an attribute.
  * @VSS_A_SNAPSHOT_MAX: Highest attribute type.
  */
@@ -959,7 +958,7 @@ enum vss_a_writer {
  * @VSS_A_SESSION_WRITER: (nest, repeated) Status of one writer of the
  *   session (enum vss_a_writer), in completions and SESSION_GET (do).
  * @VSS_A_SESSION_SNAPSHOT: (nest, repeated) One snapshot of the set (id,
- *   origin, device), in the completion of DoSnapshotSet.
+ *   origin, device, token), in the completion of DoSnapshotSet.
  * @VSS_A_SESSION_CONSISTENCY: (u32) enum vss_consistency of the set.
  * @VSS_A_SESSION_FREEZE_WINDOW_NS: (u64) The set's engine freeze window.
  * @VSS_A_SESSION_OWNER: (u32) Netlink port id of the requester's socket

@@ -10,7 +10,10 @@
  * lists), "fs-early" and "fs-other" (a freeze ends, or is another owner's,
  * at FS_GET's second look); FAKE_MASK the feature mask (default 1). With
  * FAKE_LOG set, each call appends a line with its arguments to that file,
- * so the tests see what vssctl asked for.
+ * so the tests see what vssctl asked for. FAKE_CBT=1: a module with
+ * changed-block tracking (tokens, trackers, a tracking block size);
+ * FAKE_CHANGES: "stale" (ESTALE, reason reset), "enoent", "broken" (the
+ * answer fails after its first extent, -EBADMSG), else three extents.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -133,6 +136,7 @@ struct libvss_storage {
 };
 
 struct libvss_storage_opts {
+	uint32_t track;			/* 0: not set */
 	uint32_t kind;
 	char *path;
 	uint64_t max_bytes;
@@ -363,10 +367,13 @@ static const char *pct_str(const uint32_t *pct, unsigned int nr, char *buf,
 int libvss_storage_add_opts(struct libvss_ctx *ctx, const char *origin,
 			    const struct libvss_storage_opts *opts)
 {
-	char kind[32] = "", pct[512];
+	char kind[64] = "", pct[512];
 
 	if (opts->kind != VSS_STORAGE_MEMORY)
 		snprintf(kind, sizeof(kind), " kind=%u", opts->kind);
+	if (opts->track)
+		snprintf(kind + strlen(kind), sizeof(kind) - strlen(kind),
+			 " track=%u", opts->track);
 	fake_log("storage_add %s max=%" PRIu64 " chunk=%u%s%s%s%s", origin,
 		 opts->max_bytes, opts->chunk_bytes, kind,
 		 opts->path ? " path=" : "", opts->path ? opts->path : "",
@@ -1667,4 +1674,266 @@ const char *libvss_thaw_reason_name(uint32_t v)
 {
 	return v == VSS_THAW_REQUESTED ? "requested" :
 	       v == VSS_THAW_DEADLINE ? "deadline" : NULL;
+}
+
+/* ---- changed-block tracking ---- */
+
+static bool cbt(void)
+{
+	const char *env = getenv("FAKE_CBT");
+
+	return env && !strcmp(env, "1");
+}
+
+/* A token of the fake's own making: "vss1:", 120 hex digits from @id. */
+static int fake_token(const uint8_t *id, char *buf, size_t len)
+{
+	size_t i;
+
+	if (!cbt())
+		return -ENODATA;
+	if (len < LIBVSS_TOKEN_STRING_SIZE)
+		return -ENOSPC;
+	memcpy(buf, "vss1:", 5);
+	for (i = 0; i < 60; i++)
+		sprintf(buf + 5 + 2 * i, "%02x", id[i % LIBVSS_ID_SIZE]);
+	return 0;
+}
+
+int libvss_token_check(const char *token)
+{
+	size_t i;
+
+	if (!token || strncmp(token, "vss1:", 5) || strlen(token) != 125)
+		return -EINVAL;
+	for (i = 5; i < 125; i++)
+		if (!strchr("0123456789abcdef", token[i]))
+			return -EINVAL;
+	return 0;
+}
+
+int libvss_snapshot_token(const struct libvss_snapshot *snap, char *buf,
+			  size_t len)
+{
+	return fake_token(snap->id, buf, len);
+}
+
+int libvss_snapset_entry_token(const struct libvss_snapset *set,
+			       unsigned int i, char *buf, size_t len)
+{
+	if (i >= set->n)
+		return -EINVAL;
+	return fake_token(set->e[i].id, buf, len);
+}
+
+static uint32_t stale_reason;
+
+uint32_t libvss_ext_stale_reason(const struct libvss_ctx *ctx)
+{
+	(void)ctx;
+	return stale_reason;
+}
+
+const char *libvss_stale_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		"none", "generation", "reset", "wrapped", "resized", "lost",
+		"identity", "not-older",
+	};
+
+	return reason < ARRAY_SIZE(names) ? names[reason] : NULL;
+}
+
+struct libvss_changes {
+	struct libvss_ctx *ctx;
+	unsigned int pos;
+};
+
+static const uint64_t fake_extents[][2] = {
+	{ 0, 65536 }, { 1048576, 131072 }, { 4294967296ULL, 65536 },
+};
+
+int libvss_changes_open(struct libvss_ctx *ctx,
+			const uint8_t snapshot_id[LIBVSS_ID_SIZE],
+			const char *since, uint64_t start,
+			struct libvss_changes **itp)
+{
+	char buf[LIBVSS_ID_STRING_SIZE];
+
+	fake_log("changes_open %s since=%.13s... start=%" PRIu64,
+		 libvss_id_to_string(snapshot_id, buf), since, start);
+	*itp = NULL;
+	if (op_error(ctx))
+		return op_error(ctx);
+	if (libvss_token_check(since))
+		return -EINVAL;
+	*itp = calloc(1, sizeof(**itp));
+	if (!*itp)
+		return -ENOMEM;
+	(*itp)->ctx = ctx;
+	return 0;
+}
+
+int libvss_changes_next(struct libvss_changes *it, uint64_t *offset,
+			uint64_t *length)
+{
+	const char *how = getenv("FAKE_CHANGES");
+
+	how = how ? how : "";
+	if (!strcmp(how, "stale")) {
+		stale_reason = VSS_STALE_RESET;
+		return fail(it->ctx, -ESTALE,
+			    "stale: reset: the tracker was reset since the token's snapshot");
+	}
+	if (!strcmp(how, "enoent"))
+		return fail(it->ctx, -ENOENT, "fake: no snapshot with this id");
+	if (!strcmp(how, "broken") && it->pos == 1)
+		return fail(it->ctx, -EBADMSG, "fake: malformed reply");
+	if (it->pos == ARRAY_SIZE(fake_extents))
+		return 0;
+	*offset = fake_extents[it->pos][0];
+	*length = fake_extents[it->pos][1];
+	it->pos++;
+	return 1;
+}
+
+void libvss_changes_close(struct libvss_changes *it)
+{
+	free(it);
+}
+
+void libvss_storage_opts_set_track_block_bytes(struct libvss_storage_opts *opts,
+					       uint32_t bytes)
+{
+	opts->track = bytes;
+}
+
+uint32_t libvss_storage_track_block_bytes(const struct libvss_storage *storage)
+{
+	return cbt() ? storage->chunk_bytes * 2 : 0;
+}
+
+struct libvss_tracker {
+	const char *origin;
+	uint8_t generation[LIBVSS_ID_SIZE];
+	uint64_t epoch;
+	uint32_t block_bytes;
+	uint64_t capacity, marked, map;
+	uint32_t reason;
+};
+
+struct libvss_tracker_list {
+	unsigned int n;
+};
+
+static const struct libvss_tracker trackers[] = {
+	{ "vda1", { 0x9e, 0x9e, 0, 1, 2, 3, 0x40, 4, 0x80, 5, 6, 7, 8, 9, 10, 11 },
+	  42, 65536, 1ULL << 34, 300, 8192, VSS_STALE_GENERATION },
+	{ "sdb", { 0x5d, 0xb0, 0, 1, 2, 3, 0x40, 4, 0x80, 5, 6, 7, 8, 9, 10, 12 },
+	  3, 1048576, 16ULL << 40, 0, 0, VSS_STALE_RESET },
+};
+
+int libvss_tracker_get(struct libvss_ctx *ctx, const char *origin,
+		       struct libvss_tracker **trackerp)
+{
+	size_t i;
+
+	fake_log("tracker_get %s", origin);
+	*trackerp = NULL;
+	if (op_error(ctx))
+		return op_error(ctx);
+	for (i = 0; i < ARRAY_SIZE(trackers) && !mode("empty"); i++) {
+		if (strcmp(base(origin), trackers[i].origin))
+			continue;
+		*trackerp = malloc(sizeof(**trackerp));
+		if (!*trackerp)
+			return -ENOMEM;
+		**trackerp = trackers[i];
+		return 0;
+	}
+	return fail(ctx, -ENOENT, "fake: no diff storage on this origin");
+}
+
+void libvss_tracker_free(struct libvss_tracker *tracker)
+{
+	free(tracker);
+}
+
+int libvss_tracker_list(struct libvss_ctx *ctx,
+			struct libvss_tracker_list **listp)
+{
+	fake_log("tracker_list");
+	*listp = NULL;
+	if (op_error(ctx))
+		return op_error(ctx);
+	*listp = calloc(1, sizeof(**listp));
+	if (!*listp)
+		return -ENOMEM;
+	(*listp)->n = mode("empty") ? 0 : ARRAY_SIZE(trackers);
+	return 0;
+}
+
+void libvss_tracker_list_free(struct libvss_tracker_list *list)
+{
+	free(list);
+}
+
+unsigned int libvss_tracker_list_count(const struct libvss_tracker_list *list)
+{
+	return list->n;
+}
+
+const struct libvss_tracker *
+libvss_tracker_list_entry(const struct libvss_tracker_list *list,
+			  unsigned int i)
+{
+	return i < list->n ? &trackers[i] : NULL;
+}
+
+int libvss_tracker_reset(struct libvss_ctx *ctx, const char *origin)
+{
+	fake_log("tracker_reset %s", origin);
+	if (strcmp(base(origin), "vda1") && strcmp(base(origin), "sdb"))
+		return fail(ctx, -ENOENT, "fake: no diff storage on this origin");
+	return op_error(ctx);
+}
+
+const char *libvss_tracker_origin(const struct libvss_tracker *t)
+{
+	return t->origin;
+}
+
+const uint8_t *libvss_tracker_generation(const struct libvss_tracker *t)
+{
+	return t->generation;
+}
+
+uint64_t libvss_tracker_epoch(const struct libvss_tracker *t)
+{
+	return t->epoch;
+}
+
+uint32_t libvss_tracker_block_bytes(const struct libvss_tracker *t)
+{
+	return t->block_bytes;
+}
+
+uint64_t libvss_tracker_capacity(const struct libvss_tracker *t)
+{
+	return t->capacity;
+}
+
+uint64_t libvss_tracker_blocks_marked(const struct libvss_tracker *t)
+{
+	return t->marked;
+}
+
+uint64_t libvss_tracker_map_bytes(const struct libvss_tracker *t)
+{
+	return t->map;
+}
+
+uint32_t libvss_tracker_reason(const struct libvss_tracker *t)
+{
+	return t->reason;
 }

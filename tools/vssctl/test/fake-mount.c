@@ -14,10 +14,12 @@
  * vdb1 and dm-0 as xfs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mount.h"
 
@@ -238,6 +240,33 @@ int vssctl_mkdir(const char *path)
 {
 	fake_log("mkdir %s", path);
 	return 0;
+}
+
+/* The file goes to $FAKE_DIR under its last name, for the test to read. */
+int vssctl_create(const char *path)
+{
+	const char *dir = getenv("FAKE_DIR"), *name = strrchr(path, '/');
+	char real[4096];
+	int fd;
+
+	fake_log("create %s", path);
+	if (!dir)
+		return -EROFS;
+	snprintf(real, sizeof(real), "%s/%s", dir, name ? name + 1 : path);
+	fd = open(real, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return fd < 0 ? -errno : fd;
+}
+
+void vssctl_unlink(const char *path)
+{
+	const char *dir = getenv("FAKE_DIR"), *name = strrchr(path, '/');
+	char real[4096];
+
+	fake_log("unlink %s", path);
+	if (dir) {
+		snprintf(real, sizeof(real), "%s/%s", dir, name ? name + 1 : path);
+		unlink(real);
+	}
 }
 
 int vssctl_rmdir(const char *path)
