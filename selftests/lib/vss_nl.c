@@ -116,7 +116,7 @@ static void vss_nl_parse_extack(struct vss_nl *nl, const struct nlmsghdr *h)
 static int vss_nl_exchange(struct vss_nl *nl, struct vss_nl_msg *m, int flags,
 			   void (*fn)(const struct nlmsghdr *h, void *arg), void *arg)
 {
-	static char buf[32768];
+	static char buf[VSS_NL_BUF];
 	ssize_t n;
 
 	nl->ext_msg[0] = '\0';
@@ -133,9 +133,11 @@ static int vss_nl_exchange(struct vss_nl *nl, struct vss_nl_msg *m, int flags,
 	for (;;) {
 		struct nlmsghdr *h;
 
-		n = recv(nl->fd, buf, sizeof(buf), 0);
+		n = recv(nl->fd, buf, sizeof(buf), MSG_TRUNC);
 		if (n < 0)
 			return -errno;
+		if (n > (ssize_t)sizeof(buf))
+			return -EMSGSIZE;	/* never parse a datagram cut short */
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			int err = 0;
 
@@ -185,9 +187,14 @@ static void vss_nl_keep_first(const struct nlmsghdr *h, void *arg)
 
 	if (f->len)
 		return;
+	/* A reply cut short would be parsed past its end: an error instead. */
+	if (f->reply && h->nlmsg_len > f->size) {
+		f->len = -EMSGSIZE;
+		return;
+	}
 	f->len = h->nlmsg_len;
 	if (f->reply)
-		memcpy(f->reply, h, h->nlmsg_len < f->size ? h->nlmsg_len : f->size);
+		memcpy(f->reply, h, h->nlmsg_len);
 }
 
 int vss_nl_transact(struct vss_nl *nl, struct vss_nl_msg *m, void *reply,

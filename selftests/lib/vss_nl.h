@@ -12,7 +12,8 @@
 #include <stdint.h>
 #include <linux/netlink.h>
 
-#define VSS_NL_BUF 8192
+/* A reply of a 64-volume set, tokens included, is about 16 KiB. */
+#define VSS_NL_BUF 32768
 
 struct vss_nl {
 	int fd;

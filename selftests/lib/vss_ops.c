@@ -99,12 +99,18 @@ int vss_snapshot_create(struct vss_nl *nl, const char *const *vols,
 	for (off = NLMSG_LENGTH(GENL_HDRLEN); off + NLA_HDRLEN <= (int)h->nlmsg_len;) {
 		const struct nlattr *e = (const void *)(reply + off);
 
+		if (e->nla_len < NLA_HDRLEN)
+			return -EBADMSG;
+
 		if ((e->nla_type & NLA_TYPE_MASK) == VSS_A_SNAPSHOT_ENTRY &&
 		    set->nr < VSS_TEST_MAX_VOLS) {
 			int eoff = NLA_HDRLEN;
 
 			while (eoff + NLA_HDRLEN <= e->nla_len) {
 				const struct nlattr *x = (const void *)((const char *)e + eoff);
+
+				if (x->nla_len < NLA_HDRLEN)
+					return -EBADMSG;
 
 				if (x->nla_type == VSS_A_SNAPSHOT_ID)
 					memcpy(set->id[set->nr], x + 1, 16);
