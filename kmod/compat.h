@@ -79,6 +79,88 @@ static inline int vss_compat_thaw(struct super_block *sb)
 #endif
 
 /*
+ * A volume named by its device path may carry a mounted filesystem; it is
+ * frozen like a mount point (issue 15, item 5: without it, the snapshot of
+ * a busy ext4 needed journal recovery).
+ *
+ * From 6.6 a filesystem is the holder of its devices (fs_holder_ops, the
+ * superblock as holder: the data device, ext4's external journal, XFS's log
+ * and realtime devices), cleared under bd_holder_lock before the superblock
+ * can go; vss_compat_bdev_super() takes an active reference to it there, and
+ * the volume is frozen as the kernel, like a mount point. btrfs holds its
+ * devices without holder ops: its devices stay crash-consistent.
+ *
+ * 6.1 has no exported way from a device to its superblock but freeze_bdev(),
+ * which finds it and freezes it (as userspace would: FITHAW can undo it, as
+ * it can undo every 6.1 freeze); thaw_bdev() undoes it. So on 6.1 a
+ * device-path volume is frozen with freeze_bdev() (VSS_COMPAT_FREEZE_BDEV),
+ * which only syncs a device that carries no filesystem, and
+ * vss_compat_bdev_fs_frozen() says whether it froze one.
+ */
+#if VSS_HAVE_FREEZE_HOLDER
+#define VSS_COMPAT_FREEZE_BDEV	0
+
+static inline struct super_block *vss_compat_bdev_super(struct block_device *bdev)
+{
+	struct super_block *sb = NULL;
+
+	mutex_lock(&bdev->bd_holder_lock);
+	if (bdev->bd_holder_ops == &fs_holder_ops) {
+		sb = bdev->bd_holder;
+		if (!atomic_inc_not_zero(&sb->s_active))
+			sb = NULL;
+	}
+	mutex_unlock(&bdev->bd_holder_lock);
+	/* Mounted and alive, or being torn down: then it is not ours to freeze. */
+	if (sb && (!READ_ONCE(sb->s_root) || !(READ_ONCE(sb->s_flags) & SB_ACTIVE))) {
+		deactivate_super(sb);
+		sb = NULL;
+	}
+	return sb;
+}
+
+static inline int vss_compat_freeze_bdev(struct block_device *bdev)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int vss_compat_thaw_bdev(struct block_device *bdev)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline bool vss_compat_bdev_fs_frozen(struct block_device *bdev)
+{
+	return false;
+}
+#else
+#define VSS_COMPAT_FREEZE_BDEV	1
+
+static inline struct super_block *vss_compat_bdev_super(struct block_device *bdev)
+{
+	return NULL;
+}
+
+static inline int vss_compat_freeze_bdev(struct block_device *bdev)
+{
+	return freeze_bdev(bdev);
+}
+
+static inline int vss_compat_thaw_bdev(struct block_device *bdev)
+{
+	return thaw_bdev(bdev);
+}
+
+/* Our freeze_bdev() holds bd_fsfreeze_count, so bd_fsfreeze_sb stays. */
+static inline bool vss_compat_bdev_fs_frozen(struct block_device *bdev)
+{
+	struct super_block *sb = READ_ONCE(bdev->bd_fsfreeze_sb);
+
+	return sb && READ_ONCE(sb->s_writers.frozen) == SB_FREEZE_COMPLETE;
+}
+#endif
+
+/*
  * Opening a block device by number, read-only and without a holder: the
  * origin stays usable (mounted, opened exclusively by others) while we read
  * old chunks from it. 6.1 returns the bdev; 6.9+ a struct file.

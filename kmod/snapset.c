@@ -84,6 +84,8 @@ struct vss_window;
 struct vss_volume {
 	struct path path;		/* held for mount points */
 	struct super_block *sb;		/* to freeze, or NULL for a raw device */
+	bool sb_active;			/* sb from a device path: ours to deactivate */
+	bool via_bdev;			/* 6.1 device path: freeze_bdev() */
 	struct vss_origin *origin;	/* pinned: origin->creating counts us */
 	struct vss_snapshot *snap;
 	bool frozen;
@@ -110,7 +112,8 @@ static void vss_thaw_volume(struct vss_volume *v)
 
 	if (!v->frozen)
 		return;
-	err = vss_compat_thaw(v->sb);
+	err = v->via_bdev ? vss_compat_thaw_bdev(v->origin->bdev) :
+			    vss_compat_thaw(v->sb);
 	/* 6.1: a user's FITHAW may already have thawed it. */
 	if (err)
 		pr_warn("thawing %s: %d\n", v->origin->name, err);
@@ -211,6 +214,12 @@ static int vss_resolve_volume(const char *name, const struct path *resolved,
 		NL_SET_ERR_MSG(extack, "the volume's device was removed");
 		return -ENODEV;
 	}
+	/* A device path: a filesystem mounted on it is frozen all the same. */
+	if (!v->sb) {
+		v->sb = vss_compat_bdev_super(v->origin->bdev);
+		v->sb_active = v->sb != NULL;
+		v->via_bdev = VSS_COMPAT_FREEZE_BDEV;
+	}
 	return 0;
 }
 
@@ -230,6 +239,8 @@ static void vss_release_volumes(struct vss_volume *vols, unsigned int nr)
 		}
 		if (v->path.mnt)
 			path_put(&v->path);
+		if (v->sb_active)
+			deactivate_super(v->sb);
 	}
 }
 
@@ -254,7 +265,8 @@ static void vss_freeze_work(struct work_struct *work)
 {
 	struct vss_volume *v = container_of(work, struct vss_volume, freeze_work);
 	struct vss_window *w = v->w;
-	int err = vss_compat_freeze(v->sb);
+	int err = v->via_bdev ? vss_compat_freeze_bdev(v->origin->bdev) :
+				vss_compat_freeze(v->sb);
 
 	mutex_lock(&w->lock);
 	v->freeze_err = err;
@@ -286,7 +298,7 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	for (i = 0; i < w->nr; i++) {
 		struct vss_volume *v = &w->vols[i];
 
-		if (!v->sb)
+		if (!v->sb && !v->via_bdev)
 			continue;
 		v->w = w;
 		INIT_WORK(&v->freeze_work, vss_freeze_work);
@@ -333,8 +345,12 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	for (i = 0; i < w->nr; i++) {
 		struct vss_volume *v = &w->vols[i];
 
-		/* On 6.1 a user's FITHAW can undo our freeze: say so. */
-		if (!v->sb || v->sb->s_writers.frozen != SB_FREEZE_COMPLETE)
+		/*
+		 * On 6.1 a user's FITHAW can undo our freeze: say so. A device
+		 * frozen with freeze_bdev() may carry no filesystem.
+		 */
+		if (v->via_bdev ? !vss_compat_bdev_fs_frozen(v->origin->bdev) :
+		    !v->sb || v->sb->s_writers.frozen != SB_FREEZE_COMPLETE)
 			res->consistency = VSS_CONSISTENCY_CRASH;
 	}
 	/*

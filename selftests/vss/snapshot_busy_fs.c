@@ -279,6 +279,7 @@ FIXTURE(busy) {
 
 FIXTURE_VARIANT(busy) {
 	bool virtio;		/* the scratch disk, else a brd ramdisk */
+	bool by_device;		/* the set names the device, not the mount */
 	unsigned int brd_mib;
 	const char *mkfs;
 	const char *snap_mount_opts;
@@ -335,6 +336,29 @@ FIXTURE_VARIANT_ADD(busy, ext4_virtio) {
 
 FIXTURE_VARIANT_ADD(busy, xfs_virtio) {
 	.virtio = true,
+	.mkfs = XFS_MKFS,
+	.snap_mount_opts = "ro,nouuid,norecovery",
+	.fsck = XFS_FSCK,
+	.fsck_snap = XFS_FSCK_SNAP,
+};
+
+/*
+ * The same filesystems named by their device path: a volume is a volume,
+ * its mounted filesystem frozen all the same (a busy ext4 snapshotted as
+ * its device needed journal recovery, e2fsck -fn failing, before).
+ */
+FIXTURE_VARIANT_ADD(busy, ext4_virtio_by_device) {
+	.virtio = true,
+	.by_device = true,
+	.mkfs = EXT4_MKFS,
+	.snap_mount_opts = "ro",
+	.fsck = EXT4_FSCK,
+	.fsck_snap = EXT4_FSCK,
+};
+
+FIXTURE_VARIANT_ADD(busy, xfs_virtio_by_device) {
+	.virtio = true,
+	.by_device = true,
 	.mkfs = XFS_MKFS,
 	.snap_mount_opts = "ro,nouuid,norecovery",
 	.fsck = XFS_FSCK,
@@ -532,7 +556,8 @@ static int fsck_clean(const char *fsck, const char *dev)
 
 TEST_F_TIMEOUT(busy, snapshot_of_busy_fs_has_files_of_its_moment_and_fscks_clean, 300)
 {
-	const char *m = self->mnt, *vols[] = { self->mnt };
+	const char *m = self->mnt;
+	const char *vols[] = { variant->by_device ? self->dev : self->mnt };
 	struct mutator *mu = &self->mu;
 	struct seen seen[NR_FILES];
 	uint64_t t_send, t_reply, lo, hi, n;
