@@ -386,7 +386,7 @@ out:
 		NL_SET_ERR_MSG(extack, "hold writes timeout: the freeze window outlived hold_timeout_ms");
 	res->window_ns = 0;
 	for (i = 0; i < w->nr; i++)
-		if (w->vols[i].sb)
+		if (w->vols[i].sb || w->vols[i].via_bdev)
 			res->window_ns = t1 - t0;
 	return err;
 }
