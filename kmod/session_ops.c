@@ -62,8 +62,9 @@ u32 vss_status_of(int err)
 	case -E2BIG:
 		return VSS_STATUS_MAXIMUM_NUMBER_OF_VOLUMES_REACHED;
 	case -EINVAL:
-	case -ENOSPC:		/* the engine: no diff storage */
 		return VSS_STATUS_VOLUME_NOT_SUPPORTED;
+	case -ENOSPC:		/* the engine: no diff storage */
+		return VSS_STATUS_INSUFFICIENT_STORAGE;
 	case -ENODEV:
 		return VSS_STATUS_UNEXPECTED;
 	}

@@ -96,6 +96,7 @@ static const char *const status_names[] = {
 	[VSS_STATUS_WRITER_NOT_RESPONDING] = "writer-not-responding",
 	[VSS_STATUS_WRITER_ALREADY_SUBSCRIBED] = "writer-already-subscribed",
 	[VSS_STATUS_UNEXPECTED] = "unexpected",
+	[VSS_STATUS_INSUFFICIENT_STORAGE] = "insufficient-storage",
 };
 
 static const char *const backup_type_names[] = {

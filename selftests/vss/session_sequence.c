@@ -130,6 +130,20 @@ TEST_F_TIMEOUT(seq, backup_complete_after_failed_do_snapshot_set_is_bad_state, 1
 	EXPECT_EQ(0, memcmp(self->w->ev[2].set_id, self->w->ev[4].set_id, 16));
 }
 
+/* Windows' answer for a volume without shadow storage, not "unsupported". */
+TEST_F_TIMEOUT(seq, do_snapshot_set_without_diff_storage_is_insufficient_storage, 120)
+{
+	struct vss_op_args snap = { .volumes = self->vols, .nr_volumes = 1 };
+
+	ASSERT_EQ(0, vss_storage_remove(&self->nl, self->vol.dev));
+	ASSERT_EQ(0, prepared(self));
+	ASSERT_EQ(0, op(self, VSS_CMD_SESSION_DO_SNAPSHOT_SET, &snap));
+	EXPECT_EQ(ENOSPC, self->c.error);
+	EXPECT_EQ(VSS_STATUS_INSUFFICIENT_STORAGE, self->c.status);
+	EXPECT_EQ(VSS_SESSION_STATE_FAILED, self->c.state);
+	EXPECT_STREQ("volume has no diff storage (STORAGE_ADD first)", self->c.message);
+}
+
 TEST_F_TIMEOUT(seq, backup_complete_on_restore_session_is_bad_state, 120)
 {
 	uint32_t id;

@@ -85,7 +85,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "TAP version 13"
-echo "1..29"
+echo "1..32"
 
 modprobe loop
 for fs in ext4 xfs raw; do
@@ -308,6 +308,47 @@ IFS='|' read -r t m c < "$work/saw"
 [ $rc -eq 0 ] && [ "$t" = ext4 ] && [[ "$m" == /run/vss/backup-*/0 ]] && [ "$c" -eq 1 ] &&
 	grep -q "mounted anyway (--mount-untrusted)$" "$work/stderr"
 result $? "backup_mount_untrusted_mounts_it_anyway"
+
+# No diff storage: a default one for the backup. The ext4 volume's storage
+# is removed; a filesystem that is no volume holds the storage directory
+# (320M volume: a file of 64M, the floor over a tenth).
+"$vssctl" storage remove "${devs[0]}" >/dev/null
+truncate -s 256M "$work/st.img"
+std=$(losetup --find --show "$work/st.img")
+mkfs.ext4 -q "$std" && mkdir -p "$work/stfs" && mount "$std" "$work/stfs" &&
+	mkdir -m 700 "$work/stfs/st"
+"$vssctl" backup --storage-dir "$work/stfs/st" "$work/ext4" -- \
+	sh -c 'test -s "$1/dir/file2" && "$2" -j storage list > "$3/during"' \
+	x '{}' "$vssctl" "$work" 2> "$work/stderr"
+rc=$?
+note "$(cat "$work/stderr")"
+[ $rc -eq 0 ] &&
+	grep -qx "vssctl: $work/ext4 (${devs[0]}) has no diff storage: added a file storage in $work/stfs/st, at most 64M (a tenth of the volume, at least 64M, within half of the free space there)" "$work/stderr" &&
+	grep -qx "vssctl: removed the diff storage added for ${devs[0]}" "$work/stderr" &&
+	python3 -c 'import json,sys; d=[s for s in json.load(open(sys.argv[1])) if "/dev/" + s["origin"] == sys.argv[2] or s["origin"] == sys.argv[2]]; sys.exit(not (len(d) == 1 and d[0]["kind"] == "file" and d[0]["max_bytes"] == 64 << 20))' "$work/during" "${devs[0]}" &&
+	! "$vssctl" storage show "${devs[0]}" >/dev/null 2>&1
+result $? "backup_without_storage_adds_a_file_storage_for_it_and_removes_it_after"
+
+# The storage directory on the volume itself: kernel memory; kept.
+mkdir -m 700 "$work/ext4/st"
+"$vssctl" backup --keep-storage --storage-dir "$work/ext4/st" "$work/ext4" -- true 2> "$work/stderr"
+rc=$?
+note "$(cat "$work/stderr")"
+[ $rc -eq 0 ] &&
+	grep -qx "vssctl: $work/ext4: no file storage in $work/ext4/st: it is on a volume of the set" "$work/stderr" &&
+	grep -qx "vssctl: $work/ext4 (${devs[0]}) has no diff storage: added one in kernel memory, at most 32M" "$work/stderr" &&
+	[ "$("$vssctl" -j storage show "${devs[0]}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["kind"], d["max_bytes"])')" = "memory $((32 << 20))" ]
+result $? "backup_keep_storage_keeps_a_memory_storage_when_the_directory_is_on_the_set"
+
+"$vssctl" storage remove "${devs[0]}" >/dev/null
+"$vssctl" backup --no-auto-storage "$work/ext4" -- true 2> "$work/stderr"
+rc=$?
+note "$(cat "$work/stderr")"
+[ $rc -eq 125 ] && grep -q "(status insufficient-storage)$" "$work/stderr" &&
+	! "$vssctl" storage show "${devs[0]}" >/dev/null 2>&1
+result $? "backup_no_auto_storage_fails_insufficient_storage"
+"$vssctl" storage add "${devs[0]}" --max 64M >/dev/null
+umount "$work/stfs"; losetup -d "$std"
 
 # A vetoing writer: 124, nothing left; excluded, the backup goes on.
 start_writer w-veto veto

@@ -46,6 +46,7 @@
 #include <libvss-doc.h>
 
 #include "backup_cbt.h"
+#include "backup_storage.h"
 #include "mount.h"
 #include "print.h"
 #include "vssctl.h"
@@ -87,6 +88,11 @@ struct backup {
 	unsigned int nr_writers, nr_excluded, nr_since;
 	uint32_t type;
 	bool substitute, mount_untrusted;
+	/* Diff storage for volumes without: backup_storage.c. */
+	const char *storage_dir;
+	bool keep_storage, no_auto_storage;
+	struct vssctl_auto_storage auto_storage[MAX_VOLUMES];
+	unsigned int nr_auto_storage;
 	struct volume vols[MAX_VOLUMES];
 	unsigned int nr_vols;
 	char **command;
@@ -463,6 +469,14 @@ static int parse_args(struct backup *bk, int argc, char **argv)
 			bk->mount_untrusted = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--keep-storage")) {
+			bk->keep_storage = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--no-auto-storage")) {
+			bk->no_auto_storage = true;
+			continue;
+		}
 		ret = opt_multi(argc, argv, &i, "--writer", &bk->writers,
 				&bk->nr_writers);
 		if (!ret)
@@ -470,6 +484,9 @@ static int parse_args(struct backup *bk, int argc, char **argv)
 					&bk->excluded, &bk->nr_excluded);
 		if (!ret)
 			ret = vssctl_opt_value(argc, argv, &i, "--type", &type);
+		if (!ret)
+			ret = vssctl_opt_value(argc, argv, &i, "--storage-dir",
+					       &bk->storage_dir);
 		if (!ret)
 			ret = opt_multi(argc, argv, &i, "--since", &bk->since,
 					&bk->nr_since);
@@ -485,6 +502,8 @@ static int parse_args(struct backup *bk, int argc, char **argv)
 	}
 	if (type && (ret = parse_type(type, &bk->type)))
 		return ret;
+	if (bk->no_auto_storage && (bk->storage_dir || bk->keep_storage))
+		return vssctl_usage_error("--no-auto-storage adds no storage: --storage-dir and --keep-storage have nothing to do");
 	if (!bk->nr_vols)
 		return vssctl_usage_error("VOLUME is missing");
 	ret = parse_since(bk, type != NULL);
@@ -842,7 +861,7 @@ static void print_freeze_order(const struct backup *bk)
 static void snapshot_hint(int err)
 {
 	if (err == -ENOSPC || err == -ENOENT)
-		vssctl_hint("each volume needs diff storage first: vssctl storage add DEVICE --max SIZE");
+		vssctl_hint("a volume has no diff storage, and none could be added for it (see above): vssctl storage add DEVICE --max SIZE");
 	else if (err == -EREMOTEIO)
 		vssctl_hint("a selected writer vetoed; --exclude-writer NAME leaves it out of the document and the veto");
 }
@@ -1371,6 +1390,17 @@ static int cmd_backup(int argc, char **argv)
 		ret = VSSCTL_BACKUP_FAILED;
 		goto out_free;
 	}
+	if (!bk->no_auto_storage) {
+		const char *vols[MAX_VOLUMES];
+		unsigned int i;
+
+		for (i = 0; i < bk->nr_vols; i++)
+			vols[i] = bk->vols[i].arg;
+		bk->nr_auto_storage = vssctl_auto_storage_add(bk->ctx, vols,
+							      bk->nr_vols,
+							      bk->storage_dir,
+							      bk->auto_storage);
+	}
 	err = libvss_backup_new(bk->ctx, &bk->b);
 	if (err) {
 		vssctl_lib_error(bk->ctx, err, "cannot start a backup session");
@@ -1433,6 +1463,11 @@ static int cmd_backup(int argc, char **argv)
 	if (is_json_context())
 		print_summary(bk, ret);
 out:
+	/* After the snapshots: a storage with snapshots cannot go. */
+	if (bk->nr_auto_storage && !bk->keep_storage)
+		vssctl_auto_storage_remove(bk->ctx, bk->auto_storage, bk->nr_vols);
+	else if (bk->nr_auto_storage)
+		say("kept the diff storage added for this backup (vssctl storage list; vssctl storage remove DEVICE)");
 	libvss_backup_free(bk->b);
 	libvss_bcd_free(bk->bcd);
 	libvss_close(bk->ctx);
@@ -1455,6 +1490,7 @@ static const struct vssctl_cmd backup_cmd = {
 	"[--writer NAME]... [--exclude-writer NAME]...\n"
 	"          [--type full|incremental|differential|log|copy|other]\n"
 	"          [--since TOKEN|full]... [--no-substitute] [--mount-untrusted]\n"
+	"          [--storage-dir DIR] [--keep-storage] [--no-auto-storage]\n"
 	"          VOLUME... -- COMMAND [ARG]...",
 	"snapshot every VOLUME with the writers' help, mount the snapshots\n"
 	"      read-only, run COMMAND on them, tell the writers how it went,\n"
@@ -1491,8 +1527,20 @@ static const char backup_doc[] =
 "  7. The snapshots are unmounted and deleted and the session released:\n"
 "     writers get BackupShutdown.\n"
 "\n"
-"VOLUME is a mount point (frozen for the instant) or a block device\n"
-"(taken without a freeze); each needs diff storage (storage add).\n"
+"VOLUME is a mount point or a block device (a filesystem mounted on it is\n"
+"frozen for the instant; a device without one is taken as it is).\n"
+"\n"
+"Diff storage: a VOLUME that has none (storage add) gets a default one\n"
+"for this backup, announced on stderr and removed afterwards (--keep-storage\n"
+"keeps it: the storage is also where changed blocks are tracked, so keep it,\n"
+"or add one, for incrementals). The default: a file storage in DIR\n"
+"(--storage-dir, default /var/lib/vss/storage, made 0700 if missing; it\n"
+"must be a root-owned directory nobody else can write, on a filesystem\n"
+"that is not a VOLUME), a tenth of the volume but at least 64M, within\n"
+"half of DIR's free space; else kernel memory, a tenth of the volume but\n"
+"at least 16M, within an eighth of MemAvailable; else none, and\n"
+"DoSnapshotSet fails (status insufficient-storage). --no-auto-storage adds\n"
+"nothing.\n"
 "--type is full (default), incremental, differential, log, copy or other:\n"
 "the writers are told it.\n"
 "\n"

@@ -172,8 +172,7 @@ enum vss_snapshot_flags {
  * @VSS_STATUS_MAXIMUM_NUMBER_OF_VOLUMES_REACHED: More than 64 volumes
  *   (E2BIG; VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED).
  * @VSS_STATUS_VOLUME_NOT_SUPPORTED: A volume is neither a block device nor
- *   a mount point of one, or has no diff storage (EINVAL, ENOSPC;
- *   VSS_E_VOLUME_NOT_SUPPORTED).
+ *   a mount point of one (EINVAL; VSS_E_VOLUME_NOT_SUPPORTED).
  * @VSS_STATUS_PROVIDER_VETO: The snapshot engine failed for another reason
  *   (its errno; VSS_E_PROVIDER_VETO).
  * @VSS_STATUS_WRITER_INCONSISTENT_SNAPSHOT: With VSS_SESSION_F_STRICT, a
@@ -193,6 +192,9 @@ enum vss_snapshot_flags {
  *   instance id is registered already (EEXIST;
  *   VSS_E_WRITER_ALREADY_SUBSCRIBED).
  * @VSS_STATUS_UNEXPECTED: Anything else (its errno; VSS_E_UNEXPECTED).
+ * @VSS_STATUS_INSUFFICIENT_STORAGE: A volume has no diff storage, or too
+ *   little (ENOSPC; VSS_E_INSUFFICIENT_STORAGE). Before 0.5 this was
+ *   VSS_STATUS_VOLUME_NOT_SUPPORTED.
  */
 enum vss_status {
 	VSS_STATUS_SUCCESS,
@@ -214,6 +216,7 @@ enum vss_status {
 	VSS_STATUS_WRITER_NOT_RESPONDING,
 	VSS_STATUS_WRITER_ALREADY_SUBSCRIBED,
 	VSS_STATUS_UNEXPECTED,
+	VSS_STATUS_INSUFFICIENT_STORAGE,
 };
 
 /**

@@ -177,8 +177,73 @@ backup_free"
 run backup /nostorage -- true
 expect "no diff storage: 125, the module's reason, a hint" 125 "" \
 "vssctl: session 7: 2 writers: PostgreSQL Writer (back-end), app (front-end)
-vssctl: DoSnapshotSet: No space left on device: volume has no diff storage (STORAGE_ADD first) (status volume-not-supported)
-vssctl: hint: each volume needs diff storage first: vssctl storage add DEVICE --max SIZE"
+vssctl: DoSnapshotSet: No space left on device: volume has no diff storage (STORAGE_ADD first) (status insufficient-storage)
+vssctl: hint: a volume has no diff storage, and none could be added for it (see above): vssctl storage add DEVICE --max SIZE"
+
+# ---- a default diff storage for a volume without one ----
+# /auto is vdq (10 GiB, no storage in the fake); the default directory is
+# on device 8 with 100 GiB free.
+GiB=1073741824
+export FAKE_VOLUME_DEVS="/auto=vdq:252:$((10 * GiB));/nostorage=vdq:252:$((10 * GiB));/srv=vda1:253:$((10 * GiB))"
+export FAKE_STORAGE_DIR="/var/lib/vss/storage=8:$((100 * GiB));/small=8:100000000;/on-set=252:$((100 * GiB));/srv/st=9:$((100 * GiB));/open=!not owned by root, or writable by others"
+
+run backup /auto -- true
+[ "$rc" -eq 0 ] &&
+	grep -qx "storage_get /dev/vdq" "$FAKE_LOG" &&
+	grep -qx "storage_add /dev/vdq max=$GiB chunk=0 kind=2 path=/var/lib/vss/storage" "$FAKE_LOG" &&
+	[ "$(sed -n 3p "$FAKE_LOG")" = "backup_new" ] &&
+	[ "$(tail -n 1 "$FAKE_LOG")" = "storage_remove /dev/vdq" ] &&
+	[ "$(head -n 1 "$out/stderr")" = "vssctl: /auto (/dev/vdq) has no diff storage: added a file storage in /var/lib/vss/storage, at most 1G (a tenth of the volume, at least 64M, within half of the free space there)" ] &&
+	[ "$(tail -n 1 "$out/stderr")" = "vssctl: removed the diff storage added for /dev/vdq" ]
+report $? "auto storage: a file storage, a tenth of the volume, added before the session, removed after it"
+
+run backup /srv -- true
+[ "$rc" -eq 0 ] && grep -qx "storage_get /dev/vda1" "$FAKE_LOG" &&
+	! grep -q "storage_add\|storage_remove" "$FAKE_LOG"
+report $? "auto storage: a volume that has storage keeps it, nothing added or removed"
+
+run backup --storage-dir /small /auto -- true
+[ "$rc" -eq 0 ] &&
+	grep -qx "storage_add /dev/vdq max=$((GiB)) chunk=0" "$FAKE_LOG" &&
+	[ "$(head -n 2 "$out/stderr")" = "vssctl: /auto: /small has too little free space for a file storage
+vssctl: /auto (/dev/vdq) has no diff storage: added one in kernel memory, at most 1G" ]
+report $? "auto storage: too little free space: memory, a tenth of the volume within an eighth of MemAvailable"
+
+run backup --storage-dir /on-set /auto -- true
+[ "$rc" -eq 0 ] && grep -qx "storage_add /dev/vdq max=$GiB chunk=0" "$FAKE_LOG" &&
+	[ "$(head -n 1 "$out/stderr")" = "vssctl: /auto: no file storage in /on-set: it is on a volume of the set" ]
+report $? "auto storage: a directory on a volume of the set: memory"
+
+run backup --storage-dir /srv/st /auto -- true
+[ "$rc" -eq 0 ] && grep -qx "storage_add /dev/vdq max=$GiB chunk=0 kind=2 path=/srv/st" "$FAKE_LOG" &&
+	grep -qx "storage_add /dev/vdq max=$GiB chunk=0" "$FAKE_LOG" &&
+	[ "$(head -n 1 "$out/stderr")" = "vssctl: /auto: a file storage in /srv/st was refused: Invalid cross-device link: fake: the storage file would be on origin vda1" ]
+report $? "auto storage: a file the module refuses (EXDEV): memory"
+
+run backup --storage-dir /open /auto -- true
+[ "$rc" -eq 0 ] && grep -qx "storage_add /dev/vdq max=$GiB chunk=0" "$FAKE_LOG" &&
+	[ "$(head -n 1 "$out/stderr")" = "vssctl: /auto: no file storage in /open: not owned by root, or writable by others (Operation not permitted)" ]
+report $? "auto storage: a directory others can write is refused: memory"
+
+FAKE_MEM_AVAILABLE=$((64 << 20)) run backup --storage-dir /small /nostorage -- true
+[ "$rc" -eq 125 ] && ! grep -q "storage_add" "$FAKE_LOG" &&
+	grep -qx "vssctl: /nostorage: not enough memory for a storage in memory either" "$out/stderr" &&
+	grep -q "(status insufficient-storage)" "$out/stderr"
+report $? "auto storage: no room anywhere: nothing added, DoSnapshotSet fails insufficient-storage"
+
+run backup --keep-storage /auto -- true
+[ "$rc" -eq 0 ] && grep -q "^storage_add /dev/vdq" "$FAKE_LOG" &&
+	! grep -q "storage_remove" "$FAKE_LOG" &&
+	[ "$(tail -n 1 "$out/stderr")" = "vssctl: kept the diff storage added for this backup (vssctl storage list; vssctl storage remove DEVICE)" ]
+report $? "auto storage: --keep-storage keeps it"
+
+run backup --no-auto-storage /nostorage -- true
+[ "$rc" -eq 125 ] && ! grep -q "storage_" "$FAKE_LOG"
+report $? "auto storage: --no-auto-storage asks nothing about storage"
+
+run backup --no-auto-storage --keep-storage /auto -- true
+expect_usage "auto storage: --no-auto-storage with --keep-storage: usage error" "nothing to do"
+unset FAKE_VOLUME_DEVS FAKE_STORAGE_DIR
 
 run backup --writer "PostgreSQL Writer" /srv /dev/vdx -- true
 [ "$rc" -eq 0 ] && grep -qx "backup_select_writer 3" "$FAKE_LOG" &&

@@ -1034,6 +1034,7 @@ const char *libvss_status_name(uint32_t v)
 	return v == VSS_STATUS_SUCCESS ? "success" :
 	       v == VSS_STATUS_WRITER_RETRYABLE ? "writer-retryable" :
 	       v == VSS_STATUS_VOLUME_NOT_SUPPORTED ? "volume-not-supported" :
+	       v == VSS_STATUS_INSUFFICIENT_STORAGE ? "insufficient-storage" :
 	       v == VSS_STATUS_CANCELLED ? "cancelled" : NULL;
 }
 
@@ -1253,7 +1254,7 @@ int libvss_backup_do_snapshot_set(struct libvss_backup *b, uint32_t flags,
 	fake_log("backup_do_snapshot_set flags=%u", flags);
 	for (i = 0; i < b->nr_volumes; i++) {
 		if (!strcmp(b->volumes[i], "/nostorage"))
-			return async_op(ap, -ENOSPC, VSS_STATUS_VOLUME_NOT_SUPPORTED,
+			return async_op(ap, -ENOSPC, VSS_STATUS_INSUFFICIENT_STORAGE,
 					"volume has no diff storage (STORAGE_ADD first)");
 		if (!strcmp(b->volumes[i], "/veto") && b->nr_writers) {
 			b->w[1].state = VSS_WRITER_STATE_FAILED_AT_FREEZE;
