@@ -274,15 +274,19 @@ static bool notrace vss_pass_counted(struct vss_origin *o, struct bio *bio)
  * snapshot. Constant work, however long the range: no chunk is looked at.
  * The trim is lost, not deferred (Documentation/design.md).
  *
- * Only where the device takes discards: elsewhere submit_bio_noacct()
- * fails it (EOPNOTSUPP), and so must we.
+ * Only a discard that submit_bio_noacct() would take: on a device without
+ * discard support it fails with EOPNOTSUPP, past the end of the device
+ * (the partition, if submitted to one) with EIO, and so it must still.
  */
 static __always_inline bool vss_discard_kept_rcu(struct bio *bio)
 {
+	struct block_device *bdev = bio->bi_bdev;
 	struct vss_origin *o;
 	sector_t rel, nr;
 
-	if (bio_op(bio) != REQ_OP_DISCARD || !bdev_max_discard_sectors(bio->bi_bdev))
+	if (bio_op(bio) != REQ_OP_DISCARD || !bdev_max_discard_sectors(bdev) ||
+	    vss_bio_abs_sector(bio) + bio_sectors(bio) >
+	    bdev->bd_start_sect + bdev_nr_sectors(bdev))
 		return false;
 	vss_for_each_origin_rcu(o, bio, rel, nr)
 		if (vss_origin_preserving_rcu(o))
