@@ -27,6 +27,14 @@ static bool vss_snapshot_active(const struct vss_snapshot *s)
 }
 
 /*
+ * The callback looks up at most this many chunks (a few microseconds with
+ * preemption off); a longer write (a write-zeroes or secure erase of a
+ * whole disk: a million 4 KiB chunks per 4 GiB bio) is diverted and its
+ * chunks are looked up by the worker, which may sleep between them.
+ */
+#define VSS_COW_ATOMIC_CHUNKS	1024
+
+/*
  * Lock-free check, from the write-interception callback: does a write of
  * [rel, rel + nr) need a copy first? A chunk already in the newest map is
  * preserved, and a write to it goes straight to the device.
@@ -39,10 +47,25 @@ bool vss_cow_needed_rcu(struct vss_origin *o, sector_t rel, sector_t nr)
 	if (!vss_snapshot_active(s) || !nr)
 		return false;
 	last = vss_chunk_of(o, rel + nr - 1);
+	if (last - vss_chunk_of(o, rel) >= VSS_COW_ATOMIC_CHUNKS)
+		return true;
 	for (c = vss_chunk_of(o, rel); c <= last; c++)
 		if (!xa_load(&s->map, c))
 			return true;
 	return false;
+}
+
+/*
+ * From the callback, or the worker with the write counted and no hold: does
+ * a snapshot of @o still read data of the origin? Only through the newest:
+ * an older snapshot finds a chunk in a newer one's map or on the origin,
+ * and invalidation takes every snapshot of the origin at once. Stable until
+ * the caller's count is dropped: a switch (the only way a snapshot becomes
+ * active) waits for it; a deletion or an invalidation only ends the need.
+ */
+bool vss_origin_preserving_rcu(struct vss_origin *o)
+{
+	return vss_snapshot_active(rcu_dereference(o->newest));
 }
 
 /* Called with cow_mutex held, which every change of the chain takes. */
@@ -217,8 +240,10 @@ void vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr)
 	if (!nr)
 		return;
 	last = vss_chunk_of(o, min(rel + nr, o->nr_sects) - 1);
-	for (c = vss_chunk_of(o, rel); c <= last; c++)
+	for (c = vss_chunk_of(o, rel); c <= last; c++) {
 		vss_cow_chunk(o, c);
+		cond_resched();	/* a whole-disk write-zeroes: a million chunks */
+	}
 }
 
 /*

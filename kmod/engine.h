@@ -237,6 +237,7 @@ struct vss_origin_read {
 };
 
 bool vss_cow_needed_rcu(struct vss_origin *o, sector_t rel, sector_t nr);
+bool vss_origin_preserving_rcu(struct vss_origin *o);
 void vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr);
 bool vss_cow_locate(struct vss_snapshot *s, sector_t chunk, u32 *slot);
 void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,

@@ -10,7 +10,9 @@
  *     ftrace -> vss_ftrace_handler(): not ours, modifies data, tracked
  *       range, and a chunk the newest snapshot has not preserved?
  *       yes -> set IP to vss_divert_bio(); no -> counted until it completes
- *       (vss_passed), straight on to the device
+ *       (vss_passed), straight on to the device. A discard to an origin
+ *       with a live snapshot: marked, then completed here (vss_discard_end)
+ *       without reaching the device: no copy, no diff storage.
  *     vss_divert_bio(bio): queue on a lane of the origin, return. The
  *       submitter never waits for us, whatever current->bio_list holds.
  *   worker (WQ_MEM_RECLAIM, memalloc_noio): vss_lane_work()
@@ -261,13 +263,50 @@ static bool notrace vss_pass_counted(struct vss_origin *o, struct bio *bio)
 	return true;
 }
 
+/*
+ * A discard that reaches a tracked origin while a snapshot of it is live
+ * (one of the origins the bio touches, if it spans several through the
+ * whole-disk node) is completed here, successfully, and never reaches the
+ * device. A discard leaves the range's contents unspecified (zeroes are
+ * REQ_OP_WRITE_ZEROES, which is copied like any write), so the origin's
+ * users lose nothing, while a discard copied like a write would fill the
+ * diff storage with free space: a weekly fstrim would invalidate every
+ * snapshot. Constant work, however long the range: no chunk is looked at.
+ * The trim is lost, not deferred (Documentation/design.md).
+ *
+ * Only a discard that submit_bio_noacct() would take: on a device without
+ * discard support it fails with EOPNOTSUPP, past the end of the device
+ * (the partition, if submitted to one) with EIO, and so it must still.
+ */
+static __always_inline bool vss_discard_kept_rcu(struct bio *bio)
+{
+	struct block_device *bdev = bio->bi_bdev;
+	struct vss_origin *o;
+	sector_t rel, nr;
+
+	if (bio_op(bio) != REQ_OP_DISCARD || !bdev_max_discard_sectors(bdev) ||
+	    vss_bio_abs_sector(bio) + bio_sectors(bio) >
+	    bdev->bd_start_sect + bdev_nr_sectors(bdev))
+		return false;
+	vss_for_each_origin_rcu(o, bio, rel, nr)
+		if (vss_origin_preserving_rcu(o))
+			return true;
+	return false;
+}
+
+/* Runs instead of submit_bio_noacct() for a discard kept from the device. */
+static void notrace vss_discard_end(struct bio *bio)
+{
+	bio_endio(bio);
+}
+
 static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 				       struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct bio *bio = (struct bio *)vss_compat_fregs_arg(fregs, 0);
 	struct vss_origin *o, *first;
 	sector_t rel, nr;
-	bool divert = false;
+	bool divert = false, keep;
 
 	/* Ours: resubmitted or counted writes (and their split remainders). */
 	if (bio->bi_end_io == vss_passthrough_endio || !vss_bio_modifies_data(bio))
@@ -281,9 +320,12 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 	}
 	/* Counted first, then the hold and the maps are looked at. */
 	vss_passed_get();
+	/* A kept discard changes no data: nothing to copy, no read to wait for. */
+	keep = vss_discard_kept_rcu(bio);
 	vss_for_each_origin_rcu(o, bio, rel, nr) {
-		if (READ_ONCE(vss_holding) || vss_cow_needed_rcu(o, rel, nr) ||
-		    vss_origin_reads_overlap(o, rel, nr)) {
+		if (READ_ONCE(vss_holding) ||
+		    (!keep && (vss_cow_needed_rcu(o, rel, nr) ||
+			       vss_origin_reads_overlap(o, rel, nr)))) {
 			divert = true;
 			break;
 		}
@@ -300,6 +342,12 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 				divert = true;
 				break;
 			}
+	}
+	if (!divert && keep) {
+		rcu_read_unlock();
+		vss_passed_put();	/* marked: the epoch may change now */
+		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_discard_end);
+		return;
 	}
 	if (!divert)
 		divert = !vss_pass_counted(first, bio);
@@ -360,6 +408,7 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 	struct vss_origin *p;
 	struct vss_bio_ctx *ctx;
 	sector_t rel, nr, from = 0;
+	bool keep;
 
 	/*
 	 * Counted as passed before the hold is looked at: a switch that
@@ -372,6 +421,10 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 		vss_passed_put();
 		wait_event(vss_hold_wq, !READ_ONCE(vss_holding));
 	}
+	/* Decided again: a discard held by the first snapshot's switch is kept. */
+	rcu_read_lock();
+	keep = vss_discard_kept_rcu(bio);
+	rcu_read_unlock();
 	/*
 	 * Every tracked origin the write touches, in disk order. The bio
 	 * holds @o's inflight count; another one is held for each other
@@ -385,11 +438,18 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 		rcu_read_unlock();
 		if (!p)
 			break;
-		vss_cow_range(p, rel, nr);
+		if (!keep)
+			vss_cow_range(p, rel, nr);
 		vss_cbt_mark(p, rel, nr);	/* after the hold: the new epoch */
 		from = p->start + p->nr_sects;
 		if (p != o)
 			vss_origin_put_inflight(p);
+	}
+	if (keep) {
+		bio_endio(bio);
+		vss_passed_put();
+		vss_origin_put_inflight(o);
+		return;
 	}
 
 	ctx = mempool_alloc(vss_ctx_pool, GFP_NOIO);	/* waits, never fails */
