@@ -1286,7 +1286,8 @@ libvss_backup_writer(const struct libvss_backup *b, unsigned int i);
  * @b: Backup, after libvss_backup_gather_metadata() finished.
  * @writer_id: The writer's id.
  * @docp: Set to the document, owned by @b until it is freed; NULL if the
- *   writer sent none.
+ *   writer sent none. Each call asks the module again; documents returned
+ *   earlier stay valid (later operations and reads do not free them).
  *
  * Return: 0; -ENOENT if the writer takes no part in the session.
  */
