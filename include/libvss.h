@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/vss.h>
+#include <libvss_version.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -35,6 +35,7 @@ rm -f "$root.log"
 
 for f in usr/lib/libvss.a "usr/lib/libvss.so.$version" usr/lib/pkgconfig/libvss.pc \
 	usr/include/libvss.h usr/include/libvss-doc.h usr/include/libvss-uring.h \
+	usr/include/libvss_version.h \
 	usr/include/linux/vss.h usr/sbin/vssctl \
 	usr/share/bash-completion/completions/vssctl \
 	usr/share/man/man8/vssctl.8 usr/share/man/man3/libvss.3 \
@@ -89,8 +90,9 @@ int main(void)
 	if (libvss_id_parse(text, id) ||
 	    strcmp(libvss_id_to_string(id, back), text))
 		return 1;
-	printf("%s %s %u\n", libvss_version(),
-	       libvss_feature_name(VSS_FEATURE_FILE_STORAGE), LIBVSS_DOC_VERSION);
+	printf("%s %s %u %d.%d\n", libvss_version(),
+	       libvss_feature_name(VSS_FEATURE_FILE_STORAGE), LIBVSS_DOC_VERSION,
+	       LIBVSS_VERSION_MAJOR, LIBVSS_VERSION_MINOR);
 	return 0;
 }
 C
@@ -100,6 +102,8 @@ cc -Wall -Werror -o "$root/hello" "$root/hello.c" $(pkg-config --cflags --libs l
 check "a program builds against the installed headers and libvss.so" test -x "$root/hello"
 check "and runs with the installed library" sh -c \
 	"LD_LIBRARY_PATH='$root/usr/lib' '$root/hello' | grep -q '^$version '"
+check "the installed <libvss_version.h> is this version" sh -c \
+	"LD_LIBRARY_PATH='$root/usr/lib' '$root/hello' | grep -q ' ${version%.*}\$'"
 check "it links the shared library by its soname" sh -c \
 	"objdump -p '$root/hello' | grep -q 'NEEDED *libvss.so.0$'"
 # shellcheck disable=SC2046

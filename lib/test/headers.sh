@@ -26,7 +26,7 @@ check() { # check DESCRIPTION CMD...
 	fi
 }
 
-headers="libvss.h libvss-doc.h linux/vss.h"
+headers="libvss.h libvss-doc.h libvss_version.h linux/vss.h"
 # The optional io_uring header needs liburing's; without them it is skipped.
 if echo '#include <liburing.h>' | "$cc" -E -x c - >/dev/null 2>&1; then
 	headers="$headers libvss-uring.h"
@@ -38,7 +38,9 @@ for h in $headers; do
 	extra=
 	[ "$h" = libvss-uring.h ] && extra=-D_GNU_SOURCE
 	src=$out/$(echo "$h" | tr / _).c
-	echo "#include <$h>" > "$src"
+	# A declaration after it: <libvss_version.h> alone declares nothing
+	# (only macros), and ISO C forbids an empty translation unit.
+	printf '#include <%s>\nextern int headers_sh;\n' "$h" > "$src"
 	check "<$h> alone compiles as C11" \
 		"$cc" -std=c11 -pedantic -Wall -Wextra -Werror $extra \
 		-I"$top/include" -I"$top/include/uapi" -c "$src" -o "$out/c.o"
