@@ -36,7 +36,7 @@ rm -f "$root.log"
 for f in usr/lib/libvss.a "usr/lib/libvss.so.$version" usr/lib/pkgconfig/libvss.pc \
 	usr/include/libvss.h usr/include/libvss-doc.h usr/include/libvss-uring.h \
 	usr/include/libvss_version.h \
-	usr/include/linux/vss.h usr/sbin/vssctl \
+	usr/include/libvss/linux/vss.h usr/sbin/vssctl \
 	usr/share/bash-completion/completions/vssctl \
 	usr/share/man/man8/vssctl.8 usr/share/man/man3/libvss.3 \
 	usr/share/man/man3/libvss_open.3 usr/share/man/man3/libvss_session_id.3 \
@@ -45,6 +45,8 @@ for f in usr/lib/libvss.a "usr/lib/libvss.so.$version" usr/lib/pkgconfig/libvss.
 	"usr/src/vss-$version/include/uapi/linux/vss.h"; do
 	check "installs /$f" test -f "$root/$f"
 done
+# linux/ is linux-libc-dev's: the uapi header goes under libvss/.
+check "installs nothing into /usr/include/linux" test ! -e "$root/usr/include/linux"
 for obj in $("$top/tools/vssctl/vssctl" help | sed -n 's/.*OBJECT := {\(.*\)}.*/\1/p' | tr -d '|'); do
 	check "installs vssctl-$obj(8)" test -f "$root/usr/share/man/man8/vssctl-$obj.8"
 done
@@ -100,6 +102,10 @@ C
 cc -Wall -Werror -o "$root/hello" "$root/hello.c" $(pkg-config --cflags --libs libvss) \
 	-Wl,-rpath-link,"$root/usr/lib"
 check "a program builds against the installed headers and libvss.so" test -x "$root/hello"
+# shellcheck disable=SC2046
+check "<libvss.h> takes the uapi header from <libvss/linux/vss.h>" sh -c \
+	"cc -M '$root/hello.c' $(pkg-config --cflags libvss) | tr -d '\\\\' | tr ' ' '\\n' |
+	 grep -qx '$root/usr/include/libvss/linux/vss.h'"
 check "and runs with the installed library" sh -c \
 	"LD_LIBRARY_PATH='$root/usr/lib' '$root/hello' | grep -q '^$version '"
 check "the installed <libvss_version.h> is this version" sh -c \
