@@ -165,7 +165,8 @@ endif
 	rm -rf $(DESTDIR)$(DKMS_SRC)
 	rm -f $(DESTDIR)$(LIBDIR)/libvss.a $(DESTDIR)$(LIBDIR)/libvss.so \
 		$(DESTDIR)$(LIBDIR)/libvss.so.* $(DESTDIR)$(LIBDIR)/pkgconfig/libvss.pc
-	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/,libvss.h libvss-doc.h libvss-uring.h linux/vss.h)
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/,libvss.h libvss-doc.h libvss-uring.h libvss_version.h)
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/libvss
 	rm -f $(DESTDIR)$(SBINDIR)/vssctl $(DESTDIR)$(BASHCOMPDIR)/vssctl
 	$(foreach d,$(TOOLS_WITH_INSTALL),$(if $(shell grep -s '^uninstall:' $(d)Makefile),$(MAKE) -C $(d) uninstall $(INSTALL_VARS) bindir=$(SBINDIR) &&)) true
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))

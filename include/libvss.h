@@ -7,14 +7,18 @@
  * context is not thread-safe; use one per thread or serialise calls.
  *
  * Protocol constants (VSS_FEATURE_*, VSS_CMD_*, ...) come from the uapi
- * header <linux/vss.h>, which is included here.
+ * header, included here as <libvss/linux/vss.h>: installed under the
+ * library's own directory, as <liburing/io_uring.h> is, since
+ * <linux/vss.h> would be in linux-libc-dev's (in the source tree it is a
+ * link to include/uapi/linux/vss.h, the one definition).
  */
 #ifndef LIBVSS_H
 #define LIBVSS_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <linux/vss.h>
+#include <libvss/linux/vss.h>
+#include <libvss_version.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -1286,7 +1290,8 @@ libvss_backup_writer(const struct libvss_backup *b, unsigned int i);
  * @b: Backup, after libvss_backup_gather_metadata() finished.
  * @writer_id: The writer's id.
  * @docp: Set to the document, owned by @b until it is freed; NULL if the
- *   writer sent none.
+ *   writer sent none. Each call asks the module again; documents returned
+ *   earlier stay valid (later operations and reads do not free them).
  *
  * Return: 0; -ENOENT if the writer takes no part in the session.
  */

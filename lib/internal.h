@@ -370,9 +370,6 @@ struct libvss_writer_info {
 	uint32_t state, failure, error, session_id;
 	bool selected;
 	char message[VSS_MESSAGE_MAX];
-	/* Fetched on demand by libvss_backup_writer_metadata(). */
-	char *metadata;
-	char *restore_status;
 };
 
 extern const struct nla_policy vss_writer_policy[VSS_A_WRITER_MAX + 1];

@@ -33,6 +33,20 @@ struct libvss_backup {
 	struct libvss_snapset *set;
 	struct libvss_writer_info *writers;
 	unsigned int nr_writers;
+	struct kept_doc *docs;		/* every document handed out */
+};
+
+/*
+ * A document that libvss_backup_writer_metadata() or _restore_status()
+ * returned. libvss.h promises it lives until the backup is freed, so it is
+ * kept here rather than with the writer's status, which the next
+ * completion replaces; a document read again unchanged is handed out once.
+ */
+struct kept_doc {
+	struct kept_doc *next;
+	uint32_t writer_id;
+	bool restore_status;		/* else the metadata */
+	char text[];
 };
 
 struct libvss_async **vss_backup_pending(struct libvss_backup *b)
@@ -499,17 +513,56 @@ LIBVSS_EXPORT int libvss_backup_delete_snapshots(struct libvss_backup *b,
 	return ret;
 }
 
-/* SESSION_WRITER_GET: the writer's documents, kept in its status entry. */
+/* SESSION_WRITER_GET: the writer's documents, kept on the backup. */
 struct writer_docs {
+	struct libvss_backup *b;
+	uint32_t writer_id;
+	bool want_status;	/* the restore status, else the metadata */
 	bool seen;
-	char *metadata, *restore_status;
+	struct kept_doc *kept;	/* NULL: the writer sent none */
 };
+
+/*
+ * The kept copy of @text for the writer: an identical one handed out before,
+ * or a new one (the old ones stay: a caller may still hold them).
+ */
+static struct kept_doc *keep_doc(struct libvss_backup *b, uint32_t writer_id,
+				 bool restore_status, const char *text)
+{
+	struct kept_doc *k;
+	size_t len = strlen(text) + 1;
+
+	for (k = b->docs; k; k = k->next)
+		if (k->writer_id == writer_id &&
+		    k->restore_status == restore_status && !strcmp(k->text, text))
+			return k;
+	k = malloc(sizeof(*k) + len);
+	if (!k)
+		return NULL;
+	k->writer_id = writer_id;
+	k->restore_status = restore_status;
+	memcpy(k->text, text, len);
+	k->next = b->docs;
+	b->docs = k;
+	return k;
+}
+
+static void free_docs(struct libvss_backup *b)
+{
+	struct kept_doc *k;
+
+	while ((k = b->docs)) {
+		b->docs = k->next;
+		free(k);
+	}
+}
 
 static int writer_get_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 			     void *arg, const char **why)
 {
 	struct nlattr *tb[VSS_A_SESSION_MAX + 1];
 	struct writer_docs *d = arg;
+	struct nlattr *doc;
 	int ret;
 
 	ret = vss_reply_parse(ctx, nlh, VSS_CMD_SESSION_WRITER_GET, tb,
@@ -521,24 +574,27 @@ static int writer_get_decode(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 		return -EBADMSG;
 	}
 	d->seen = true;
-	if (tb[VSS_A_SESSION_WRITER_METADATA] &&
-	    !(d->metadata = strdup(nla_get_string(tb[VSS_A_SESSION_WRITER_METADATA]))))
-		return -ENOMEM;
-	if (tb[VSS_A_SESSION_RESTORE_STATUS] &&
-	    !(d->restore_status = strdup(nla_get_string(tb[VSS_A_SESSION_RESTORE_STATUS]))))
+	doc = tb[d->want_status ? VSS_A_SESSION_RESTORE_STATUS :
+				  VSS_A_SESSION_WRITER_METADATA];
+	/* The reply goes once this returns: keep a copy. */
+	if (doc && !(d->kept = keep_doc(d->b, d->writer_id, d->want_status,
+					nla_get_string(doc))))
 		return -ENOMEM;
 	return 0;
 }
 
-static int writer_docs(struct libvss_backup *b, uint32_t writer_id,
-		       struct libvss_writer_info **wip)
+/* Asks the module for one of a writer's documents; *docp NULL for none. */
+static int writer_doc(struct libvss_backup *b, uint32_t writer_id,
+		      bool restore_status, const char **docp)
 {
-	struct writer_docs d = { 0 };
+	struct writer_docs d = { .b = b, .writer_id = writer_id,
+				 .want_status = restore_status };
 	struct libvss_writer_info *wi = NULL;
 	struct nl_msg *msg;
 	unsigned int i;
 	int ret;
 
+	*docp = NULL;
 	if (!b->ctx)
 		return -ENOTCONN;
 	vss_ctx_clear_error(b->ctx);
@@ -558,16 +614,9 @@ static int writer_docs(struct libvss_backup *b, uint32_t writer_id,
 	}
 	ret = vss_request(b->ctx, msg, writer_get_decode, &d);
 	ret = vss_need_reply(b->ctx, ret, d.seen, "SESSION_WRITER_GET");
-	if (ret) {
-		free(d.metadata);
-		free(d.restore_status);
+	if (ret)
 		return ret;
-	}
-	free(wi->metadata);
-	free(wi->restore_status);
-	wi->metadata = d.metadata;
-	wi->restore_status = d.restore_status;
-	*wip = wi;
+	*docp = d.kept ? d.kept->text : NULL;
 	return 0;
 }
 
@@ -575,28 +624,14 @@ LIBVSS_EXPORT int libvss_backup_writer_metadata(struct libvss_backup *b,
 						uint32_t writer_id,
 						const char **docp)
 {
-	struct libvss_writer_info *wi;
-	int ret;
-
-	*docp = NULL;
-	ret = writer_docs(b, writer_id, &wi);
-	if (!ret)
-		*docp = wi->metadata;
-	return ret;
+	return writer_doc(b, writer_id, false, docp);
 }
 
 LIBVSS_EXPORT int libvss_backup_writer_restore_status(struct libvss_backup *b,
 						      uint32_t writer_id,
 						      const char **docp)
 {
-	struct libvss_writer_info *wi;
-	int ret;
-
-	*docp = NULL;
-	ret = writer_docs(b, writer_id, &wi);
-	if (!ret)
-		*docp = wi->restore_status;
-	return ret;
+	return writer_doc(b, writer_id, true, docp);
 }
 
 /* ---- getters ---- */
@@ -676,6 +711,7 @@ LIBVSS_EXPORT void libvss_backup_free(struct libvss_backup *b)
 	}
 	libvss_backup_start_snapshot_set(b);
 	vss_writer_infos_free(b->writers, b->nr_writers);
+	free_docs(b);
 	libvss_snapset_free(b->set);
 	free(b->selected);
 	free(b->document);

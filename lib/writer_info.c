@@ -131,14 +131,7 @@ int vss_writer_infos_parse(struct nlmsghdr *nlh,
 
 void vss_writer_infos_free(struct libvss_writer_info *wi, unsigned int n)
 {
-	unsigned int i;
-
-	if (!wi)
-		return;
-	for (i = 0; i < n; i++) {
-		free(wi[i].metadata);
-		free(wi[i].restore_status);
-	}
+	(void)n;
 	free(wi);
 }
 

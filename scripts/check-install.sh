@@ -35,7 +35,8 @@ rm -f "$root.log"
 
 for f in usr/lib/libvss.a "usr/lib/libvss.so.$version" usr/lib/pkgconfig/libvss.pc \
 	usr/include/libvss.h usr/include/libvss-doc.h usr/include/libvss-uring.h \
-	usr/include/linux/vss.h usr/sbin/vssctl \
+	usr/include/libvss_version.h \
+	usr/include/libvss/linux/vss.h usr/sbin/vssctl \
 	usr/share/bash-completion/completions/vssctl \
 	usr/share/man/man8/vssctl.8 usr/share/man/man3/libvss.3 \
 	usr/share/man/man3/libvss_open.3 usr/share/man/man3/libvss_session_id.3 \
@@ -44,6 +45,8 @@ for f in usr/lib/libvss.a "usr/lib/libvss.so.$version" usr/lib/pkgconfig/libvss.
 	"usr/src/vss-$version/include/uapi/linux/vss.h"; do
 	check "installs /$f" test -f "$root/$f"
 done
+# linux/ is linux-libc-dev's: the uapi header goes under libvss/.
+check "installs nothing into /usr/include/linux" test ! -e "$root/usr/include/linux"
 for obj in $("$top/tools/vssctl/vssctl" help | sed -n 's/.*OBJECT := {\(.*\)}.*/\1/p' | tr -d '|'); do
 	check "installs vssctl-$obj(8)" test -f "$root/usr/share/man/man8/vssctl-$obj.8"
 done
@@ -89,8 +92,9 @@ int main(void)
 	if (libvss_id_parse(text, id) ||
 	    strcmp(libvss_id_to_string(id, back), text))
 		return 1;
-	printf("%s %s %u\n", libvss_version(),
-	       libvss_feature_name(VSS_FEATURE_FILE_STORAGE), LIBVSS_DOC_VERSION);
+	printf("%s %s %u %d.%d\n", libvss_version(),
+	       libvss_feature_name(VSS_FEATURE_FILE_STORAGE), LIBVSS_DOC_VERSION,
+	       LIBVSS_VERSION_MAJOR, LIBVSS_VERSION_MINOR);
 	return 0;
 }
 C
@@ -98,8 +102,14 @@ C
 cc -Wall -Werror -o "$root/hello" "$root/hello.c" $(pkg-config --cflags --libs libvss) \
 	-Wl,-rpath-link,"$root/usr/lib"
 check "a program builds against the installed headers and libvss.so" test -x "$root/hello"
+# shellcheck disable=SC2046
+check "<libvss.h> takes the uapi header from <libvss/linux/vss.h>" sh -c \
+	"cc -M '$root/hello.c' $(pkg-config --cflags libvss) | tr -d '\\\\' | tr ' ' '\\n' |
+	 grep -qx '$root/usr/include/libvss/linux/vss.h'"
 check "and runs with the installed library" sh -c \
 	"LD_LIBRARY_PATH='$root/usr/lib' '$root/hello' | grep -q '^$version '"
+check "the installed <libvss_version.h> is this version" sh -c \
+	"LD_LIBRARY_PATH='$root/usr/lib' '$root/hello' | grep -q ' ${version%.*}\$'"
 check "it links the shared library by its soname" sh -c \
 	"objdump -p '$root/hello' | grep -q 'NEEDED *libvss.so.0$'"
 # shellcheck disable=SC2046

@@ -26,7 +26,7 @@ check() { # check DESCRIPTION CMD...
 	fi
 }
 
-headers="libvss.h libvss-doc.h linux/vss.h"
+headers="libvss.h libvss-doc.h libvss_version.h libvss/linux/vss.h"
 # The optional io_uring header needs liburing's; without them it is skipped.
 if echo '#include <liburing.h>' | "$cc" -E -x c - >/dev/null 2>&1; then
 	headers="$headers libvss-uring.h"
@@ -38,14 +38,18 @@ for h in $headers; do
 	extra=
 	[ "$h" = libvss-uring.h ] && extra=-D_GNU_SOURCE
 	src=$out/$(echo "$h" | tr / _).c
-	echo "#include <$h>" > "$src"
+	# A declaration after it: <libvss_version.h> alone declares nothing
+	# (only macros), and ISO C forbids an empty translation unit.
+	printf '#include <%s>\nextern int headers_sh;\n' "$h" > "$src"
+	# Only -I include, as installed: <libvss.h> finds the uapi header
+	# under libvss/, never as linux-libc-dev's <linux/vss.h>.
 	check "<$h> alone compiles as C11" \
 		"$cc" -std=c11 -pedantic -Wall -Wextra -Werror $extra \
-		-I"$top/include" -I"$top/include/uapi" -c "$src" -o "$out/c.o"
+		-I"$top/include" -c "$src" -o "$out/c.o"
 	if command -v "$cxx" >/dev/null; then
 		check "<$h> alone compiles as C++11" \
 			"$cxx" -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror $extra \
-			-I"$top/include" -I"$top/include/uapi" -c "$src" -o "$out/cxx.o"
+			-I"$top/include" -c "$src" -o "$out/cxx.o"
 	fi
 done
 

@@ -41,7 +41,7 @@ sed 's/^/#   /' "$out/unversioned"
 
 # Each symbol carries the version of the node that lists it: a symbol that
 # moved between nodes would break binaries linked against the old node.
-awk '/^LIBVSS_[0-9.]+(_[A-Z]+)?[[:space:]]*{/ { node = $1 }
+awk '/^LIBVSS_([0-9.]+(_[A-Z]+)?|UNRELEASED)[[:space:]]*{/ { node = $1 }
      /^[[:space:]]*libvss_[A-Za-z0-9_]*;/ { sub(/;.*/, ""); gsub(/[[:space:]]/, "");
 					      print $0 "@@" node }' "$map" |
 	sort > "$out/nodes"
@@ -54,11 +54,15 @@ sed 's/^/#   /' "$out/diff"
 # parallel with that release's own node, inherits what that release's node
 # inherits and is skipped by the chain: it lets two branches each add a node
 # for one release without either depending on the other.
+# LIBVSS_UNRELEASED, last, inherits the node before it.
 awk 'BEGIN { n = 0 }
-     /^LIBVSS_[0-9.]+(_[A-Z]+)?[[:space:]]*{/ { name[n] = $1; side[n] = ($1 ~ /_[A-Z]+$/); n++ }
+     /^LIBVSS_([0-9.]+(_[A-Z]+)?|UNRELEASED)[[:space:]]*{/ {
+	name[n] = $1; side[n] = ($1 ~ /[0-9]_[A-Z]+$/); n++ }
      /^}/ { parent = $2; sub(/;/, "", parent); inherits[n - 1] = parent }
      END { for (i = 1; i < n; i++) {
-		if (side[i]) {
+		if (name[i] == "LIBVSS_UNRELEASED") {
+			want = name[i - 1]
+		} else if (side[i]) {
 			rel = name[i]; sub(/_[A-Z]+$/, "", rel)
 			for (j = i - 1; j >= 0 && (side[j] || name[j] == rel); j--) {}
 			want = j >= 0 ? name[j] : ""
