@@ -71,8 +71,10 @@ int main(void)
 	ok_str(libvss_status_name(VSS_STATUS_WRITER_RETRYABLE), "writer-retryable",
 	       "status writer-retryable");
 	ok_str(libvss_status_name(VSS_STATUS_UNEXPECTED), "unexpected",
-	       "last status");
-	ok_str(libvss_status_name(VSS_STATUS_UNEXPECTED + 1), NULL,
+	       "status unexpected");
+	ok_str(libvss_status_name(VSS_STATUS_INSUFFICIENT_STORAGE),
+	       "insufficient-storage", "last status");
+	ok_str(libvss_status_name(VSS_STATUS_INSUFFICIENT_STORAGE + 1), NULL,
 	       "status past the last");
 	ok_str(libvss_backup_type_name(VSS_BACKUP_TYPE_DIFFERENTIAL), "differential",
 	       "backup type");
