@@ -1080,6 +1080,14 @@ int vss_cbt_import_stage(struct vss_origin *o, const struct vss_cbt_token *st,
 		*msg = "the state's epoch or generation is out of range";
 		return -EINVAL;
 	}
+	/*
+	 * Imported twice, the writes since the first import would all be
+	 * merged down to its epoch, under tokens that came after it.
+	 */
+	if (vss_cbt_gen_known(t, &st->generation)) {
+		*msg = "this generation is the tracker's, or was: a saved tracker serves once";
+		return -EINVAL;
+	}
 	sg = kzalloc(sizeof(*sg), GFP_KERNEL);
 	if (!sg)
 		return -ENOMEM;
