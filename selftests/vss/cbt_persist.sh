@@ -6,7 +6,8 @@
 # a tracked loop device.
 #
 # Continued: snapshot S0 (a raw copy kept, its token T0), writes W1, save,
-# module reload, storage added again, restore, writes W2, snapshot S1:
+# module reload (a restore before the storage is added fails and keeps the
+# file), storage added again, restore, writes W2, snapshot S1:
 # changes(T0 -> S1) is answered (not ESTALE) and holds every 64K block in
 # which a full read of S0 and of S1 differ (W1 and W2), and S1's epoch
 # follows T0's. Refused, each leaving a new generation (the next query
@@ -109,7 +110,7 @@ snap_and_save() {
 }
 
 echo "TAP version 13"
-echo "1..19"
+echo "1..20"
 
 modprobe loop
 truncate -s 64M "$work/disk"
@@ -132,8 +133,15 @@ write_some 1 && umount "$mnt" && "$vssctl" tracker save "$dev" "$dir" > "$work/o
 result $? "save_writes_one_file_of_mode_600_and_no_temporary"
 note "$(cat "$work/out")"
 
-# Reload, restore, W2, S1: changes(T0 -> S1) covers the full diff.
-reload_and_add && "$vssctl" tracker restore "$dir" > "$work/out" 2>&1
+# Reload; a restore before the storage is added leaves the file.
+"$vssctl" storage remove "$dev" >/dev/null && rmmod vss && insmod "$ko" &&
+	! "$vssctl" tracker restore "$dir" > "$work/out" 2>&1 &&
+	grep -q "add the storage of $name first" "$work/out" && [ -f "$dir/$name.vsstrk" ]
+result $? "restore_before_the_storage_is_added_keeps_the_file"
+
+# Restore, W2, S1: changes(T0 -> S1) covers the full diff.
+"$vssctl" storage add "$dev" --max 48M --track-block 64K >/dev/null &&
+	"$vssctl" tracker restore "$dir" > "$work/out" 2>&1
 rc=$?
 note "$(cat "$work/out")"
 [ $rc -eq 0 ] && [ ! -e "$dir/$name.vsstrk" ] && [ -f "$dir/$name.vsstrk.used" ] &&

@@ -455,6 +455,14 @@ static int restore_one(struct libvss_ctx *ctx, int dirfd, const char *dir,
 		fsync(dirfd);
 		goto out;
 	}
+	/* Not consumed by a restore run before the storage was added. */
+	err = libvss_tracker_get(ctx, h.name, &t);
+	if (err) {
+		ret = vssctl_lib_error(ctx, err, "cannot get the tracker of %s", h.name);
+		if (err == -ENOENT)
+			vssctl_hint("add the storage of %s first, then restore", h.name);
+		goto out;
+	}
 	/* From here on the file serves once, whatever follows. */
 	if (renameat(dirfd, file, dirfd, used) || fsync(dirfd)) {
 		fprintf(stderr, "vssctl: cannot rename %s/%s: %s: not restored\n", dir, file,
@@ -465,13 +473,6 @@ static int restore_one(struct libvss_ctx *ctx, int dirfd, const char *dir,
 	if (err) {
 		fprintf(stderr, "vssctl: %s/%s: its tracker image is damaged: not restored\n",
 			dir, file);
-		goto out;
-	}
-	err = libvss_tracker_get(ctx, h.name, &t);
-	if (err) {
-		ret = vssctl_lib_error(ctx, err, "cannot get the tracker of %s", h.name);
-		if (err == -ENOENT)
-			vssctl_hint("add the storage of %s first, then restore", h.name);
 		goto out;
 	}
 	if (libvss_tracker_capacity(t) != libvss_tracker_image_capacity(img)) {
