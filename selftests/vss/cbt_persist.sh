@@ -156,8 +156,9 @@ result $? "changes_since_a_token_from_before_the_reload_answer"
 note "$(cat "$work/err")"
 dd if="$snap_dev" of="$work/s1" bs=1M status=none
 diff_blocks "$work/s0" "$work/s1" > "$work/diff"
-extent_blocks "$work/ext" | sort -n > "$work/listed"
-missed=$(sort -n "$work/diff" | comm -23 - "$work/listed" | wc -l)
+# comm wants the collating order, not the numeric one.
+extent_blocks "$work/ext" | sort -u > "$work/listed"
+missed=$(sort -u "$work/diff" | comm -23 - "$work/listed" | wc -l)
 note "differing blocks $(wc -l < "$work/diff"), listed $(wc -l < "$work/listed"), missed $missed"
 [ -s "$work/diff" ] && [ "$missed" -eq 0 ]
 result $? "every_block_that_differs_between_s0_and_s1_is_listed"
