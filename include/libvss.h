@@ -35,6 +35,7 @@ struct libvss_snapset;		/* a new snapshot set, as created */
 struct libvss_changes;		/* an iterator over changed extents */
 struct libvss_tracker;		/* the change tracker of one origin */
 struct libvss_tracker_list;
+struct libvss_tracker_image;	/* a tracker saved across a reload or a reboot */
 
 /* Bytes of a snapshot or snapshot-set id (VSS_A_SNAPSHOT_ID, _SET_ID). */
 #define LIBVSS_ID_SIZE		16
@@ -2391,6 +2392,136 @@ uint64_t libvss_tracker_map_bytes(const struct libvss_tracker *tracker);
  * tracker's first, VSS_STALE_RESET after libvss_tracker_reset(), ...
  */
 uint32_t libvss_tracker_reason(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_seal() - The seal in force of a tracker.
+ * @tracker: Report.
+ *
+ * libvss_tracker_export() seals the tracker; a write to the origin, a
+ * snapshot of it or a new generation breaks the seal. A saved image is
+ * whole only if, once it is on disk, the tracker still reports the seal
+ * libvss_tracker_image_seal() gives.
+ *
+ * Return: The seal, or 0 when none holds.
+ */
+uint32_t libvss_tracker_seal(const struct libvss_tracker *tracker);
+
+/**
+ * libvss_tracker_export() - Seal an origin's tracker and read its state.
+ * @ctx: Context.
+ * @origin: The origin's device path or kernel name.
+ * @imgp: Set to a new image on success, to NULL on failure; free it with
+ *   libvss_tracker_image_free().
+ *
+ * The image is what libvss_tracker_import() needs to continue the
+ * tracker's generation after a module reload or a reboot: its generation,
+ * epoch, geometry and map. Writes are drained for the seal (briefly held,
+ * as at a snapshot). Check libvss_tracker_seal() after saving it
+ * (Documentation/cbt.md, "Across reloads and reboots"). Needs
+ * CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ENOENT if @origin has no tracker; -ETIMEDOUT if
+ * writes in flight did not complete; -EINVAL if @origin is NULL; -EBADMSG
+ * if a reply is malformed; -EPERM without CAP_SYS_ADMIN; another negative
+ * errno value on failure.
+ */
+int libvss_tracker_export(struct libvss_ctx *ctx, const char *origin,
+			  struct libvss_tracker_image **imgp);
+
+/**
+ * libvss_tracker_import() - Continue a saved tracker on an origin.
+ * @ctx: Context.
+ * @origin: The origin's device path or kernel name; its storage was just
+ *   added and it has no snapshot yet.
+ * @img: Image from libvss_tracker_export() or libvss_tracker_image_decode().
+ *
+ * The origin's tracker takes the image's generation, epoch and map, and
+ * keeps every write it saw since its storage was added: tokens from
+ * before the image continue. Only the caller can know that nothing was
+ * written to the origin between the export and the storage's addition.
+ * Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 on success; -ESTALE (reason identity, libvss_ext_stale_reason())
+ * if the origin's capacity, logical block size, block size or UUID is not
+ * the image's; -EBUSY if the origin has a snapshot; -EINVAL for an image
+ * of another shape; -ENOENT if @origin has no tracker; -EPERM without
+ * CAP_SYS_ADMIN; another negative errno value on failure.
+ */
+int libvss_tracker_import(struct libvss_ctx *ctx, const char *origin,
+			  const struct libvss_tracker_image *img);
+
+/**
+ * libvss_tracker_image_free() - Free a tracker image.
+ * @img: Image, or NULL.
+ */
+void libvss_tracker_image_free(struct libvss_tracker_image *img);
+
+/**
+ * libvss_tracker_image_encode() - A tracker image as bytes.
+ * @img: Image.
+ * @bufp: Set to a new buffer (free() it), to NULL on failure.
+ * @lenp: Set to its length.
+ *
+ * A versioned, big-endian layout ending in a CRC-32: what a tool writes to
+ * a file and gives back to libvss_tracker_image_decode().
+ *
+ * Return: 0 on success; -ENOMEM.
+ */
+int libvss_tracker_image_encode(const struct libvss_tracker_image *img,
+				void **bufp, size_t *lenp);
+
+/**
+ * libvss_tracker_image_decode() - A tracker image from bytes.
+ * @buf: Bytes from libvss_tracker_image_encode().
+ * @len: Their length.
+ * @imgp: Set to a new image on success, to NULL on failure.
+ *
+ * Return: 0 on success; -EINVAL for bytes that are not an intact image
+ * (damaged, truncated, another version); -ENOMEM.
+ */
+int libvss_tracker_image_decode(const void *buf, size_t len,
+				struct libvss_tracker_image **imgp);
+
+/**
+ * libvss_tracker_image_seal() - The seal the export set.
+ * @img: Image.
+ *
+ * Return: The seal, never 0 for an image of libvss_tracker_export().
+ */
+uint32_t libvss_tracker_image_seal(const struct libvss_tracker_image *img);
+
+/**
+ * libvss_tracker_image_epoch() - The epoch in force at the export.
+ * @img: Image.
+ *
+ * Return: The epoch the next snapshot after the import takes.
+ */
+uint64_t libvss_tracker_image_epoch(const struct libvss_tracker_image *img);
+
+/**
+ * libvss_tracker_image_capacity() - The origin's capacity at the export.
+ * @img: Image.
+ *
+ * Return: The capacity in bytes.
+ */
+uint64_t libvss_tracker_image_capacity(const struct libvss_tracker_image *img);
+
+/**
+ * libvss_tracker_image_generation() - The generation an image continues.
+ * @img: Image.
+ *
+ * Return: LIBVSS_ID_SIZE bytes, owned by @img.
+ */
+const uint8_t *
+libvss_tracker_image_generation(const struct libvss_tracker_image *img);
+
+/**
+ * libvss_tracker_image_chunks() - Chunks of the map in an image.
+ * @img: Image.
+ *
+ * Return: How many chunks of VSS_TRACK_CHUNK_MARKS blocks hold a mark.
+ */
+unsigned int libvss_tracker_image_chunks(const struct libvss_tracker_image *img);
 
 /**
  * libvss_storage_opts_set_track_block_bytes() - Changed-block tracking unit.

@@ -104,6 +104,23 @@ struct vss_cbt {
 	bool ntf_pending;
 	uuid_t ntf_old;
 	struct work_struct work;
+
+	/*
+	 * Persistence (TRACKER_EXPORT, TRACKER_IMPORT). @seal: the seal in
+	 * force, 0 when none: set by an export with writes drained, cleared
+	 * by the next write, snapshot or generation. @stage: an import being
+	 * received, under vss_lock.
+	 */
+	u32 seal;
+	u32 seal_seq;
+	struct vss_cbt_stage *stage;
+};
+
+/* An import's map, staged until its COMMIT. */
+struct vss_cbt_stage {
+	struct vss_cbt_token state;
+	u32 portid;
+	struct vss_cbt_map *map;
 };
 
 static unsigned int vss_cbt_limit(void)
@@ -235,6 +252,7 @@ static void vss_cbt_new_generation_locked(struct vss_cbt *t, u32 reason,
 	vss_cbt_history_add(t, &t->generation, reason);
 	uuid_gen(&t->generation);
 	t->reason = reason;
+	WRITE_ONCE(t->seal, 0);
 	list_splice_tail_init(&t->points, dead);
 }
 
@@ -364,6 +382,8 @@ int vss_cbt_create(struct vss_origin *o, u32 block_bytes)
 	return 0;
 }
 
+static void vss_cbt_stage_free(struct vss_cbt *t);
+
 /* The origin is untracked and has no snapshot left. */
 void vss_cbt_destroy(struct vss_origin *o)
 {
@@ -372,6 +392,7 @@ void vss_cbt_destroy(struct vss_origin *o)
 
 	if (!t)
 		return;
+	vss_cbt_stage_free(t);
 	cancel_work_sync(&t->work);
 	vss_cbt_points_free(t, &t->points);
 	vss_cbt_points_free(t, &t->dead);
@@ -498,6 +519,9 @@ static int vss_cbt_mark_range(struct vss_cbt *t, sector_t rel, sector_t nr, gfp_
 	smp_rmb();
 	m = READ_ONCE(t->map);
 	e = READ_ONCE(m->epoch);
+	/* An export's map no longer says everything: break its seal. */
+	if (unlikely(READ_ONCE(t->seal)))
+		WRITE_ONCE(t->seal, 0);
 	for (index = first_page; index <= last_page; index++) {
 		unsigned int from = index == first_page ? first % VSS_CBT_PER_PAGE : 0;
 		unsigned int to = index == last_page ? last % VSS_CBT_PER_PAGE + 1 :
@@ -600,6 +624,8 @@ void vss_cbt_snapshot_link(struct vss_snapshot *s)
 		queue_work(system_wq, &t->work);
 	}
 	p->epoch = m->epoch;
+	/* A snapshot after an export takes an epoch the export does not know. */
+	WRITE_ONCE(t->seal, 0);
 	list_add_tail(&p->node, &t->points);
 	s->token.generation = t->generation;
 	s->token.epoch = p->epoch;
@@ -919,12 +945,326 @@ void vss_cbt_info(struct vss_origin *o, struct vss_cbt_info *info)
 	info->map_bytes = (atomic_long_read(&t->map->nr_pages) +
 			   atomic_long_read(&t->nr_frozen)) * PAGE_SIZE;
 	info->reason = t->reason;
+	info->seal = t->seal;
 	spin_unlock_irqrestore(&t->lock, flags);
 }
 
 u32 vss_cbt_block_bytes(struct vss_origin *o)
 {
 	return o->cbt ? o->cbt->block_bytes : 0;
+}
+
+/*
+ * Persistence: TRACKER_EXPORT and TRACKER_IMPORT (Documentation/cbt.md,
+ * "Across reloads and reboots"). The module does no file I/O: userspace
+ * saves what an export streams and imports it into the next tracker.
+ *
+ * An export seals the tracker with writes drained: from then on the live
+ * map is what the export streams, until a write, a snapshot or a new
+ * generation breaks the seal. A tool keeps the file only if the seal
+ * still holds after it has written it. An import stages the map, then,
+ * with writes held and drained, installs it with its generation and
+ * epoch; writes the fresh tracker saw since STORAGE_ADD are merged in with
+ * the epoch in force, so that none is lost.
+ */
+
+/* Longest wait for writes in flight at a seal or an import's commit. */
+#define VSS_CBT_PERSIST_DRAIN_NS	(5ULL * NSEC_PER_SEC)
+#define VSS_CBT_CHUNK_BYTES		(VSS_TRACK_CHUNK_MARKS * sizeof(u16))
+
+static void vss_cbt_state_locked(struct vss_cbt *t, struct vss_cbt_token *st)
+{
+	st->generation = t->generation;
+	st->epoch = t->map->epoch;
+	st->capacity = t->capacity;
+	st->logical_block = t->logical_block;
+	st->block_bytes = t->block_bytes;
+	st->origin_uuid = t->origin_uuid;
+}
+
+u32 vss_cbt_nr_chunks(struct vss_origin *o)
+{
+	return DIV_ROUND_UP_ULL(o->cbt->nr_blocks, VSS_TRACK_CHUNK_MARKS);
+}
+
+/* Under vss_lock. */
+int vss_cbt_seal(struct vss_origin *o, struct vss_cbt_token *state, u32 *seal)
+{
+	struct vss_cbt *t = o->cbt;
+	unsigned long flags;
+
+	lockdep_assert_held(&vss_lock);
+	vss_tracker_hold(true);
+	if (!vss_tracker_drain(ktime_get_ns() + VSS_CBT_PERSIST_DRAIN_NS)) {
+		vss_tracker_hold(false);
+		return -ETIMEDOUT;
+	}
+	spin_lock_irqsave(&t->lock, flags);
+	if (!++t->seal_seq)
+		t->seal_seq = 1;
+	/* Before the hold's release (the unlock orders it): see the marker. */
+	WRITE_ONCE(t->seal, t->seal_seq);
+	*seal = t->seal_seq;
+	vss_cbt_state_locked(t, state);
+	spin_unlock_irqrestore(&t->lock, flags);
+	vss_tracker_hold(false);
+	return 0;
+}
+
+/*
+ * The first chunk at or after @ci that lies in a page of the live map,
+ * copied into @buf; U32_MAX when there is none. The origin is pinned.
+ */
+u32 vss_cbt_chunk_get(struct vss_origin *o, u32 ci, u16 *buf)
+{
+	struct vss_cbt *t = o->cbt;
+	u32 n = vss_cbt_nr_chunks(o);
+	unsigned long flags, index;
+	struct page *page;
+
+	BUILD_BUG_ON(VSS_CBT_PER_PAGE % VSS_TRACK_CHUNK_MARKS);
+	while (ci < n) {
+		u64 first = (u64)ci * VSS_TRACK_CHUNK_MARKS;
+
+		index = first / VSS_CBT_PER_PAGE;
+		spin_lock_irqsave(&t->lock, flags);
+		page = xa_find(&t->map->pages, &index, ULONG_MAX, XA_PRESENT);
+		if (page && index == first / VSS_CBT_PER_PAGE) {
+			memcpy(buf, (u16 *)page_address(page) + first % VSS_CBT_PER_PAGE,
+			       VSS_CBT_CHUNK_BYTES);
+			spin_unlock_irqrestore(&t->lock, flags);
+			return ci;
+		}
+		spin_unlock_irqrestore(&t->lock, flags);
+		if (!page)
+			break;
+		ci = (u64)index * VSS_CBT_PER_PAGE / VSS_TRACK_CHUNK_MARKS;
+	}
+	return U32_MAX;
+}
+
+static void vss_cbt_stage_free(struct vss_cbt *t)
+{
+	if (!t->stage)
+		return;
+	vss_cbt_map_free(t->stage->map);
+	kfree(t->stage);
+	t->stage = NULL;
+}
+
+/* Under vss_lock: an import's first message, or the next one. */
+int vss_cbt_import_stage(struct vss_origin *o, const struct vss_cbt_token *st,
+			 u32 step, u32 portid, const char **msg)
+{
+	struct vss_cbt *t = o->cbt;
+	struct vss_cbt_stage *sg;
+
+	lockdep_assert_held(&vss_lock);
+	if (step != VSS_IMPORT_BEGIN) {
+		if (!t->stage || t->stage->portid != portid ||
+		    memcmp(&t->stage->state, st, sizeof(*st))) {
+			*msg = "no import of this state was begun from this socket";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	vss_cbt_stage_free(t);
+	if (st->capacity != t->capacity || st->logical_block != t->logical_block ||
+	    st->block_bytes != t->block_bytes ||
+	    !uuid_equal(&st->origin_uuid, &t->origin_uuid)) {
+		*msg = "stale: identity: the saved tracker is of another origin or another geometry";
+		return -ESTALE;
+	}
+	if (!st->epoch || st->epoch > VSS_CBT_EPOCH_HARD_LIMIT ||
+	    uuid_is_null(&st->generation)) {
+		*msg = "the state's epoch or generation is out of range";
+		return -EINVAL;
+	}
+	/*
+	 * Imported twice, the writes since the first import would all be
+	 * merged down to its epoch, under tokens that came after it.
+	 */
+	if (vss_cbt_gen_known(t, &st->generation)) {
+		*msg = "this generation is the tracker's, or was: a saved tracker serves once";
+		return -EINVAL;
+	}
+	sg = kzalloc(sizeof(*sg), GFP_KERNEL);
+	if (!sg)
+		return -ENOMEM;
+	sg->map = vss_cbt_map_alloc();
+	if (!sg->map) {
+		kfree(sg);
+		return -ENOMEM;
+	}
+	sg->map->epoch = st->epoch;
+	sg->state = *st;
+	sg->portid = portid;
+	t->stage = sg;
+	return 0;
+}
+
+/*
+ * Under vss_lock, into the staged map: chunk @ci. Its marks must be of the
+ * state's epochs and within the origin: a map is trusted for nothing but
+ * its shape.
+ */
+int vss_cbt_import_chunk(struct vss_origin *o, u32 ci, const u16 *marks,
+			 const char **msg)
+{
+	struct vss_cbt *t = o->cbt;
+	struct vss_cbt_map *m = t->stage->map;
+	u64 first = (u64)ci * VSS_TRACK_CHUNK_MARKS;
+	unsigned int i, nr = 0;
+	struct page *page;
+	u16 *dst;
+
+	if (ci >= vss_cbt_nr_chunks(o)) {
+		*msg = "a chunk's index is past the origin's last block";
+		return -EINVAL;
+	}
+	for (i = 0; i < VSS_TRACK_CHUNK_MARKS; i++) {
+		if (!marks[i])
+			continue;
+		if (marks[i] > m->epoch) {
+			*msg = "a chunk has a mark newer than the state's epoch";
+			return -EINVAL;
+		}
+		if (first + i >= t->nr_blocks) {
+			*msg = "a chunk marks a block past the origin's last";
+			return -EINVAL;
+		}
+		nr++;
+	}
+	if (!nr)
+		return 0;
+	page = xa_load(&m->pages, first / VSS_CBT_PER_PAGE);
+	if (!page) {
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page)
+			return -ENOMEM;
+		/* Owned by the epoch in force: the next snapshot's first write saves it. */
+		set_page_private(page, m->epoch);
+		if (xa_err(xa_store_irq(&m->pages, first / VSS_CBT_PER_PAGE, page,
+					GFP_KERNEL))) {
+			__free_page(page);
+			return -ENOMEM;
+		}
+		atomic_long_inc(&m->nr_pages);
+	}
+	dst = (u16 *)page_address(page) + first % VSS_CBT_PER_PAGE;
+	for (i = 0; i < VSS_TRACK_CHUNK_MARKS; i++)
+		if (dst[i]) {
+			*msg = "a chunk was sent twice";
+			return -EINVAL;
+		}
+	memcpy(dst, marks, VSS_CBT_CHUNK_BYTES);
+	atomic64_add(nr, &m->marked);
+	return 0;
+}
+
+/* A staged page for every page of the live map (before the hold). */
+static int vss_cbt_stage_cover(struct vss_cbt *t, struct vss_cbt_map *m, bool alloc)
+{
+	struct page *page, *sp;
+	unsigned long i;
+
+	xa_for_each(&t->map->pages, i, page) {
+		if (xa_load(&m->pages, i))
+			continue;
+		if (!alloc)
+			return -EAGAIN;
+		sp = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!sp)
+			return -ENOMEM;
+		set_page_private(sp, m->epoch);
+		if (xa_err(xa_store_irq(&m->pages, i, sp, GFP_KERNEL))) {
+			__free_page(sp);
+			return -ENOMEM;
+		}
+		atomic_long_inc(&m->nr_pages);
+	}
+	return 0;
+}
+
+/*
+ * Under vss_lock: installs the staged import. The origin has no snapshot,
+ * so no point and no query; with writes held and drained, nobody marks
+ * either, and the live map's marks (writes since STORAGE_ADD, all seen)
+ * are merged in with the epoch in force. Returns the generation replaced.
+ */
+int vss_cbt_import_commit(struct vss_origin *o, uuid_t *old, const char **msg)
+{
+	struct vss_cbt *t = o->cbt;
+	struct vss_cbt_map *m = t->stage->map, *old_map;
+	struct page *page, *sp;
+	unsigned long flags, i;
+	unsigned int tries, j;
+	LIST_HEAD(dead);
+	int err;
+
+	lockdep_assert_held(&vss_lock);
+	if (o->nr_snapshots || o->creating || !READ_ONCE(o->settled)) {
+		*msg = "the origin has a snapshot, or one is being created: import before the first";
+		return -EBUSY;
+	}
+	for (tries = 0;; tries++) {
+		err = vss_cbt_stage_cover(t, m, true);
+		if (err)
+			return err;
+		vss_tracker_hold(true);
+		if (!vss_tracker_drain(ktime_get_ns() + VSS_CBT_PERSIST_DRAIN_NS)) {
+			vss_tracker_hold(false);
+			*msg = "writes in flight did not complete in 5 s";
+			return -ETIMEDOUT;
+		}
+		if (!vss_cbt_stage_cover(t, m, false))
+			break;
+		vss_tracker_hold(false);	/* a new page meanwhile: again */
+		if (tries == 3) {
+			*msg = "the origin's writes kept adding map pages";
+			return -EAGAIN;
+		}
+	}
+	xa_for_each(&t->map->pages, i, page) {
+		const u16 *live = page_address(page);
+		u16 *dst;
+
+		sp = xa_load(&m->pages, i);
+		dst = page_address(sp);
+		for (j = 0; j < VSS_CBT_PER_PAGE; j++) {
+			if (!live[j])
+				continue;
+			if (!dst[j])
+				atomic64_inc(&m->marked);
+			dst[j] = m->epoch;
+		}
+		cond_resched();
+	}
+	spin_lock_irqsave(&t->lock, flags);
+	old_map = t->map;
+	WRITE_ONCE(t->map, m);
+	*old = t->generation;
+	vss_cbt_history_add(t, &t->generation, VSS_STALE_GENERATION);
+	t->generation = t->stage->state.generation;
+	t->reason = VSS_STALE_GENERATION;
+	WRITE_ONCE(t->seal, 0);
+	list_splice_tail_init(&t->points, &dead);
+	spin_unlock_irqrestore(&t->lock, flags);
+	vss_tracker_hold(false);
+
+	t->stage->map = NULL;
+	vss_cbt_stage_free(t);
+	vss_cbt_points_free(t, &dead);
+	vss_cbt_map_free(old_map);
+	pr_info("%s: change tracker: restored generation %pUb at epoch %u\n",
+		o->name, &t->generation, m->epoch);
+	return 0;
+}
+
+/* Under vss_lock: a failed import leaves nothing staged. */
+void vss_cbt_import_abort(struct vss_origin *o)
+{
+	vss_cbt_stage_free(o->cbt);
 }
 
 /* The test knob vss/cbt_epoch_limit is one of fault.c's debugfs files. */

@@ -85,10 +85,22 @@ struct vss_cbt_info {
 	u64 blocks_marked;
 	u64 map_bytes;
 	u32 reason;
+	u32 seal;			/* 0: none */
 };
 
 void vss_cbt_info(struct vss_origin *o, struct vss_cbt_info *info);
 u32 vss_cbt_block_bytes(struct vss_origin *o);
+
+/* Persistence (TRACKER_EXPORT, TRACKER_IMPORT), under vss_lock but chunk_get. */
+u32 vss_cbt_nr_chunks(struct vss_origin *o);
+int vss_cbt_seal(struct vss_origin *o, struct vss_cbt_token *state, u32 *seal);
+u32 vss_cbt_chunk_get(struct vss_origin *o, u32 ci, u16 *buf);
+int vss_cbt_import_stage(struct vss_origin *o, const struct vss_cbt_token *st,
+			 u32 step, u32 portid, const char **msg);
+int vss_cbt_import_chunk(struct vss_origin *o, u32 ci, const u16 *marks,
+			 const char **msg);
+int vss_cbt_import_commit(struct vss_origin *o, uuid_t *old, const char **msg);
+void vss_cbt_import_abort(struct vss_origin *o);
 
 /* nl_cbt.c */
 void vss_notify_tracker(struct vss_origin *o, const uuid_t *gen,

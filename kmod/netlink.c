@@ -26,7 +26,8 @@ u64 vss_features_supported(void)
 	if (VSS_HAVE_FREEZE_HOLDER)
 		features |= VSS_FEATURE_FREEZE_HOLDER;
 	features |= VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE |
-		    VSS_FEATURE_CHANGE_TRACKING;
+		    VSS_FEATURE_CHANGE_TRACKING |
+		    VSS_FEATURE_TRACKER_PERSIST;
 	return features;
 }
 
@@ -201,6 +202,16 @@ static const struct genl_ops vss_nl_ops[] = {
 		.maxattr = ARRAY_SIZE(vss_tracker_policy) - 1,
 	},
 	VSS_NL_OP(VSS_CMD_TRACKER_RESET, vss_nl_tracker_reset_doit, vss_tracker_policy),
+	{
+		.cmd = VSS_CMD_TRACKER_EXPORT,
+		.start = vss_nl_tracker_export_start,
+		.dumpit = vss_nl_tracker_export_dumpit,
+		.done = vss_nl_tracker_export_done,
+		.policy = vss_tracker_policy,
+		.maxattr = ARRAY_SIZE(vss_tracker_policy) - 1,
+	},
+	VSS_NL_OP(VSS_CMD_TRACKER_IMPORT, vss_nl_tracker_import_doit,
+		  vss_tracker_import_policy),
 #undef VSS_NL_OP
 };
 

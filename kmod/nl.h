@@ -139,5 +139,10 @@ int vss_nl_changes_get_done(struct netlink_callback *cb);
 int vss_nl_tracker_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vss_nl_tracker_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vss_nl_tracker_reset_doit(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy vss_tracker_import_policy[VSS_A_TRACKER_IMPORT_STEP + 1];
+int vss_nl_tracker_export_start(struct netlink_callback *cb);
+int vss_nl_tracker_export_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int vss_nl_tracker_export_done(struct netlink_callback *cb);
+int vss_nl_tracker_import_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* VSS_NL_H */

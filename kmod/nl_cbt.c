@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CHANGES_GET, TRACKER_GET, TRACKER_RESET and TRACKER_NTF: changed-block
- * tracking over netlink (Documentation/cbt.md).
+ * CHANGES_GET, TRACKER_GET, TRACKER_RESET, TRACKER_NTF, TRACKER_EXPORT and
+ * TRACKER_IMPORT: changed-block tracking over netlink (Documentation/cbt.md).
  *
  * A refused CHANGES_GET says why three ways: the errno (ESTALE, or EINVAL
  * for not-older), an extack message beginning "stale: NAME:", and a struct
@@ -41,6 +41,18 @@ const struct nla_policy vss_tracker_policy[VSS_A_TRACKER_ORIGIN + 1] = {
 	[VSS_A_TRACKER_ORIGIN] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
 };
 
+static const struct nla_policy vss_chunk_policy[VSS_A_CHUNK_MAX + 1] = {
+	[VSS_A_CHUNK_INDEX] = { .type = NLA_U32 },
+	[VSS_A_CHUNK_MARKS] = NLA_POLICY_EXACT_LEN(VSS_TRACK_CHUNK_MARKS * sizeof(u16)),
+};
+
+const struct nla_policy vss_tracker_import_policy[VSS_A_TRACKER_IMPORT_STEP + 1] = {
+	[VSS_A_TRACKER_ORIGIN] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[VSS_A_TRACKER_STATE] = NLA_POLICY_NESTED(vss_token_policy),
+	[VSS_A_TRACKER_CHUNK] = NLA_POLICY_NESTED(vss_chunk_policy),
+	[VSS_A_TRACKER_IMPORT_STEP] = NLA_POLICY_MAX(NLA_U32, VSS_IMPORT_COMMIT),
+};
+
 /* What vss_nl_put_token() adds at most, for sizing a reply. */
 size_t vss_nl_token_size(void)
 {
@@ -65,6 +77,16 @@ int vss_nl_put_token(struct sk_buff *msg, int type, const struct vss_cbt_token *
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
+}
+
+/* @msg: a string with static lifetime (cbt.c's); @attr may be NULL. */
+static void vss_nl_msg(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		       const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	extack->bad_attr = attr;
 }
 
 /* The message is one of cbt.c's static strings. */
@@ -95,8 +117,12 @@ struct vss_changes_req {
 	u64 start;
 };
 
-static int vss_nl_changes_parse(struct nlattr **attrs, struct vss_changes_req *req,
-				struct netlink_ext_ack *extack)
+/*
+ * A token nest (a since, or a tracker's state), all six attributes; @what
+ * is the (static) message when one lacks.
+ */
+static int vss_nl_token_parse(struct nlattr *nest, struct vss_cbt_token *tok,
+			      const char *what, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VSS_A_TOKEN_MAX + 1];
 	static const int need[] = {
@@ -107,6 +133,30 @@ static int vss_nl_changes_parse(struct nlattr **attrs, struct vss_changes_req *r
 	unsigned int i;
 	int err;
 
+	/* Validated by the policy already; this only fills tb. */
+	err = nla_parse_nested(tb, VSS_A_TOKEN_MAX, nest, vss_token_policy, extack);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(need); i++)
+		if (!tb[need[i]]) {
+			vss_nl_msg(extack, nest, what);
+			return -EINVAL;
+		}
+	memset(tok, 0, sizeof(*tok));
+	memcpy(&tok->generation, nla_data(tb[VSS_A_TOKEN_GENERATION]), sizeof(uuid_t));
+	tok->epoch = nla_get_u64(tb[VSS_A_TOKEN_EPOCH]);
+	tok->capacity = nla_get_u64(tb[VSS_A_TOKEN_CAPACITY]);
+	tok->logical_block = nla_get_u32(tb[VSS_A_TOKEN_LOGICAL_BLOCK]);
+	tok->block_bytes = nla_get_u32(tb[VSS_A_TOKEN_BLOCK_BYTES]);
+	memcpy(&tok->origin_uuid, nla_data(tb[VSS_A_TOKEN_ORIGIN_UUID]), sizeof(uuid_t));
+	return 0;
+}
+
+static int vss_nl_changes_parse(struct nlattr **attrs, struct vss_changes_req *req,
+				struct netlink_ext_ack *extack)
+{
+	int err;
+
 	if (!attrs[VSS_A_CHANGES_SNAPSHOT_ID]) {
 		NL_SET_ERR_MSG(extack, "snapshot-id is required");
 		return -EINVAL;
@@ -115,26 +165,12 @@ static int vss_nl_changes_parse(struct nlattr **attrs, struct vss_changes_req *r
 		NL_SET_ERR_MSG(extack, "since (the earlier snapshot's token) is required");
 		return -EINVAL;
 	}
-	/* Validated by the policy already; this only fills tb. */
-	err = nla_parse_nested(tb, VSS_A_TOKEN_MAX, attrs[VSS_A_CHANGES_SINCE],
-			       vss_token_policy, extack);
+	err = vss_nl_token_parse(attrs[VSS_A_CHANGES_SINCE], &req->since,
+				 "since lacks a token attribute (all six are required)",
+				 extack);
 	if (err)
 		return err;
-	for (i = 0; i < ARRAY_SIZE(need); i++)
-		if (!tb[need[i]]) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[VSS_A_CHANGES_SINCE],
-					    "since lacks a token attribute (all six are required)");
-			return -EINVAL;
-		}
 	memcpy(&req->id, nla_data(attrs[VSS_A_CHANGES_SNAPSHOT_ID]), sizeof(req->id));
-	memcpy(&req->since.generation, nla_data(tb[VSS_A_TOKEN_GENERATION]),
-	       sizeof(uuid_t));
-	req->since.epoch = nla_get_u64(tb[VSS_A_TOKEN_EPOCH]);
-	req->since.capacity = nla_get_u64(tb[VSS_A_TOKEN_CAPACITY]);
-	req->since.logical_block = nla_get_u32(tb[VSS_A_TOKEN_LOGICAL_BLOCK]);
-	req->since.block_bytes = nla_get_u32(tb[VSS_A_TOKEN_BLOCK_BYTES]);
-	memcpy(&req->since.origin_uuid, nla_data(tb[VSS_A_TOKEN_ORIGIN_UUID]),
-	       sizeof(uuid_t));
 	req->start = attrs[VSS_A_CHANGES_START] ?
 		     nla_get_u64(attrs[VSS_A_CHANGES_START]) : 0;
 	return 0;
@@ -363,7 +399,8 @@ static int vss_nl_tracker_fill(struct sk_buff *msg, struct vss_origin *o, u8 cmd
 	    nla_put_u64_64bit(msg, VSS_A_TRACKER_BLOCKS_MARKED, ti.blocks_marked,
 			      VSS_A_TRACKER_PAD) ||
 	    nla_put_u64_64bit(msg, VSS_A_TRACKER_MAP_BYTES, ti.map_bytes, VSS_A_TRACKER_PAD) ||
-	    nla_put_u32(msg, VSS_A_TRACKER_REASON, ti.reason)) {
+	    nla_put_u32(msg, VSS_A_TRACKER_REASON, ti.reason) ||
+	    (ti.seal && nla_put_u32(msg, VSS_A_TRACKER_SEAL, ti.seal))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -443,6 +480,211 @@ int vss_nl_tracker_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	o = vss_nl_tracker_origin(info, &err);
 	if (o)
 		vss_cbt_reset(o, VSS_STALE_RESET);
+	mutex_unlock(&vss_lock);
+	return err;
+}
+
+/*
+ * TRACKER_EXPORT: a dump of one origin's tracker. The first call seals it
+ * (writes drained) and puts the state; then the chunks, from the live map
+ * without vss_lock, the origin pinned as by a query. What the dump sends
+ * after the seal is the sealed map as long as TRACKER_GET reports the seal.
+ */
+struct vss_export_dump {
+	struct vss_origin *origin;	/* pinned (creating) */
+	struct vss_cbt_token state;
+	u32 seal;
+	u32 next;			/* next chunk to look at */
+	bool begun, state_sent;
+	u16 buf[VSS_TRACK_CHUNK_MARKS];
+};
+
+int vss_nl_tracker_export_start(struct netlink_callback *cb)
+{
+	struct vss_export_dump *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return -ENOMEM;
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+int vss_nl_tracker_export_done(struct netlink_callback *cb)
+{
+	struct vss_export_dump *d = (struct vss_export_dump *)cb->args[0];
+
+	if (!d)
+		return 0;
+	if (d->origin) {
+		mutex_lock(&vss_lock);
+		d->origin->creating--;
+		mutex_unlock(&vss_lock);
+	}
+	kfree(d);
+	return 0;
+}
+
+static int vss_nl_export_begin(struct netlink_callback *cb, struct vss_export_dump *d)
+{
+	struct nlattr **attrs = vss_compat_dump_attrs(cb);
+	struct genl_info info = { .attrs = attrs, .extack = cb->extack };
+	struct vss_origin *o;
+	int err;
+
+	err = vss_nl_require_admin(cb->skb, cb->extack);
+	if (err)
+		return err;
+	if (!attrs[VSS_A_TRACKER_ORIGIN]) {
+		NL_SET_ERR_MSG(cb->extack, "origin is required");
+		return -EINVAL;
+	}
+	mutex_lock(&vss_lock);
+	o = vss_nl_tracker_origin(&info, &err);
+	if (o) {
+		err = vss_cbt_seal(o, &d->state, &d->seal);
+		if (err)
+			NL_SET_ERR_MSG(cb->extack, "writes in flight did not complete in 5 s: no seal");
+	}
+	if (o && !err) {
+		o->creating++;
+		d->origin = o;
+	}
+	mutex_unlock(&vss_lock);
+	return err;
+}
+
+int vss_nl_tracker_export_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vss_export_dump *d = (struct vss_export_dump *)cb->args[0];
+	struct nlattr *nest;
+	unsigned int n = 0;
+	void *hdr;
+	u32 ci;
+	int err;
+
+	if (!d->begun) {
+		err = vss_nl_export_begin(cb, d);
+		if (err)
+			return err;
+		d->begun = true;
+	}
+	if (d->next == U32_MAX)
+		return 0;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &vss_nl_family, NLM_F_MULTI, VSS_CMD_TRACKER_EXPORT);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (!d->state_sent) {
+		if (nla_put_string(skb, VSS_A_TRACKER_ORIGIN, d->origin->name) ||
+		    vss_nl_put_token(skb, VSS_A_TRACKER_STATE, &d->state) ||
+		    nla_put_u32(skb, VSS_A_TRACKER_SEAL, d->seal)) {
+			genlmsg_cancel(skb, hdr);
+			return -EMSGSIZE;
+		}
+		d->state_sent = true;
+		n++;
+	}
+	for (;;) {
+		ci = vss_cbt_chunk_get(d->origin, d->next, d->buf);
+		if (ci == U32_MAX) {
+			d->next = U32_MAX;
+			break;
+		}
+		nest = nla_nest_start(skb, VSS_A_TRACKER_CHUNK);
+		if (!nest || nla_put_u32(skb, VSS_A_CHUNK_INDEX, ci) ||
+		    nla_put(skb, VSS_A_CHUNK_MARKS, sizeof(d->buf), d->buf)) {
+			if (nest)
+				nla_nest_cancel(skb, nest);
+			d->next = ci;
+			break;
+		}
+		nla_nest_end(skb, nest);
+		d->next = ci + 1;
+		n++;
+	}
+	if (!n) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
+/*
+ * TRACKER_IMPORT: one message of an import (enum vss_import_step). Every
+ * message carries the state, so that one import cannot continue another.
+ */
+int vss_nl_tracker_import_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr;
+	struct vss_cbt_token st;
+	struct vss_origin *o;
+	const char *msg = NULL;
+	u32 step, gen_epoch;
+	uuid_t old, gen;
+	int err, rem;
+
+	err = vss_nl_require_admin(skb, info->extack);
+	if (err)
+		return err;
+	if (vss_nl_need(info, VSS_A_TRACKER_ORIGIN, "origin is required") ||
+	    vss_nl_need(info, VSS_A_TRACKER_STATE, "state is required") ||
+	    vss_nl_need(info, VSS_A_TRACKER_IMPORT_STEP, "import-step is required"))
+		return -EINVAL;
+	err = vss_nl_token_parse(info->attrs[VSS_A_TRACKER_STATE], &st,
+				 "state lacks a token attribute (all six are required)",
+				 info->extack);
+	if (err)
+		return err;
+	step = nla_get_u32(info->attrs[VSS_A_TRACKER_IMPORT_STEP]);
+
+	mutex_lock(&vss_lock);
+	o = vss_nl_tracker_origin(info, &err);
+	if (!o)
+		goto out;
+	err = vss_cbt_import_stage(o, &st, step, info->snd_portid, &msg);
+	if (err) {
+		if (err == -ESTALE)
+			vss_nl_stale(info->extack, VSS_STALE_IDENTITY, msg);
+		else
+			vss_nl_msg(info->extack, info->attrs[VSS_A_TRACKER_STATE], msg);
+		goto out;
+	}
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		struct nlattr *tb[VSS_A_CHUNK_MAX + 1];
+
+		if (nla_type(attr) != VSS_A_TRACKER_CHUNK)
+			continue;
+		err = nla_parse_nested(tb, VSS_A_CHUNK_MAX, attr, vss_chunk_policy,
+				       info->extack);
+		if (!err && (!tb[VSS_A_CHUNK_INDEX] || !tb[VSS_A_CHUNK_MARKS])) {
+			msg = "a chunk needs index and marks";
+			err = -EINVAL;
+		}
+		if (!err)
+			err = vss_cbt_import_chunk(o, nla_get_u32(tb[VSS_A_CHUNK_INDEX]),
+						   nla_data(tb[VSS_A_CHUNK_MARKS]), &msg);
+		if (err) {
+			if (msg)
+				vss_nl_msg(info->extack, attr, msg);
+			goto fail;
+		}
+	}
+	if (step != VSS_IMPORT_COMMIT)
+		goto out;
+	err = vss_cbt_import_commit(o, &old, &msg);
+	if (err) {
+		vss_nl_msg(info->extack, NULL, msg);
+		goto fail;
+	}
+	gen = st.generation;
+	gen_epoch = st.epoch;
+	mutex_unlock(&vss_lock);
+	vss_notify_tracker(o, &gen, &old, gen_epoch, VSS_STALE_GENERATION);
+	return 0;
+fail:
+	vss_cbt_import_abort(o);
+out:
 	mutex_unlock(&vss_lock);
 	return err;
 }

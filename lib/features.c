@@ -23,6 +23,7 @@ static const struct {
 	{ VSS_FEATURE_SESSIONS, "sessions" },
 	{ VSS_FEATURE_FS_FREEZE, "fs-freeze" },
 	{ VSS_FEATURE_CHANGE_TRACKING, "change-tracking" },
+	{ VSS_FEATURE_TRACKER_PERSIST, "tracker-persist" },
 };
 
 /*

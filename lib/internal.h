@@ -196,6 +196,8 @@ struct vss_token {
 };
 
 extern const struct nla_policy vss_token_policy[VSS_A_TOKEN_MAX + 1];
+/* CRC-32 (IEEE 802.3, as zlib's crc32()) of @n bytes. */
+uint32_t vss_crc32_ieee(const uint8_t *p, size_t n);
 /* The string form; -ENOSPC if @len < LIBVSS_TOKEN_STRING_SIZE. */
 int vss_token_format(const struct vss_token *t, char *buf, size_t len);
 /* -EINVAL for anything that is not a well-formed, intact token. */

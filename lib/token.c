@@ -34,7 +34,7 @@ const struct nla_policy vss_token_policy[VSS_A_TOKEN_MAX + 1] = {
 };
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32()), bitwise: 56 bytes per token. */
-static uint32_t crc32_ieee(const uint8_t *p, size_t n)
+uint32_t vss_crc32_ieee(const uint8_t *p, size_t n)
 {
 	uint32_t crc = 0xffffffffu;
 	int k;
@@ -75,7 +75,7 @@ static void token_pack(const struct vss_token *t, uint8_t out[TOKEN_BYTES])
 	p = put_be(p, t->logical_block, 4);
 	p = put_be(p, t->block_bytes, 4);
 	memcpy(p, t->origin_uuid, 16);
-	put_be(p + 16, crc32_ieee(out, TOKEN_BODY), 4);
+	put_be(p + 16, vss_crc32_ieee(out, TOKEN_BODY), 4);
 }
 
 int vss_token_format(const struct vss_token *t, char *buf, size_t len)
@@ -134,7 +134,7 @@ int vss_token_parse(const char *s, struct vss_token *t)
 	{
 		const uint8_t *c = raw + TOKEN_BODY;
 
-		if (get_be(&c, 4) != crc32_ieee(raw, TOKEN_BODY))
+		if (get_be(&c, 4) != vss_crc32_ieee(raw, TOKEN_BODY))
 			return -EINVAL;
 	}
 	memcpy(t->generation, p, 16);

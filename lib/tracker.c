@@ -17,6 +17,7 @@ struct libvss_tracker {
 	uint64_t map_bytes;
 	uint32_t block_bytes;
 	uint32_t reason;
+	uint32_t seal;
 	char origin[];
 };
 
@@ -36,6 +37,10 @@ const struct nla_policy vss_tracker_policy[VSS_A_TRACKER_MAX + 1] = {
 	[VSS_A_TRACKER_REASON]		= { .type = NLA_U32, .maxlen = 4 },
 	[VSS_A_TRACKER_OLD_GENERATION]	= { .minlen = LIBVSS_ID_SIZE,
 					    .maxlen = LIBVSS_ID_SIZE },
+	[VSS_A_TRACKER_STATE]		= { .type = NLA_NESTED },
+	[VSS_A_TRACKER_CHUNK]		= { .type = NLA_NESTED },
+	[VSS_A_TRACKER_SEAL]		= { .type = NLA_U32, .maxlen = 4 },
+	[VSS_A_TRACKER_IMPORT_STEP]	= { .type = NLA_U32, .maxlen = 4 },
 };
 
 struct nl_msg *vss_tracker_encode(const struct libvss_ctx *ctx, uint32_t seq,
@@ -95,6 +100,7 @@ static int tracker_parse(const struct libvss_ctx *ctx, struct nlmsghdr *nlh,
 	t->blocks_marked = nla_get_u64(tb[VSS_A_TRACKER_BLOCKS_MARKED]);
 	t->map_bytes = nla_get_u64(tb[VSS_A_TRACKER_MAP_BYTES]);
 	t->reason = nla_get_u32(tb[VSS_A_TRACKER_REASON]);
+	t->seal = tb[VSS_A_TRACKER_SEAL] ? nla_get_u32(tb[VSS_A_TRACKER_SEAL]) : 0;
 	*tp = t;
 	return 0;
 }
@@ -233,3 +239,4 @@ GETTER(uint64_t, capacity)
 GETTER(uint64_t, blocks_marked)
 GETTER(uint64_t, map_bytes)
 GETTER(uint32_t, reason)
+GETTER(uint32_t, seal)

@@ -156,7 +156,7 @@ objects=$(vssctl help | sed -n 's/.*OBJECT := {\(.*\)}.*/\1/p' | tr -d '|')
 expect "$(xargs <<<"$objects") help" vssctl ""
 # Changed-block tracking (issue 16), from the real help: commands, options,
 # and an ORIGIN completes to block devices.
-expect "show reset" vssctl tracker ""
+expect "show reset save restore" vssctl tracker ""
 expect "/dev/vda /dev/vda1" vssctl tracker reset ""
 expect "changes create" vssctl snapshot c
 expect "--since --start" vssctl snapshot changes 00112233-4455-4677-8899-aabbccddeef0 --s

@@ -18,7 +18,9 @@ int main(void)
 	       "VSS_FEATURE_FS_FREEZE is \"fs-freeze\"");
 	ok_str(libvss_feature_name(VSS_FEATURE_CHANGE_TRACKING), "change-tracking",
 	       "VSS_FEATURE_CHANGE_TRACKING is \"change-tracking\"");
-	ok_str(libvss_feature_name(1ULL << 5), NULL, "bit 5 has no name");
+	ok_str(libvss_feature_name(VSS_FEATURE_TRACKER_PERSIST), "tracker-persist",
+	       "VSS_FEATURE_TRACKER_PERSIST is \"tracker-persist\"");
+	ok_str(libvss_feature_name(1ULL << 6), NULL, "bit 6 has no name");
 	ok_str(libvss_feature_name(0), NULL, "0 has no name");
 	ok_str(libvss_feature_name(1ULL << 40), NULL, "unknown bit has no name");
 	ok_str(libvss_feature_name(1ULL << 63), NULL, "bit 63 has no name");

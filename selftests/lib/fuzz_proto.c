@@ -140,7 +140,8 @@ static const char *const fz_cmd_names[] = {
 	N(SESSION_ABORT), N(SESSION_DELETE_SNAPSHOTS), N(SESSION_RELEASE), N(SESSION_GET),
 	N(SESSION_WRITER_GET), N(SESSION_COMPLETE_NTF), N(SESSION_STATE_NTF), N(FS_FREEZE),
 	N(FS_THAW), N(FS_GET), N(FS_FROZEN_NTF), N(FS_THAWED_NTF), N(CHANGES_GET),
-	N(TRACKER_GET), N(TRACKER_RESET), N(TRACKER_NTF),
+	N(TRACKER_GET), N(TRACKER_RESET), N(TRACKER_NTF), N(TRACKER_EXPORT),
+	N(TRACKER_IMPORT),
 #undef N
 };
 
@@ -229,7 +230,11 @@ static uint32_t fz_accepts(uint8_t cmd)
 		       B(VSS_A_CHANGES_START);
 	case VSS_CMD_TRACKER_GET:
 	case VSS_CMD_TRACKER_RESET:
+	case VSS_CMD_TRACKER_EXPORT:
 		return B(VSS_A_TRACKER_ORIGIN);
+	case VSS_CMD_TRACKER_IMPORT:
+		return B(VSS_A_TRACKER_ORIGIN) | B(VSS_A_TRACKER_STATE) |
+		       B(VSS_A_TRACKER_CHUNK) | B(VSS_A_TRACKER_IMPORT_STEP);
 	default:	/* the session commands that take the id alone */
 		return B(VSS_A_SESSION_ID);
 	}
@@ -1372,6 +1377,57 @@ static void fz_changes(struct fz *z, const uint8_t snap_id[16])
 	fz_expect(z, &z->admin, &r, "the changes after a reset", ESTALE, ESTALE);
 }
 
+/*
+ * Before the origin's first snapshot: its tracker exported, then a state
+ * of the same geometry under a generation it never had imported (begin,
+ * commit, no chunks); that generation imported again is refused.
+ */
+static void fz_persist(struct fz *z)
+{
+	const struct fuzz_proto_env *e = z->env;
+	const uint32_t commit = VSS_IMPORT_COMMIT;
+	const struct nlattr *st;
+	unsigned char state[272];
+	struct fz_req r;
+	size_t len, off, i;
+
+	fz_init(&r, VSS_CMD_TRACKER_EXPORT);
+	r.dump = 1;
+	fz_str(&r, VSS_A_TRACKER_ORIGIN, e->spare_dev, 1);
+	if (fz_ok(z, &z->admin, &r, "exporting the tracker"))
+		return;
+	st = fz_reply_attr(z, VSS_A_TRACKER_STATE);
+	if (!st || st->nla_len - NLA_HDRLEN > sizeof(state)) {
+		fz_mismatch(z, VSS_CMD_TRACKER_EXPORT, "a state in the export", -EBADMSG, 0, 0);
+		return;
+	}
+	len = st->nla_len - NLA_HDRLEN;
+	memcpy(state, st + 1, len);
+	for (off = 0; off + NLA_HDRLEN <= len;) {
+		struct nlattr *a = (struct nlattr *)(state + off);
+
+		if (a->nla_len < NLA_HDRLEN)
+			break;
+		if ((a->nla_type & NLA_TYPE_MASK) == VSS_A_TOKEN_GENERATION &&
+		    a->nla_len == NLA_HDRLEN + 16)
+			for (i = 0; i < 16; i++)
+				state[off + NLA_HDRLEN + i] = (unsigned char)(1 + below(z, 255));
+		off += NLA_ALIGN(a->nla_len);
+	}
+	fz_init(&r, VSS_CMD_TRACKER_IMPORT);
+	fz_str(&r, VSS_A_TRACKER_ORIGIN, e->spare_dev, 1);
+	fz_bin(&r, VSS_A_TRACKER_STATE | NLA_F_NESTED, state, len, 1);
+	fz_u32(&r, VSS_A_TRACKER_IMPORT_STEP, VSS_IMPORT_BEGIN, 1);
+	if (fz_ok(z, &z->admin, &r, "beginning an import"))
+		return;
+	memcpy(r.a[2].data, &commit, sizeof(commit));
+	if (fz_ok(z, &z->admin, &r, "committing an import"))
+		return;
+	fz_expect(z, &z->admin, &r, "committing it again", EINVAL, EINVAL);
+	memset(r.a[2].data, 0, sizeof(commit));
+	fz_expect(z, &z->admin, &r, "importing its generation again", EINVAL, EINVAL);
+}
+
 static void fz_engine(struct fz *z)
 {
 	const struct fuzz_proto_env *e = z->env;
@@ -1411,6 +1467,7 @@ static void fz_engine(struct fz *z)
 	fz_init(&r, VSS_CMD_STORAGE_GET);
 	r.dump = 1;
 	fz_ok(z, &z->admin, &r, "listing storage");
+	fz_persist(z);
 
 	fz_init(&r, VSS_CMD_SNAPSHOT_CREATE);
 	fz_str(&r, VSS_A_SNAPSHOT_VOLUME, e->spare_dev, 1);

@@ -26,9 +26,9 @@ static uint64_t expected_features(void)
 	if (major > 6 || (major == 6 && minor >= 6))
 		return VSS_FEATURE_FREEZE_HOLDER | VSS_FEATURE_FILE_STORAGE |
 		       VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE |
-		       VSS_FEATURE_CHANGE_TRACKING;
+		       VSS_FEATURE_CHANGE_TRACKING | VSS_FEATURE_TRACKER_PERSIST;
 	return VSS_FEATURE_FILE_STORAGE | VSS_FEATURE_SESSIONS | VSS_FEATURE_FS_FREEZE |
-	       VSS_FEATURE_CHANGE_TRACKING;
+	       VSS_FEATURE_CHANGE_TRACKING | VSS_FEATURE_TRACKER_PERSIST;
 }
 
 static int get_features(struct vss_nl *nl, const uint64_t *required,

@@ -31,6 +31,7 @@ static const uint8_t covered[] = {
 	VSS_CMD_SESSION_RELEASE, VSS_CMD_SESSION_GET, VSS_CMD_SESSION_WRITER_GET,
 	VSS_CMD_FS_FREEZE, VSS_CMD_FS_THAW, VSS_CMD_FS_GET,
 	VSS_CMD_CHANGES_GET, VSS_CMD_TRACKER_GET, VSS_CMD_TRACKER_RESET,
+	VSS_CMD_TRACKER_EXPORT, VSS_CMD_TRACKER_IMPORT,
 };
 
 static int drop_cap_sys_admin(void)
@@ -97,6 +98,8 @@ PRIV_CMD(changes_get_dump, VSS_CMD_CHANGES_GET, true);
 PRIV_CMD(tracker_get, VSS_CMD_TRACKER_GET, false);
 PRIV_CMD(tracker_get_dump, VSS_CMD_TRACKER_GET, true);
 PRIV_CMD(tracker_reset, VSS_CMD_TRACKER_RESET, false);
+PRIV_CMD(tracker_export_dump, VSS_CMD_TRACKER_EXPORT, true);
+PRIV_CMD(tracker_import, VSS_CMD_TRACKER_IMPORT, false);
 
 FIXTURE_SETUP(cmd)
 {

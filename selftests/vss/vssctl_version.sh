@@ -27,11 +27,11 @@ result() { # result STATUS DESCRIPTION
 # comparison fails on it too.
 IFS=. read -r major minor _ <<<"$(uname -r)"
 if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 6 ]; }; then
-	features='["freeze-holder","file-storage","sessions","fs-freeze","change-tracking"]'
-	features_text='freeze-holder file-storage sessions fs-freeze change-tracking'
+	features='["freeze-holder","file-storage","sessions","fs-freeze","change-tracking","tracker-persist"]'
+	features_text='freeze-holder file-storage sessions fs-freeze change-tracking tracker-persist'
 else
-	features='["file-storage","sessions","fs-freeze","change-tracking"]'
-	features_text='file-storage sessions fs-freeze change-tracking'
+	features='["file-storage","sessions","fs-freeze","change-tracking","tracker-persist"]'
+	features_text='file-storage sessions fs-freeze change-tracking tracker-persist'
 fi
 
 echo "TAP version 13"

@@ -116,6 +116,14 @@ static const struct vssctl_cmd tracker_cmds[] = {
 	{ "reset", cmd_tracker_reset, "ORIGIN",
 	  "start a new generation: every token of ORIGIN gets ESTALE from now\n"
 	  "      on, so the next backup of it is a full one" },
+	{ "save", cmd_tracker_save, "ORIGIN|--all DIR",
+	  "save the tracker of ORIGIN (or of every origin) to DIR/NAME.vsstrk,\n"
+	  "      to restore after a module reload or a reboot; with the origin\n"
+	  "      unmounted or read-only (at shutdown, after the unmount)" },
+	{ "restore", cmd_tracker_restore, "DIR [ORIGIN]",
+	  "continue the trackers saved in DIR (each file once) on origins whose\n"
+	  "      storage was just added, before their filesystems are mounted;\n"
+	  "      one written while untracked is refused: the next backup is full" },
 	{ 0 },
 };
 

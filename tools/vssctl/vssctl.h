@@ -58,6 +58,9 @@ extern const struct vssctl_object vssctl_obj_version;
 extern const struct vssctl_object vssctl_obj_writer;
 extern const struct vssctl_object vssctl_obj_backup;
 extern const struct vssctl_object vssctl_obj_tracker;
+/* tracker_persist.c: `vssctl tracker save` and `restore`. */
+int cmd_tracker_save(int argc, char **argv);
+int cmd_tracker_restore(int argc, char **argv);
 
 /*
  * Exact name, else the one name that starts with @word: the index into

@@ -41,6 +41,9 @@
  *   (VSS_A_SNAPSHOT_TOKEN), VSS_CMD_CHANGES_GET, VSS_CMD_TRACKER_GET,
  *   VSS_CMD_TRACKER_RESET, VSS_CMD_TRACKER_NTF and
  *   VSS_A_STORAGE_TRACK_BLOCK_BYTES. See Documentation/cbt.md.
+ * @VSS_FEATURE_TRACKER_PERSIST: A tracker can be saved and restored across
+ *   a module reload or a reboot: VSS_CMD_TRACKER_EXPORT,
+ *   VSS_CMD_TRACKER_IMPORT, VSS_A_TRACKER_SEAL.
  */
 enum vss_feature {
 	VSS_FEATURE_FREEZE_HOLDER = 1,
@@ -48,6 +51,7 @@ enum vss_feature {
 	VSS_FEATURE_SESSIONS = 4,
 	VSS_FEATURE_FS_FREEZE = 8,
 	VSS_FEATURE_CHANGE_TRACKING = 16,
+	VSS_FEATURE_TRACKER_PERSIST = 32,
 };
 
 /**
@@ -516,6 +520,14 @@ enum vss_thaw_reason {
 #define VSS_TRACK_BLOCK_DEFAULT		65536
 #define VSS_TRACK_BLOCKS_MAX		16777216
 
+/*
+ * A tracker's map crosses netlink (TRACKER_EXPORT, TRACKER_IMPORT) in
+ * chunks of VSS_TRACK_CHUNK_MARKS blocks: chunk i holds the 16-bit epoch
+ * marks (host byte order, 0 = never written) of blocks [i * 2048,
+ * (i + 1) * 2048), whatever the kernel's page size.
+ */
+#define VSS_TRACK_CHUNK_MARKS		2048
+
 /**
  * enum vss_stale_reason - Why CHANGES_GET cannot answer for a token, and
  *   why a tracker's generation changed (TRACKER_GET, TRACKER_NTF). The
@@ -560,6 +572,23 @@ enum vss_stale_reason {
 enum vss_cookie_kind {
 	VSS_COOKIE_NONE,
 	VSS_COOKIE_STALE_REASON,
+};
+
+/**
+ * enum vss_import_step - Which message of a TRACKER_IMPORT this is. A map
+ *   too large for one message is sent in several; the module stages it
+ *   and installs it at COMMIT only.
+ * @VSS_IMPORT_BEGIN: Drop any staged import of the origin and start one
+ *   with this state (and these chunks).
+ * @VSS_IMPORT_ADD: More chunks of the import begun from this socket with
+ *   the same state.
+ * @VSS_IMPORT_COMMIT: The last chunks, then install the staged map, the
+ *   generation and the epoch in place of the origin's tracker.
+ */
+enum vss_import_step {
+	VSS_IMPORT_BEGIN,
+	VSS_IMPORT_ADD,
+	VSS_IMPORT_COMMIT,
 };
 
 /**
@@ -825,6 +854,16 @@ enum vss_a_extent {
  *   in force began.
  * @VSS_A_TRACKER_OLD_GENERATION: (binary, 16 bytes) TRACKER_NTF: the
  *   generation that ended.
+ * @VSS_A_TRACKER_STATE: (nest, enum vss_a_token) TRACKER_EXPORT's first
+ *   reply and every TRACKER_IMPORT: the tracker's generation, the epoch in
+ *   force, the capacity, logical block size, block size and origin UUID.
+ * @VSS_A_TRACKER_CHUNK: (nest, enum vss_a_chunk, repeated) A chunk of the
+ *   map with at least one mark (TRACKER_EXPORT replies, TRACKER_IMPORT).
+ * @VSS_A_TRACKER_SEAL: (u32) TRACKER_EXPORT: the seal the export set;
+ *   TRACKER_GET: the seal in force, absent when none: a write or a
+ *   snapshot of the origin, or a new generation, breaks it. An export is
+ *   whole only if TRACKER_GET still reports its seal once it is saved.
+ * @VSS_A_TRACKER_IMPORT_STEP: (u32) TRACKER_IMPORT: enum vss_import_step.
  * @__VSS_A_TRACKER_MAX: Number of attribute types; not an attribute.
  * @VSS_A_TRACKER_MAX: Highest attribute type.
  */
@@ -840,9 +879,33 @@ enum vss_a_tracker {
 	VSS_A_TRACKER_MAP_BYTES,
 	VSS_A_TRACKER_REASON,
 	VSS_A_TRACKER_OLD_GENERATION,
+	VSS_A_TRACKER_STATE,
+	VSS_A_TRACKER_CHUNK,
+	VSS_A_TRACKER_SEAL,
+	VSS_A_TRACKER_IMPORT_STEP,
 
 	__VSS_A_TRACKER_MAX,
 	VSS_A_TRACKER_MAX = (__VSS_A_TRACKER_MAX - 1)
+};
+
+/**
+ * enum vss_a_chunk - A chunk of a tracker's map (VSS_A_TRACKER_CHUNK).
+ * @VSS_A_CHUNK_UNSPEC: Not used; attribute type 0 is reserved.
+ * @VSS_A_CHUNK_INDEX: (u32) The chunk's index: its first block divided by
+ *   VSS_TRACK_CHUNK_MARKS.
+ * @VSS_A_CHUNK_MARKS: (binary, 2 * VSS_TRACK_CHUNK_MARKS bytes) The
+ *   blocks' epoch marks, u16 in host byte order; none above the state's
+ *   epoch, none past the last block.
+ * @__VSS_A_CHUNK_MAX: Number of attribute types; not an attribute.
+ * @VSS_A_CHUNK_MAX: Highest attribute type.
+ */
+enum vss_a_chunk {
+	VSS_A_CHUNK_UNSPEC,
+	VSS_A_CHUNK_INDEX,
+	VSS_A_CHUNK_MARKS,
+
+	__VSS_A_CHUNK_MAX,
+	VSS_A_CHUNK_MAX = (__VSS_A_CHUNK_MAX - 1)
 };
 
 /**
@@ -1153,6 +1216,16 @@ enum vss_a_fs {
  * @VSS_CMD_TRACKER_NTF: Notification on the monitor group: an origin's
  *   tracker started a new generation (origin, generation, old-generation,
  *   epoch, reason).
+ * @VSS_CMD_TRACKER_EXPORT: Dump of one origin's tracker (origin): first
+ *   its state and a seal, then the chunks of its map that hold a mark.
+ *   The seal is set with writes drained; TRACKER_GET reports it until a
+ *   write, a snapshot or a new generation breaks it. What a tool saves
+ *   across a module reload or a reboot (Documentation/cbt.md).
+ * @VSS_CMD_TRACKER_IMPORT: Install a saved tracker in place of an origin's
+ *   fresh one (origin, state, import-step, chunks): its generation, epoch
+ *   and map, so that tokens from before continue. Refused (ESTALE,
+ *   identity) if the geometry or UUID differs, EBUSY while the origin has
+ *   a snapshot, EINVAL for a map of another shape.
  *
  * Every command but GET_FEATURES needs CAP_SYS_ADMIN (EPERM otherwise).
  * Commands that drive a session are taken from its owner's socket only
@@ -1204,6 +1277,8 @@ enum vss_cmd {
 	VSS_CMD_TRACKER_GET,
 	VSS_CMD_TRACKER_RESET,
 	VSS_CMD_TRACKER_NTF,
+	VSS_CMD_TRACKER_EXPORT,
+	VSS_CMD_TRACKER_IMPORT,
 
 	__VSS_CMD_MAX,
 	VSS_CMD_MAX = (__VSS_CMD_MAX - 1)

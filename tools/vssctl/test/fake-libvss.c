@@ -1938,3 +1938,83 @@ uint32_t libvss_tracker_reason(const struct libvss_tracker *t)
 {
 	return t->reason;
 }
+
+/*
+ * Saving and restoring trackers needs the module (and root's devices): the
+ * fake refuses, and the VM test selftests/vss/cbt_persist.sh covers them.
+ */
+uint32_t libvss_tracker_seal(const struct libvss_tracker *t)
+{
+	(void)t;
+	return 0;
+}
+
+int libvss_tracker_export(struct libvss_ctx *ctx, const char *origin,
+			  struct libvss_tracker_image **imgp)
+{
+	fake_log("tracker_export %s", origin);
+	*imgp = NULL;
+	return fail(ctx, -EOPNOTSUPP, "fake: no tracker export");
+}
+
+int libvss_tracker_import(struct libvss_ctx *ctx, const char *origin,
+			  const struct libvss_tracker_image *img)
+{
+	(void)img;
+	fake_log("tracker_import %s", origin);
+	return fail(ctx, -EOPNOTSUPP, "fake: no tracker import");
+}
+
+void libvss_tracker_image_free(struct libvss_tracker_image *img)
+{
+	(void)img;
+}
+
+int libvss_tracker_image_encode(const struct libvss_tracker_image *img,
+				void **bufp, size_t *lenp)
+{
+	(void)img;
+	*bufp = NULL;
+	*lenp = 0;
+	return -EOPNOTSUPP;
+}
+
+int libvss_tracker_image_decode(const void *buf, size_t len,
+				struct libvss_tracker_image **imgp)
+{
+	(void)buf;
+	(void)len;
+	*imgp = NULL;
+	return -EINVAL;
+}
+
+uint32_t libvss_tracker_image_seal(const struct libvss_tracker_image *img)
+{
+	(void)img;
+	return 0;
+}
+
+uint64_t libvss_tracker_image_epoch(const struct libvss_tracker_image *img)
+{
+	(void)img;
+	return 0;
+}
+
+uint64_t libvss_tracker_image_capacity(const struct libvss_tracker_image *img)
+{
+	(void)img;
+	return 0;
+}
+
+const uint8_t *
+libvss_tracker_image_generation(const struct libvss_tracker_image *img)
+{
+	(void)img;
+	return NULL;
+}
+
+unsigned int libvss_tracker_image_chunks(const struct libvss_tracker_image *img)
+{
+	(void)img;
+	return 0;
+}
