@@ -143,8 +143,8 @@ echo "version 2" > $srv/README
 run "$imgsync" --keep-snapshot $srv $work/srv.img | tee $work/imgsync-incr.out
 snap_id=$(awk '/^kept snapshot/ { print $3 }' $work/imgsync-incr.out)
 snap_dev=$(awk '/^kept snapshot/ { print $4 }' $work/imgsync-incr.out)
-full=$(awk 'NR == 1 { print $2 }' $work/imgsync-full.out)
-incr=$(awk 'NR == 1 { print $2 }' $work/imgsync-incr.out)
+full=$(awk '/^full / { print $2 }' $work/imgsync-full.out)
+incr=$(awk '/^incremental / { print $2 }' $work/imgsync-incr.out)
 python3 -c 'import sys; f, i = map(int, sys.argv[1:]); print("the incremental copied %.1f MiB, %.1f%% of the full %.0f MiB" % (i / 2**20, 100 * i / f, f / 2**20))' "$full" "$incr"
 a=$(sha256sum < $work/srv.img | cut -d' ' -f1)
 b=$(sha256sum < "$snap_dev" | cut -d' ' -f1)
