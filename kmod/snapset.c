@@ -86,6 +86,7 @@ struct vss_volume {
 	struct super_block *sb;		/* to freeze, or NULL for a raw device */
 	bool sb_active;			/* sb from a device path: ours to deactivate */
 	bool via_bdev;			/* 6.1 device path: freeze_bdev() */
+	bool fs_frozen;			/* a filesystem was frozen (the window) */
 	struct vss_origin *origin;	/* pinned: origin->creating counts us */
 	struct vss_snapshot *snap;
 	bool frozen;
@@ -270,8 +271,12 @@ static void vss_freeze_work(struct work_struct *work)
 
 	mutex_lock(&w->lock);
 	v->freeze_err = err;
-	if (!err)
+	if (!err) {
 		v->frozen = true;
+		/* freeze_bdev() of a device without a filesystem only syncs. */
+		v->fs_frozen = !v->via_bdev ||
+			       vss_compat_bdev_fs_frozen(v->origin->bdev);
+	}
 	if (w->expired)
 		vss_thaw_volume(v);
 	mutex_unlock(&w->lock);
@@ -386,7 +391,7 @@ out:
 		NL_SET_ERR_MSG(extack, "hold writes timeout: the freeze window outlived hold_timeout_ms");
 	res->window_ns = 0;
 	for (i = 0; i < w->nr; i++)
-		if (w->vols[i].sb || w->vols[i].via_bdev)
+		if (w->vols[i].fs_frozen)
 			res->window_ns = t1 - t0;
 	return err;
 }

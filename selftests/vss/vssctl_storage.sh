@@ -70,7 +70,7 @@ result $? "storage_add_file_with_thresholds"
 
 out=$("$vssctl" storage show "$name")
 note "$out"
-[ "$out" = "$name kind file path $work/store max 32M used 0 file-size 0 chunk 64K thresholds 50%,90%" ]
+[ "$out" = "$name kind file path $work/store max 32M used 0 file-size 0 chunk 64K track-block 64K thresholds 50%,90%" ]
 result $? "storage_show_text_by_kernel_name_has_kind_path_file_size_thresholds"
 
 out=$("$vssctl" -j storage show "$dev")
