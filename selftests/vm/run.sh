@@ -300,24 +300,54 @@ run_qemu() {
 	fi
 }
 
-echo "# guest: $kver"
-rc=0
-if [ $shell = 1 ]; then
-	run_qemu || rc=$?
-else
-	# No stdin: qemu must neither put a terminal in raw mode nor eat a
-	# CI job's input.
-	run_qemu < /dev/null || rc=$?
-fi
+# A kernel that dies before it starts /init has run nothing of ours: no
+# module, no test. Under TCG that has been seen once (a double fault in
+# the slab allocator's cmpxchg16b fast path 0.3 s into a 6.12 boot, with
+# nonsense EFLAGS), an emulator fault rather than a kernel or vss bug.
+# Such a boot is tried once more; its log is kept beside the other, and
+# the retry is said on stderr, so it is never silent. A crash after
+# /init started is never retried.
+died_before_init() {
+	local found=0
+	grep -q -e 'Run /init as init process' -e 'VSS_VM_EXIT=' "$log" && return 1
+	"$here/scan-kernel-log.sh" "$log" > /dev/null 2>&1 || found=$?
+	[ $found = 1 ]
+}
 
-if [ -n "$timeout" ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then
+echo "# guest: $kver"
+for attempt in 1 2; do
+	rc=0
+	if [ $shell = 1 ]; then
+		run_qemu || rc=$?
+	else
+		# No stdin: qemu must neither put a terminal in raw mode nor
+		# eat a CI job's input.
+		run_qemu < /dev/null || rc=$?
+	fi
+	if [ $attempt = 2 ] || [ "$rc" != 0 ] || ! died_before_init; then
+		break
+	fi
+	cp "$log" "$log.early-crash"
+	echo "# the guest kernel crashed before it started /init (kept in $log.early-crash):" \
+		"nothing of vss had run; booting it once more" >&2
+	grep -m 3 -E 'Oops:|Kernel panic|BUG:|traps:' "$log.early-crash" | tr -d '\r' | sed 's/^/#   guest-kernel| /' >&2
+	: > "$log"
+	rm -rf "$out"
+	mkdir -p "$out"
+	if [ -n "$scratch_img" ]; then
+		rm -f "$scratch_img"
+		truncate -s "$scratch" "$scratch_img" || die "cannot create $scratch_img"
+	fi
+done
+
+if [ -n "$timeout" ] && { [ "$rc" = 124 ] || [ "$rc" = 137 ]; }; then
 	echo "run.sh: timeout: the guest did not finish in $timeout s; last kernel log lines ($log):" >&2
 	tail -n 50 "$log" | tr -d '\r' | sed 's/^/guest-kernel| /' >&2
 	exit 124
 fi
 
 # qemu exits 0 when the guest powers off, and after a panic (-no-reboot).
-[ $rc = 0 ] || die "qemu failed (exit $rc); kernel log $log"
+[ "$rc" = 0 ] || die "qemu failed (exit $rc); kernel log $log"
 
 status=$(tr -d '\r' < "$log" | sed -n 's/.*VSS_VM_EXIT=\([0-9]*\).*/\1/p' | tail -n 1)
 [ -n "$status" ] ||
