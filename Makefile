@@ -67,14 +67,14 @@ check-debug: deps
 	scripts/check-debug.sh
 
 vm-test: all
-	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M -- selftests/run_guest.sh $(T)
+	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M --pmem 32M -- selftests/run_guest.sh $(T)
 
 # Every installed kernel, one after the other, unless KVER is given.
 bench: deps all
 	bench/run.sh $(if $(filter command line environment,$(origin KVER)),$(KVER))
 
 vm-shell: all
-	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M --shell -- \
+	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M --pmem 32M --shell -- \
 		insmod build/kmod/$(KVER)/vss.ko
 
 clean:

@@ -270,6 +270,7 @@ void vss_snapdev_destroy(struct vss_snapshot *s);
 /* tracker.c */
 int vss_tracker_init(void);
 void vss_tracker_exit(void);
+bool vss_tracker_sees_all_writes(struct block_device *bdev);
 int vss_tracker_add(struct vss_origin *o);
 void vss_tracker_settle(struct vss_origin *o);
 void vss_tracker_remove(struct vss_origin *o);

@@ -451,7 +451,10 @@ int vss_snapset_create(const struct vss_set_request *req,
 		w.vols[i].snap->owner_portid = req->owner_portid;
 		/* Tracked from STORAGE_ADD on, unless the disk cannot be. */
 		if (!w.vols[i].origin->tracked) {
-			NL_SET_ERR_MSG(extack, "cannot track writes to the volume (a zoned disk, or a driver that writes without bios)");
+			if (blk_queue_dax(bdev_get_queue(w.vols[i].origin->bdev)))
+				NL_SET_ERR_MSG(extack, "cannot track writes to the volume (it supports DAX: writes through DAX mappings bypass the block layer)");
+			else
+				NL_SET_ERR_MSG(extack, "cannot track writes to the volume (a zoned disk, or a driver that writes without bios)");
 			err = -EOPNOTSUPP;
 			goto out_release;
 		}

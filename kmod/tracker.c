@@ -523,6 +523,20 @@ bool vss_tracker_drain(u64 deadline_ns)
 				  nsecs_to_jiffies(left) + 1) > 0;
 }
 
+/*
+ * Whether every write to @bdev passes submit_bio_noacct(). A disk that
+ * fails this may still get diff storage; a snapshot of it is refused
+ * with the reason (snapset.c). A DAX-capable disk (pmem, virtio-pmem, dm
+ * over them) is written by ext4 and xfs through DAX mappings, by memcpy,
+ * with no bio at all: with -o dax, and per file too (dax=inode, their
+ * default, and chattr +x), at any time. Only refusing the disk is safe.
+ */
+bool vss_tracker_sees_all_writes(struct block_device *bdev)
+{
+	return !blk_queue_dax(bdev_get_queue(bdev)) && !bdev_is_zoned(bdev) &&
+	       !vss_compat_bdev_bypasses_bio(bdev);
+}
+
 int vss_tracker_add(struct vss_origin *o)
 {
 	unsigned int i;
@@ -530,7 +544,7 @@ int vss_tracker_add(struct vss_origin *o)
 	lockdep_assert_held(&vss_lock);
 	if (o->tracked)
 		return 0;
-	if (bdev_is_zoned(o->bdev) || vss_compat_bdev_bypasses_bio(o->bdev))
+	if (!vss_tracker_sees_all_writes(o->bdev))
 		return -EOPNOTSUPP;
 	o->lanes = kcalloc(VSS_NR_LANES, sizeof(*o->lanes), GFP_KERNEL);
 	if (!o->lanes)

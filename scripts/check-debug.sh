@@ -22,7 +22,7 @@ rc=0
 # whole run. With 4-level paging the boot is clean.
 export VSS_VM_APPEND="no5lvl ${VSS_VM_APPEND:-}"
 selftests/vm/run.sh --kernel "$kver" --timeout "${VSS_DEBUG_TIMEOUT:-5400}" \
-	--mem 3072 --scratch-disk 320M -- selftests/run_guest.sh "$@" | tee build/check-debug.tap || rc=$?
+	--mem 3072 --scratch-disk 320M --pmem 32M -- selftests/run_guest.sh "$@" | tee build/check-debug.tap || rc=$?
 # One result per test case, as make check counts them (tap-cases.awk).
 awk -v mode=vm -f scripts/tap-cases.awk build/check-debug.tap >build/check-debug.cases
 awk -F '\t' '$1 == "fail" { print "# failed: " $2 } $1 == "skip" { print "# skipped: " $2 ": " $3 }' \

@@ -187,7 +187,7 @@ for k in $kvers; do
 	# The scratch disk: virtio-blk volumes for the busy-filesystem and
 	# stamping tests (320M: xfs's minimum, with room).
 	# shellcheck disable=SC2086 # a list of programs
-	selftests/vm/run.sh --kernel "$k" --timeout 3000 --scratch-disk 320M \
+	selftests/vm/run.sh --kernel "$k" --timeout 3000 --scratch-disk 320M --pmem 32M \
 		--log "$top/build/vm/$k.console.log" \
 		-- selftests/run_guest.sh $vm_tests >"$logdir/vm-$k.log" 2>&1 &
 	echo "$!" >"$logdir/vm-$k.pid"

@@ -36,6 +36,10 @@ serial port (this script's stdout). The kernel log goes to a file.
                     find it and know it is theirs to overwrite. The image,
                     build/vm/KVER.scratch.img, is made afresh for each boot
                     and removed afterwards.
+  --pmem SIZE       carve SIZE (MiB: 32M) of the guest's RAM out as legacy
+                    persistent memory (memmap=SIZE!OFFSET on the kernel
+                    command line): modprobe nd_e820 nd_pmem in the guest
+                    gives a DAX-capable /dev/pmem0, which tests may overwrite
   --log FILE        kernel console log (default build/vm/KVER.console.log)
   --shell           after GUEST-COMMAND (optional), give an interactive
                     shell in the guest; leave it to power off (Ctrl-A x
@@ -145,10 +149,11 @@ mem=2048
 shell=0
 log=
 scratch=
+pmem=
 disks=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel | --timeout | --mem | --log | --disk | --scratch-disk)
+	--kernel | --timeout | --mem | --log | --disk | --scratch-disk | --pmem)
 		[ $# -ge 2 ] || die "$1 needs an argument"
 		case $1 in
 		--kernel) kver=$2 ;;
@@ -157,6 +162,7 @@ while [ $# -gt 0 ]; do
 		--log) log=$2 ;;
 		--disk) disks+=("$2") ;;
 		--scratch-disk) scratch=$2 ;;
+		--pmem) pmem=$2 ;;
 		esac
 		shift 2
 		;;
@@ -172,6 +178,8 @@ done
 [[ -z "$timeout" || "$timeout" =~ ^[0-9]+$ ]] || die "bad --timeout $timeout"
 [[ "$mem" =~ ^[0-9]+$ ]] || die "bad --mem $mem"
 [[ -z "$scratch" || "$scratch" =~ ^[0-9]+[KMG]?$ ]] || die "bad --scratch-disk $scratch"
+[[ -z "$pmem" || "$pmem" =~ ^[0-9]+M$ ]] || die "bad --pmem $pmem (MiB: 32M)"
+[[ -z "$pmem" || ${pmem%M} -le $((mem / 4)) ]] || die "--pmem $pmem: at most a quarter of --mem"
 
 [ -n "$kver" ] || kver=$(newest_kernel)
 [[ "$kver" =~ ^[A-Za-z0-9._+-]+$ ]] || die "bad kernel version '$kver'"
@@ -272,6 +280,9 @@ fi
 append="console=ttyS1 ignore_loglevel panic=-1 softlockup_panic=0 no_timer_check"
 append+=" vss_top=$top vss_out=$out vss_cmd=$run/cmd.sh"
 [ -z "$timeout" ] || append+=" vss_timeout=$timeout"
+# Legacy persistent memory (nd_e820, nd_pmem: /dev/pmem0, DAX-capable) in
+# the upper half of the guest's RAM, which the kernel then leaves alone.
+[ -z "$pmem" ] || append+=" memmap=$pmem!$((mem / 2))M"
 append+=" ${VSS_VM_APPEND:-}"
 # -display none rather than -nographic: with -nographic, qemu has SeaBIOS
 # draw its screen on the first serial port, i.e. into the test's output.
