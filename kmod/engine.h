@@ -65,6 +65,8 @@ struct vss_origin;
  * (store_file.c). A slot freed while a snapshot read may be copying from it
  * is only marked dying, and freed when the last reader is done.
  */
+#define VSS_STORE_MAX_UNDER	4	/* a file on a loop on a loop on ... */
+
 struct vss_store {
 	int kind;			/* enum vss_storage_kind */
 	u64 max_bytes;			/* changed under vss_lock; READ_ONCE */
@@ -83,6 +85,9 @@ struct vss_store {
 	errseq_t wb_err;		/* kind file: writeback errors since open */
 	bool failed;			/* kind file: the storage failed for good */
 	bool no_direct;			/* kind file: read it through the page cache */
+	/* kind file: the devices its data lands on, outermost first */
+	struct block_device *under[VSS_STORE_MAX_UNDER];
+	unsigned int nr_under;
 };
 
 struct vss_store_config {
@@ -111,7 +116,6 @@ int vss_store_set(struct vss_store *st, u64 max_bytes, unsigned int nr_threshold
 		  const unsigned int *thresholds);
 unsigned int vss_store_threshold_crossed(struct vss_store *st, u64 *used);
 u64 vss_store_file_bytes(struct vss_store *st);
-struct block_device *vss_store_bdev(struct vss_store *st);
 int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 		    unsigned int bytes);
 
@@ -120,6 +124,8 @@ int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
 		       bool *origin_err);
 void vss_store_mem_release(struct vss_store *st, void *entry);
 int vss_store_file_open(struct vss_store *st, const char *dir);
+/* store_where.c */
+int vss_store_locate(struct vss_store *st, struct netlink_ext_ack *extack);
 void vss_store_file_close(struct vss_store *st);
 int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
 			bool *origin_err);

@@ -39,20 +39,30 @@ static bool vss_ranges_overlap(struct block_device *a, struct block_device *b)
 	       b->bd_start_sect < a_end;
 }
 
+/* Whether a device that @st's data lands on overlaps @bdev. */
+static bool vss_store_overlaps(struct vss_store *st, struct block_device *bdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_under; i++)
+		if (vss_ranges_overlap(st->under[i], bdev))
+			return true;
+	return false;
+}
+
 /*
  * A disk and its partition, or two overlapping ranges, cannot both be
  * origins: a write is copied for the one origin the tracker finds. Nor may
  * a storage file live on an origin: copying a chunk would write to a
- * tracked device from its own copy-on-write path.
+ * tracked device from its own copy-on-write path
+ * (store_where.c finds every device below the file).
  */
 static int vss_origin_check_overlaps(struct vss_origin *new,
 				     struct netlink_ext_ack *extack)
 {
-	struct block_device *new_store = vss_store_bdev(&new->store);
-	struct block_device *store;
 	struct vss_origin *o;
 
-	if (new_store && vss_ranges_overlap(new_store, new->bdev)) {
+	if (vss_store_overlaps(&new->store, new->bdev)) {
 		NL_SET_ERR_MSG(extack, "the storage file would be on the origin itself");
 		return -EXDEV;
 	}
@@ -64,15 +74,14 @@ static int vss_origin_check_overlaps(struct vss_origin *new,
 						o->name);
 			return -EADDRINUSE;
 		}
-		store = vss_store_bdev(&o->store);
-		if (store && vss_ranges_overlap(store, new->bdev)) {
+		if (vss_store_overlaps(&o->store, new->bdev)) {
 			vss_compat_err_attr_fmt(extack, NULL,
 						"origin holds the storage file of another origin",
 						"origin holds the storage file of origin %s",
 						o->name);
 			return -EXDEV;
 		}
-		if (new_store && vss_ranges_overlap(new_store, o->bdev)) {
+		if (vss_store_overlaps(&new->store, o->bdev)) {
 			vss_compat_err_attr_fmt(extack, NULL,
 						"the storage file would be on another origin",
 						"the storage file would be on origin %s",
@@ -150,6 +159,9 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 			NL_SET_ERR_MSG(extack, "cannot create the storage file");
 		goto out_free;
 	}
+	err = vss_store_locate(&o->store, extack);
+	if (err)
+		goto out_free;
 	err = vss_origin_check_overlaps(o, extack);
 	if (err)
 		goto out_free;

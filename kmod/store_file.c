@@ -53,12 +53,6 @@ void vss_store_file_close(struct vss_store *st)
 	st->dir = NULL;
 }
 
-/* The device holding the file, or NULL (tmpfs and the like). */
-struct block_device *vss_store_bdev(struct vss_store *st)
-{
-	return st->file ? file_inode(st->file)->i_sb->s_bdev : NULL;
-}
-
 u64 vss_store_file_bytes(struct vss_store *st)
 {
 	return st->file ? i_size_read(file_inode(st->file)) : 0;

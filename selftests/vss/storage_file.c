@@ -256,6 +256,74 @@ TEST_F_TIMEOUT(file, storage_file_on_an_origin_is_refused_both_ways, 120)
 	vss_sh("umount %s-o; rmdir %s-o", self->dir, self->dir);
 }
 
+/*
+ * A storage filesystem in a loop-mounted image that lives on an origin
+ * writes onto that origin all the same (store_where.c): refused, both ways.
+ */
+TEST_F_TIMEOUT(file, storage_file_in_a_loop_image_on_an_origin_is_refused_both_ways, 120)
+{
+	char outer[96], inner[96], idev[64];
+
+	snprintf(outer, sizeof(outer), "%s-o", self->dir);
+	snprintf(inner, sizeof(inner), "%s-i", self->dir);
+	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F %s && mkdir -p %s %s && mount %s %s",
+			    self->dev, outer, inner, self->dev, outer));
+	ASSERT_EQ(0, vss_sh("truncate -s 16M %s/inner.img", outer));
+	ASSERT_EQ(0, vss_sh_out(idev, sizeof(idev), "losetup --find --show %s/inner.img", outer));
+	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F %s && mount %s %s", idev, idev, inner));
+
+	EXPECT_EQ(-EXDEV, vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_FILE,
+					     inner, 4 * MiB, 0, NULL, 0));
+	EXPECT_STREQ("the storage file would be on the origin itself", self->nl.ext_msg);
+
+	/* The reverse: the device under the loop's image becomes an origin. */
+	ASSERT_EQ(0, vss_storage_add_ex(&self->nl, self->sdev, VSS_STORAGE_FILE,
+					inner, 4 * MiB, 0, NULL, 0));
+	EXPECT_EQ(-EXDEV, vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_MEMORY,
+					     NULL, 4 * MiB, 0, NULL, 0));
+	EXPECT_NE(NULL, strstr(self->nl.ext_msg, "holds the storage file of"));
+	EXPECT_EQ(0, vss_storage_remove(&self->nl, self->sdev));
+	vss_storage_remove(&self->nl, self->dev);	/* had it been taken */
+	EXPECT_EQ(0, vss_sh("umount %s && losetup -d %s", inner, idev));
+	vss_sh("umount %s; rmdir %s %s", outer, outer, inner);
+}
+
+/*
+ * An overlayfs file is written into its upper layer's file: on an origin,
+ * refused (store_where.c). Kernels whose overlayfs has no O_TMPFILE
+ * (before 6.6) refuse it for that reason first.
+ */
+TEST_F_TIMEOUT(file, storage_file_in_an_overlay_whose_upper_is_on_an_origin_is_refused, 120)
+{
+	char outer[96], lower[96], ovl[96], probe[128];
+	int fd, expect, saved;
+
+	snprintf(outer, sizeof(outer), "%s-o", self->dir);
+	snprintf(lower, sizeof(lower), "%s-l", self->dir);
+	snprintf(ovl, sizeof(ovl), "%s-ovl", self->dir);
+	ASSERT_EQ(0, vss_sh("mkfs.ext4 -q -F %s && mkdir -p %s %s %s && mount %s %s",
+			    self->dev, outer, lower, ovl, self->dev, outer));
+	ASSERT_EQ(0, vss_sh("mkdir %s/u %s/w && mount -t overlay overlay "
+			    "-o lowerdir=%s,upperdir=%s/u,workdir=%s/w %s",
+			    outer, outer, lower, outer, outer, ovl));
+	/* What this kernel's overlayfs can do decides the refusal's reason. */
+	fd = open(ovl, O_TMPFILE | O_RDWR, 0600);
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	snprintf(probe, sizeof(probe), "O_TMPFILE in the overlay: %s",
+		 fd >= 0 ? "yes" : strerror(saved));
+	TH_LOG("%s", probe);
+	ASSERT_TRUE(fd >= 0 || saved == EOPNOTSUPP);
+	expect = fd >= 0 ? -EXDEV : -EOPNOTSUPP;
+
+	EXPECT_EQ(expect, vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_FILE,
+					     ovl, 4 * MiB, 0, NULL, 0));
+	if (expect == -EXDEV)
+		EXPECT_STREQ("the storage file would be on the origin itself", self->nl.ext_msg);
+	vss_sh("umount %s; umount %s; rmdir %s %s %s", ovl, outer, ovl, lower, outer);
+}
+
 TEST_F(file, bad_file_storage_requests_say_why)
 {
 	char path[96];
