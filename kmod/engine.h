@@ -285,6 +285,8 @@ bool vss_tracker_drain(u64 deadline_ns);
 void vss_tracker_disk_gone(struct gendisk *disk);
 
 /* snapset.c */
+int vss_snapset_init(void);
+void vss_snapset_exit(void);
 struct vss_set_request {
 	unsigned int nr;
 	const char *paths[VSS_MAX_VOLUMES];

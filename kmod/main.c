@@ -36,9 +36,12 @@ static int __init vss_init(void)
 	err = vss_snapdev_init();
 	if (err)
 		goto out_snapshot;
-	err = vss_fs_init();
+	err = vss_snapset_init();
 	if (err)
 		goto out_snapdev;
+	err = vss_fs_init();
+	if (err)
+		goto out_snapset;
 	/* The notifier first: no socket may own anything unnoticed. */
 	err = vss_sock_release_register();
 	if (err)
@@ -55,6 +58,8 @@ out_release:
 	vss_sock_release_unregister();
 out_fs:
 	vss_fs_exit();
+out_snapset:
+	vss_snapset_exit();
 out_snapdev:
 	vss_snapdev_exit();
 out_snapshot:
@@ -79,6 +84,7 @@ static void __exit vss_exit(void)
 	vss_fault_exit();
 	vss_sock_release_unregister();
 	vss_fs_exit();
+	vss_snapset_exit();
 	vss_snapdev_exit();
 	vss_snapshot_exit();
 	vss_unplug_exit();

@@ -12,6 +12,14 @@
  * The watchdog thaws whatever is frozen if the window outlives
  * hold_timeout_ms, and the set then fails with ETIMEDOUT. Every exit path
  * thaws what it froze; nothing is left frozen.
+ *
+ * The creator's wait for the freezes is bounded by that same deadline and
+ * killable: a freeze_super() that blocks (a filesystem whose device stalls,
+ * or in an image on a frozen filesystem) does not keep the creator, nor the
+ * creation slot, in D state. Such a freeze is abandoned to its worker: the
+ * window is refcounted, and whichever of the creator and the freeze works
+ * lets go of it last releases the volumes; an abandoned freeze that ever
+ * completes is thawed at once (the window has expired).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -81,6 +89,23 @@ bool vss_snapset_slot_busy(void)
 
 struct vss_window;
 
+/*
+ * Freeze works, which may outlive their creator (see above): destroyed at
+ * module exit, which thereby waits for the last one to return.
+ */
+static struct workqueue_struct *vss_freeze_wq;
+
+int vss_snapset_init(void)
+{
+	vss_freeze_wq = alloc_workqueue("vss_freeze", WQ_UNBOUND, 0);
+	return vss_freeze_wq ? 0 : -ENOMEM;
+}
+
+void vss_snapset_exit(void)
+{
+	destroy_workqueue(vss_freeze_wq);
+}
+
 struct vss_volume {
 	struct path path;		/* held for mount points */
 	struct super_block *sb;		/* to freeze, or NULL for a raw device */
@@ -97,6 +122,7 @@ struct vss_volume {
 };
 
 struct vss_window {
+	struct kref ref;		/* the creator, and each freeze work */
 	struct mutex lock;		/* frozen flags, expired */
 	bool expired;
 	unsigned int nr;
@@ -245,6 +271,43 @@ static void vss_release_volumes(struct vss_volume *vols, unsigned int nr)
 	}
 }
 
+static struct vss_window *vss_window_alloc(unsigned int nr)
+{
+	struct vss_window *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (!w)
+		return NULL;
+	w->vols = kcalloc(nr, sizeof(*w->vols), GFP_KERNEL);
+	if (!w->vols) {
+		kfree(w);
+		return NULL;
+	}
+	w->nr = nr;
+	kref_init(&w->ref);
+	mutex_init(&w->lock);
+	INIT_DELAYED_WORK(&w->watchdog, vss_watchdog_fn);
+	/* Its last put may run in a freeze work, after the creator is gone. */
+	__module_get(THIS_MODULE);
+	return w;
+}
+
+static void vss_window_free(struct kref *ref)
+{
+	struct vss_window *w = container_of(ref, struct vss_window, ref);
+
+	vss_release_volumes(w->vols, w->nr);
+	kfree(w->vols);
+	mutex_destroy(&w->lock);
+	kfree(w);
+	/* The work returns after this: vss_snapset_exit() waits for it. */
+	module_put(THIS_MODULE);
+}
+
+static void vss_window_put(struct vss_window *w)
+{
+	kref_put(&w->ref, vss_window_free);
+}
+
 static void vss_flush_volume(struct vss_volume *v)
 {
 	if (v->sb) {
@@ -282,6 +345,32 @@ static void vss_freeze_work(struct work_struct *work)
 	mutex_unlock(&w->lock);
 	if (atomic_dec_and_test(&w->freezing))
 		complete(&w->frozen);
+	vss_window_put(w);
+}
+
+/*
+ * Waits for the freeze works until the window's deadline (the watchdog
+ * fires then), or a fatal signal. 0 when all are done; otherwise the
+ * window is expired here and now, what is frozen thawed, and the works
+ * still in a freeze are left to finish (and thaw) on their own.
+ */
+static int vss_wait_frozen(struct vss_window *w, u64 deadline_ns)
+{
+	s64 left_ns = deadline_ns - ktime_get_ns();
+	long ret;
+
+	/* A little past the deadline: the watchdog's own thaw comes first. */
+	ret = wait_for_completion_killable_timeout(&w->frozen,
+			nsecs_to_jiffies(max_t(s64, left_ns, 0)) + HZ / 10 + 1);
+	if (ret > 0)
+		return 0;
+	mutex_lock(&w->lock);
+	w->expired = true;
+	vss_window_thaw_all(w);
+	mutex_unlock(&w->lock);
+	pr_warn("a snapshot set's freeze %s: abandoned to its worker, thawed when it ends\n",
+		ret ? "was interrupted by a fatal signal" : "outlived hold_timeout_ms");
+	return ret ? -EINTR : -ETIMEDOUT;
 }
 
 /* The window itself: freeze all, switch, thaw all. */
@@ -308,10 +397,16 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 		v->w = w;
 		INIT_WORK(&v->freeze_work, vss_freeze_work);
 		atomic_inc(&w->freezing);
-		queue_work(system_unbound_wq, &v->freeze_work);
+		kref_get(&w->ref);
+		queue_work(vss_freeze_wq, &v->freeze_work);
 	}
-	if (!atomic_dec_and_test(&w->freezing))
-		wait_for_completion(&w->frozen);
+	if (!atomic_dec_and_test(&w->freezing)) {
+		err = vss_wait_frozen(w, t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC);
+		if (err == -EINTR)
+			NL_SET_ERR_MSG(extack, "interrupted while filesystems were freezing: thawed");
+		if (err)
+			goto out;
+	}
 
 	mutex_lock(&w->lock);
 	for (i = 0; i < w->nr && !err; i++)
@@ -390,16 +485,19 @@ out:
 	if (err == -ETIMEDOUT)
 		NL_SET_ERR_MSG(extack, "hold writes timeout: the freeze window outlived hold_timeout_ms");
 	res->window_ns = 0;
+	mutex_lock(&w->lock);	/* an abandoned freeze may still set it */
 	for (i = 0; i < w->nr; i++)
 		if (w->vols[i].fs_frozen)
 			res->window_ns = t1 - t0;
+	mutex_unlock(&w->lock);
 	return err;
 }
 
 int vss_snapset_create(const struct vss_set_request *req,
 		       struct vss_set_result *res, struct netlink_ext_ack *extack)
 {
-	struct vss_window w = { .nr = req->nr };
+	struct vss_volume *vols;
+	struct vss_window *w;
 	unsigned int i, j;
 	int err;
 
@@ -413,15 +511,13 @@ int vss_snapset_create(const struct vss_set_request *req,
 		NL_SET_ERR_MSG(extack, "another snapshot set is being created");
 		return -EBUSY;
 	}
-	w.vols = kcalloc(req->nr, sizeof(*w.vols), GFP_KERNEL);
-	if (!w.vols) {
+	w = vss_window_alloc(req->nr);
+	if (!w) {
 		NL_SET_ERR_MSG(extack, "out of memory");
 		err = -ENOMEM;
 		goto out_unlock;
 	}
-	mutex_init(&w.lock);
-	/* On this stack: debugobjects must know (CONFIG_DEBUG_OBJECTS_WORK). */
-	INIT_DELAYED_WORK_ONSTACK(&w.watchdog, vss_watchdog_fn);
+	vols = w->vols;
 	if (req->set_id)
 		res->set_id = *req->set_id;
 	else
@@ -430,35 +526,35 @@ int vss_snapset_create(const struct vss_set_request *req,
 	for (i = 0; i < req->nr; i++) {
 		err = vss_resolve_volume(req->paths[i],
 					 req->resolved ? &req->resolved[i] : NULL,
-					 &w.vols[i], extack);
+					 &vols[i], extack);
 		if (err)
 			goto out_release;
 		for (j = 0; j < i; j++)
-			if (w.vols[j].origin == w.vols[i].origin) {
+			if (vols[j].origin == vols[i].origin) {
 				NL_SET_ERR_MSG(extack, "the same volume is named twice");
 				err = -EINVAL;
 				goto out_release;
 			}
-		w.vols[i].snap = vss_snapshot_alloc(w.vols[i].origin);
-		if (IS_ERR(w.vols[i].snap)) {
-			err = PTR_ERR(w.vols[i].snap);
-			w.vols[i].snap = NULL;
+		vols[i].snap = vss_snapshot_alloc(vols[i].origin);
+		if (IS_ERR(vols[i].snap)) {
+			err = PTR_ERR(vols[i].snap);
+			vols[i].snap = NULL;
 			NL_SET_ERR_MSG(extack, "cannot allocate the snapshot or its device");
 			goto out_release;
 		}
-		w.vols[i].snap->set_id = res->set_id;
-		w.vols[i].snap->flags = req->flags;
-		w.vols[i].snap->owner_portid = req->owner_portid;
+		vols[i].snap->set_id = res->set_id;
+		vols[i].snap->flags = req->flags;
+		vols[i].snap->owner_portid = req->owner_portid;
 		/* Tracked from STORAGE_ADD on, unless the disk cannot be. */
-		if (!w.vols[i].origin->tracked) {
-			if (blk_queue_dax(bdev_get_queue(w.vols[i].origin->bdev)))
+		if (!vols[i].origin->tracked) {
+			if (blk_queue_dax(bdev_get_queue(vols[i].origin->bdev)))
 				NL_SET_ERR_MSG(extack, "cannot track writes to the volume (it supports DAX: writes through DAX mappings bypass the block layer)");
 			else
 				NL_SET_ERR_MSG(extack, "cannot track writes to the volume (a zoned disk, or a driver that writes without bios)");
 			err = -EOPNOTSUPP;
 			goto out_release;
 		}
-		if (!READ_ONCE(w.vols[i].origin->settled)) {
+		if (!READ_ONCE(vols[i].origin->settled)) {
 			NL_SET_ERR_MSG(extack, "the volume's diff storage is still being added; retry");
 			err = -EAGAIN;
 			goto out_release;
@@ -466,15 +562,15 @@ int vss_snapset_create(const struct vss_set_request *req,
 	}
 
 	for (i = 0; i < req->nr && !test_skip_preflush; i++)
-		vss_flush_volume(&w.vols[i]);
+		vss_flush_volume(&vols[i]);
 
-	err = vss_window_run(&w, res, extack);
+	err = vss_window_run(w, res, extack);
 	if (err)
 		goto out_release;
 
 	/* vss_lock is held: no delete can run before the devices exist. */
 	for (i = 0; i < req->nr; i++) {
-		struct vss_snapshot *s = w.vols[i].snap;
+		struct vss_snapshot *s = vols[i].snap;
 
 		s->window_ns = res->window_ns;
 		res->snaps[i] = s;
@@ -483,7 +579,7 @@ int vss_snapset_create(const struct vss_set_request *req,
 		strscpy(res->entries[i].origin, s->origin->name,
 			sizeof(res->entries[i].origin));
 		res->entries[i].token = s->token;
-		w.vols[i].snap = NULL;	/* linked: no longer ours to free */
+		vols[i].snap = NULL;	/* linked: no longer ours to free */
 		if (vss_snapshot_publish(s))
 			pr_warn("snapshot vss-snap%d: adding its device failed\n", s->number);
 		vss_notify_snapshot(VSS_CMD_SNAPSHOT_CREATED_NTF, s);
@@ -494,11 +590,8 @@ int vss_snapset_create(const struct vss_set_request *req,
 		req->nr, res->window_ns);
 
 out_release:
-	vss_release_volumes(w.vols, req->nr);
-	kfree(w.vols);
-	/* vss_window_run() cancelled it, if it ever ran. */
-	destroy_delayed_work_on_stack(&w.watchdog);
-	mutex_destroy(&w.lock);
+	/* vss_window_run() cancelled the watchdog, if it ever ran. */
+	vss_window_put(w);
 out_unlock:
 	if (!req->slot_held)
 		vss_snapset_slot_put();

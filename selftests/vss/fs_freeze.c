@@ -231,8 +231,10 @@ FIXTURE_SETUP(fs)
 
 FIXTURE_TEARDOWN(fs)
 {
-	/* Whatever a failed test left frozen. */
+	/* Whatever a failed test left frozen, or set. */
 	fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0);
+	vss_sh("echo 0 > /sys/module/vss/parameters/test_skip_preflush");
+	vss_sh("echo 10000 > /sys/module/vss/parameters/hold_timeout_ms");
 	if (self->mnt2[0]) {
 		fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->mnt2, 0, 0);
 		vss_sh("umount %s; rmdir %s", self->mnt2, self->mnt2);
@@ -492,6 +494,144 @@ TEST_F_TIMEOUT(fs, a_blocked_freeze_holds_up_no_other_freeze, 120)
 	w = start_writer(self->mnt2);
 	ASSERT_LT(0, w);
 	EXPECT_EQ(0, wait_writer(w, 10000));
+}
+
+/* A parameter of the module: set to @val, its old value returned (or -1). */
+static int set_param(const char *name, unsigned int val)
+{
+	unsigned int old = 0;
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/vss/parameters/%s", name);
+	f = fopen(path, "r+");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%u", &old) != 1) {
+		/* A bool reads Y or N. */
+		rewind(f);
+		old = fgetc(f) == 'Y';
+	}
+	rewind(f);
+	fprintf(f, "%u\n", val);
+	if (fclose(f))
+		return -1;
+	return (int)old;
+}
+
+/*
+ * B: an ext4 in an image on A, with dirty data, and memory diff storage:
+ * with A frozen, B's freeze blocks in its sync until A thaws.
+ */
+static void setup_b_on_a(struct __test_metadata *_metadata, FIXTURE_DATA(fs) *self)
+{
+	snprintf(self->img2, sizeof(self->img2), "%s/b.img", self->vol.mnt);
+	snprintf(self->mnt2, sizeof(self->mnt2), "/tmp/vss-fsb-%d.mnt", getpid());
+	ASSERT_EQ(0, vss_sh("truncate -s 32M %s && mkfs.ext4 -q -F %s", self->img2,
+			    self->img2));
+	ASSERT_EQ(0, vss_sh_out(self->dev2, sizeof(self->dev2),
+				"losetup --find --show %s", self->img2));
+	ASSERT_EQ(0, vss_sh("mkdir -p %s && mount %s %s", self->mnt2, self->dev2,
+			    self->mnt2));
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev2, 8 << 20, 65536));
+	ASSERT_EQ(0, vss_sh("dd if=/dev/urandom of=%s/dirty bs=1M count=4 2>/dev/null",
+			    self->mnt2));
+	/*
+	 * Or the flush before the window would write B's dirty data, and
+	 * block there, outside the window (test-only knob).
+	 */
+	ASSERT_EQ(0, set_param("test_skip_preflush", 1));
+}
+
+/* Once A is thawed: B writable, the set's volumes released (no EBUSY). */
+static void expect_b_released(struct __test_metadata *_metadata, FIXTURE_DATA(fs) *self)
+{
+	pid_t w = start_writer(self->mnt2);
+	int rc = -EBUSY;
+
+	ASSERT_LT(0, w);
+	EXPECT_EQ(0, wait_writer(w, 20000));
+	EXPECT_EQ(0, vss_snapshot_count(&self->nl));
+	set_param("test_skip_preflush", 0);
+	for (int t = 0; t < 100 && rc == -EBUSY; t++) {
+		rc = vss_storage_remove(&self->nl, self->dev2);
+		if (rc == -EBUSY)
+			usleep(100000);
+	}
+	EXPECT_EQ(0, rc);
+}
+
+/*
+ * A set whose freeze of B blocks (B in an image on A, A frozen for 40 s)
+ * fails with ETIMEDOUT at its own hold_timeout_ms (2 s), not when A
+ * thaws: the creator is not held in D state by a freeze that does not
+ * end. B's freeze, left to its worker, is undone once A thaws.
+ */
+TEST_F_TIMEOUT(fs, a_set_whose_freeze_blocks_fails_at_its_hold_timeout, 120)
+{
+	const char *vols[1];
+	struct timespec t0;
+	struct vss_set set;
+	int old, rc;
+	long ms;
+
+	setup_b_on_a(_metadata, self);
+	vols[0] = self->mnt2;
+	old = set_param("hold_timeout_ms", 2000);
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 40000, 0));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = vss_snapshot_create(&self->nl, vols, 1, 0, &set);
+	ms = ms_since(&t0);
+	EXPECT_EQ(-ETIMEDOUT, rc);
+	EXPECT_STREQ("hold writes timeout: the freeze window outlived hold_timeout_ms",
+		     self->nl.ext_msg);
+	/* 2 s, and far from A's 40 s. */
+	EXPECT_LE(2000, ms);
+	EXPECT_GT(15000, ms) TH_LOG("the set failed only after %ld ms", ms);
+	set_param("hold_timeout_ms", (unsigned int)old);
+	EXPECT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0));
+	expect_b_released(_metadata, self);
+}
+
+/*
+ * The same blocked freeze, hold_timeout_ms 60 s: SIGKILL ends the
+ * creator at once (not in D state until A thaws).
+ */
+TEST_F_TIMEOUT(fs, a_creator_blocked_in_a_freeze_dies_at_sigkill, 120)
+{
+	struct timespec t0;
+	int old, status;
+	pid_t creator;
+	long ms;
+
+	setup_b_on_a(_metadata, self);
+	old = set_param("hold_timeout_ms", 60000);
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_FREEZE, self->vol.mnt, 40000, 0));
+	creator = fork();
+	ASSERT_LE(0, creator);
+	if (creator == 0) {
+		const char *vols[] = { self->mnt2 };
+		struct vss_set set;
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			_exit(1);
+		vss_snapshot_create(&nl, vols, 1, 0, &set);
+		_exit(2);
+	}
+	/* Inside the window: its freeze of B waits for A. */
+	usleep(1500000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, kill(creator, SIGKILL));
+	ASSERT_EQ(creator, waitpid(creator, &status, 0));
+	ms = ms_since(&t0);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_GT(5000, ms) TH_LOG("the killed creator took %ld ms to die", ms);
+	set_param("hold_timeout_ms", (unsigned int)old);
+	EXPECT_EQ(0, fs_cmd(&self->nl, VSS_CMD_FS_THAW, self->vol.mnt, 0, 0));
+	expect_b_released(_metadata, self);
 }
 
 /*
