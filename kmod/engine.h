@@ -287,6 +287,7 @@ void vss_tracker_disk_gone(struct gendisk *disk);
 /* snapset.c */
 int vss_snapset_init(void);
 void vss_snapset_exit(void);
+bool vss_snapset_settling(const struct path *paths, unsigned int nr);
 struct vss_set_request {
 	unsigned int nr;
 	const char *paths[VSS_MAX_VOLUMES];

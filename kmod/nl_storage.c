@@ -3,9 +3,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
+#include <linux/delay.h>
 #include <linux/log2.h>
 
 #include "engine.h"
+#include "fault.h"
 #include "nl.h"
 
 static struct netlink_range_validation vss_chunk_range __ro_after_init = {
@@ -170,6 +172,8 @@ int vss_nl_storage_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!tracked)
 		return err;
 	/* Waits for I/O: outside vss_lock. Snapshots wait for settled. */
+	if (READ_ONCE(vss_faults.settle_delay_ms))
+		msleep(READ_ONCE(vss_faults.settle_delay_ms));
 	vss_tracker_settle(o);
 	mutex_lock(&vss_lock);
 	WRITE_ONCE(o->settled, true);

@@ -47,6 +47,7 @@ u32 vss_status_of(int err)
 	case -EBADFD:
 		return VSS_STATUS_BAD_STATE;
 	case -EBUSY:
+	case -EAGAIN:		/* the engine: storage still being added */
 		return VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS;
 	case -ENOENT:
 		return VSS_STATUS_OBJECT_NOT_FOUND;
@@ -278,6 +279,18 @@ static int vss_op_snapshot_set(struct vss_session *s, struct vss_op_result *r)
 	if (!vss_snapshot_set_may_go_on(s, r, VSS_SESSION_STATE_PREPARED)) {
 		vss_snapset_slot_put();
 		return r->err;
+	}
+	/*
+	 * A volume's storage still settling would fail the engine with
+	 * EAGAIN after the writers froze: say so now, while nothing was sent
+	 * and DoSnapshotSet may be tried again.
+	 */
+	if (vss_snapset_settling(s->paths, s->nr_vols)) {
+		vss_snapset_slot_put();
+		vss_result(r, -EAGAIN, VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS,
+			   VSS_SESSION_STATE_PREPARED,
+			   "a volume's diff storage is still being added; retry");
+		return -EAGAIN;
 	}
 	mutex_lock(&vss_proto_lock);
 	uuid_gen(&s->set_id);

@@ -250,6 +250,34 @@ static int vss_resolve_volume(const char *name, const struct path *resolved,
 	return 0;
 }
 
+/*
+ * Whether a volume among @paths (a session's, resolved) has diff storage
+ * whose STORAGE_ADD is still settling: a set would fail EAGAIN. Asked by a
+ * session before any writer hears of the set, so that DoSnapshotSet can
+ * be retried instead of failing the session. A hint: the engine checks
+ * again.
+ */
+bool vss_snapset_settling(const struct path *paths, unsigned int nr)
+{
+	bool settling = false;
+	unsigned int i;
+
+	mutex_lock(&vss_lock);
+	for (i = 0; i < nr && !settling; i++) {
+		struct inode *inode = d_backing_inode(paths[i].dentry);
+		struct super_block *sb = paths[i].mnt->mnt_sb;
+		struct vss_origin *o = NULL;
+
+		if (S_ISBLK(inode->i_mode))
+			o = vss_origin_find(inode->i_rdev);
+		else if (S_ISDIR(inode->i_mode) && sb->s_bdev)
+			o = vss_origin_find(sb->s_bdev->bd_dev);
+		settling = o && o->tracked && !READ_ONCE(o->settled);
+	}
+	mutex_unlock(&vss_lock);
+	return settling;
+}
+
 static void vss_release_volumes(struct vss_volume *vols, unsigned int nr)
 {
 	unsigned int i;

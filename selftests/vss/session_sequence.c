@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <linux/vss.h>
 
 #include "../lib/vss_harness.h"
@@ -142,6 +144,63 @@ TEST_F_TIMEOUT(seq, do_snapshot_set_without_diff_storage_is_insufficient_storage
 	EXPECT_EQ(VSS_STATUS_INSUFFICIENT_STORAGE, self->c.status);
 	EXPECT_EQ(VSS_SESSION_STATE_FAILED, self->c.state);
 	EXPECT_STREQ("volume has no diff storage (STORAGE_ADD first)", self->c.message);
+}
+
+static int write_debugfs(const char *name, unsigned int val)
+{
+	return vss_sh("echo %u > /sys/kernel/debug/vss/%s", val, name);
+}
+
+/*
+ * STORAGE_ADD settling (held 4 s by a test-only knob) while DoSnapshotSet
+ * comes: refused with EAGAIN before any writer hears of the set, the
+ * session still prepared; once settled, the same DoSnapshotSet succeeds.
+ */
+TEST_F_TIMEOUT(seq, do_snapshot_set_while_storage_settles_is_retryable, 120)
+{
+	struct vss_op_args snap = { .volumes = self->vols, .nr_volumes = 1 };
+	pid_t adder;
+	int status, tries;
+
+	if (access("/sys/kernel/debug/vss/settle_delay_ms", W_OK))
+		vss_sh("mount -t debugfs none /sys/kernel/debug 2>/dev/null");
+	ASSERT_EQ(0, access("/sys/kernel/debug/vss/settle_delay_ms", W_OK));
+	ASSERT_EQ(0, vss_storage_remove(&self->nl, self->vol.dev));
+	ASSERT_EQ(0, prepared(self));
+	ASSERT_EQ(0, write_debugfs("settle_delay_ms", 4000));
+	adder = fork();
+	ASSERT_LE(0, adder);
+	if (adder == 0) {
+		struct vss_nl nl;
+
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			_exit(1);
+		_exit(vss_storage_add(&nl, self->vol.dev, 16 << 20, 65536) ? 2 : 0);
+	}
+	/* Until the adder's origin exists (it is then settling for 4 s). */
+	for (tries = 0; tries < 200 && vss_storage_used(&self->nl, self->vol.dev) < 0; tries++)
+		usleep(10000);
+	ASSERT_LE(0, vss_storage_used(&self->nl, self->vol.dev));
+
+	ASSERT_EQ(0, op(self, VSS_CMD_SESSION_DO_SNAPSHOT_SET, &snap));
+	EXPECT_EQ(EAGAIN, self->c.error);
+	EXPECT_EQ(VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS, self->c.status);
+	EXPECT_EQ(VSS_SESSION_STATE_PREPARED, self->c.state);
+	EXPECT_STREQ("a volume's diff storage is still being added; retry", self->c.message);
+
+	ASSERT_EQ(adder, waitpid(adder, &status, 0));
+	write_debugfs("settle_delay_ms", 0);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Retried, in the same session: done, and no writer saw the first try. */
+	ASSERT_EQ(0, op(self, VSS_CMD_SESSION_DO_SNAPSHOT_SET, &snap));
+	EXPECT_EQ(0, self->c.error);
+	EXPECT_EQ(VSS_SESSION_STATE_SNAPSHOT_DONE, self->c.state);
+	ASSERT_EQ(0, op(self, VSS_CMD_SESSION_BACKUP_COMPLETE, NULL));
+	EXPECT_EQ(0, self->c.error);
+	ASSERT_EQ(0, vss_req_cmd(&self->req, VSS_CMD_SESSION_RELEASE, self->id));
+	ASSERT_EQ(0, vss_tw_wait_count(self->w, 8, 10000));
+	EXPECT_STREQ("identify prepare-backup prepare-snapshot freeze thaw post-snapshot backup-complete backup-shutdown",
+		     SEQ(self->w));
 }
 
 TEST_F_TIMEOUT(seq, backup_complete_on_restore_session_is_bad_state, 120)

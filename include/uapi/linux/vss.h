@@ -162,7 +162,8 @@ enum vss_snapshot_flags {
  *   session is released, or the operation does not apply to the session's
  *   type (EBADFD; VSS_E_BAD_STATE).
  * @VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS: Another snapshot set is being
- *   created (EBUSY; VSS_E_SNAPSHOT_SET_IN_PROGRESS).
+ *   created (EBUSY), or a volume's diff storage is still being added
+ *   (EAGAIN); retry (VSS_E_SNAPSHOT_SET_IN_PROGRESS).
  * @VSS_STATUS_OBJECT_NOT_FOUND: No such session, writer or snapshot
  *   (ENOENT; VSS_E_OBJECT_NOT_FOUND).
  * @VSS_STATUS_ACCESS_DENIED: The caller lacks CAP_SYS_ADMIN (EPERM) or does
