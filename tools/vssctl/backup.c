@@ -41,6 +41,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libvss-doc.h>
@@ -866,12 +867,15 @@ static void snapshot_hint(int err)
 		vssctl_hint("a selected writer vetoed; --exclude-writer NAME leaves it out of the document and the veto");
 }
 
+/* DoSnapshotSet refused with EAGAIN is tried again, for up to 10 s. */
+#define SNAPSET_TRIES	50
+
 static int do_snapshot_set(struct backup *bk)
 {
 	const struct libvss_snapset *set;
 	struct libvss_async *a;
+	unsigned int i, tries;
 	char buf[32];
-	unsigned int i;
 	int err;
 
 	libvss_backup_start_snapshot_set(bk->b);
@@ -886,10 +890,21 @@ static int do_snapshot_set(struct backup *bk)
 	 * Strict: a selected writer's failure fails the set. Not when every
 	 * writer is excluded: the module cannot be told "none", only "all".
 	 */
-	err = libvss_backup_do_snapshot_set(bk->b, VSS_SESSION_F_WAIT |
-					    (bk->nr_selected ? VSS_SESSION_F_STRICT : 0),
-					    &a);
-	err = finish(bk, "DoSnapshotSet", err, a);
+	for (tries = 1;; tries++) {
+		err = libvss_backup_do_snapshot_set(bk->b, VSS_SESSION_F_WAIT |
+						    (bk->nr_selected ? VSS_SESSION_F_STRICT : 0),
+						    &a);
+		err = finish(bk, "DoSnapshotSet", err, a);
+		/*
+		 * A volume's diff storage still being added (just now, by
+		 * default_storage() or by someone else): refused before any
+		 * writer heard of the set, the session still prepared.
+		 */
+		if (err != -EAGAIN || bk->signo || tries == SNAPSET_TRIES)
+			break;
+		say("retrying DoSnapshotSet in 200 ms (%u of %u)", tries, SNAPSET_TRIES - 1);
+		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000 * 1000 }, NULL);
+	}
 	if (err) {
 		if (!bk->signo) {
 			report_writer_failures(bk);

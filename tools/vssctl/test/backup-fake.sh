@@ -180,6 +180,22 @@ expect "no diff storage: 125, the module's reason, a hint" 125 "" \
 vssctl: DoSnapshotSet: No space left on device: volume has no diff storage (STORAGE_ADD first) (status insufficient-storage)
 vssctl: hint: a volume has no diff storage, and none could be added for it (see above): vssctl storage add DEVICE --max SIZE"
 
+run backup /settling -- true
+expect "storage still settling: DoSnapshotSet retried, then done" 0 "" \
+"vssctl: session 7: 2 writers: PostgreSQL Writer (back-end), app (front-end)
+vssctl: DoSnapshotSet: Resource temporarily unavailable: a volume's diff storage is still being added; retry (status snapshot-set-in-progress)
+vssctl: retrying DoSnapshotSet in 200 ms (1 of 49)
+vssctl: DoSnapshotSet: Resource temporarily unavailable: a volume's diff storage is still being added; retry (status snapshot-set-in-progress)
+vssctl: retrying DoSnapshotSet in 200 ms (2 of 49)
+vssctl: events: PrepareForSnapshot, Freeze app, PostgreSQL Writer, snapshot, Thaw in reverse, PostSnapshot
+vssctl: set $SET: consistency frozen, freeze window 1.234567ms
+vssctl: /settling: /dev/vss-snap3 (ext4) at $RUN/0
+vssctl: COMMAND exited with status 0
+vssctl: BackupComplete: components marked backed up
+vssctl: 1 snapshot deleted"
+[ "$(grep -c '^backup_do_snapshot_set' "$FAKE_LOG")" = 3 ]
+report $? "storage still settling: three DoSnapshotSet calls in the one session"
+
 # ---- a default diff storage for a volume without one ----
 # /auto is vdq (10 GiB, no storage in the fake); the default directory is
 # on device 8 with 100 GiB free.

@@ -1035,6 +1035,7 @@ const char *libvss_status_name(uint32_t v)
 	       v == VSS_STATUS_WRITER_RETRYABLE ? "writer-retryable" :
 	       v == VSS_STATUS_VOLUME_NOT_SUPPORTED ? "volume-not-supported" :
 	       v == VSS_STATUS_INSUFFICIENT_STORAGE ? "insufficient-storage" :
+	       v == VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS ? "snapshot-set-in-progress" :
 	       v == VSS_STATUS_CANCELLED ? "cancelled" : NULL;
 }
 
@@ -1251,8 +1252,15 @@ int libvss_backup_do_snapshot_set(struct libvss_backup *b, uint32_t flags,
 	static const uint8_t set_id[LIBVSS_ID_SIZE] = SET_B;
 	unsigned int i;
 
+	static unsigned int settling = 2;	/* /settling: EAGAIN twice */
+
 	fake_log("backup_do_snapshot_set flags=%u", flags);
 	for (i = 0; i < b->nr_volumes; i++) {
+		if (!strcmp(b->volumes[i], "/settling") && settling) {
+			settling--;
+			return async_op(ap, -EAGAIN, VSS_STATUS_SNAPSHOT_SET_IN_PROGRESS,
+					"a volume's diff storage is still being added; retry");
+		}
 		if (!strcmp(b->volumes[i], "/nostorage"))
 			return async_op(ap, -ENOSPC, VSS_STATUS_INSUFFICIENT_STORAGE,
 					"volume has no diff storage (STORAGE_ADD first)");
