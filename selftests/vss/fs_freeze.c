@@ -151,6 +151,27 @@ static int wait_blocked(pid_t pid, int ms)
 	return -ETIMEDOUT;
 }
 
+/*
+ * 0 once @pid sleeps in the kernel with @fn on its stack (for 200 ms, so
+ * that it is waiting there, not passing through), -EIO if it ended,
+ * -ETIMEDOUT after @ms.
+ */
+static int wait_in_kernel(pid_t pid, const char *fn, int ms)
+{
+	char stack[4096];
+	int seen = 0;
+
+	for (int t = 0; t <= ms; t += 10) {
+		if (proc_read(pid, "stack", stack, sizeof(stack)) < 0)
+			return -EIO;
+		seen = strstr(stack, fn) ? seen + 10 : 0;
+		if (seen >= 200)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
 /* 0 if @pid exited with status 0 within @ms, -ETIMEDOUT if still running. */
 static int wait_writer(pid_t pid, int ms)
 {
@@ -621,8 +642,8 @@ TEST_F_TIMEOUT(fs, a_creator_blocked_in_a_freeze_dies_at_sigkill, 120)
 		vss_snapshot_create(&nl, vols, 1, 0, &set);
 		_exit(2);
 	}
-	/* Inside the window: its freeze of B waits for A. */
-	usleep(1500000);
+	/* Inside the set's creation, its freeze of B waiting for A. */
+	ASSERT_EQ(0, wait_in_kernel(creator, "vss_snapset_create", 20000));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(0, kill(creator, SIGKILL));
 	ASSERT_EQ(creator, waitpid(creator, &status, 0));
