@@ -28,6 +28,13 @@
 #define vss_compat_err_attr_fmt(extack, attr, static_msg, fmt, args...) \
 	NL_SET_ERR_MSG_ATTR(extack, attr, static_msg)
 #endif
+#ifdef NL_SET_ERR_MSG_FMT
+#define vss_compat_err_fmt(extack, static_msg, fmt, args...) \
+	NL_SET_ERR_MSG_FMT(extack, fmt, ##args)
+#else
+#define vss_compat_err_fmt(extack, static_msg, fmt, args...) \
+	NL_SET_ERR_MSG(extack, static_msg)
+#endif
 
 /*
  * A dump's parsed request attributes: genl_dumpit_info holds them itself on
@@ -133,6 +140,11 @@ static inline bool vss_compat_bdev_fs_frozen(struct block_device *bdev)
 {
 	return false;
 }
+
+static inline struct super_block *vss_compat_bdev_frozen_super(struct block_device *bdev)
+{
+	return NULL;
+}
 #else
 #define VSS_COMPAT_FREEZE_BDEV	1
 
@@ -157,6 +169,16 @@ static inline bool vss_compat_bdev_fs_frozen(struct block_device *bdev)
 	struct super_block *sb = READ_ONCE(bdev->bd_fsfreeze_sb);
 
 	return sb && READ_ONCE(sb->s_writers.frozen) == SB_FREEZE_COMPLETE;
+}
+
+/* The filesystem our freeze_bdev() froze, with an active reference, or NULL. */
+static inline struct super_block *vss_compat_bdev_frozen_super(struct block_device *bdev)
+{
+	struct super_block *sb = READ_ONCE(bdev->bd_fsfreeze_sb);
+
+	if (sb && !atomic_inc_not_zero(&sb->s_active))
+		sb = NULL;
+	return sb;
 }
 #endif
 

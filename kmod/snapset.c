@@ -33,6 +33,7 @@
 #include <linux/vss.h>
 
 #include "engine.h"
+#include "fs_members.h"
 
 static unsigned int hold_timeout_ms = 10000;
 module_param(hold_timeout_ms, uint, 0644);
@@ -112,6 +113,7 @@ struct vss_volume {
 	bool sb_active;			/* sb from a device path: ours to deactivate */
 	bool via_bdev;			/* 6.1 device path: freeze_bdev() */
 	bool fs_frozen;			/* a filesystem was frozen (the window) */
+	bool fs_covered;		/* one of the devices of another volume's fs */
 	struct vss_origin *origin;	/* pinned: origin->creating counts us */
 	struct vss_snapshot *snap;
 	bool frozen;
@@ -248,6 +250,88 @@ static int vss_resolve_volume(const char *name, const struct path *resolved,
 		v->via_bdev = VSS_COMPAT_FREEZE_BDEV;
 	}
 	return 0;
+}
+
+/*
+ * A filesystem of the set is snapshotted on every device it lives on, or
+ * the set is refused: freezing it and snapshotting part of it (the data
+ * without its external journal or log, one device of a btrfs) would call
+ * a torn image consistent. The volumes that are its other devices (an
+ * external journal named by its path) are not frozen again: the
+ * filesystem is frozen once, through @v.
+ */
+static int vss_check_fs_devices(struct vss_window *w, struct vss_volume *v,
+				struct super_block *sb,
+				struct netlink_ext_ack *extack)
+{
+	dev_t devs[VSS_MAX_VOLUMES];
+	struct vss_fs_members m = { .set = devs, .nr_set = w->nr };
+	unsigned int j;
+
+	for (j = 0; j < w->nr; j++)
+		devs[j] = w->vols[j].origin->bdev->bd_dev;
+	vss_fs_members_check(sb, &m);
+	if (m.nr_missing) {
+		pr_warn("snapshot set refused: the filesystem on %s also lives on %s (%u:%u)%s, not in the set\n",
+			v->origin->name, m.missing_name, MAJOR(m.missing),
+			MINOR(m.missing), m.nr_missing > 1 ? " and more" : "");
+		vss_compat_err_fmt(extack,
+			"a filesystem of the set also lives on a device that is not in the set (its journal, log or other devices): add them",
+			"the filesystem on %s also lives on %s%s, which is not in the set: add it",
+			v->origin->name, m.missing_name,
+			m.nr_missing > 1 ? " and other devices" : "");
+		return -EXDEV;
+	}
+	for (j = 0; j < w->nr; j++)
+		if ((m.covered & BIT_ULL(j)) && &w->vols[j] != v)
+			w->vols[j].fs_covered = true;
+	return 0;
+}
+
+/* Every filesystem known before the freeze (mount points; device paths from 6.6). */
+static int vss_check_set_filesystems(struct vss_window *w,
+				     struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < w->nr; i++) {
+		struct vss_volume *v = &w->vols[i];
+
+		if (!v->sb || v->fs_covered)
+			continue;
+		err = vss_check_fs_devices(w, v, v->sb, extack);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * On 6.1 a device path's filesystem is known only once freeze_bdev() has
+ * found and frozen it: checked then, before the switch. The reference
+ * keeps the superblock while the window lock is dropped for the check.
+ */
+static int vss_check_bdev_filesystems(struct vss_window *w,
+				      struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < w->nr && !err; i++) {
+		struct vss_volume *v = &w->vols[i];
+		struct super_block *sb = NULL;
+
+		mutex_lock(&w->lock);
+		if (v->via_bdev && v->fs_frozen && !v->fs_covered && !w->expired)
+			sb = vss_compat_bdev_frozen_super(v->origin->bdev);
+		mutex_unlock(&w->lock);
+		if (!sb)
+			continue;
+		err = vss_check_fs_devices(w, v, sb, extack);
+		deactivate_super(sb);
+	}
+	return err;
 }
 
 /*
@@ -420,7 +504,7 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	for (i = 0; i < w->nr; i++) {
 		struct vss_volume *v = &w->vols[i];
 
-		if (!v->sb && !v->via_bdev)
+		if ((!v->sb && !v->via_bdev) || v->fs_covered)
 			continue;
 		v->w = w;
 		INIT_WORK(&v->freeze_work, vss_freeze_work);
@@ -448,6 +532,15 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	mutex_unlock(&w->lock);
 	if (err)
 		goto out;
+	if (VSS_COMPAT_FREEZE_BDEV) {
+		err = vss_check_bdev_filesystems(w, extack);
+		if (err) {
+			mutex_lock(&w->lock);
+			vss_window_thaw_all(w);
+			mutex_unlock(&w->lock);
+			goto out;
+		}
+	}
 
 	hold_ms = READ_ONCE(test_hold_delay_ms);
 	if (hold_ms) {
@@ -473,6 +566,9 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	for (i = 0; i < w->nr; i++) {
 		struct vss_volume *v = &w->vols[i];
 
+		/* Its filesystem is another volume's, judged there. */
+		if (v->fs_covered)
+			continue;
 		/*
 		 * On 6.1 a user's FITHAW can undo our freeze: say so. A device
 		 * frozen with freeze_bdev() may carry no filesystem.
@@ -589,8 +685,13 @@ int vss_snapset_create(const struct vss_set_request *req,
 		}
 	}
 
+	err = vss_check_set_filesystems(w, extack);
+	if (err)
+		goto out_release;
+
 	for (i = 0; i < req->nr && !test_skip_preflush; i++)
-		vss_flush_volume(&vols[i]);
+		if (!vols[i].fs_covered)
+			vss_flush_volume(&vols[i]);
 
 	err = vss_window_run(w, res, extack);
 	if (err)
