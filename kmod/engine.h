@@ -75,8 +75,9 @@ struct vss_store {
 	atomic64_t used_bytes;		/* live slots * chunk_bytes */
 	struct xarray slots;		/* slot -> page, or a value for a file */
 	spinlock_t lock;		/* readers and dying slots */
-	unsigned int readers;
-	unsigned int nr_dying;
+	unsigned int cur;		/* the generation new reads join */
+	unsigned int readers[2];	/* reads in flight, per generation */
+	unsigned int nr_dying[2];	/* slots freed, waiting for them */
 	unsigned int nr_thresholds;	/* changed under vss_lock */
 	unsigned int thresholds[VSS_MAX_THRESHOLDS];	/* percent, ascending */
 	unsigned long thresholds_sent;	/* bit i: thresholds[i] crossed */
@@ -108,10 +109,11 @@ int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot);
 int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot,
 		       bool *origin_err);
 void vss_store_free(struct vss_store *st, u32 slot);
-void vss_store_read_begin(struct vss_store *st);
+/* Returns the ticket that vss_store_read_end() takes. */
+unsigned int vss_store_read_begin(struct vss_store *st);
 int vss_store_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 			  struct bio *bio, unsigned int done, unsigned int bytes);
-void vss_store_read_end(struct vss_store *st);
+void vss_store_read_end(struct vss_store *st, unsigned int ticket);
 int vss_store_set(struct vss_store *st, u64 max_bytes, unsigned int nr_thresholds,
 		  const unsigned int *thresholds);
 unsigned int vss_store_threshold_crossed(struct vss_store *st, u64 *used);

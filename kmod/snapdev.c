@@ -64,6 +64,7 @@ struct vss_storage_read {
 	atomic_t ref;
 	struct bio *parent;
 	struct vss_snapshot *snap;
+	unsigned int ticket;		/* the storage read's */
 	long ret;
 	unsigned int bytes;
 };
@@ -85,9 +86,10 @@ static void vss_snap_put_inflight(struct vss_snapshot *s)
  * Ends a piece's storage read (vss_store_read_begin()). If the read failed,
  * the storage lost a chunk: no snapshot of @o is whole now.
  */
-static blk_status_t vss_snap_storage_read_end(struct vss_origin *o, bool failed)
+static blk_status_t vss_snap_storage_read_end(struct vss_origin *o,
+					      unsigned int ticket, bool failed)
 {
-	vss_store_read_end(&o->store);
+	vss_store_read_end(&o->store, ticket);
 	if (!failed)
 		return BLK_STS_OK;
 	mutex_lock(&o->cow_mutex);
@@ -100,7 +102,7 @@ static blk_status_t vss_snap_storage_read_end(struct vss_origin *o, bool failed)
 static void vss_storage_read_finish(struct vss_storage_read *rd)
 {
 	struct vss_snapshot *s = rd->snap;
-	blk_status_t st = vss_snap_storage_read_end(s->origin,
+	blk_status_t st = vss_snap_storage_read_end(s->origin, rd->ticket,
 						     rd->ret != rd->bytes);
 
 	if (st)
@@ -134,12 +136,12 @@ static void vss_storage_read_complete(struct kiocb *iocb, long ret)
 /*
  * Serves a piece from slot @slot of a file storage by a direct read into
  * the bio, asynchronously: the bio completes when its last piece has. The
- * caller holds a storage read (vss_store_read_begin()), which ends with the
- * piece. False: serve it through the page cache instead.
+ * caller holds a storage read (vss_store_read_begin(): @ticket), which
+ * ends with the piece. False: serve it through the page cache instead.
  */
 static bool vss_snap_read_direct(struct vss_snapshot *s, struct bio *bio,
 				 unsigned int done, u32 slot, unsigned int off,
-				 unsigned int bytes)
+				 unsigned int bytes, unsigned int ticket)
 {
 	struct vss_store *st = &s->origin->store;
 	struct vss_storage_read *rd;
@@ -154,6 +156,7 @@ static bool vss_snap_read_direct(struct vss_snapshot *s, struct bio *bio,
 	rd->parent = bio;
 	rd->snap = s;
 	rd->bytes = bytes;
+	rd->ticket = ticket;
 	rd->iocb.ki_complete = vss_storage_read_complete;
 	atomic_set(&rd->ref, 2);
 	atomic_inc(&s->inflight);
@@ -222,14 +225,18 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 		unsigned int off = (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT;
 
 		/* A delete may free the slot once we unlock: it then waits for us. */
-		vss_store_read_begin(&o->store);
+		unsigned int ticket = vss_store_read_begin(&o->store);
+
 		mutex_unlock(&o->cow_mutex);
 		kfree(oc);
-		if (vss_snap_read_direct(s, bio, done, slot, off, nr << SECTOR_SHIFT))
+		if (unlikely(READ_ONCE(vss_faults.storage_read_hold_ms)))
+			msleep(READ_ONCE(vss_faults.storage_read_hold_ms));
+		if (vss_snap_read_direct(s, bio, done, slot, off, nr << SECTOR_SHIFT,
+					 ticket))
 			return BLK_STS_OK;
 		err = vss_store_copy_to_bio(&o->store, slot, off, bio, done,
 					    nr << SECTOR_SHIFT);
-		return vss_snap_storage_read_end(o, err);
+		return vss_snap_storage_read_end(o, ticket, err);
 	}
 	/* The copy-on-write path waits for this read before the write. */
 	vss_origin_read_begin(o, &oc->rec, chunk);

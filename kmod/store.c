@@ -12,8 +12,12 @@
 
 #include "engine.h"
 
-/* A slot freed while a read copies from it: freed when reads are done. */
-#define VSS_SLOT_DYING	XA_MARK_1
+/*
+ * A slot freed while reads copy out of the storage waits for the reads in
+ * flight at its free, and only for those: marked with the generation new
+ * reads then joined (XA_MARK_0 is the allocator's free mark).
+ */
+static const xa_mark_t vss_slot_dying[2] = { XA_MARK_1, XA_MARK_2 };
 
 static const unsigned int vss_default_thresholds[] = { 80, 95 };
 
@@ -70,7 +74,7 @@ void vss_store_destroy(struct vss_store *st)
 	unsigned long slot;
 	void *entry;
 
-	WARN_ON_ONCE(st->readers);
+	WARN_ON_ONCE(st->readers[0] || st->readers[1]);
 	xa_for_each(&st->slots, slot, entry)
 		vss_store_release_slot(st, slot);
 	xa_destroy(&st->slots);
@@ -123,12 +127,45 @@ int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot,
 	return err;
 }
 
+/*
+ * Deferred frees, as two generations of readers (like SRCU): new reads
+ * join generation cur; a slot freed while reads are in flight is marked
+ * cur. Once the other, older generation has no reader left, the
+ * generations flip, so new reads stop joining the one the dying slots wait
+ * for, which then only drains. A reader that started before a free is in
+ * one of the two, and both have drained before its slot goes: a
+ * continuously reading backup delays a deleted snapshot's space by the
+ * length of a read or two, not for as long as it reads.
+ */
+static void vss_store_release_dying(struct vss_store *st)
+{
+	unsigned long slot;
+	void *entry;
+
+	lockdep_assert_held(&st->lock);
+	for (;;) {
+		unsigned int old = st->cur ^ 1;
+
+		if (st->readers[old])
+			return;
+		if (st->nr_dying[old]) {
+			xa_for_each_marked(&st->slots, slot, entry, vss_slot_dying[old])
+				vss_store_release_slot(st, slot);
+			st->nr_dying[old] = 0;
+		}
+		if (!st->nr_dying[st->cur])
+			return;
+		st->cur = old;	/* flip: cur's dying slots are now the old ones */
+	}
+}
+
 void vss_store_free(struct vss_store *st, u32 slot)
 {
 	spin_lock(&st->lock);
-	if (st->readers) {
-		xa_set_mark(&st->slots, slot, VSS_SLOT_DYING);
-		st->nr_dying++;
+	if (st->readers[0] || st->readers[1]) {
+		xa_set_mark(&st->slots, slot, vss_slot_dying[st->cur]);
+		st->nr_dying[st->cur]++;
+		vss_store_release_dying(st);
 	} else {
 		vss_store_release_slot(st, slot);
 	}
@@ -137,26 +174,25 @@ void vss_store_free(struct vss_store *st, u32 slot)
 
 /*
  * A snapshot read found its chunk in slot X (under cow_mutex, which every
- * free of X holds): from here until vss_store_read_end(), X stays.
+ * free of X holds): from here until vss_store_read_end() with the ticket
+ * returned, X stays.
  */
-void vss_store_read_begin(struct vss_store *st)
+unsigned int vss_store_read_begin(struct vss_store *st)
 {
+	unsigned int gen;
+
 	spin_lock(&st->lock);
-	st->readers++;
+	gen = st->cur;
+	st->readers[gen]++;
 	spin_unlock(&st->lock);
+	return gen;
 }
 
-void vss_store_read_end(struct vss_store *st)
+void vss_store_read_end(struct vss_store *st, unsigned int ticket)
 {
-	unsigned long slot;
-	void *entry;
-
 	spin_lock(&st->lock);
-	if (!--st->readers && st->nr_dying) {
-		xa_for_each_marked(&st->slots, slot, entry, VSS_SLOT_DYING)
-			vss_store_release_slot(st, slot);
-		st->nr_dying = 0;
-	}
+	st->readers[ticket]--;
+	vss_store_release_dying(st);
 	spin_unlock(&st->lock);
 }
 

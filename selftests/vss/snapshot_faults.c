@@ -10,6 +10,9 @@
  *   a copy that fails (the storage overflows) and invalidates the
  *   snapshot fails with EIO; it never returns the write that the failed
  *   copy let through.
+ * - A deleted snapshot's chunks are freed while reads of another snapshot
+ *   of the same origin go on without a pause: each read holds its storage
+ *   read in the module for a while, and three readers overlap.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +123,7 @@ FIXTURE_TEARDOWN_PARENT(faults)
 
 	knob_write("fail_merge_alloc", 0);
 	knob_write("snap_read_delay_ms", 0);
+	knob_write("storage_read_hold_ms", 0);
 	if (!self->dev[0])
 		return;
 	if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
@@ -225,6 +229,71 @@ TEST_F_TIMEOUT(faults, read_caught_by_invalidation_fails_with_eio, 180)
 		       res[0] == 0 ? "old data with status 0" : "another error");
 	}
 	EXPECT_EQ(0, check_piece(self->dev, 1, 3));
+}
+
+/*
+ * A older, B newer; pieces 0-7 were preserved for A alone, 8-15 for both.
+ * Readers of B's preserved pieces keep a storage read in flight at every
+ * moment; deleting A frees its 8 chunks while they read.
+ */
+TEST_F_TIMEOUT(faults, deleted_snapshot_space_is_freed_while_reads_go_on, 180)
+{
+	const char *vols[] = { self->dev };
+	const unsigned int hold_ms = 300, nr_readers = 3;
+	const double read_s = 6.0;
+	struct vss_set a, b;
+	double t0, t_freed = -1;
+	pid_t pid[3];
+	int64_t used;
+	unsigned int i;
+	int p, status;
+
+	ASSERT_EQ(0, access(FAULTS "storage_read_hold_ms", W_OK));
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, DEV_BYTES, PIECE));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	for (p = 0; p < 8; p++)
+		ASSERT_EQ(0, write_piece(self->dev, p, 2));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &b));
+	for (p = 8; p < 16; p++)
+		ASSERT_EQ(0, write_piece(self->dev, p, 2));
+	ASSERT_EQ(16 * PIECE, vss_storage_used(&self->nl, self->dev));
+
+	ASSERT_EQ(0, knob_write("storage_read_hold_ms", hold_ms));
+	t0 = now_s();
+	for (i = 0; i < nr_readers; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (pid[i] == 0) {
+			/* Staggered: one reader's hold overlaps the next one's. */
+			usleep(i * hold_ms * 1000 / nr_readers);
+			for (p = 8; now_s() - t0 < read_s; p = p == 15 ? 8 : p + 1)
+				if (check_piece(b.device[0], p, 1))
+					_exit(1);
+			_exit(0);
+		}
+	}
+	usleep(2 * hold_ms * 1000);
+	ASSERT_EQ(1, vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ID, a.id[0], 16));
+	while (now_s() - t0 < read_s - 1) {
+		used = vss_storage_used(&self->nl, self->dev);
+		if (used == 8 * PIECE) {
+			t_freed = now_s() - t0;
+			break;
+		}
+		usleep(50000);
+	}
+	for (i = 0; i < nr_readers; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("reader %u saw other data than B's instant", i);
+	}
+	knob_write("storage_read_hold_ms", 0);
+	/* Freed while the readers still read, not once they stopped. */
+	EXPECT_LT(0, t_freed) TH_LOG("A's chunks were still held %.1f s into the reads",
+				     read_s - 1);
+	EXPECT_EQ(8 * PIECE, vss_storage_used(&self->nl, self->dev));
+	for (p = 8; p < 16; p++)
+		EXPECT_EQ(0, check_piece(b.device[0], p, 1));
 }
 
 TEST_HARNESS_MAIN
