@@ -116,6 +116,24 @@ static bool vss_origin_read_busy(struct vss_origin *o, sector_t chunk)
 }
 
 /*
+ * The origin reads of the copy path come from a reserve of their own: the
+ * write waiting for its copy may hold the last bio of the filesystem's own
+ * set (or fs_bio_set), and a read allocated from it would wait for itself
+ * under memory pressure.
+ */
+static struct bio_set vss_cow_bioset;
+
+int vss_cow_init(void)
+{
+	return bioset_init(&vss_cow_bioset, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
+}
+
+void vss_cow_exit(void)
+{
+	bioset_exit(&vss_cow_bioset);
+}
+
+/*
  * Reads @bytes at @sector of the origin into @buf (from kmalloc, a page
  * allocation or vmalloc). A read: the interception callback lets it through.
  */
@@ -128,8 +146,8 @@ int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 	struct bio *bio;
 	int err;
 
-	bio = bio_alloc(o->bdev, min_t(unsigned int, nr_pages, BIO_MAX_VECS),
-			REQ_OP_READ | REQ_SYNC, GFP_NOIO);
+	bio = bio_alloc_bioset(o->bdev, min_t(unsigned int, nr_pages, BIO_MAX_VECS),
+			       REQ_OP_READ | REQ_SYNC, GFP_NOIO, &vss_cow_bioset);
 	bio->bi_iter.bi_sector = sector;
 	while (done < bytes) {
 		void *p = buf + done;

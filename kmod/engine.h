@@ -118,6 +118,8 @@ int vss_store_set(struct vss_store *st, u64 max_bytes, unsigned int nr_threshold
 		  const unsigned int *thresholds);
 unsigned int vss_store_threshold_crossed(struct vss_store *st, u64 *used);
 u64 vss_store_file_bytes(struct vss_store *st);
+int vss_cow_init(void);
+void vss_cow_exit(void);
 int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 		    unsigned int bytes);
 

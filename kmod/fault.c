@@ -35,6 +35,8 @@ void vss_fault_init(void)
 			   &vss_faults.merge_alloc);
 	debugfs_create_u32("snap_read_delay_ms", 0600, vss_fault_dir,
 			   &vss_faults.snap_read_delay_ms);
+	debugfs_create_u32("fail_storage_read_enomem", 0600, vss_fault_dir,
+			   &vss_faults.storage_read_enomem);
 	debugfs_create_u32("storage_read_hold_ms", 0600, vss_fault_dir,
 			   &vss_faults.storage_read_hold_ms);
 	debugfs_create_u32("settle_delay_ms", 0600, vss_fault_dir,

@@ -16,6 +16,8 @@ struct vss_faults {
 	u32 merge_alloc;
 	/* A snapshot read sleeps this long between its state check and its piece. */
 	u32 snap_read_delay_ms;
+	/* So many of the next copies out of the storage fail with ENOMEM. */
+	u32 storage_read_enomem;
 	/* A snapshot read of a preserved chunk holds its storage read this long. */
 	u32 storage_read_hold_ms;
 	/* STORAGE_ADD sleeps this long before it settles (the origin unsettled). */

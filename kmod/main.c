@@ -24,9 +24,12 @@ static int __init vss_init(void)
 	err = vss_cbt_init();
 	if (err)
 		return err;
-	err = vss_tracker_init();
+	err = vss_cow_init();
 	if (err)
 		goto out_cbt;
+	err = vss_tracker_init();
+	if (err)
+		goto out_cow;
 	err = vss_unplug_init();
 	if (err)
 		goto out_tracker;
@@ -68,6 +71,8 @@ out_unplug:
 	vss_unplug_exit();
 out_tracker:
 	vss_tracker_exit();
+out_cow:
+	vss_cow_exit();
 out_cbt:
 	vss_cbt_exit();
 	return err;
@@ -90,6 +95,7 @@ static void __exit vss_exit(void)
 	vss_unplug_exit();
 	vss_origins_release();
 	vss_tracker_exit();
+	vss_cow_exit();
 	vss_cbt_exit();
 	pr_info("unloaded\n");
 }

@@ -27,6 +27,9 @@ static DEFINE_IDA(vss_minor_ida);
 static struct workqueue_struct *vss_read_wq;
 static struct bio_set vss_read_bioset;
 
+/* Tries of a storage read that fails for want of memory. */
+#define VSS_STORAGE_READ_TRIES	5
+
 /* Per-snapshot read queue; allocated with the disk. */
 struct vss_snapdev {
 	struct vss_snapshot *snap;
@@ -65,6 +68,8 @@ struct vss_storage_read {
 	struct bio *parent;
 	struct vss_snapshot *snap;
 	unsigned int ticket;		/* the storage read's */
+	u32 slot;			/* where, to read it again */
+	unsigned int off, done;
 	long ret;
 	unsigned int bytes;
 };
@@ -83,28 +88,71 @@ static void vss_snap_put_inflight(struct vss_snapshot *s)
 }
 
 /*
- * Ends a piece's storage read (vss_store_read_begin()). If the read failed,
- * the storage lost a chunk: no snapshot of @o is whole now.
+ * Errors of a storage read that say nothing about what the storage holds:
+ * memory ran short. Retried, and if they persist the read fails alone;
+ * the snapshots stay whole.
+ */
+static bool vss_storage_err_transient(long err)
+{
+	return err == -ENOMEM || err == -EAGAIN;
+}
+
+/* A copy out of the storage, retried while it fails for want of memory. */
+static int vss_snap_copy_from_storage(struct vss_store *st, u32 slot,
+				      unsigned int off, struct bio *bio,
+				      unsigned int done, unsigned int bytes)
+{
+	unsigned int tries = 0;
+	int err;
+
+	while ((err = vss_store_copy_to_bio(st, slot, off, bio, done, bytes)) &&
+	       vss_storage_err_transient(err) && ++tries < VSS_STORAGE_READ_TRIES)
+		msleep(tries * 10);	/* let reclaim make room */
+	return err;
+}
+
+/*
+ * Ends a piece's storage read (vss_store_read_begin()). If it failed for
+ * another reason than memory, the storage lost a chunk: no snapshot of @o
+ * is whole now.
  */
 static blk_status_t vss_snap_storage_read_end(struct vss_origin *o,
-					      unsigned int ticket, bool failed)
+					      unsigned int ticket, int err)
 {
 	vss_store_read_end(&o->store, ticket);
-	if (!failed)
+	if (!err)
 		return BLK_STS_OK;
+	if (vss_storage_err_transient(err)) {
+		pr_warn_ratelimited("snapshot read of %s: out of memory reading the diff storage (%d): the read fails, the snapshots stay valid\n",
+				    o->name, err);
+		return BLK_STS_RESOURCE;
+	}
 	mutex_lock(&o->cow_mutex);
 	vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
 	mutex_unlock(&o->cow_mutex);
 	return BLK_STS_IOERR;
 }
 
-/* In a work item or the submitter: the storage's locks sleep. */
+/*
+ * In a work item or the submitter: the storage's locks sleep. A direct
+ * read that came back short or without memory is done again through the
+ * page cache, with its retries.
+ */
 static void vss_storage_read_finish(struct vss_storage_read *rd)
 {
 	struct vss_snapshot *s = rd->snap;
-	blk_status_t st = vss_snap_storage_read_end(s->origin, rd->ticket,
-						     rd->ret != rd->bytes);
+	int err = 0;
+	blk_status_t st;
 
+	if (rd->ret != rd->bytes) {
+		if (rd->ret >= 0 || vss_storage_err_transient(rd->ret))
+			err = vss_snap_copy_from_storage(&s->origin->store, rd->slot,
+							 rd->off, rd->parent,
+							 rd->done, rd->bytes);
+		else
+			err = rd->ret;
+	}
+	st = vss_snap_storage_read_end(s->origin, rd->ticket, err);
 	if (st)
 		rd->parent->bi_status = st;
 	bio_endio(rd->parent);
@@ -157,6 +205,9 @@ static bool vss_snap_read_direct(struct vss_snapshot *s, struct bio *bio,
 	rd->snap = s;
 	rd->bytes = bytes;
 	rd->ticket = ticket;
+	rd->slot = slot;
+	rd->off = off;
+	rd->done = done;
 	rd->iocb.ki_complete = vss_storage_read_complete;
 	atomic_set(&rd->ref, 2);
 	atomic_inc(&s->inflight);
@@ -234,8 +285,8 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 		if (vss_snap_read_direct(s, bio, done, slot, off, nr << SECTOR_SHIFT,
 					 ticket))
 			return BLK_STS_OK;
-		err = vss_store_copy_to_bio(&o->store, slot, off, bio, done,
-					    nr << SECTOR_SHIFT);
+		err = vss_snap_copy_from_storage(&o->store, slot, off, bio, done,
+						 nr << SECTOR_SHIFT);
 		return vss_snap_storage_read_end(o, ticket, err);
 	}
 	/* The copy-on-write path waits for this read before the write. */

@@ -11,6 +11,7 @@
 #include <linux/vss.h>
 
 #include "engine.h"
+#include "fault.h"
 
 /*
  * A slot freed while reads copy out of the storage waits for the reads in
@@ -206,6 +207,8 @@ int vss_store_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 	struct page *page;
 	const u8 *src;
 
+	if (unlikely(vss_fault_hit(&vss_faults.storage_read_enomem)))
+		return -ENOMEM;
 	if (st->kind == VSS_STORAGE_FILE)
 		return vss_store_file_copy_to_bio(st, slot, off, bio, done, bytes);
 	page = xa_load(&st->slots, slot);

@@ -204,10 +204,18 @@ int vss_store_file_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 	it.bi_size = bytes;
 	__bio_for_each_segment(bv, bio, i, it) {
 		void *dst = bvec_kmap_local(&bv);
-		ssize_t n = kernel_read(st->file, dst, bv.bv_len, &pos);
+		unsigned int got = 0;
+		ssize_t n = 0;
 
+		/* A short read is read on; the end of the file is an error. */
+		while (got < bv.bv_len) {
+			n = kernel_read(st->file, dst + got, bv.bv_len - got, &pos);
+			if (n <= 0)
+				break;
+			got += n;
+		}
 		kunmap_local(dst);
-		if (n != bv.bv_len)
+		if (got != bv.bv_len)
 			return n < 0 ? n : -EIO;
 	}
 	return 0;

@@ -10,6 +10,8 @@
  *   a copy that fails (the storage overflows) and invalidates the
  *   snapshot fails with EIO; it never returns the write that the failed
  *   copy let through.
+ * - A copy out of the storage that fails for want of memory is retried;
+ *   if it keeps failing, that read fails and the snapshot stays valid.
  * - A deleted snapshot's chunks are freed while reads of another snapshot
  *   of the same origin go on without a pause: each read holds its storage
  *   read in the module for a while, and three readers overlap.
@@ -124,6 +126,7 @@ FIXTURE_TEARDOWN_PARENT(faults)
 	knob_write("fail_merge_alloc", 0);
 	knob_write("snap_read_delay_ms", 0);
 	knob_write("storage_read_hold_ms", 0);
+	knob_write("fail_storage_read_enomem", 0);
 	if (!self->dev[0])
 		return;
 	if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
@@ -294,6 +297,37 @@ TEST_F_TIMEOUT(faults, deleted_snapshot_space_is_freed_while_reads_go_on, 180)
 	EXPECT_EQ(8 * PIECE, vss_storage_used(&self->nl, self->dev));
 	for (p = 8; p < 16; p++)
 		EXPECT_EQ(0, check_piece(b.device[0], p, 1));
+}
+
+TEST_F_TIMEOUT(faults, storage_read_without_memory_is_retried_and_never_invalidates, 120)
+{
+	const char *vols[] = { self->dev };
+	struct vss_snap_info info;
+	struct vss_set a;
+	int r;
+
+	ASSERT_EQ(0, access(FAULTS "fail_storage_read_enomem", W_OK));
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, DEV_BYTES, PIECE));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, write_piece(self->dev, 0, 2));	/* preserved: read from the storage */
+
+	/* Two failures: the third try reads it. */
+	ASSERT_EQ(0, knob_write("fail_storage_read_enomem", 2));
+	EXPECT_EQ(0, check_piece(a.device[0], 0, 1));
+	EXPECT_EQ(0, knob_read("fail_storage_read_enomem"));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
+
+	/* Failing on: this read fails after its tries, and only it. */
+	ASSERT_EQ(0, knob_write("fail_storage_read_enomem", 100));
+	r = check_piece(a.device[0], 0, 1);
+	EXPECT_EQ(-ENOMEM, r) TH_LOG("the read returned %d", r);
+	EXPECT_EQ(95, knob_read("fail_storage_read_enomem"));
+	ASSERT_EQ(0, knob_write("fail_storage_read_enomem", 0));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
+	EXPECT_EQ(0, check_piece(a.device[0], 0, 1));
+	EXPECT_EQ(0, check_piece(a.device[0], 1, 1));
 }
 
 TEST_HARNESS_MAIN
