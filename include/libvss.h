@@ -72,6 +72,32 @@ const char *libvss_version(void);
 int libvss_open(struct libvss_ctx **ctxp);
 
 /**
+ * struct libvss_open_opts - Options of libvss_open_opts().
+ * @sz: sizeof(struct libvss_open_opts) as the caller was built: a newer
+ *   library reads only what an older caller has, and an older library
+ *   refuses (-E2BIG) a newer caller's options that are not zero.
+ * @rcvbuf_bytes: The socket's receive buffer. Notifications that arrive
+ *   while the caller is not reading wait there; what does not fit is lost
+ *   (libvss_lost()). 0: 1 MiB. Above net.core.rmem_max only with
+ *   CAP_NET_ADMIN (SO_RCVBUFFORCE); the kernel doubles it and has a
+ *   minimum of a few KiB.
+ */
+struct libvss_open_opts {
+	size_t sz;
+	uint32_t rcvbuf_bytes;
+};
+
+/**
+ * libvss_open_opts() - libvss_open() with options.
+ * @ctxp: Set to the new context on success, to NULL on failure.
+ * @opts: Options, or NULL for the defaults.
+ *
+ * Return: As libvss_open(); -EINVAL if @opts->sz is too small to hold its
+ * first field, -E2BIG if it has options this library does not know.
+ */
+int libvss_open_opts(struct libvss_ctx **ctxp, const struct libvss_open_opts *opts);
+
+/**
  * libvss_close() - Close a context and free it.
  * @ctx: Context from libvss_open(), or NULL.
  *
@@ -941,14 +967,41 @@ int libvss_fd(struct libvss_ctx *ctx);
  * its answer. Writer callbacks run here, in the caller's thread, and must
  * not call libvss_process() or libvss_async_wait() on @ctx.
  *
+ * A notification lost on the way (the socket's receive buffer overflowed,
+ * no memory to keep one, a malformed one) is not an error of this call:
+ * what followed it is intact and was dispatched, and libvss_lost() counts
+ * the losses. An operation whose completion was lost stays pending, and
+ * libvss_session_get() has its result; a writer event that was lost is
+ * one the writer did not answer, which the module records as a timeout
+ * for that session alone.
+ *
  * Return: The number of notifications handled (0 if none); -EBUSY when
- * called from a callback; -ENOBUFS if the socket's receive buffer
- * overflowed and notifications were lost (what followed was still
- * dispatched; an operation whose completion was lost stays pending, and
- * libvss_session_get() has its result); another negative errno value on
- * failure.
+ * called from a callback; another negative errno value when the context
+ * cannot go on (the socket failed).
  */
 int libvss_process(struct libvss_ctx *ctx);
+
+/**
+ * struct libvss_losses - Notifications lost, by cause.
+ * @overruns: Times the socket's receive buffer overflowed (each lost one
+ *   or more notifications; a larger buffer: libvss_open_opts()).
+ * @dropped: Notifications read but dropped: no memory to keep them.
+ * @malformed: Notifications read but dropped: malformed.
+ */
+struct libvss_losses {
+	uint64_t overruns;
+	uint64_t dropped;
+	uint64_t malformed;
+};
+
+/**
+ * libvss_lost() - What libvss_process() lost since the last call.
+ * @ctx: Context.
+ * @losses: Filled with the counts, or NULL. They start again from 0.
+ *
+ * Return: The sum of the counts: 0 if nothing was lost.
+ */
+uint64_t libvss_lost(struct libvss_ctx *ctx, struct libvss_losses *losses);
 
 /**
  * enum libvss_async_state - Where an asynchronous operation is.

@@ -86,12 +86,49 @@ void vss_ctx_set_error(struct libvss_ctx *ctx, const char *fmt, ...)
 
 LIBVSS_EXPORT int libvss_open(struct libvss_ctx **ctxp)
 {
+	return libvss_open_opts(ctxp, NULL);
+}
+
+/* The options a caller built against another version of this library passed. */
+static int open_opts_get(const struct libvss_open_opts *opts,
+			 struct libvss_open_opts *out)
+{
+	size_t known = sizeof(*out), i;
+
+	memset(out, 0, sizeof(*out));
+	out->sz = sizeof(*out);
+	if (!opts)
+		return 0;
+	if (opts->sz < sizeof(opts->sz)) {
+		snprintf(open_err, sizeof(open_err), "libvss_open_opts: sz %zu is too small",
+			 opts->sz);
+		return -EINVAL;
+	}
+	for (i = known; i < opts->sz; i++)
+		if (((const char *)opts)[i]) {
+			snprintf(open_err, sizeof(open_err),
+				 "libvss_open_opts: an option this libvss (%s) does not know",
+				 libvss_version());
+			return -E2BIG;
+		}
+	memcpy(out, opts, opts->sz < known ? opts->sz : known);
+	out->sz = sizeof(*out);
+	return 0;
+}
+
+LIBVSS_EXPORT int libvss_open_opts(struct libvss_ctx **ctxp,
+				   const struct libvss_open_opts *opts)
+{
+	struct libvss_open_opts o;
 	struct vss_transport *tp;
 	int ret;
 
 	*ctxp = NULL;
 	open_err[0] = '\0';
-	ret = vss_sock_open(&tp);
+	ret = open_opts_get(opts, &o);
+	if (ret)
+		return ret;
+	ret = vss_sock_open(&tp, o.rcvbuf_bytes);
 	if (ret) {
 		snprintf(open_err, sizeof(open_err),
 			 "cannot open a generic netlink socket");

@@ -68,8 +68,8 @@ void vss_stash_push(struct libvss_ctx *ctx, const struct nlmsghdr *nlh)
 	struct vss_inmsg *m = malloc(sizeof(*m) + nlh->nlmsg_len);
 
 	if (!m) {
-		/* Reported by the next libvss_process(); nothing else to do. */
-		ctx->stash_lost = true;
+		/* Counted for libvss_lost(); nothing else to do. */
+		ctx->losses.dropped++;
 		return;
 	}
 	memcpy(m->data, nlh, nlh->nlmsg_len);
@@ -144,7 +144,11 @@ static void dispatch(struct libvss_ctx *ctx, struct nlmsghdr *nlh)
 		vss_monitor_ntf(ctx, nlh);
 }
 
-/* Reads one datagram without blocking onto the stash: 1, 0 if none, -errno. */
+/*
+ * Reads one datagram without blocking onto the stash: 1, 0 if none,
+ * -ENOBUFS after an overrun, -EBADMSG if it was truncated or malformed
+ * (gone either way), another -errno if the socket failed.
+ */
 static int read_one(struct libvss_ctx *ctx)
 {
 	struct nlmsghdr *nlh;
@@ -157,25 +161,19 @@ static int read_one(struct libvss_ctx *ctx)
 		return 0;
 	if (n < 0)
 		return (int)n;
-	if (n > VSS_RECV_BUF_SIZE) {
-		vss_ctx_set_error(ctx, "netlink message of %zd bytes truncated", n);
-		return -EBADMSG;
-	}
+	if (n > VSS_RECV_BUF_SIZE)
+		return -EBADMSG;	/* truncated */
 	/* Stashed first: a callback's own requests reuse ctx->rbuf. */
 	while ((ret = vss_dgram_next(ctx->rbuf, (size_t)n, &off, &nlh)) > 0)
 		if (vss_is_ntf(ctx, nlh))
 			vss_stash_push(ctx, nlh);
-	if (ret < 0) {
-		vss_ctx_set_error(ctx, "truncated or malformed netlink message");
-		return ret;
-	}
-	return 1;
+	/* What was stashed before a malformed message stays. */
+	return ret < 0 ? -EBADMSG : 1;
 }
 
 LIBVSS_EXPORT int libvss_process(struct libvss_ctx *ctx)
 {
 	struct vss_inmsg *m;
-	bool overrun = false;
 	int n = 0, ret = 0;
 
 	/* A callback calling it would dispatch events inside events. */
@@ -197,34 +195,34 @@ LIBVSS_EXPORT int libvss_process(struct libvss_ctx *ctx)
 		ret = read_one(ctx);
 		/*
 		 * An overrun lost something, but what follows is intact:
-		 * read on, and report it once everything there is was
-		 * dispatched.
+		 * counted, and read on.
 		 */
 		if (ret == -ENOBUFS) {
-			overrun = true;
+			ctx->losses.overruns++;
+			continue;
+		}
+		/* A datagram too large or malformed was read, and is gone. */
+		if (ret == -EBADMSG) {
+			ctx->losses.malformed++;
 			continue;
 		}
 		if (ret <= 0)
 			break;
 	}
-	if (!ret && overrun) {
-		vss_ctx_set_error(ctx,
-			"the socket's receive buffer overflowed: notifications were lost");
-		ret = -ENOBUFS;
-	}
 	/* Drained (the socket said EAGAIN), unless a read failed midway. */
 	if (!ctx->stash)
 		evfd_clear(ctx);
-	if (!ret && ctx->stash_lost) {
-		ctx->stash_lost = false;
-		vss_ctx_set_error(ctx, "out of memory: a notification was dropped");
-		ret = -ENOMEM;
-	}
-	if (!ret && ctx->monitor_bad) {
-		ctx->monitor_bad = false;
-		vss_ctx_set_error(ctx, "a malformed monitor notification was dropped");
-		ret = -EBADMSG;
-	}
 	ctx->in_process = false;
 	return ret < 0 ? ret : n;
+}
+
+LIBVSS_EXPORT uint64_t libvss_lost(struct libvss_ctx *ctx, struct libvss_losses *losses)
+{
+	uint64_t sum = ctx->losses.overruns + ctx->losses.dropped +
+		       ctx->losses.malformed;
+
+	if (losses)
+		*losses = ctx->losses;
+	memset(&ctx->losses, 0, sizeof(ctx->losses));
+	return sum;
 }

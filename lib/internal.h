@@ -70,7 +70,7 @@ struct libvss_ctx {
 	 */
 	struct vss_inmsg *stash;
 	struct vss_inmsg **stash_tail;
-	bool stash_lost;		/* a notification was dropped (ENOMEM) */
+	struct libvss_losses losses;	/* since the last libvss_lost() */
 	int epfd;			/* -1 until libvss_fd() */
 	int evfd;
 	bool in_process;		/* libvss_process() is dispatching */
@@ -78,7 +78,6 @@ struct libvss_ctx {
 	/* libvss_monitor_start(): the callback of monitor notifications. */
 	libvss_monitor_cb monitor_cb;
 	void *monitor_data;
-	bool monitor_bad;		/* a malformed one was dropped */
 
 	struct libvss_backup *backups;	/* sessions this context owns */
 	struct libvss_writer *writers;	/* writers made on this context */

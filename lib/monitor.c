@@ -226,7 +226,7 @@ void vss_monitor_ntf(struct libvss_ctx *ctx, struct nlmsghdr *nlh)
 		break;
 	}
 	if (ret) {
-		ctx->monitor_bad = true;
+		ctx->losses.malformed++;
 		return;
 	}
 	ctx->monitor_cb(ctx, &ev, ctx->monitor_data);

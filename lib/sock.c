@@ -3,6 +3,8 @@
  * The real transport: a NETLINK_GENERIC socket.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -96,11 +98,12 @@ static int sock_setopt(int fd, int opt)
 	return 0;
 }
 
-int vss_sock_open(struct vss_transport **tpp)
+int vss_sock_open(struct vss_transport **tpp, uint32_t rcvbuf_bytes)
 {
 	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 	socklen_t alen = sizeof(local);
-	int rcvbuf = VSS_SOCK_RCVBUF;
+	int rcvbuf = !rcvbuf_bytes ? VSS_SOCK_RCVBUF :
+		     rcvbuf_bytes > INT_MAX / 2 ? INT_MAX / 2 : (int)rcvbuf_bytes;
 	struct vss_sock *s;
 	int ret;
 
@@ -135,9 +138,11 @@ int vss_sock_open(struct vss_transport **tpp)
 	/*
 	 * Completions and writer events arrive unasked, possibly in bursts
 	 * (every writer's status, documents of up to 64 KiB); one that does
-	 * not fit is lost. A larger buffer where allowed; failing is harmless.
+	 * not fit is lost. A larger buffer where allowed (past rmem_max with
+	 * CAP_NET_ADMIN); failing is harmless.
 	 */
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	s->tp.portid = local.nl_pid;
 	s->tp.fd = s->fd;
 	*tpp = &s->tp;

@@ -47,6 +47,7 @@ struct vss_transport {
 	int fd;
 };
 
-int vss_sock_open(struct vss_transport **tpp);
+/* rcvbuf_bytes: the receive buffer, 0 for the default. */
+int vss_sock_open(struct vss_transport **tpp, uint32_t rcvbuf_bytes);
 
 #endif /* LIBVSS_TRANSPORT_H */

@@ -288,18 +288,29 @@ int main(void)
 	       "cancelled: status");
 	libvss_async_free(a);
 
-	/* ---- an overrun: reported once what follows it was dispatched ---- */
+	/*
+	 * ---- an overrun: not an error; what follows it is dispatched, and
+	 * libvss_lost() counts it, once ----
+	 */
 	mock_queue1(m, 0, build_ack());
 	ok_int(libvss_backup_complete(b, &a), 0, "op after an overrun: accepted");
 	mock_queue_recv_error(m, -ENOBUFS);
 	mock_queue_ntf(m, build_completion(SID, VSS_SESSION_OP_BACKUP_COMPLETE,
 					   ctx->seq, 0, 0,
 					   VSS_SESSION_STATE_BACKUP_COMPLETE, NULL));
-	ok_int(libvss_process(ctx), -ENOBUFS, "overrun: -ENOBUFS");
-	ok_contains(libvss_ext_error(ctx), "overflowed", "overrun: explained");
+	ok_int(libvss_process(ctx), 1, "overrun: not an error, one dispatched");
+	ok_int(libvss_ext_error(ctx) == NULL, 1, "overrun: no error left");
 	ok_int(libvss_async_status(a, &result), LIBVSS_ASYNC_FINISHED,
 	       "overrun: the completion after it was still dispatched");
-	ok_int(libvss_process(ctx), 0, "overrun: reported once");
+	{
+		struct libvss_losses l;
+
+		ok_int((int)libvss_lost(ctx, &l), 1, "overrun: one loss");
+		ok_int((int)l.overruns, 1, "overrun: counted as an overrun");
+		ok_int((int)(l.dropped + l.malformed), 0, "overrun: nothing else");
+		ok_int((int)libvss_lost(ctx, NULL), 0, "overrun: counted once");
+	}
+	ok_int(libvss_process(ctx), 0, "overrun: the next call finds nothing");
 	libvss_async_free(a);
 
 	/* ---- DeleteSnapshots ---- */

@@ -3,14 +3,41 @@
  * The real transport: libvss_open() on a generic-netlink socket either finds
  * the family (module loaded: GET_FEATURES must then work) or fails with
  * -ENOENT and says the module is not loaded. Skipped where there is no
- * generic netlink at all.
+ * generic netlink at all. libvss_open_opts() checks its options' size
+ * before anything: too small, or a newer caller's unknown option set.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tap.h"
 #include <libvss.h>
+
+/* A caller built against a newer libvss, with one more option. */
+struct newer_opts {
+	struct libvss_open_opts o;
+	uint64_t future;
+};
+
+static void open_opts_checks(void)
+{
+	struct newer_opts newer = { .o.sz = sizeof(newer), .future = 1 };
+	struct libvss_open_opts tiny = { .sz = 1 };
+	struct libvss_ctx *ctx = (struct libvss_ctx *)1;
+
+	ok_int(libvss_open_opts(&ctx, &tiny), -EINVAL, "open_opts: sz too small: -EINVAL");
+	ok(ctx == NULL, "open_opts: refused: no context");
+	ok_contains(libvss_ext_error(NULL), "too small", "open_opts: too small: says so");
+	ok_int(libvss_open_opts(&ctx, &newer.o), -E2BIG,
+	       "open_opts: an unknown option set: -E2BIG");
+	ok_contains(libvss_ext_error(NULL), "does not know",
+		    "open_opts: unknown option: says so");
+	newer.future = 0;
+	ok(libvss_open_opts(&ctx, &newer.o) != -E2BIG,
+	   "open_opts: an unknown option left 0 is accepted");
+	libvss_close(ctx);
+}
 
 int main(void)
 {
@@ -18,6 +45,7 @@ int main(void)
 	struct libvss_ctx *ctx;
 	int ret;
 
+	open_opts_checks();
 	ret = libvss_open(&ctx);
 	if (ret == -EAFNOSUPPORT || ret == -EPROTONOSUPPORT || ret == -EPERM ||
 	    ret == -EACCES) {

@@ -9,12 +9,15 @@
 # fsfreeze-hook.d script gets freeze then thaw, also when Freeze is vetoed
 # and Abort follows (the thaw hooks run before the abort hooks); a daemon
 # SIGKILLed while frozen thaws when it starts again; SIGTERM ends it with
-# exit 0 and unregisters it.
+# exit 0 and unregisters it. A daemon whose socket overflowed (stopped and
+# flooded) logs the loss, goes on, and is in the next backup.
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 hookd=$top/tools/vss-hookd/vss-hookd
 backup=$top/build/selftests/helpers/vss-test-backup
+flood=$top/selftests/helpers/nl_flood.py
+session_helper=$top/build/selftests/helpers/vss-test-session
 vssctl=$top/tools/vssctl/vssctl
 work=$(mktemp -d /tmp/vss-hookd.XXXXXX)
 mnt=$work/mnt
@@ -41,6 +44,8 @@ result() { # result STATUS DESCRIPTION
 note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
 
 cleanup() {
+	[ -n "${tmo:-}" ] && echo "$tmo" > /sys/module/vss/parameters/event_timeout_ms
+	[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
 	wait
 	pkill -KILL -F "$work/slow-child.pid" 2>/dev/null
@@ -295,6 +300,58 @@ result $? "restart_after_a_crash_while_frozen_thaws"
 stop_hookd &&
 	! "$vssctl" writer list 2>/dev/null | grep -q "$name"
 result $? "sigterm_unregisters_the_writer"
+
+# ---- An overrun of its socket: the daemon goes on ----
+
+# Stopped, its socket flooded (datagrams of 1 KiB from another socket,
+# until its default 1 MiB receive buffer is full), then sent an event:
+# continued, it says what it lost, goes on, and is in the next backup. With
+# --rcvbuf 16M the whole flood (4000) fits: nothing is lost.
+start_hookd --timeout 10
+reset_logs
+kill -STOP "$pid"
+sent=$("$flood" "$pid" 4000 1024)
+note "flood: $sent datagrams accepted"
+# A full buffer refuses another process's datagram (the flood's sender got
+# EAGAIN), but a notification of the kernel's is lost, and the socket says
+# ENOBUFS: a backup's Identify, which the backup gives up on after 2 s.
+tmo=$(cat /sys/module/vss/parameters/event_timeout_ms)
+echo 2000 > /sys/module/vss/parameters/event_timeout_ms
+"$session_helper" full > "$work/flood-session.out" 2>&1
+note "$(cat "$work/flood-session.out")"
+echo "$tmo" > /sys/module/vss/parameters/event_timeout_ms
+tmo=
+kill -CONT "$pid"
+for _ in $(seq 100); do
+	grep -q "notifications lost" "$work/hookd.err" && break
+	sleep 0.1
+done
+sleep 1
+alive=0
+kill -0 "$pid" 2>/dev/null && alive=1
+grep "notifications lost" "$work/hookd.err" | head -n 2 | while read -r l; do note "$l"; done
+[ $alive = 1 ] && grep -q "notifications lost (the writer goes on.*[1-9][0-9]* receive-buffer overrun" "$work/hookd.err"
+result $? "an_overrun_is_logged_and_the_daemon_goes_on"
+
+if [ $alive = 1 ]; then
+	: > "$log"
+	run_backup
+	[ $rc -eq 0 ] && grep -q "^freeze [0-9a-f-]\{36\} $mnt\$" "$log"
+else
+	false
+fi
+result $? "after_an_overrun_the_next_backup_has_the_writer"
+[ $alive = 1 ] && stop_hookd
+
+start_hookd --rcvbuf 16M --timeout 10
+kill -STOP "$pid"
+sent=$("$flood" "$pid" 4000 1024)
+kill -CONT "$pid"
+sleep 2
+kill -0 "$pid" 2>/dev/null && [ "$sent" = 4000 ] &&
+	! grep -q "notifications lost" "$work/hookd.err"
+result $? "a_larger_rcvbuf_holds_the_same_flood"
+stop_hookd
 
 note "daemon log:"
 note "$(cat "$work/hookd.old" "$work/hookd.err" | tail -n 60)"

@@ -119,3 +119,21 @@ long writerd_parse_seconds(const char *s, long max_ms)
 		return -1;
 	return (long)(v * 1000 + 0.5);
 }
+
+long writerd_parse_bytes(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (*end || !v || v > (1ULL << 30))
+		return -1;
+	return (long)v;
+}

@@ -7,6 +7,7 @@
 #ifndef VSS_WRITERD_H
 #define VSS_WRITERD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Kept back from an event's time limit for the answer to travel. */
@@ -39,5 +40,21 @@ void writerd_instance_id(const char *name, uint8_t id[16]);
 
 /* Parses "2", "2.5" seconds into ms; -1 if malformed or out of range. */
 long writerd_parse_seconds(const char *s, long max_ms);
+
+/*
+ * Parses a receive buffer size: bytes, or with K or M ("256K", "4M");
+ * -1 if malformed, 0 or above 1 GiB.
+ */
+long writerd_parse_bytes(const char *s);
+
+struct libvss_ctx;
+
+/*
+ * Says in @buf what libvss_process() lost since the last call (an
+ * overrun, a notification dropped): 1 if anything, 0 and "" if nothing.
+ * A loss is not the end of the daemon: a lost event is one the module
+ * records as unanswered for its session alone.
+ */
+int writerd_losses(struct libvss_ctx *ctx, char *buf, size_t size);
 
 #endif /* VSS_WRITERD_H */

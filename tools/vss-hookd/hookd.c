@@ -68,6 +68,7 @@ struct hookd {
 	const char *name, *hook_dir, *fsfreeze_dir, *state_dir;
 	long timeout_ms;
 	uint32_t freeze_timeout_ms, level, veto;
+	uint32_t rcvbuf;		/* 0: libvss's default */
 	struct libvss_writer *w;
 	struct session *sessions;
 	char state_path[PATH_MAX];
@@ -544,7 +545,9 @@ static void usage(FILE *f)
 "  --state-dir DIR          remembers a freeze across a crash (default " DEFAULT_STATE_DIR ";\n"
 "                           \"\" for none)\n"
 "  --foreground             accepted: vss-hookd never leaves the foreground,\n"
-"                           and logs to stderr\n");
+"                           and logs to stderr\n"
+"  --rcvbuf BYTES           the socket's receive buffer (K, M; default 1M):\n"
+"                           events that do not fit are lost, and logged\n");
 }
 
 static int parse_args(struct hookd *h, int argc, char **argv)
@@ -559,6 +562,7 @@ static int parse_args(struct hookd *h, int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "rcvbuf", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -572,6 +576,11 @@ static int parse_args(struct hookd *h, int argc, char **argv)
 		case 'n': h->name = optarg; break;
 		case 's': h->state_dir = optarg; break;
 		case 'f': break;
+		case 'r':
+			if ((ms = writerd_parse_bytes(optarg)) < 0)
+				goto bad;
+			h->rcvbuf = (uint32_t)ms;
+			break;
 		case 't':
 			if ((ms = writerd_parse_seconds(optarg, 3600000)) < 0)
 				goto bad;
@@ -680,8 +689,11 @@ int main(int argc, char **argv)
 
 	writerd_instance_id(h.name, instance_id);
 	err = make_metadata(&h, instance_id, &metadata);
-	if (!err)
-		err = libvss_open(&ctx);
+	if (!err) {
+		struct libvss_open_opts oo = { .sz = sizeof(oo), .rcvbuf_bytes = h.rcvbuf };
+
+		err = libvss_open_opts(&ctx, &oo);
+	}
 	if (!err)
 		err = libvss_writer_new(ctx, &hookd_ops, &h, &h.w);
 	if (!err)
@@ -727,12 +739,16 @@ int main(int argc, char **argv)
 			}
 		}
 		if (pfd[0].revents) {
+			char lost[256];
+
 			err = libvss_process(ctx);
 			if (err < 0) {
 				logmsg("libvss: %s", libvss_ext_error(ctx) ?
 				       libvss_ext_error(ctx) : strerror(-err));
 				break;
 			}
+			if (writerd_losses(ctx, lost, sizeof(lost)))
+				logmsg("%s", lost);
 		}
 	}
 	ret = stop ? 0 : 1;

@@ -269,7 +269,9 @@ static void usage(FILE *f)
 "  --freeze-timeout SECONDS  Freeze to Thaw at most (default 60); the\n"
 "                            applications' busy timeout must be longer\n"
 "  --busy-timeout SECONDS    how long Freeze waits for a running write\n"
-"                            transaction (default 10)\n");
+"                            transaction (default 10)\n"
+"  --rcvbuf BYTES            the socket's receive buffer (K, M; default 1M):\n"
+"                            events that do not fit are lost, and logged\n");
 }
 
 int main(int argc, char **argv)
@@ -278,6 +280,7 @@ int main(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "freeze-timeout", required_argument, NULL, 'z' },
 		{ "busy-timeout", required_argument, NULL, 'b' },
+		{ "rcvbuf", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -290,6 +293,7 @@ int main(int argc, char **argv)
 	bool stop = false;
 	unsigned int i;
 	int c, err, sfd, ret = 1;
+	uint32_t rcvbuf = 0;
 	long ms;
 
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
@@ -306,6 +310,13 @@ int main(int argc, char **argv)
 				sw.freeze_timeout_ms = (uint32_t)ms;
 			else
 				sw.busy_ms = ms;
+			break;
+		case 'r':
+			if ((ms = writerd_parse_bytes(optarg)) < 0) {
+				fprintf(stderr, DEFAULT_NAME ": bad size: %s\n", optarg);
+				return 2;
+			}
+			rcvbuf = (uint32_t)ms;
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -338,8 +349,11 @@ int main(int argc, char **argv)
 
 	writerd_instance_id(sw.name, instance_id);
 	err = make_metadata(&sw, instance_id, &metadata);
-	if (!err)
-		err = libvss_open(&ctx);
+	if (!err) {
+		struct libvss_open_opts oo = { .sz = sizeof(oo), .rcvbuf_bytes = rcvbuf };
+
+		err = libvss_open_opts(&ctx, &oo);
+	}
 	if (!err)
 		err = libvss_writer_new(ctx, &sqlite_ops, &sw, &sw.w);
 	if (!err)
@@ -387,12 +401,16 @@ int main(int argc, char **argv)
 					stop = true;
 		}
 		if (pfd[0].revents) {
+			char lost[256];
+
 			err = libvss_process(ctx);
 			if (err < 0) {
 				logmsg("libvss: %s", libvss_ext_error(ctx) ?
 				       libvss_ext_error(ctx) : strerror(-err));
 				break;
 			}
+			if (writerd_losses(ctx, lost, sizeof(lost)))
+				logmsg("%s", lost);
 		}
 	}
 	ret = stop ? 0 : 1;

@@ -208,6 +208,25 @@ static void on_event(struct libvss_ctx *ctx,
 }
 
 /* Waits for events until a signal of @sigs; returns an exit code. */
+/* On stderr, after what was printed: the events lost, by cause. */
+static void report_losses(struct libvss_ctx *ctx)
+{
+	struct libvss_losses l;
+
+	if (!libvss_lost(ctx, &l))
+		return;
+	fflush(stdout);
+	if (l.overruns)
+		fprintf(stderr, "vssctl: the socket's receive buffer overflowed %" PRIu64
+			" time(s): notifications were lost\n", l.overruns);
+	if (l.dropped)
+		fprintf(stderr, "vssctl: %" PRIu64 " notification(s) dropped: out of memory\n",
+			l.dropped);
+	if (l.malformed)
+		fprintf(stderr, "vssctl: %" PRIu64 " malformed notification(s) dropped\n",
+			l.malformed);
+}
+
 static int monitor_loop(struct libvss_ctx *ctx, const sigset_t *sigs)
 {
 	struct pollfd pfd[2] = {
@@ -231,17 +250,12 @@ static int monitor_loop(struct libvss_ctx *ctx, const sigset_t *sigs)
 		if (pfd[1].revents)
 			break;
 		err = libvss_process(ctx);
-		if (err >= 0)
-			continue;
-		/* Lost or malformed: say so and go on; what follows is intact. */
-		if (err == -ENOBUFS || err == -EBADMSG || err == -ENOMEM) {
-			fflush(stdout);
-			fprintf(stderr, "vssctl: %s\n", libvss_ext_error(ctx) ?
-				libvss_ext_error(ctx) : strerror(-err));
-			continue;
+		if (err < 0) {
+			ret = vssctl_lib_error(ctx, err, "cannot read events");
+			break;
 		}
-		ret = vssctl_lib_error(ctx, err, "cannot read events");
-		break;
+		/* Lost or malformed: say so and go on; what follows is intact. */
+		report_losses(ctx);
 	}
 out:
 	if (pfd[1].fd >= 0)

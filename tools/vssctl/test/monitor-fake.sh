@@ -105,7 +105,8 @@ TIME snapshot-deleted id $snap set $set origin vdb device /dev/vss-snap0" ""
 FAKE_LIBVSS=monitor-lost monitor TERM 8 monitor
 expect_untimed "lost notifications: said on stderr, the monitor goes on" 0 \
 	"$all_text" \
-	"vssctl: the socket's receive buffer overflowed: notifications were lost"
+	"vssctl: the socket's receive buffer overflowed 2 time(s): notifications were lost
+vssctl: 1 malformed notification(s) dropped"
 
 FAKE_LIBVSS=monitor-fail run monitor
 expect_untimed "a broken socket: what came, then exit 1" 1 "$all_text" \
