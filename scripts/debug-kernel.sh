@@ -65,7 +65,14 @@ for o in PVH SERIAL_8250 SERIAL_8250_CONSOLE VIRTIO_MENU VIRTIO VIRTIO_PCI \
 done
 # What the selftests load and unload.
 for o in BLK_DEV_LOOP BLK_DEV_RAM SCSI_DEBUG BLK_DEV_SD BLK_DEV_DM \
-	 DM_SNAPSHOT DM_FLAKEY DM_DELAY DM_ZERO; do
+	 DM_SNAPSHOT DM_FLAKEY DM_DELAY DM_ZERO OVERLAY_FS; do
+	cfg --module "$o"
+done
+# snapshot_dax: legacy persistent memory (run.sh --pmem) and DAX mounts.
+for o in MEMORY_HOTPLUG MEMORY_HOTREMOVE ZONE_DEVICE FS_DAX; do
+	cfg --enable "$o"
+done
+for o in LIBNVDIMM BLK_DEV_PMEM X86_PMEM_LEGACY; do
 	cfg --module "$o"
 done
 cfg --enable SCSI --enable MD --enable SCSI_LOWLEVEL
