@@ -255,8 +255,8 @@ static int vss_resolve_volume(const char *name, const struct path *resolved,
 /*
  * A filesystem of the set is snapshotted on every device it lives on, or
  * the set is refused: freezing it and snapshotting part of it (the data
- * without its external journal or log, one device of a btrfs) would call
- * a torn image consistent. The volumes that are its other devices (an
+ * without its external journal or log) would call a torn image
+ * consistent. The volumes that are its other devices (an
  * external journal named by its path) are not frozen again: the
  * filesystem is frozen once, through @v.
  */

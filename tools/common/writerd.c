@@ -122,6 +122,7 @@ long writerd_parse_seconds(const char *s, long max_ms)
 
 long writerd_parse_bytes(const char *s)
 {
+	unsigned int shift = 0;
 	unsigned long long v;
 	char *end;
 
@@ -130,10 +131,11 @@ long writerd_parse_bytes(const char *s)
 	if (errno || end == s || s[0] == '-')
 		return -1;
 	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	if (*end || !v || v > (1ULL << 30))
+		shift = 20, end++;
+	/* Bounded before the shift: a huge number must not wrap to a small one. */
+	if (*end || !v || v > (1ULL << 30) >> shift)
 		return -1;
-	return (long)v;
+	return (long)(v << shift);
 }

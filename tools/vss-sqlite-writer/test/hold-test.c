@@ -494,6 +494,22 @@ static void test_foreign_symlink(void)
 	ok_contains(msg, "owned by uid 65534", "with the reason: %s", msg);
 }
 
+/* The daemons' --rcvbuf (tools/common/writerd.c), linked here as well. */
+static void test_parse_bytes(void)
+{
+	ok_int((int)writerd_parse_bytes("4096"), 4096, "parse_bytes: bytes");
+	ok_int((int)writerd_parse_bytes("16K"), 16 << 10, "parse_bytes: K");
+	ok_int((int)writerd_parse_bytes("16m"), 16 << 20, "parse_bytes: m");
+	ok_int((int)writerd_parse_bytes("1024M"), 1 << 30, "parse_bytes: 1 GiB, the most");
+	ok_int((int)writerd_parse_bytes("1025M"), -1, "parse_bytes: above 1 GiB");
+	ok_int((int)writerd_parse_bytes("18014398509481985K"), -1,
+	       "parse_bytes: a number that would wrap when shifted");
+	ok_int((int)writerd_parse_bytes("0"), -1, "parse_bytes: 0");
+	ok_int((int)writerd_parse_bytes("-5"), -1, "parse_bytes: negative");
+	ok_int((int)writerd_parse_bytes("4G"), -1, "parse_bytes: unknown suffix");
+	ok_int((int)writerd_parse_bytes(""), -1, "parse_bytes: empty");
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -509,6 +525,7 @@ int main(void)
 	test_db_symlink();
 	test_dir_symlink();
 	test_foreign_symlink();
+	test_parse_bytes();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		diag("could not remove %s", dir);
