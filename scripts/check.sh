@@ -10,7 +10,9 @@
 #   scripts/check.sh            everything
 #   KVERS="6.1.0-57-amd64" scripts/check.sh      VM tests on one kernel only
 #   CHECK_TESTS="get_features vssctl_fs.sh" scripts/check.sh
-#                               only these programs in the VMs
+#                               only these programs in the VMs (and
+#                               the reboot test only if cbt_reboot is
+#                               one of them)
 #   CHECK_VM=0 scripts/check.sh     build, lint and host tests only
 #   CHECK_HOST=0 scripts/check.sh   build and VM tests only (no lint, no
 #                                   host tests)
@@ -105,6 +107,18 @@ summary() {
 kvers=${KVERS:-$(cd /lib/modules && for k in *; do
 	[ -d "$k/build" ] && [[ $k != *-vss-debug ]] && echo "$k"; done)}
 vm_tests=${CHECK_TESTS:-}
+# The reboot test (selftests/reboot/cbt_reboot.sh) boots VMs of its own.
+reboot_test=1
+if [ -n "$vm_tests" ]; then
+	reboot_test=0
+	rest=
+	for t in $vm_tests; do
+		if [ "$t" = cbt_reboot ]; then reboot_test=1; else rest+="$t "; fi
+	done
+	# Only the reboot test: the selftest VM runs nothing but its own
+	# checks (module load and unload).
+	vm_tests=${rest:-none}
+fi
 
 begin_part "build and lint"
 echo "# dependencies (scripts/commands.list)"
@@ -131,7 +145,8 @@ else
 	step "vssctl's bash completion offers exactly the expected words" scripts/check-completion.sh
 	step "make install puts every file in place; a program builds against them" scripts/check-install.sh
 	step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
-	step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh bench/*.sh .ci/run
+	step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh \
+		selftests/reboot/*.sh bench/*.sh .ci/run
 	step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck'
 	step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
 fi
@@ -192,6 +207,14 @@ for k in $kvers; do
 		-- selftests/run_guest.sh $vm_tests >"$logdir/vm-$k.log" 2>&1 &
 	echo "$!" >"$logdir/vm-$k.pid"
 done
+# The tracker across reboots: four boots of its own per kernel, each
+# after that kernel's selftest VM (run.sh takes turns per kernel).
+if [ $reboot_test = 1 ]; then
+	for k in $kvers; do
+		selftests/reboot/cbt_reboot.sh "$k" >"$logdir/reboot-$k.log" 2>&1 &
+		echo "$!" >"$logdir/reboot-$k.pid"
+	done
+fi
 # A smoke run of the benchmark harness (make bench) on the newest kernel:
 # tiny sizes, one repetition; it proves the harness and its JSON, not the
 # figures. run.sh takes turns per kernel, so it starts once that kernel's
@@ -230,6 +253,20 @@ for k in $kvers; do
 	if [ $failed -gt "$before" ]; then
 		echo "#   the guest's output (build/check/vm-$k.log):"
 		sed 's/^/#     /' "$out"
+	fi
+	if [ $reboot_test = 1 ]; then
+		before=$failed
+		wait "$(cat "$logdir/reboot-$k.pid")"
+		rc=$?
+		count_cases vm "$logdir/reboot-$k.log"
+		[ "$rc" -eq 0 ] || [ $failed -gt "$before" ] ||
+			record 1 "reboot test on $k exited $rc"
+		if [ $failed -gt "$before" ]; then
+			echo "#   its output (build/check/reboot-$k.log):"
+			sed 's/^/#     /' "$logdir/reboot-$k.log"
+		fi
+	else
+		result skip "the reboot test on $k" "CHECK_TESTS=\"${CHECK_TESTS:-}\""
 	fi
 done
 
