@@ -165,6 +165,27 @@ int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 	return err;
 }
 
+/* Reads @bytes at @sector of the origin into the order-0 @pages, in order. */
+int vss_origin_read_pages(struct vss_origin *o, sector_t sector, struct page **pages,
+			  unsigned int bytes)
+{
+	unsigned int nr_pages = DIV_ROUND_UP(bytes, PAGE_SIZE), i;
+	struct bio *bio;
+	int err;
+
+	/* A chunk of VSS_CHUNK_MAX bytes fits in one bio. */
+	BUILD_BUG_ON(VSS_CHUNK_MAX / PAGE_SIZE > BIO_MAX_VECS);
+	bio = bio_alloc_bioset(o->bdev, nr_pages, REQ_OP_READ | REQ_SYNC, GFP_NOIO,
+			       &vss_cow_bioset);
+	bio->bi_iter.bi_sector = sector;
+	for (i = 0; i < nr_pages; i++)
+		__bio_add_page(bio, pages[i],
+			       min_t(unsigned int, bytes - i * PAGE_SIZE, PAGE_SIZE), 0);
+	err = submit_bio_wait(bio);
+	bio_put(bio);
+	return err;
+}
+
 /* Why a copy failed, for the snapshots it invalidates. */
 static int vss_cow_invalid_reason(struct vss_origin *o, int err, bool origin_err)
 {

@@ -122,10 +122,14 @@ int vss_cow_init(void);
 void vss_cow_exit(void);
 int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 		    unsigned int bytes);
+int vss_origin_read_pages(struct vss_origin *o, sector_t sector, struct page **pages,
+			  unsigned int bytes);
 
 /* store_mem.c and store_file.c: one kind each */
 int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
 		       bool *origin_err);
+void vss_store_mem_copy_to_bio(void *entry, unsigned int off, struct bio *bio,
+			       struct bvec_iter it, unsigned int bytes);
 void vss_store_mem_release(struct vss_store *st, void *entry);
 int vss_store_file_open(struct vss_store *st, const char *dir);
 /* store_where.c */

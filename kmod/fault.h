@@ -22,6 +22,8 @@ struct vss_faults {
 	u32 storage_read_hold_ms;
 	/* STORAGE_ADD sleeps this long before it settles (the origin unsettled). */
 	u32 settle_delay_ms;
+	/* The memory store's page allocations above order 0 fail (fragmentation). */
+	u32 fail_high_order_alloc;
 };
 
 extern struct vss_faults vss_faults;

@@ -202,25 +202,17 @@ int vss_store_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 			  struct bio *bio, unsigned int done, unsigned int bytes)
 {
 	struct bvec_iter it = bio->bi_iter;
-	struct bvec_iter i;
-	struct bio_vec bv;
-	struct page *page;
-	const u8 *src;
+	void *entry;
 
 	if (unlikely(vss_fault_hit(&vss_faults.storage_read_enomem)))
 		return -ENOMEM;
 	if (st->kind == VSS_STORAGE_FILE)
 		return vss_store_file_copy_to_bio(st, slot, off, bio, done, bytes);
-	page = xa_load(&st->slots, slot);
-	if (WARN_ON_ONCE(!page))
+	entry = xa_load(&st->slots, slot);
+	if (WARN_ON_ONCE(!entry))
 		return -EIO;
-	src = (const u8 *)page_address(page) + off;
 	bio_advance_iter(bio, &it, done);
-	it.bi_size = bytes;
-	__bio_for_each_segment(bv, bio, i, it) {
-		memcpy_to_bvec(&bv, src);
-		src += bv.bv_len;
-	}
+	vss_store_mem_copy_to_bio(entry, off, bio, it, bytes);
 	return 0;
 }
 

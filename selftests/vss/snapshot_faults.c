@@ -15,6 +15,9 @@
  * - A deleted snapshot's chunks are freed while reads of another snapshot
  *   of the same origin go on without a pause: each read holds its storage
  *   read in the module for a while, and three readers overlap.
+ * - The memory storage needs no allocation above order 0 (64 KiB chunks
+ *   on a machine whose larger allocations all fail): its snapshot stays
+ *   active and reads its instant, also across the chunk's pages.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -127,6 +130,7 @@ FIXTURE_TEARDOWN_PARENT(faults)
 	knob_write("snap_read_delay_ms", 0);
 	knob_write("storage_read_hold_ms", 0);
 	knob_write("fail_storage_read_enomem", 0);
+	knob_write("fail_high_order_alloc", 0);
 	if (!self->dev[0])
 		return;
 	if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
@@ -328,6 +332,60 @@ TEST_F_TIMEOUT(faults, storage_read_without_memory_is_retried_and_never_invalida
 	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
 	EXPECT_EQ(0, check_piece(a.device[0], 0, 1));
 	EXPECT_EQ(0, check_piece(a.device[0], 1, 1));
+}
+
+/* 0 if @len bytes at @off of the device hold generation @gen's pieces. */
+static int check_span(const char *dev, off_t off, size_t len, uint32_t gen)
+{
+	size_t first = off / PIECE, last = (off + len - 1) / PIECE, n = last - first + 1, i;
+	char *buf, *want;
+	int fd, err = 0;
+
+	if (posix_memalign((void **)&buf, 4096, len) ||
+	    posix_memalign((void **)&want, 4096, n * PIECE))
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		vss_fill(want + i * PIECE, PIECE, first + i, gen);
+	fd = open(dev, O_RDONLY | O_DIRECT);
+	if (fd < 0 || pread(fd, buf, len, off) != (ssize_t)len)
+		err = -errno;
+	else if (memcmp(buf, want + (off - first * PIECE), len))
+		err = 1;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(want);
+	return err;
+}
+
+TEST_F_TIMEOUT(faults, memory_storage_needs_no_high_order_allocation, 120)
+{
+	const char *vols[] = { self->dev };
+	const int written[] = { 0, 5, 17, 31 };
+	struct vss_snap_info info;
+	struct vss_set a;
+	int p, i, r;
+
+	ASSERT_EQ(0, access(FAULTS "fail_high_order_alloc", W_OK));
+	/* 64 KiB chunks: two of them, each 16 pages. */
+	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, DEV_BYTES, 65536));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, knob_write("fail_high_order_alloc", 1));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, write_piece(self->dev, written[i], 2));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state) TH_LOG("the copies failed: state %u", info.state);
+	EXPECT_EQ(2 * 65536, vss_storage_used(&self->nl, self->dev));
+	for (p = 0; p < DEV_PIECES; p++) {
+		r = check_piece(a.device[0], p, 1);
+		EXPECT_EQ(0, r) TH_LOG("snapshot piece %d: %d", p, r);
+	}
+	/* Reads that straddle two of a chunk's pages, and the two chunks. */
+	EXPECT_EQ(0, check_span(a.device[0], 2048, 4096, 1));
+	EXPECT_EQ(0, check_span(a.device[0], 65536 - 1536, 3584 + 512, 1));
+	EXPECT_EQ(0, check_span(a.device[0], 512, DEV_BYTES - 1024, 1));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, check_piece(self->dev, written[i], 2));
 }
 
 TEST_HARNESS_MAIN
