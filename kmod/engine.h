@@ -25,6 +25,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/list.h>
+#include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/uuid.h>
@@ -84,6 +85,7 @@ struct vss_store {
 	struct file *file;		/* kind file */
 	char *dir;			/* kind file: where it was created */
 	errseq_t wb_err;		/* kind file: writeback errors since open */
+	mempool_t *copy_bufs;		/* kind file: the copy's chunk buffers */
 	bool failed;			/* kind file: the storage failed for good */
 	bool no_direct;			/* kind file: read it through the page cache */
 	/* kind file: the devices its data lands on, outermost first */

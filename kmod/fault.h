@@ -24,6 +24,8 @@ struct vss_faults {
 	u32 settle_delay_ms;
 	/* The memory store's page allocations above order 0 fail (fragmentation). */
 	u32 fail_high_order_alloc;
+	/* So many of the next allocations of a file store's copy buffer fail. */
+	u32 fail_copy_buf_alloc;
 };
 
 extern struct vss_faults vss_faults;

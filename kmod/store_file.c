@@ -17,11 +17,36 @@
 #include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/mempool.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
 #include "engine.h"
+#include "fault.h"
+
+/*
+ * The copy's buffer, one chunk, comes from a reserve of one per storage:
+ * a write that waits for its copy must not depend on finding a 64 KiB
+ * buffer when memory is short (a swapfile on a snapshotted filesystem
+ * writes out pages through that very wait). With the reserve in use by
+ * another copy, mempool_alloc() waits for its return, which every copy
+ * makes once its chunk is written. The first try may reclaim: called in
+ * the copy's NOIO scope, GFP_KERNEL reclaims without I/O and lets
+ * kvmalloc() fall back to vmalloc.
+ */
+static void *vss_copy_buf_alloc(gfp_t gfp, void *size)
+{
+	if (vss_fault_hit(&vss_faults.fail_copy_buf_alloc))
+		return NULL;
+	return kvmalloc((size_t)size, (gfp & __GFP_DIRECT_RECLAIM) ? GFP_KERNEL :
+				      GFP_NOWAIT | __GFP_NOWARN);
+}
+
+static void vss_copy_buf_free(void *buf, void *size)
+{
+	kvfree(buf);
+}
 
 int vss_store_file_open(struct vss_store *st, const char *dir)
 {
@@ -35,7 +60,14 @@ int vss_store_file_open(struct vss_store *st, const char *dir)
 		return -EOPNOTSUPP;
 	}
 	st->dir = kstrdup(dir, GFP_KERNEL);
-	if (!st->dir) {
+	st->copy_bufs = mempool_create(1, vss_copy_buf_alloc, vss_copy_buf_free,
+				       (void *)(size_t)st->chunk_bytes);
+	if (!st->dir || !st->copy_bufs) {
+		kfree(st->dir);
+		st->dir = NULL;
+		if (st->copy_bufs)
+			mempool_destroy(st->copy_bufs);
+		st->copy_bufs = NULL;
 		fput(f);
 		return -ENOMEM;
 	}
@@ -51,6 +83,9 @@ void vss_store_file_close(struct vss_store *st)
 	st->file = NULL;
 	kfree(st->dir);
 	st->dir = NULL;
+	if (st->copy_bufs)
+		mempool_destroy(st->copy_bufs);
+	st->copy_bufs = NULL;
 }
 
 u64 vss_store_file_bytes(struct vss_store *st)
@@ -105,11 +140,8 @@ int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
 	err = vss_store_reserve(st, xa_mk_value(0), slot);
 	if (err)
 		return err;
-	buf = kvmalloc(bytes, GFP_KERNEL);
-	if (!buf) {
-		vss_store_free(st, *slot);
-		return -ENOMEM;
-	}
+	/* Waits for the reserve rather than fail: never NULL. */
+	buf = mempool_alloc(st->copy_bufs, GFP_NOIO);
 	err = vss_origin_read(o, sector, buf, bytes);
 	*origin_err = err;
 	if (!err) {
@@ -120,7 +152,7 @@ int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
 		else
 			err = vss_store_file_check(st);
 	}
-	kvfree(buf);
+	mempool_free(buf, st->copy_bufs);
 	if (err)
 		vss_store_free(st, *slot);
 	return err;

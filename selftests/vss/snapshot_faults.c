@@ -15,6 +15,8 @@
  * - A deleted snapshot's chunks are freed while reads of another snapshot
  *   of the same origin go on without a pause: each read holds its storage
  *   read in the module for a while, and three readers overlap.
+ * - A file storage's copy never fails for want of a buffer: with every
+ *   allocation of one failing, its reserve serves, and the snapshot stays.
  * - The memory storage needs no allocation above order 0 (64 KiB chunks
  *   on a machine whose larger allocations all fail): its snapshot stays
  *   active and reads its instant, also across the chunk's pages.
@@ -31,6 +33,7 @@
 
 #include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
+#include "../lib/vss_storage.h"
 
 #define PIECE		4096		/* one chunk: the storage's chunk size */
 #define DEV_PIECES	32
@@ -103,6 +106,8 @@ FIXTURE(faults) {
 	struct vss_nl nl;
 	char dev[64];
 	char img[64];
+	char stdir[64];		/* a file storage's directory, when a test makes one */
+	char stdev[64];
 };
 
 FIXTURE_SETUP(faults)
@@ -131,6 +136,10 @@ FIXTURE_TEARDOWN_PARENT(faults)
 	knob_write("storage_read_hold_ms", 0);
 	knob_write("fail_storage_read_enomem", 0);
 	knob_write("fail_high_order_alloc", 0);
+	knob_write("fail_copy_buf_alloc", 0);
+	if (self->stdir[0])
+		vss_sh("umount %s; rmdir %s; losetup -d %s; rm -f %s.img", self->stdir,
+		       self->stdir, self->stdev, self->stdir);
 	if (!self->dev[0])
 		return;
 	if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
@@ -386,6 +395,43 @@ TEST_F_TIMEOUT(faults, memory_storage_needs_no_high_order_allocation, 120)
 	EXPECT_EQ(0, check_span(a.device[0], 512, DEV_BYTES - 1024, 1));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(0, check_piece(self->dev, written[i], 2));
+}
+
+TEST_F_TIMEOUT(faults, file_storage_copy_buffer_comes_from_its_reserve, 120)
+{
+	const char *vols[] = { self->dev };
+	struct vss_snap_info info;
+	struct vss_set a;
+	int p, r;
+
+	ASSERT_EQ(0, access(FAULTS "fail_copy_buf_alloc", W_OK));
+	/* The storage file's filesystem: an ext4 on a loop device of its own. */
+	snprintf(self->stdir, sizeof(self->stdir), "/tmp/vss-faults-st-%d", getpid());
+	ASSERT_EQ(0, vss_sh("truncate -s 16M %s.img && mkfs.ext4 -q %s.img && mkdir %s",
+			    self->stdir, self->stdir, self->stdir));
+	ASSERT_EQ(0, vss_sh_out(self->stdev, sizeof(self->stdev),
+				"losetup --find --show %s.img", self->stdir));
+	ASSERT_EQ(0, vss_sh("mount %s %s", self->stdev, self->stdir));
+	ASSERT_EQ(0, vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_FILE, self->stdir,
+					DEV_BYTES, 65536, NULL, 0));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, knob_write("fail_copy_buf_alloc", 100));
+	ASSERT_EQ(0, write_piece(self->dev, 3, 2));
+	ASSERT_EQ(0, write_piece(self->dev, 20, 2));
+	/* The allocations were tried and failed: the reserve served. */
+	EXPECT_GT(100, knob_read("fail_copy_buf_alloc"));
+	ASSERT_EQ(0, knob_write("fail_copy_buf_alloc", 0));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state) TH_LOG("the copies failed: state %u", info.state);
+	EXPECT_EQ(2 * 65536, vss_storage_used(&self->nl, self->dev));
+	for (p = 0; p < DEV_PIECES; p++) {
+		r = check_piece(a.device[0], p, 1);
+		EXPECT_EQ(0, r) TH_LOG("snapshot piece %d: %d", p, r);
+	}
+	EXPECT_EQ(0, check_piece(self->dev, 3, 2));
+	EXPECT_EQ(0, check_piece(self->dev, 20, 2));
+	vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
+	ASSERT_EQ(0, vss_storage_remove(&self->nl, self->dev));
 }
 
 TEST_HARNESS_MAIN
