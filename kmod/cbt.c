@@ -35,6 +35,7 @@
 
 #include "cbt.h"
 #include "engine.h"
+#include "fault.h"
 
 #define VSS_CBT_PER_PAGE	(PAGE_SIZE / sizeof(u16))
 /* The callback marks at most this many map pages; more go to a worker. */
@@ -114,6 +115,13 @@ struct vss_cbt {
 	u32 seal;
 	u32 seal_seq;
 	struct vss_cbt_stage *stage;
+
+	/*
+	 * A write went unrecorded under the benchmark's knob cbt_skip_marks:
+	 * no answer of this generation is sound. Queries say ESTALE (lost),
+	 * an export is refused, the next snapshot starts a new generation.
+	 */
+	bool skipped;
 };
 
 /* An import's map, staged until its COMMIT. */
@@ -522,6 +530,12 @@ static int vss_cbt_mark_range(struct vss_cbt *t, sector_t rel, sector_t nr, gfp_
 	/* An export's map no longer says everything: break its seal. */
 	if (unlikely(READ_ONCE(t->seal)))
 		WRITE_ONCE(t->seal, 0);
+	/* The benchmark's "tracking off": the write is not recorded, and known not to be. */
+	if (unlikely(READ_ONCE(vss_faults.cbt_skip_marks))) {
+		if (!READ_ONCE(t->skipped))
+			WRITE_ONCE(t->skipped, true);
+		return 0;
+	}
 	for (index = first_page; index <= last_page; index++) {
 		unsigned int from = index == first_page ? first % VSS_CBT_PER_PAGE : 0;
 		unsigned int to = index == last_page ? last % VSS_CBT_PER_PAGE + 1 :
@@ -591,6 +605,10 @@ int vss_cbt_snapshot_prepare(struct vss_snapshot *s)
 		}
 	}
 	s->cbt_point = p;
+	if (READ_ONCE(t->skipped)) {
+		WRITE_ONCE(t->skipped, false);
+		vss_cbt_new_generation(o, VSS_STALE_LOST);
+	}
 	sects = bdev_nr_sectors(o->bdev);
 	if (sects != t->seen_sects) {
 		t->seen_sects = sects;
@@ -757,6 +775,10 @@ u32 vss_cbt_check(struct vss_snapshot *s1, const struct vss_cbt_token *since,
 	    since->block_bytes != tok->block_bytes ||
 	    !uuid_equal(&since->origin_uuid, &tok->origin_uuid)) {
 		reason = VSS_STALE_IDENTITY;
+		goto out;
+	}
+	if (READ_ONCE(t->skipped)) {
+		reason = VSS_STALE_LOST;
 		goto out;
 	}
 	spin_lock_irqsave(&t->lock, flags);
@@ -994,6 +1016,8 @@ int vss_cbt_seal(struct vss_origin *o, struct vss_cbt_token *state, u32 *seal)
 	unsigned long flags;
 
 	lockdep_assert_held(&vss_lock);
+	if (READ_ONCE(t->skipped))
+		return -ESTALE;
 	vss_tracker_hold(true);
 	if (!vss_tracker_drain(ktime_get_ns() + VSS_CBT_PERSIST_DRAIN_NS)) {
 		vss_tracker_hold(false);

@@ -45,6 +45,8 @@ void vss_fault_init(void)
 			   &vss_faults.fail_high_order_alloc);
 	debugfs_create_u32("fail_copy_buf_alloc", 0600, vss_fault_dir,
 			   &vss_faults.fail_copy_buf_alloc);
+	debugfs_create_u32("cbt_skip_marks", 0600, vss_fault_dir,
+			   &vss_faults.cbt_skip_marks);
 	debugfs_create_u32("cbt_epoch_limit", 0600, vss_fault_dir,
 			   &vss_cbt_epoch_limit);
 }

@@ -26,6 +26,11 @@ struct vss_faults {
 	u32 fail_high_order_alloc;
 	/* So many of the next allocations of a file store's copy buffer fail. */
 	u32 fail_copy_buf_alloc;
+	/*
+	 * The benchmark's "tracking off": writes are not marked in the change
+	 * trackers, which then answer ESTALE (lost) until a new generation.
+	 */
+	u32 cbt_skip_marks;
 };
 
 extern struct vss_faults vss_faults;

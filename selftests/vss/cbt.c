@@ -46,6 +46,7 @@
 #define DEV_BYTES	(16 * MiB + 12 * KiB)
 #define NR_BLOCKS	((DEV_BYTES + B - 1) / B)
 #define LIMIT_FILE	"/sys/kernel/debug/vss/cbt_epoch_limit"
+#define SKIP_FILE	"/sys/kernel/debug/vss/cbt_skip_marks"
 
 /* A set of tracking blocks. */
 struct bits {
@@ -240,6 +241,7 @@ FIXTURE_TEARDOWN(cbt)
 	struct vss_nl nl;
 
 	vss_sh("echo 65534 > " LIMIT_FILE " 2>/dev/null");
+	vss_sh("echo 0 > " SKIP_FILE " 2>/dev/null");
 	/* The module may have been reloaded: a fresh socket. */
 	if (!vss_nl_open(&nl)) {
 		if (!vss_nl_resolve(&nl)) {
@@ -633,6 +635,62 @@ TEST_F_TIMEOUT(cbt, wrap_is_estale_and_the_map_starts_over, 300)
 	ASSERT_EQ(0, wr(self->dev, 9 * B, 4096, &w));
 	ASSERT_EQ(0, snap(&self->nl, self->dev, &s[4], &t[4]));
 	ASSERT_EQ(0, changes_bits(&self->nl, s[4].id[0], &t[3], &got, NULL));
+	EXPECT_EQ(0, memcmp(&w, &got, sizeof(w)));
+}
+
+/*
+ * The benchmark's "tracking off" (debugfs cbt_skip_marks) is never a
+ * silently short answer: from the first unrecorded write, every query is
+ * ESTALE lost, an export is refused, and the next snapshot starts a new
+ * generation, whose intervals are sound again once the knob is off.
+ */
+/* The tree's vssctl: this program is build/selftests/vss/cbt. */
+static int vssctl_path(char *out, size_t size)
+{
+	char exe[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *p;
+
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	p = strstr(exe, "/build/selftests/vss/");
+	if (!p)
+		return -1;
+	*p = '\0';
+	snprintf(out, size, "%s/tools/vssctl/vssctl", exe);
+	return access(out, X_OK);
+}
+
+TEST_F_TIMEOUT(cbt, unrecorded_writes_are_estale_lost, 300)
+{
+	char vssctl[600], out[512];
+	struct vss_token t0, t1, t2, t3;
+	struct vss_set s0, s1, s2, s3;
+	struct bits w = {}, got;
+
+	if (access(SKIP_FILE, W_OK))
+		SKIP(return, "no debugfs knob %s", SKIP_FILE);
+	ASSERT_EQ(0, snap(&self->nl, self->dev, &s0, &t0));
+	ASSERT_EQ(0, wr(self->dev, 2 * B, 4096, NULL));
+	ASSERT_EQ(0, snap(&self->nl, self->dev, &s1, &t1));
+	ASSERT_EQ(0, changes_bits(&self->nl, s1.id[0], &t0, &got, NULL));
+	ASSERT_EQ(0, vss_sh("echo 1 > " SKIP_FILE));
+	ASSERT_EQ(0, wr(self->dev, 5 * B, 4096, NULL));
+	expect_stale(_metadata, &self->nl, s1.id[0], &t0, VSS_STALE_LOST, "stale: lost:");
+	/* An export is refused, saying why. */
+	ASSERT_EQ(0, vssctl_path(vssctl, sizeof(vssctl)));
+	ASSERT_EQ(0, vss_sh("rm -rf /tmp/cbt-skip && mkdir -m 700 /tmp/cbt-skip"));
+	vss_sh_out(out, sizeof(out), "%s tracker save %s /tmp/cbt-skip 2>&1", vssctl, self->dev);
+	EXPECT_NE(NULL, strstr(out, "writes went unrecorded")) TH_LOG("vssctl: %s", out);
+	EXPECT_EQ(0, vss_sh("[ -z \"$(ls -A /tmp/cbt-skip)\" ]"));
+	ASSERT_EQ(0, vss_sh("echo 0 > " SKIP_FILE));
+	ASSERT_EQ(0, snap(&self->nl, self->dev, &s2, &t2));
+	EXPECT_NE(0, memcmp(t1.generation, t2.generation, 16));
+	expect_stale(_metadata, &self->nl, s2.id[0], &t1, VSS_STALE_LOST, "stale: lost:");
+	ASSERT_EQ(0, wr(self->dev, 9 * B, 4096, &w));
+	ASSERT_EQ(0, snap(&self->nl, self->dev, &s3, &t3));
+	ASSERT_EQ(0, changes_bits(&self->nl, s3.id[0], &t2, &got, NULL));
 	EXPECT_EQ(0, memcmp(&w, &got, sizeof(w)));
 }
 
