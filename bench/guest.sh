@@ -104,8 +104,9 @@ cleanup_vss() { vb delete-all >/dev/null 2>&1; }
 setup() {
 	mkdir -p "$W" "$STORE" /run/lock/lvm
 	: > "$res"
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 	modprobe dm-snapshot || die "dm-snapshot module missing"
-	for d in vda vdb vdc vdd vde; do
+	for d in vda vdb vdc vdd vde vdf; do
 		[ -b /dev/$d ] || die "disk /dev/$d missing"
 	done
 	mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/vdb || die "mkfs vdb"
@@ -164,6 +165,87 @@ bench_bystander() {
 	done
 	put bystander.vss "$(median "${ratios[@]}")"
 	load_module
+}
+
+# ---------------------------------------------------------------------------
+# The change tracker's cost (issue 16): the same legs with the tracker
+# marking every write and with it off (the module's test-only debugfs knob
+# cbt_skip_marks; the tracker then answers ESTALE lost, never short), in
+# the order on off / off on. A leg: file storage (4 KiB chunks) added to
+# vda; writes to vda with no snapshot (the hook and the marks alone); a
+# snapshot; the same writes again (first writes: copy and marks); 4 KiB
+# writes to vdc meanwhile tracked (the bystander). Ratios on / off.
+tracker_leg() { # tracker_leg on|off: prints "tracked first bystander" IOPS
+	local knob=/sys/kernel/debug/vss/cbt_skip_marks tracked first by
+	[ -w $knob ] || return 1
+	if [ "$1" = off ]; then echo 1 > $knob; else echo 0 > $knob; fi
+	vb storage-add /dev/vda file $(((region_mib + 64) << 20)) 4096 "$STORE" || return 1
+	tracked=$(fio_write /dev/vda)
+	vb create /dev/vda >/dev/null || return 1
+	first=$(fio_write /dev/vda)
+	by=$(fio_write /dev/vdc --time_based --runtime="$bystander_secs" --norandommap)
+	cleanup_vss
+	vb storage-remove /dev/vda
+	echo 0 > $knob
+	echo "$tracked $first $by"
+}
+
+# The map's memory and a query's time at 1 TiB (vdf, sparse; 1 GiB in a
+# smoke run), 64 KiB tracking blocks: memory storage added (the tracker
+# idle: its map's bytes), snapshot S0, one 4 KiB write in every 128 MiB
+# (each of the map's pages: 2048 blocks), snapshot S1; the map's bytes
+# then, and `vssctl snapshot changes S1 --since S0` (one extent per write)
+# timed against the same query over an empty interval (process start-up).
+tracker_map() {
+	local out s0 t0 s1 t1 idle full n t_full t_empty step=$((128 << 20)) cap
+	cap=$(blockdev --getsize64 /dev/vdf)
+	"$vssctl" storage add /dev/vdf --max 64M --track-block 64K >/dev/null || return 1
+	idle=$("$vssctl" -j tracker show vdf | python3 -c 'import json,sys; print(json.load(sys.stdin)["map_bytes"])') || return 1
+	out=$("$vssctl" snapshot create /dev/vdf | awk '$2 == "origin"') || return 1
+	s0=$(echo "$out" | awk '{ print $5 }'); t0=$(echo "$out" | awk '{ print $7 }')
+	fio --name=map --filename=/dev/vdf --rw=write:$(((step >> 10) - 4))k --bs=4k \
+		--direct=1 --ioengine=psync --size="$cap" --output-format=terse >/dev/null || return 1
+	out=$("$vssctl" snapshot create /dev/vdf | awk '$2 == "origin"') || return 1
+	s1=$(echo "$out" | awk '{ print $5 }'); t1=$(echo "$out" | awk '{ print $7 }')
+	full=$("$vssctl" -j tracker show vdf | python3 -c 'import json,sys; print(json.load(sys.stdin)["map_bytes"])') || return 1
+	t_full=$(now_ns)
+	n=$("$vssctl" snapshot changes "$s1" --since "$t0" | wc -l)
+	t_full=$(($(now_ns) - t_full))
+	t_empty=$(now_ns)
+	"$vssctl" snapshot changes "$s1" --since "$t1" >/dev/null || return 1
+	t_empty=$(($(now_ns) - t_empty))
+	echo "  tracker map: capacity $cap, idle $idle bytes, $n extents, $full bytes; query $(ms "$t_full") ms, empty query $(ms "$t_empty") ms"
+	put tracker.map_capacity_bytes "$cap"
+	put tracker.map_bytes_idle "$idle"
+	put tracker.map_bytes_every_page "$full"
+	put tracker.map_extents "$n"
+	put tracker.query_ms "$(ms "$t_full")"
+	put tracker.query_empty_ms "$(ms "$t_empty")"
+	"$vssctl" snapshot delete --id "$s0" >/dev/null
+	"$vssctl" snapshot delete --id "$s1" >/dev/null
+	"$vssctl" storage remove /dev/vdf >/dev/null
+}
+
+bench_tracker() {
+	local r on off tw=() fw=() bw=()
+	log "change tracker cost"
+	for ((r = 0; r < reps; r++)); do
+		if ((r % 2 == 0)); then
+			on=$(tracker_leg on) && off=$(tracker_leg off)
+		else
+			off=$(tracker_leg off) && on=$(tracker_leg on)
+		fi || { note tracker.first_write "setting up a leg failed (no debugfs knob cbt_skip_marks?)"; break; }
+		# shellcheck disable=SC2086 # three numbers each
+		set -- $on $off
+		echo "  tracker rep $r: on: tracked $1, first write $2, bystander $3; off: tracked $4, first write $5, bystander $6 IOPS"
+		tw+=("$(div "$1" "$4")")
+		fw+=("$(div "$2" "$5")")
+		bw+=("$(div "$3" "$6")")
+	done
+	put tracker.tracked_write "$(median "${tw[@]}")"
+	put tracker.first_write "$(median "${fw[@]}")"
+	put tracker.bystander "$(median "${bw[@]}")"
+	tracker_map || note tracker.map_bytes_every_page "the map part failed"
 }
 
 # ---------------------------------------------------------------------------
@@ -644,7 +726,7 @@ done
 [ -f "$ko" ] || die "no module $ko"
 setup
 log "kernel $kver, region ${region_mib} MiB, ${reps} repetitions, iodepth $iodepth"
-only=${BENCH_ONLY:-"bystander sweep many read memory freeze create proto"}
+only=${BENCH_ONLY:-"bystander sweep many read memory freeze create proto tracker"}
 case " $only " in *" bystander "*) bench_bystander ;; esac
 load_module || die "insmod $ko failed"
 for b in $only; do
@@ -657,6 +739,7 @@ for b in $only; do
 	freeze) bench_freeze ;;
 	create) bench_create ;;
 	proto) bench_proto ;;
+	tracker) bench_tracker ;;
 	esac
 done
 cleanup_vss

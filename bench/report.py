@@ -38,6 +38,9 @@ KEYS = [
     f'protocol_cost.min.step_per_writer_event_us.{n}' for n in (16, 32, 64)] + [
     'memory.bytes_per_chunk', 'memory.bytes_per_chunk_all_slab',
     'memory.bytes_per_idle_snapshot',
+    'tracker.tracked_write', 'tracker.first_write', 'tracker.bystander',
+    'tracker.map_capacity_bytes', 'tracker.map_bytes_idle', 'tracker.map_bytes_every_page',
+    'tracker.map_extents', 'tracker.query_ms', 'tracker.query_empty_ms',
 ] + [f'chunk_sweep.vss.{k}k.{f}' for k in (4, 16, 64, 256)
      for f in ('first_write', 'rewrite')] + [
     f'chunk_sweep.dm_snapshot.{k}k.{f}' for k in (4, 64) for f in ('first_write', 'rewrite')]
@@ -177,6 +180,18 @@ ROWS = [
      lambda v, d: v <= 16, 'all slab: {memory.bytes_per_chunk_all_slab}'),
     ('memory per idle snapshot (bytes)', 'memory.bytes_per_idle_snapshot', 'report',
      None, ''),
+    ('change tracker: tracked writes (on / off)', 'tracker.tracked_write', '>= 0.98',
+     lambda v, d: v >= 0.98, ''),
+    ('change tracker: first writes (on / off)', 'tracker.first_write', '>= 0.98',
+     lambda v, d: v >= 0.98, ''),
+    ('change tracker: bystander (on / off)', 'tracker.bystander', '>= 0.98',
+     lambda v, d: v >= 0.98, ''),
+    ('change tracker: map, every page of the capacity (bytes)',
+     'tracker.map_bytes_every_page', 'report', None,
+     'capacity {tracker.map_capacity_bytes} bytes; idle {tracker.map_bytes_idle} bytes'),
+    ('change tracker: query over that map (ms)', 'tracker.query_ms', 'report', None,
+     '{tracker.map_extents} extents; an empty query (process start-up) '
+     '{tracker.query_empty_ms} ms'),
 ]
 
 

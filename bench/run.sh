@@ -43,7 +43,8 @@ if [ ${#kvers[@]} -eq 0 ]; then
 		[ -d "$k/build" ] && [[ $k != *-vss-debug ]] && echo "$k"; done | sort -V)
 fi
 
-# Disk sizes (MiB): origin, storage fs, dm COW, four ext4 partitions, LVM.
+# Disk sizes (MiB): origin, storage fs, dm COW, four ext4 partitions, LVM
+# (and a sparse sixth, below).
 if [ $smoke = 1 ]; then
 	disks=(a:32 b:64 c:160 d:160 e:256)
 	imgdir=$top/build/bench/smoke-disks
@@ -83,6 +84,12 @@ for spec in "${disks[@]}"; do
 	fi
 	disk_args+=(--disk "$img")
 done
+# vdf: sparse, for the change tracker's map at a large capacity (1 TiB;
+# 1 GiB for --smoke): only a few MiB of it are ever written.
+sparse=$imgdir/f-sparse.img
+rm -f "$sparse"
+truncate -s "$([ $smoke = 1 ] && echo 1G || echo 1T)" "$sparse"
+disk_args+=(--disk "$sparse")
 
 # The tree's own module, always rebuilt if its sources changed.
 make -s kmod
