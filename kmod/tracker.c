@@ -462,11 +462,23 @@ static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
 	submit_bio_noacct(bio);
 }
 
+/*
+ * PF_LOCAL_THROTTLE, as loop's workers: the copy writes a file storage
+ * through the page cache, and balance_dirty_pages() would otherwise hold
+ * this worker (and so the origin's writes waiting on it) against the
+ * whole machine's dirty pages, most of which may be another, slow disk's,
+ * or the origin's own that cannot be written out until the copies land.
+ * Throttled only by its own storage's dirty pages. Restored: a workqueue
+ * thread runs other work after this.
+ */
 static void vss_lane_work(struct work_struct *work)
 {
 	struct vss_lane *lane = container_of(work, struct vss_lane, work);
+	unsigned int local_throttle = current->flags & PF_LOCAL_THROTTLE;
 	unsigned int noio = memalloc_noio_save();
 	struct bio *bio;
+
+	current->flags |= PF_LOCAL_THROTTLE;
 
 	for (;;) {
 		spin_lock_irq(&lane->lock);
@@ -478,6 +490,7 @@ static void vss_lane_work(struct work_struct *work)
 		cond_resched();
 	}
 	memalloc_noio_restore(noio);
+	current->flags = (current->flags & ~PF_LOCAL_THROTTLE) | local_throttle;
 }
 
 /*
