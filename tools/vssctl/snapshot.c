@@ -64,6 +64,19 @@ static const char *iso_time(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Seconds since the epoch with nine decimals, "1714566896.123456789", for
+ * JSON as a string: created_ns, a number of 19 digits, is rounded by every
+ * reader that parses numbers as doubles (jq up to 1.6, JavaScript), which
+ * keep 15 to 17; a string reaches them exact.
+ */
+static const char *seconds_str(uint64_t ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ns / NS_PER_SEC,
+		 ns % NS_PER_SEC);
+	return buf;
+}
+
 /* Milliseconds, exact to the nanosecond: "1.234567ms", "2.5ms", "0ms". */
 static const char *window_str(uint64_t ns, char *buf, size_t len)
 {
@@ -141,6 +154,9 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 			      sizeof(when)));
 	print_u64(PRINT_JSON, "created_ns", NULL,
 		  libvss_snapshot_creation_time_ns(s));
+	print_string(PRINT_JSON, "created", NULL,
+		     seconds_str(libvss_snapshot_creation_time_ns(s), when,
+				 sizeof(when)));
 	/* Only from a module that tracks changed blocks. */
 	if (!libvss_snapshot_token(s, token, sizeof(token)))
 		print_string(PRINT_ANY, "token", " token %s", token);
