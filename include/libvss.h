@@ -1894,10 +1894,10 @@ typedef void (*libvss_monitor_cb)(struct libvss_ctx *ctx,
  *
  * Notifications sent before this call are not heard. The socket's receive
  * buffer is finite: a context that does not call libvss_process() often
- * enough loses notifications, and libvss_process() then returns -ENOBUFS
- * once (what follows is intact). A notification that lacks an attribute
- * its type always carries is dropped, and libvss_process() returns
- * -EBADMSG once, after the others are dispatched.
+ * enough loses notifications, which libvss_lost() counts (what follows is
+ * intact and dispatched; libvss_open_opts() sets a larger buffer). A
+ * notification that lacks an attribute its type always carries is
+ * dropped and counted as malformed.
  *
  * Return: 0 on success; -EPERM without CAP_SYS_ADMIN, with an explanation
  * in libvss_ext_error(); -EALREADY if @ctx monitors already; -EOPNOTSUPP
