@@ -64,8 +64,7 @@ static const char *seconds_str(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
-/* Milliseconds, exact to the nanosecond: "1.234567ms", "2.5ms", "0ms". */
-static const char *window_str(uint64_t ns, char *buf, size_t len)
+const char *vssctl_ms_str(uint64_t ns, char *buf, size_t len)
 {
 	uint64_t frac = ns % NS_PER_MS;
 	int digits = 6;
@@ -95,7 +94,7 @@ static void print_set_facts(uint32_t consistency, uint64_t window_ns,
 		   libvss_consistency_name(consistency), consistency);
 	if (text)
 		print_string(PRINT_FP, NULL, " freeze-window %s",
-			     window_str(window_ns, buf, sizeof(buf)));
+			     vssctl_ms_str(window_ns, buf, sizeof(buf)));
 	print_u64(PRINT_JSON, "freeze_window_ns", NULL, window_ns);
 	print_bool(PRINT_JSON, "persistent", NULL, persistent);
 	if (text)
