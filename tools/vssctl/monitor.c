@@ -115,12 +115,7 @@ static void print_session(const struct libvss_monitor_event *ev)
 
 	print_uint(PRINT_ANY, "session", " session %u",
 		   libvss_monitor_event_session_id(ev));
-	print_enum(PRINT_ANY, "type", " %s",
-		   libvss_session_type_name(type), type);
-	print_enum(PRINT_ANY, "state", " state %s",
-		   libvss_session_state_name(state), state);
-	print_enum(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
-		   libvss_session_op_name(op), op);
+	vssctl_print_session_state(type, state, op);
 	print_uint(PRINT_ANY, "owner", " owner %u", libvss_monitor_event_owner(ev));
 	if (set)
 		print_string(PRINT_ANY, "set_id", " set %s",

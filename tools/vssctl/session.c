@@ -18,6 +18,21 @@
 #include "vssctl.h"
 
 /*
+ * A session's type, state and the operation running (only in JSON when
+ * none): the same keys and words wherever a session is printed (session,
+ * writer status, monitor).
+ */
+void vssctl_print_session_state(uint32_t type, uint32_t state, uint32_t op)
+{
+	print_enum(PRINT_ANY, "type", " %s",
+		   libvss_session_type_name(type), type);
+	print_enum(PRINT_ANY, "state", " state %s",
+		   libvss_session_state_name(state), state);
+	print_enum(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
+		   libvss_session_op_name(op), op);
+}
+
+/*
  * The process holding the generic-netlink socket of port id @portid: the
  * socket's inode from /proc/net/netlink, then a process with a descriptor
  * of it. 0 if none is found: the socket is gone, or its process is out of
@@ -81,12 +96,7 @@ static void print_session(const struct libvss_session *s)
 	char id[LIBVSS_ID_STRING_SIZE];
 
 	print_uint(PRINT_ANY, "id", "session %u", libvss_session_id(s));
-	print_enum(PRINT_ANY, "type", " %s",
-		   libvss_session_type_name(type), type);
-	print_enum(PRINT_ANY, "state", " state %s",
-		   libvss_session_state_name(state), state);
-	print_enum(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
-		   libvss_session_op_name(op), op);
+	vssctl_print_session_state(type, state, op);
 	print_uint(PRINT_ANY, "owner", " owner %u", libvss_session_owner(s));
 	if (pid)
 		print_uint(PRINT_ANY, "pid", " pid %u", pid);

@@ -100,12 +100,7 @@ static void print_session(const struct libvss_session *s)
 	unsigned int i;
 
 	print_uint(PRINT_ANY, "id", "session %u", libvss_session_id(s));
-	print_enum(PRINT_ANY, "type", " %s",
-		   libvss_session_type_name(type), type);
-	print_enum(PRINT_ANY, "state", " state %s",
-		   libvss_session_state_name(state), state);
-	print_enum(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
-		   libvss_session_op_name(op), op);
+	vssctl_print_session_state(type, state, op);
 	print_uint(libvss_session_error(s) ? PRINT_ANY : PRINT_JSON, "error",
 		   " errno %u", libvss_session_error(s));
 	print_enum(status ? PRINT_ANY : PRINT_JSON, "status", " status %s",
