@@ -1401,13 +1401,37 @@ unsigned int libvss_writer_list_count(const struct libvss_writer_list *list);
 const struct libvss_writer_info *
 libvss_writer_list_entry(const struct libvss_writer_list *list, unsigned int i);
 
+/**
+ * libvss_writer_get() - One registered writer, by id.
+ * @ctx: Context.
+ * @id: The writer's id: libvss_writer_id() in its own process,
+ *   libvss_writer_info_id() of a list, a session or a backup.
+ * @wip: Set to a new copy; free it with libvss_writer_info_free().
+ *
+ * The writer as libvss_writer_list() gives it (its registration, and its
+ * state and last failure in the last session it took part in), asked of
+ * the module alone: one request, not a dump of every writer.
+ *
+ * Return: 0; -ENOENT if no writer has this id (it unregistered, or its
+ * process exited), with the kernel's message; -EPERM without
+ * CAP_SYS_ADMIN; -EBADMSG if the reply is malformed or another writer's;
+ * another negative errno value.
+ */
+int libvss_writer_get(struct libvss_ctx *ctx, uint32_t id,
+		      struct libvss_writer_info **wip);
+/**
+ * libvss_writer_info_free() - Free a writer from libvss_writer_get().
+ * @wi: Writer, or NULL. Never one a list, a session or a backup owns.
+ */
+void libvss_writer_info_free(struct libvss_writer_info *wi);
+
 /*
  * Getters of a writer's registration and status. The status (state,
  * failure, errno, message) is the writer's in one session: the session's
  * when it comes from a backup or libvss_session_get(), the last session's
- * when it comes from libvss_writer_list(). What a source does not carry
- * reads as 0 or "" (usage, source, freeze timeout and port id come with
- * libvss_writer_list() only, selected with sessions only).
+ * when it comes from libvss_writer_list() or libvss_writer_get(). What a
+ * source does not carry reads as 0 or "" (usage, source, freeze timeout
+ * and port id come with those two only, selected with sessions only).
  */
 uint32_t libvss_writer_info_id(const struct libvss_writer_info *wi);
 const uint8_t *libvss_writer_info_class_id(const struct libvss_writer_info *wi);
@@ -1894,10 +1918,10 @@ typedef void (*libvss_monitor_cb)(struct libvss_ctx *ctx,
  *
  * Notifications sent before this call are not heard. The socket's receive
  * buffer is finite: a context that does not call libvss_process() often
- * enough loses notifications, and libvss_process() then returns -ENOBUFS
- * once (what follows is intact). A notification that lacks an attribute
- * its type always carries is dropped, and libvss_process() returns
- * -EBADMSG once, after the others are dispatched.
+ * enough loses notifications, which libvss_lost() counts (what follows is
+ * intact and dispatched; libvss_open_opts() sets a larger buffer). A
+ * notification that lacks an attribute its type always carries is
+ * dropped and counted as malformed.
  *
  * Return: 0 on success; -EPERM without CAP_SYS_ADMIN, with an explanation
  * in libvss_ext_error(); -EALREADY if @ctx monitors already; -EOPNOTSUPP

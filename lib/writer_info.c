@@ -4,7 +4,7 @@
  * same attributes (enum vss_a_writer): WRITER_GET (its last session), and
  * the VSS_A_SESSION_WRITER nests of completions and SESSION_GET (one
  * session). One decoder and one set of getters serve all three; the
- * WRITER_GET dump is libvss_writer_list().
+ * WRITER_GET dump is libvss_writer_list(), its do libvss_writer_get().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -207,6 +207,78 @@ LIBVSS_EXPORT const struct libvss_writer_info *
 libvss_writer_list_entry(const struct libvss_writer_list *list, unsigned int i)
 {
 	return i < list->n ? &list->items[i] : NULL;
+}
+
+/* ---- WRITER_GET do: one writer by id ---- */
+
+struct writer_get {
+	uint32_t id;
+	struct libvss_writer_info *wi;
+};
+
+static int writer_decode_one(const struct libvss_ctx *ctx,
+			     struct nlmsghdr *nlh, void *arg, const char **why)
+{
+	struct nlattr *tb[VSS_A_WRITER_MAX + 1];
+	struct writer_get *g = arg;
+	struct libvss_writer_info *wi;
+	int ret;
+
+	if (g->wi) {
+		*why = "more than one WRITER_GET reply";
+		return -EBADMSG;
+	}
+	wi = malloc(sizeof(*wi));
+	if (!wi)
+		return -ENOMEM;
+	ret = vss_reply_parse(ctx, nlh, VSS_CMD_WRITER_GET, tb, VSS_A_WRITER_MAX,
+			      vss_writer_policy, why);
+	if (!ret)
+		ret = vss_writer_info_parse(tb, wi, why);
+	/* The caller would take it for the writer it asked about. */
+	if (!ret && wi->id != g->id) {
+		*why = "WRITER_GET reply is another writer's";
+		ret = -EBADMSG;
+	}
+	if (ret) {
+		free(wi);
+		return ret;
+	}
+	g->wi = wi;
+	return 0;
+}
+
+/* The kernel has the do (vss_nl_writer_get_doit): no dump to filter. */
+LIBVSS_EXPORT int libvss_writer_get(struct libvss_ctx *ctx, uint32_t id,
+				    struct libvss_writer_info **wip)
+{
+	struct writer_get g = { .id = id };
+	struct nl_msg *msg;
+	int ret;
+
+	*wip = NULL;
+	vss_ctx_clear_error(ctx);
+	msg = vss_genl_msg_ext(ctx->family_id, VSS_CMD_WRITER_GET,
+			       VSS_FAMILY_VERSION, ctx->tp->portid,
+			       vss_ctx_next_seq(ctx), 0,
+			       NLA_ALIGN(NLA_HDRLEN + sizeof(id)));
+	if (msg && nla_put_u32(msg, VSS_A_WRITER_ID, id) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	ret = vss_request(ctx, msg, writer_decode_one, &g);
+	ret = vss_need_reply(ctx, ret, g.wi, "WRITER_GET");
+	if (ret) {
+		free(g.wi);
+		return ret;
+	}
+	*wip = g.wi;
+	return 0;
+}
+
+LIBVSS_EXPORT void libvss_writer_info_free(struct libvss_writer_info *wi)
+{
+	free(wi);
 }
 
 /* ---- getters ---- */

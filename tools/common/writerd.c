@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +11,64 @@
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <linux/vss.h>
 
 #include "writerd.h"
+
+static const char *log_name = "writerd";
+static bool log_prio;		/* stderr is the journal's stream */
+
+void writerd_log_init(const char *name)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	log_name = name;
+	/*
+	 * "DEV:INO" of the stream systemd connected; a child may inherit
+	 * the variable with stderr redirected elsewhere, so both must match.
+	 */
+	log_prio = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+		   !fstat(STDERR_FILENO, &st) && st.st_dev == dev &&
+		   st.st_ino == ino;
+	setvbuf(stderr, NULL, _IOLBF, 0);
+}
+
+void writerd_vlog(int prio, const char *fmt, va_list ap)
+{
+	if (log_prio)
+		fprintf(stderr, "<%d>", prio);
+	fprintf(stderr, "%s: ", log_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+#define WRITERD_LOG_AT(func, prio)				\
+void func(const char *fmt, ...)					\
+{								\
+	va_list ap;						\
+								\
+	va_start(ap, fmt);					\
+	writerd_vlog(prio, fmt, ap);				\
+	va_end(ap);						\
+}
+
+void writerd_log(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	writerd_vlog(prio, fmt, ap);
+	va_end(ap);
+}
+
+WRITERD_LOG_AT(writerd_err, LOG_ERR)
+WRITERD_LOG_AT(writerd_warn, LOG_WARNING)
+WRITERD_LOG_AT(writerd_info, LOG_INFO)
 
 long writerd_now_ms(void)
 {

@@ -1,14 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the writer daemons that ship with vss (vss-hookd,
- * vss-sqlite-writer) share: the time an event may take, systemd's
- * readiness protocol, signals through a signalfd, instance ids.
+ * vss-sqlite-writer) share: the log, the time an event may take, systemd's
+ * readiness protocol, signals through a signalfd, instance ids, and the
+ * main loop (writerd_loop.c, which needs libvss).
  */
 #ifndef VSS_WRITERD_H
 #define VSS_WRITERD_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <syslog.h>
+
+/*
+ * The log is stderr, a line per message: "NAME: message". Under systemd,
+ * when stderr is the journal's stream (JOURNAL_STREAM names it), each line
+ * starts with its priority as sd-daemon.h's SD_ERR ("<3>"), SD_WARNING
+ * ("<4>") and SD_INFO ("<6>") do, which journald takes off and keeps as
+ * the entry's priority (journalctl -p warning); on a terminal or in a file
+ * that prefix would be noise, so it is left out. writerd_log_init() once,
+ * first (it also makes stderr line-buffered).
+ */
+void writerd_log_init(const char *name);
+/* @prio: LOG_ERR, LOG_WARNING or LOG_INFO of <syslog.h> (same values). */
+void writerd_log(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void writerd_vlog(int prio, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* The three the daemons use: writerd_log() at LOG_ERR, _WARNING, _INFO. */
+void writerd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void writerd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void writerd_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Kept back from an event's time limit for the answer to travel. */
 #define WRITERD_MARGIN_MS	1000
@@ -48,6 +71,19 @@ long writerd_parse_seconds(const char *s, long max_ms);
 long writerd_parse_bytes(const char *s);
 
 struct libvss_ctx;
+
+/*
+ * The main loop (writerd_loop.c): dispatches what arrives on @ctx's socket
+ * (writer events, through the writer's callbacks) and reads @sfd
+ * (writerd_signalfd()) until SIGTERM or SIGINT; SIGHUP is ignored.
+ * @tick runs before each wait and returns how many ms it may wait at most
+ * (-1: no limit): a daemon's deadlines (a freeze the module never thawed)
+ * are kept there. A notification lost is logged, not an end. Returns the
+ * daemon's exit status: 0 stopped by a signal, 1 when the socket or
+ * poll() failed (logged).
+ */
+int writerd_loop(struct libvss_ctx *ctx, int sfd, long (*tick)(void *data),
+		 void *data);
 
 /*
  * Says in @buf what libvss_process() lost since the last call (an

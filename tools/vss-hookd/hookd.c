@@ -24,14 +24,12 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 
 #include <libvss.h>
@@ -78,18 +76,6 @@ enum run_mode {
 	RUN_UNTIL_FAILURE,	/* an event that can be vetoed: stop at the first no */
 	RUN_ALL,		/* cleanup: every hook must hear it */
 };
-
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vss-hookd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- sessions ---- */
 
@@ -173,14 +159,14 @@ static void state_save(struct hookd *h, const struct session *s)
 	 * and the directory was checked to be root's (state_path_init()).
 	 */
 	if (unlink(tmp) && errno != ENOENT)
-		logmsg("%s: %s", tmp, strerror(errno));
+		writerd_warn("%s: %s", tmp, strerror(errno));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		if (fd >= 0)
 			close(fd);
-		logmsg("%s: %s (a crash while frozen would not be thawed at restart)",
-		       tmp, strerror(errno));
+		writerd_err("%s: %s (a crash while frozen would not be thawed at restart)",
+			    tmp, strerror(errno));
 		return;
 	}
 	fprintf(f, "session %u\nset %s\nbackup-type %s\n", s->id, s->set_id,
@@ -188,13 +174,13 @@ static void state_save(struct hookd *h, const struct session *s)
 	for (i = 0; i < s->nr_volumes; i++)
 		fprintf(f, "volume %s\n", s->volumes[i]);
 	if (fclose(f) || rename(tmp, h->state_path))
-		logmsg("%s: %s", h->state_path, strerror(errno));
+		writerd_err("%s: %s", h->state_path, strerror(errno));
 }
 
 static void state_remove(struct hookd *h)
 {
 	if (h->state_path[0] && unlink(h->state_path) && errno != ENOENT)
-		logmsg("%s: %s", h->state_path, strerror(errno));
+		writerd_warn("%s: %s", h->state_path, strerror(errno));
 }
 
 /* Reads a state file into @s; 0, or -ENOENT if there is none. */
@@ -250,7 +236,7 @@ static void veto(struct hookd *h, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	logmsg("%s", msg);
+	writerd_warn("%s", msg);
 	/* -EBADFD outside a callback (a thaw at the deadline): nobody to tell. */
 	if (h->w)
 		libvss_writer_set_failure(h->w, err, msg);
@@ -303,8 +289,8 @@ static uint32_t run_dir(struct hookd *h, const char *dir, const char *arg,
 				veto(h, EPERM, "hook %s %s: refused, not run: %s",
 				     l.paths[i], arg, l.refused[i]);
 			else
-				logmsg("hook %s %s: refused, not run: %s",
-				       l.paths[i], arg, l.refused[i]);
+				writerd_err("hook %s %s: refused, not run: %s",
+					    l.paths[i], arg, l.refused[i]);
 			failure = h->veto;
 			if (mode == RUN_UNTIL_FAILURE)
 				break;
@@ -328,7 +314,7 @@ static uint32_t run_dir(struct hookd *h, const char *dir, const char *arg,
 		}
 		hook_describe(&r, how, sizeof(how));
 		if (hook_ok(&r)) {
-			logmsg("hook %s %s: ok in %ld ms", base, arg, r.elapsed_ms);
+			writerd_info("hook %s %s: ok in %ld ms", base, arg, r.elapsed_ms);
 			continue;
 		}
 		if (!failure)
@@ -337,7 +323,7 @@ static uint32_t run_dir(struct hookd *h, const char *dir, const char *arg,
 			     "hook %s %s: %s%s%s", base, arg, how,
 			     r.last_line[0] ? ": " : "", r.last_line);
 		else
-			logmsg("hook %s %s: %s", base, arg, how);
+			writerd_err("hook %s %s: %s", base, arg, how);
 		failure = h->veto;
 		if (mode == RUN_UNTIL_FAILURE)
 			break;
@@ -363,7 +349,7 @@ static uint32_t thaw(struct hookd *h, struct session *s, const char *reason,
 	};
 	uint32_t failure, f2;
 
-	logmsg("session %u: thaw (%s)", s->id, reason);
+	writerd_info("session %u: thaw (%s)", s->id, reason);
 	failure = run_dir(h, h->hook_dir, "thaw", &hev, end_ms, RUN_ALL);
 	f2 = run_dir(h, h->fsfreeze_dir, "thaw", &hev, end_ms, RUN_ALL);
 	s->frozen = false;
@@ -429,7 +415,7 @@ static uint32_t on_event(struct libvss_writer *w, const struct libvss_event *ev,
 	for (i = 0; i < hev.nr_volumes; i++)
 		volumes[i] = libvss_event_volume(ev, i);
 	hev.volumes = volumes;
-	logmsg("session %u: %s%s%s", s->id, name, set ? " set " : "", set_id);
+	writerd_info("session %u: %s%s%s", s->id, name, set ? " set " : "", set_id);
 
 	switch (type) {
 	case VSS_EVENT_FREEZE:
@@ -457,8 +443,8 @@ static uint32_t on_event(struct libvss_writer *w, const struct libvss_event *ev,
 		break;
 	}
 	if (failure)
-		logmsg("session %u: %s vetoed (%s)", hev.session_id, name,
-		       libvss_writer_failure_name(failure));
+		writerd_warn("session %u: %s vetoed (%s)", hev.session_id, name,
+			     libvss_writer_failure_name(failure));
 	return failure;
 }
 
@@ -480,15 +466,19 @@ static void recover(struct hookd *h)
 
 	if (state_load(h, &s))
 		return;
-	logmsg("%s: the last run ended while frozen", h->state_path);
+	writerd_warn("%s: the last run ended while frozen", h->state_path);
 	thaw(h, &s, "restart", writerd_now_ms() +
 	     writerd_event_budget_ms(VSS_EVENT_THAW, 0));
 	session_forget_set(&s);
 }
 
-/* Thaws every session whose freeze outlived the writer's freeze timeout. */
-static long check_deadlines(struct hookd *h)
+/*
+ * Thaws every session whose freeze outlived the writer's freeze timeout;
+ * the ms until the next deadline, -1 if none (writerd_loop()'s tick).
+ */
+static long check_deadlines(void *data)
 {
+	struct hookd *h = data;
 	long now = writerd_now_ms(), next = -1;
 	struct session *s;
 
@@ -496,8 +486,8 @@ static long check_deadlines(struct hookd *h)
 		if (!s->frozen)
 			continue;
 		if (s->deadline_ms <= now) {
-			logmsg("session %u: frozen for the whole freeze timeout without Thaw or Abort",
-			       s->id);
+			writerd_warn("session %u: frozen for the whole freeze timeout without Thaw or Abort",
+				     s->id);
 			thaw(h, s, "deadline", now +
 			     writerd_event_budget_ms(VSS_EVENT_THAW, 0));
 			now = writerd_now_ms();
@@ -643,7 +633,7 @@ static void state_path_init(struct hookd *h)
 		if (name[i] == '/')
 			name[i] = '_';
 	if (mkdir(h->state_dir, 0700) && errno != EEXIST)
-		logmsg("%s: %s", h->state_dir, strerror(errno));
+		writerd_err("%s: %s", h->state_dir, strerror(errno));
 	/*
 	 * Whoever else could write there could make us write over any file
 	 * (a link at the state file's name) or thaw what they like at start.
@@ -651,8 +641,8 @@ static void state_path_init(struct hookd *h)
 	if (lstat(h->state_dir, &st) || !S_ISDIR(st.st_mode) ||
 	    (st.st_uid && st.st_uid != geteuid()) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		logmsg("%s: not a directory of root's that only root can write: no freeze state kept (a crash while frozen would not be thawed at restart)",
-		       h->state_dir);
+		writerd_warn("%s: not a directory of root's that only root can write: no freeze state kept (a crash while frozen would not be thawed at restart)",
+			     h->state_dir);
 		return;
 	}
 	snprintf(h->state_path, sizeof(h->state_path), "%s/%s.frozen",
@@ -670,21 +660,20 @@ int main(int argc, char **argv)
 	uint8_t instance_id[LIBVSS_ID_SIZE];
 	struct libvss_ctx *ctx = NULL;
 	char *metadata = NULL;
-	bool stop = false;
 	int err, sfd, ret = 1;
 
 	if (parse_args(&h, argc, argv))
 		return 2;
-	setvbuf(stderr, NULL, _IOLBF, 0);
+	writerd_log_init("vss-hookd");
 	state_path_init(&h);
 	sfd = writerd_signalfd();
 	if (sfd < 0) {
-		logmsg("signalfd: %s", strerror(-sfd));
+		writerd_err("signalfd: %s", strerror(-sfd));
 		return 1;
 	}
 	if (h.timeout_ms > (long)h.freeze_timeout_ms - WRITERD_MARGIN_MS)
-		logmsg("warning: --timeout %ld ms leaves Freeze's hooks less than one hook's time",
-		       h.timeout_ms);
+		writerd_warn("warning: --timeout %ld ms leaves Freeze's hooks less than one hook's time",
+			     h.timeout_ms);
 	recover(&h);
 
 	writerd_instance_id(h.name, instance_id);
@@ -705,53 +694,17 @@ int main(int argc, char **argv)
 					     h.name, h.level);
 	free(metadata);
 	if (err) {
-		logmsg("register writer %s: %s", h.name,
-		       libvss_ext_error(ctx) ? libvss_ext_error(ctx) : strerror(-err));
+		writerd_err("register writer %s: %s", h.name,
+			    libvss_ext_error(ctx) ? libvss_ext_error(ctx) : strerror(-err));
 		goto out;
 	}
-	logmsg("writer %s registered (id %u), hooks in %s%s%s, %ld ms per hook",
-	       h.name, libvss_writer_id(h.w), h.hook_dir,
-	       h.fsfreeze_dir ? ", fsfreeze hooks in " : "",
-	       h.fsfreeze_dir ? h.fsfreeze_dir : "", h.timeout_ms);
+	writerd_info("writer %s registered (id %u), hooks in %s%s%s, %ld ms per hook",
+		     h.name, libvss_writer_id(h.w), h.hook_dir,
+		     h.fsfreeze_dir ? ", fsfreeze hooks in " : "",
+		     h.fsfreeze_dir ? h.fsfreeze_dir : "", h.timeout_ms);
 	writerd_notify("READY=1");
 
-	while (!stop) {
-		struct pollfd pfd[2] = {
-			{ .fd = libvss_fd(ctx), .events = POLLIN },
-			{ .fd = sfd, .events = POLLIN },
-		};
-		long wait_ms = check_deadlines(&h);
-		int n;
-
-		n = poll(pfd, 2, wait_ms < 0 ? -1 : (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms));
-		if (n < 0 && errno != EINTR) {
-			logmsg("poll: %s", strerror(errno));
-			break;
-		}
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGHUP)
-					continue;	/* hooks are read at every event anyway */
-				logmsg("signal %u: stopping", si.ssi_signo);
-				stop = true;
-			}
-		}
-		if (pfd[0].revents) {
-			char lost[256];
-
-			err = libvss_process(ctx);
-			if (err < 0) {
-				logmsg("libvss: %s", libvss_ext_error(ctx) ?
-				       libvss_ext_error(ctx) : strerror(-err));
-				break;
-			}
-			if (writerd_losses(ctx, lost, sizeof(lost)))
-				logmsg("%s", lost);
-		}
-	}
-	ret = stop ? 0 : 1;
+	ret = writerd_loop(ctx, sfd, check_deadlines, &h);
 out:
 	writerd_notify("STOPPING=1");
 	/* Nothing stays frozen because the writer goes. */

@@ -37,14 +37,12 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -73,18 +71,6 @@ struct sw {
 	long deadline_ms;		/* released by then whatever happens */
 };
 
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(DEFAULT_NAME ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static uint32_t veto(struct sw *sw, uint32_t failure, int err,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static uint32_t veto(struct sw *sw, uint32_t failure, int err,
@@ -96,7 +82,7 @@ static uint32_t veto(struct sw *sw, uint32_t failure, int err,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	logmsg("%s", msg);
+	writerd_warn("%s", msg);
 	libvss_writer_set_failure(sw->w, err, msg);
 	return failure;
 }
@@ -113,9 +99,30 @@ static void release(struct sw *sw, const char *why)
 		hold_release(&sw->dbs[i]);
 	}
 	if (held)
-		logmsg("write locks released (%s) at mono %llu", why,
-		       (unsigned long long)writerd_now_ns());
+		writerd_info("write locks released (%s) at mono %llu", why,
+			     (unsigned long long)writerd_now_ns());
 	sw->held_session = 0;
+}
+
+/*
+ * Releases locks held for the whole freeze timeout, the module's Thaw or
+ * Abort never having come; the ms until that deadline, -1 when nothing
+ * is held (writerd_loop()'s tick).
+ */
+static long check_deadline(void *data)
+{
+	struct sw *sw = data;
+	long wait_ms;
+
+	if (!sw->held_session)
+		return -1;
+	wait_ms = sw->deadline_ms - writerd_now_ms();
+	if (wait_ms > 0)
+		return wait_ms;
+	writerd_warn("session %u: held for the whole freeze timeout without Thaw or Abort",
+		     sw->held_session);
+	release(sw, "deadline");
+	return -1;
 }
 
 static uint32_t freeze_db(struct sw *sw, struct hold_db *d, long end_ms)
@@ -125,11 +132,11 @@ static uint32_t freeze_db(struct sw *sw, struct hold_db *d, long end_ms)
 	if (hold_take(d, sw->busy_ms, end_ms, &r))
 		return veto(sw, VSS_WRITER_FAILURE_RETRYABLE, r.err, "%s", r.msg);
 	if (r.wal)
-		logmsg("%s: write lock held since mono %llu, all %d WAL frames in the database file",
-		       d->path, (unsigned long long)r.held_ns, r.frames);
+		writerd_info("%s: write lock held since mono %llu, all %d WAL frames in the database file",
+			     d->path, (unsigned long long)r.held_ns, r.frames);
 	else
-		logmsg("%s: write lock held since mono %llu (rollback journal: committed data is in the database file)",
-		       d->path, (unsigned long long)r.held_ns);
+		writerd_info("%s: write lock held since mono %llu (rollback journal: committed data is in the database file)",
+			     d->path, (unsigned long long)r.held_ns);
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -168,8 +175,8 @@ static uint32_t on_prepare_snapshot(struct libvss_writer *w,
 	unsigned int i;
 
 	(void)w;
-	logmsg("session %u: prepare-snapshot: %u of %u databases on the set's volumes",
-	       libvss_event_session_id(ev), mark_involved(sw, ev), sw->n);
+	writerd_info("session %u: prepare-snapshot: %u of %u databases on the set's volumes",
+		     libvss_event_session_id(ev), mark_involved(sw, ev), sw->n);
 	for (i = 0; i < sw->n; i++)
 		if (sw->dbs[i].involved)
 			hold_prepare(&sw->dbs[i]);
@@ -290,7 +297,6 @@ int main(int argc, char **argv)
 	uint8_t instance_id[LIBVSS_ID_SIZE];
 	struct libvss_ctx *ctx = NULL;
 	char *metadata = NULL;
-	bool stop = false;
 	unsigned int i;
 	int c, err, sfd, ret = 1;
 	uint32_t rcvbuf = 0;
@@ -326,7 +332,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	setvbuf(stderr, NULL, _IOLBF, 0);
+	writerd_log_init(DEFAULT_NAME);
 	sw.n = (unsigned int)(argc - optind);
 	sw.dbs = calloc(sw.n, sizeof(*sw.dbs));
 	if (!sw.dbs)
@@ -335,15 +341,15 @@ int main(int argc, char **argv)
 		char msg[PATH_MAX + 128];
 
 		if (hold_open(&sw.dbs[i], argv[optind + i], msg, sizeof(msg))) {
-			logmsg("%s", msg);
+			writerd_err("%s", msg);
 			goto out;
 		}
-		logmsg("%s: %s mode", sw.dbs[i].path,
-		       hold_is_wal(&sw.dbs[i]) ? "WAL" : "rollback-journal");
+		writerd_info("%s: %s mode", sw.dbs[i].path,
+			     hold_is_wal(&sw.dbs[i]) ? "WAL" : "rollback-journal");
 	}
 	sfd = writerd_signalfd();
 	if (sfd < 0) {
-		logmsg("signalfd: %s", strerror(-sfd));
+		writerd_err("signalfd: %s", strerror(-sfd));
 		goto out;
 	}
 
@@ -365,55 +371,15 @@ int main(int argc, char **argv)
 					     sw.name, VSS_WRITER_LEVEL_BACK_END);
 	free(metadata);
 	if (err) {
-		logmsg("register writer %s: %s", sw.name,
-		       libvss_ext_error(ctx) ? libvss_ext_error(ctx) : strerror(-err));
+		writerd_err("register writer %s: %s", sw.name,
+			    libvss_ext_error(ctx) ? libvss_ext_error(ctx) : strerror(-err));
 		goto out_sfd;
 	}
-	logmsg("writer %s registered (id %u), %u databases", sw.name,
-	       libvss_writer_id(sw.w), sw.n);
+	writerd_info("writer %s registered (id %u), %u databases", sw.name,
+		     libvss_writer_id(sw.w), sw.n);
 	writerd_notify("READY=1");
 
-	while (!stop) {
-		struct pollfd pfd[2] = {
-			{ .fd = libvss_fd(ctx), .events = POLLIN },
-			{ .fd = sfd, .events = POLLIN },
-		};
-		long wait_ms = -1;
-
-		if (sw.held_session) {
-			wait_ms = sw.deadline_ms - writerd_now_ms();
-			if (wait_ms <= 0) {
-				logmsg("session %u: held for the whole freeze timeout without Thaw or Abort",
-				       sw.held_session);
-				release(&sw, "deadline");
-				continue;
-			}
-		}
-		if (poll(pfd, 2, (int)wait_ms) < 0 && errno != EINTR) {
-			logmsg("poll: %s", strerror(errno));
-			break;
-		}
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			while (read(sfd, &si, sizeof(si)) == sizeof(si))
-				if (si.ssi_signo != SIGHUP)
-					stop = true;
-		}
-		if (pfd[0].revents) {
-			char lost[256];
-
-			err = libvss_process(ctx);
-			if (err < 0) {
-				logmsg("libvss: %s", libvss_ext_error(ctx) ?
-				       libvss_ext_error(ctx) : strerror(-err));
-				break;
-			}
-			if (writerd_losses(ctx, lost, sizeof(lost)))
-				logmsg("%s", lost);
-		}
-	}
-	ret = stop ? 0 : 1;
+	ret = writerd_loop(ctx, sfd, check_deadline, &sw);
 	writerd_notify("STOPPING=1");
 	release(&sw, "exit");
 out_sfd:

@@ -56,11 +56,61 @@ static void begin_item(struct json_writer *w)
 	indent(w);
 }
 
-static void write_string(struct json_writer *w, const char *s)
+/*
+ * The length of the well-formed UTF-8 sequence at @s (Unicode's table 3-7:
+ * no overlong forms, no surrogates, nothing past U+10FFFF), or 0 when @s
+ * does not start one.
+ */
+static size_t utf8_len(const unsigned char *s)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;	/* overlong */
+	else if (s[0] == 0xed)
+		hi = 0x9f;	/* UTF-16 surrogates */
+	else if (s[0] == 0xf0)
+		lo = 0x90;	/* overlong */
+	else if (s[0] == 0xf4)
+		hi = 0x8f;	/* past U+10FFFF */
+	/* The string's NUL fails the range test, so this never reads past it. */
+	for (i = 1; i < len; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
+/*
+ * Names come from the kernel, from writers and from the command line, none
+ * of which promises UTF-8, and a consumer (jq, Python) rejects the whole
+ * document for one bad byte. So a byte that does not begin a well-formed
+ * sequence is replaced by U+FFFD, written "\ufffd", one per bad byte so
+ * that their number shows; there is no lossless choice, since JSON strings
+ * are Unicode text, not bytes (escaping a byte as \u00XX would name a
+ * different character). Control characters, C0, DEL and C1 alike, are
+ * escaped as \u00XX so that no terminal sequence reaches a screen through
+ * jq's raw output unseen.
+ */
+static void write_string(struct json_writer *w, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len;
+
 	putc('"', w->out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		unsigned char c = *s;
 
 		switch (c) {
 		case '"':	fputs("\\\"", w->out); break;
@@ -71,12 +121,22 @@ static void write_string(struct json_writer *w, const char *s)
 		case '\r':	fputs("\\r", w->out); break;
 		case '\t':	fputs("\\t", w->out); break;
 		default:
-			/* Bytes from 0x80 pass through: the input is UTF-8. */
-			if (c < 0x20)
+			if (c < 0x20 || c == 0x7f) {
 				fprintf(w->out, "\\u%04x", c);
-			else
+			} else if (c < 0x80) {
 				putc(c, w->out);
+			} else if (!(len = utf8_len(s))) {
+				fputs("\\ufffd", w->out);
+			} else if (c == 0xc2 && s[1] < 0xa0) {
+				/* U+0080..U+009F, the C1 controls */
+				fprintf(w->out, "\\u%04x", s[1]);
+				s++;
+			} else {
+				fwrite(s, 1, len, w->out);
+				s += len - 1;
+			}
 		}
+		s++;
 	}
 	putc('"', w->out);
 }
@@ -130,7 +190,11 @@ void jsonw_name(struct json_writer *w, const char *name)
 void jsonw_string(struct json_writer *w, const char *value)
 {
 	begin_item(w);
-	write_string(w, value);
+	/* An absent name (a writer that sent none) is null, not a crash. */
+	if (value)
+		write_string(w, value);
+	else
+		fputs("null", w->out);
 }
 
 void jsonw_uint(struct json_writer *w, uint64_t value)

@@ -24,6 +24,11 @@ void jsonw_end_array(struct json_writer *w);
 /* The key of the next value, inside an object. */
 void jsonw_name(struct json_writer *w, const char *name);
 
+/*
+ * @value NULL is written as null. Control characters are escaped as \u00XX
+ * and bytes that are not well-formed UTF-8 are replaced by \ufffd: the
+ * output is always valid JSON (json_writer.c says why).
+ */
 void jsonw_string(struct json_writer *w, const char *value);
 void jsonw_uint(struct json_writer *w, uint64_t value);
 void jsonw_int(struct json_writer *w, int64_t value);

@@ -51,19 +51,6 @@ static unsigned int kind_of(uint32_t type)
 	return 0;
 }
 
-/* The decimal value of an enum this libvss cannot name. */
-struct enum_buf {
-	char s[12];
-};
-
-static const char *enum_str(const char *name, uint32_t v, struct enum_buf *b)
-{
-	if (name)
-		return name;
-	snprintf(b->s, sizeof(b->s), "%u", v);
-	return b->s;
-}
-
 /* "2026-11-22T13:05:01.123Z": when vssctl received the event. */
 #define STAMP_LEN	48
 static const char *stamp(char buf[STAMP_LEN])
@@ -85,7 +72,6 @@ static void print_snapshot(const struct libvss_monitor_event *ev)
 {
 	uint32_t reason = libvss_monitor_event_invalid_reason(ev);
 	char id[LIBVSS_ID_STRING_SIZE], dev[64];
-	struct enum_buf b;
 
 	print_string(PRINT_ANY, "id", " id %s",
 		     libvss_id_to_string(libvss_monitor_event_snapshot_id(ev), id));
@@ -97,8 +83,8 @@ static void print_snapshot(const struct libvss_monitor_event *ev)
 	snprintf(dev, sizeof(dev), "/dev/%s", libvss_monitor_event_device(ev));
 	print_string(PRINT_ANY, "device", " device %s", dev);
 	if (libvss_monitor_event_type(ev) == VSS_CMD_SNAPSHOT_INVALID_NTF)
-		print_string(PRINT_ANY, "reason", " reason %s",
-			     enum_str(libvss_invalid_reason_name(reason), reason, &b));
+		print_enum(PRINT_ANY, "reason", " reason %s",
+			   libvss_invalid_reason_name(reason), reason);
 }
 
 static void print_threshold(const struct libvss_monitor_event *ev)
@@ -126,16 +112,10 @@ static void print_session(const struct libvss_monitor_event *ev)
 	uint32_t op = libvss_monitor_event_session_op(ev);
 	const uint8_t *set = libvss_monitor_event_set_id(ev);
 	char id[LIBVSS_ID_STRING_SIZE];
-	struct enum_buf b;
 
 	print_uint(PRINT_ANY, "session", " session %u",
 		   libvss_monitor_event_session_id(ev));
-	print_string(PRINT_ANY, "type", " %s",
-		     enum_str(libvss_session_type_name(type), type, &b));
-	print_string(PRINT_ANY, "state", " state %s",
-		     enum_str(libvss_session_state_name(state), state, &b));
-	print_string(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
-		     enum_str(libvss_session_op_name(op), op, &b));
+	vssctl_print_session_state(type, state, op);
 	print_uint(PRINT_ANY, "owner", " owner %u", libvss_monitor_event_owner(ev));
 	if (set)
 		print_string(PRINT_ANY, "set_id", " set %s",
@@ -149,7 +129,6 @@ static void print_fs(const struct libvss_monitor_event *ev)
 	bool detached = libvss_monitor_event_flags(ev) & VSS_FS_F_DETACHED;
 	bool thawed = libvss_monitor_event_type(ev) == VSS_CMD_FS_THAWED_NTF;
 	uint64_t ns = libvss_monitor_event_frozen_ns(ev);
-	struct enum_buf b;
 	char d[DURATION_LEN];
 
 	print_string(PRINT_ANY, "path", " %s", libvss_monitor_event_path(ev));
@@ -165,8 +144,8 @@ static void print_fs(const struct libvss_monitor_event *ev)
 		     vssctl_duration_str(libvss_monitor_event_timeout_ms(ev), d));
 	if (!thawed)
 		return;
-	print_string(PRINT_ANY, "reason", " reason %s",
-		     enum_str(libvss_thaw_reason_name(reason), reason, &b));
+	print_enum(PRINT_ANY, "reason", " reason %s",
+		   libvss_thaw_reason_name(reason), reason);
 	print_u64(PRINT_JSON, "frozen_ns", NULL, ns);
 	print_string(PRINT_FP, NULL, " frozen %s",
 		     vssctl_seconds_str(ns / 1000000, d));
@@ -178,15 +157,14 @@ static void on_event(struct libvss_ctx *ctx,
 	const unsigned int *kinds = data;
 	uint32_t type = libvss_monitor_event_type(ev);
 	char ts[STAMP_LEN];
-	struct enum_buf b;
 
 	(void)ctx;
 	if (!(kind_of(type) & *kinds))
 		return;
 	new_json_obj();
 	print_string(PRINT_ANY, "time", "%s", stamp(ts));
-	print_string(PRINT_ANY, "event", " %s",
-		     enum_str(libvss_monitor_event_name(type), type, &b));
+	print_enum(PRINT_ANY, "event", " %s",
+		   libvss_monitor_event_name(type), type);
 	switch (kind_of(type)) {
 	case KIND_SNAPSHOT:
 		print_snapshot(ev);

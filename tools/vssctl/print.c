@@ -168,6 +168,22 @@ void print_bool(enum output_type type, const char *key, const char *fmt,
 	}
 }
 
+const char *enum_str(const char *name, uint32_t value, struct enum_buf *b)
+{
+	if (name)
+		return name;
+	snprintf(b->s, sizeof(b->s), "%u", value);
+	return b->s;
+}
+
+void print_enum(enum output_type type, const char *key, const char *fmt,
+		const char *name, uint32_t value)
+{
+	struct enum_buf b;
+
+	print_string(type, key, fmt, enum_str(name, value, &b));
+}
+
 void print_nl(void)
 {
 	if (!json_mode)

@@ -53,6 +53,17 @@ void print_u64(enum output_type type, const char *key, const char *fmt,
 	       uint64_t value);
 void print_bool(enum output_type type, const char *key, const char *fmt,
 		bool value);
+/*
+ * An enum's value: @name, what libvss calls it, or its decimal value
+ * (still a JSON string) when @name is NULL, as for a value a newer module
+ * sends that this libvss cannot name. enum_str() is the same for messages.
+ */
+struct enum_buf {
+	char s[12];
+};
+const char *enum_str(const char *name, uint32_t value, struct enum_buf *b);
+void print_enum(enum output_type type, const char *key, const char *fmt,
+		const char *name, uint32_t value);
 /* A newline in text mode only. */
 void print_nl(void);
 

@@ -17,17 +17,19 @@
 #include "print.h"
 #include "vssctl.h"
 
-/* The decimal value of an enum this libvss cannot name. */
-struct enum_buf {
-	char s[12];
-};
-
-static const char *enum_str(const char *name, uint32_t v, struct enum_buf *b)
+/*
+ * A session's type, state and the operation running (only in JSON when
+ * none): the same keys and words wherever a session is printed (session,
+ * writer status, monitor).
+ */
+void vssctl_print_session_state(uint32_t type, uint32_t state, uint32_t op)
 {
-	if (name)
-		return name;
-	snprintf(b->s, sizeof(b->s), "%u", v);
-	return b->s;
+	print_enum(PRINT_ANY, "type", " %s",
+		   libvss_session_type_name(type), type);
+	print_enum(PRINT_ANY, "state", " state %s",
+		   libvss_session_state_name(state), state);
+	print_enum(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
+		   libvss_session_op_name(op), op);
 }
 
 /*
@@ -92,25 +94,19 @@ static void print_session(const struct libvss_session *s)
 	const uint8_t *set = libvss_session_set_id(s);
 	unsigned int pid = owner_pid(libvss_session_owner(s));
 	char id[LIBVSS_ID_STRING_SIZE];
-	struct enum_buf b;
 
 	print_uint(PRINT_ANY, "id", "session %u", libvss_session_id(s));
-	print_string(PRINT_ANY, "type", " %s",
-		     enum_str(libvss_session_type_name(type), type, &b));
-	print_string(PRINT_ANY, "state", " state %s",
-		     enum_str(libvss_session_state_name(state), state, &b));
-	print_string(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
-		     enum_str(libvss_session_op_name(op), op, &b));
+	vssctl_print_session_state(type, state, op);
 	print_uint(PRINT_ANY, "owner", " owner %u", libvss_session_owner(s));
 	if (pid)
 		print_uint(PRINT_ANY, "pid", " pid %u", pid);
-	print_string(bt ? PRINT_ANY : PRINT_JSON, "backup_type", " backup-type %s",
-		     enum_str(libvss_backup_type_name(bt), bt, &b));
+	print_enum(bt ? PRINT_ANY : PRINT_JSON, "backup_type", " backup-type %s",
+		   libvss_backup_type_name(bt), bt);
 	print_uint(PRINT_ANY, "writers", " writers %u",
 		   libvss_session_writer_count(s));
 	print_uint(error ? PRINT_ANY : PRINT_JSON, "error", " errno %u", error);
-	print_string(status ? PRINT_ANY : PRINT_JSON, "status", " status %s",
-		     enum_str(libvss_status_name(status), status, &b));
+	print_enum(status ? PRINT_ANY : PRINT_JSON, "status", " status %s",
+		   libvss_status_name(status), status);
 	if (set)
 		print_string(PRINT_ANY, "set_id", " set %s",
 			     libvss_id_to_string(set, id));

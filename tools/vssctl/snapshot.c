@@ -34,19 +34,6 @@
 /* Room for "/dev/" and a kernel device name. */
 #define DEV_PATH_LEN	64
 
-/* The decimal value of an enum this libvss cannot name. */
-struct enum_buf {
-	char s[12];
-};
-
-static const char *enum_str(const char *name, uint32_t v, struct enum_buf *b)
-{
-	if (name)
-		return name;
-	snprintf(b->s, sizeof(b->s), "%u", v);
-	return b->s;
-}
-
 static const char *dev_path(const char *name, char buf[DEV_PATH_LEN])
 {
 	snprintf(buf, DEV_PATH_LEN, "/dev/%s", name);
@@ -64,8 +51,20 @@ static const char *iso_time(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
-/* Milliseconds, exact to the nanosecond: "1.234567ms", "2.5ms", "0ms". */
-static const char *window_str(uint64_t ns, char *buf, size_t len)
+/*
+ * Seconds since the epoch with nine decimals, "1714566896.123456789", for
+ * JSON as a string: created_ns, a number of 19 digits, is rounded by every
+ * reader that parses numbers as doubles (jq up to 1.6, JavaScript), which
+ * keep 15 to 17; a string reaches them exact.
+ */
+static const char *seconds_str(uint64_t ns, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ns / NS_PER_SEC,
+		 ns % NS_PER_SEC);
+	return buf;
+}
+
+const char *vssctl_ms_str(uint64_t ns, char *buf, size_t len)
 {
 	uint64_t frac = ns % NS_PER_MS;
 	int digits = 6;
@@ -89,15 +88,13 @@ static void print_set_facts(uint32_t consistency, uint64_t window_ns,
 			    bool persistent, bool text)
 {
 	enum output_type any = text ? PRINT_ANY : PRINT_JSON;
-	struct enum_buf b;
 	char buf[32];
 
-	print_string(any, "consistency", " consistency %s",
-		     enum_str(libvss_consistency_name(consistency), consistency,
-			      &b));
+	print_enum(any, "consistency", " consistency %s",
+		   libvss_consistency_name(consistency), consistency);
 	if (text)
 		print_string(PRINT_FP, NULL, " freeze-window %s",
-			     window_str(window_ns, buf, sizeof(buf)));
+			     vssctl_ms_str(window_ns, buf, sizeof(buf)));
 	print_u64(PRINT_JSON, "freeze_window_ns", NULL, window_ns);
 	print_bool(PRINT_JSON, "persistent", NULL, persistent);
 	if (text)
@@ -115,17 +112,16 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 	uint32_t reason = libvss_snapshot_invalid_reason(s);
 	char id[LIBVSS_ID_STRING_SIZE], dev[DEV_PATH_LEN], when[32];
 	char size[VSSCTL_SIZE_LEN], token[LIBVSS_TOKEN_STRING_SIZE];
-	struct enum_buf b;
 
 	print_string(PRINT_ANY, "device", "%s",
 		     dev_path(libvss_snapshot_device(s), dev));
 	print_string(PRINT_ANY, "origin", " origin %s", libvss_snapshot_origin(s));
-	print_string(PRINT_ANY, "state", " state %s",
-		     enum_str(libvss_snapshot_state_name(state), state, &b));
+	print_enum(PRINT_ANY, "state", " state %s",
+		   libvss_snapshot_state_name(state), state);
 	/* In text only where there is something to say. */
-	print_string(state == VSS_SNAPSHOT_ACTIVE && !reason ? PRINT_JSON : PRINT_ANY,
-		     "invalid_reason", " reason %s",
-		     enum_str(libvss_invalid_reason_name(reason), reason, &b));
+	print_enum(state == VSS_SNAPSHOT_ACTIVE && !reason ? PRINT_JSON : PRINT_ANY,
+		   "invalid_reason", " reason %s",
+		   libvss_invalid_reason_name(reason), reason);
 	/* Diff storage holding chunks this snapshot preserved. */
 	print_string(PRINT_FP, NULL, " used %s",
 		     vssctl_format_size(libvss_snapshot_storage_used_bytes(s),
@@ -141,6 +137,9 @@ static void print_snapshot(const struct libvss_snapshot *s, bool detail)
 			      sizeof(when)));
 	print_u64(PRINT_JSON, "created_ns", NULL,
 		  libvss_snapshot_creation_time_ns(s));
+	print_string(PRINT_JSON, "created", NULL,
+		     seconds_str(libvss_snapshot_creation_time_ns(s), when,
+				 sizeof(when)));
 	/* Only from a module that tracks changed blocks. */
 	if (!libvss_snapshot_token(s, token, sizeof(token)))
 		print_string(PRINT_ANY, "token", " token %s", token);

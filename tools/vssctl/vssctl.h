@@ -115,6 +115,10 @@ const char *vssctl_format_size(uint64_t bytes, char buf[VSSCTL_SIZE_LEN]);
 #define DURATION_LEN	24
 const char *vssctl_duration_str(uint64_t ms, char buf[DURATION_LEN]);
 const char *vssctl_seconds_str(uint64_t ms, char buf[DURATION_LEN]);
+/* session.c: a session's type, state and running operation, printed. */
+void vssctl_print_session_state(uint32_t type, uint32_t state, uint32_t op);
+/* Nanoseconds as milliseconds, exact: "1.234567ms", "2.5ms", "0ms". */
+const char *vssctl_ms_str(uint64_t ns, char *buf, size_t len);
 
 /*
  * An ORIGIN argument as a block device path, for the requests that take

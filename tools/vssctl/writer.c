@@ -13,19 +13,6 @@
 #include "print.h"
 #include "vssctl.h"
 
-/* The decimal value of an enum this libvss cannot name. */
-struct enum_buf {
-	char s[12];
-};
-
-static const char *enum_str(const char *name, uint32_t v, struct enum_buf *b)
-{
-	if (name)
-		return name;
-	snprintf(b->s, sizeof(b->s), "%u", v);
-	return b->s;
-}
-
 /*
  * A writer's state and last error: "state S failure F" in text, then the
  * errno and message only when there is one; every key in JSON.
@@ -36,12 +23,11 @@ static void print_status(const struct libvss_writer_info *wi)
 	uint32_t state = libvss_writer_info_state(wi);
 	uint32_t error = libvss_writer_info_error(wi);
 	const char *msg = libvss_writer_info_message(wi);
-	struct enum_buf b;
 
-	print_string(PRINT_ANY, "state", " state %s",
-		     enum_str(libvss_writer_state_name(state), state, &b));
-	print_string(PRINT_ANY, "failure", " failure %s",
-		     enum_str(libvss_writer_failure_name(failure), failure, &b));
+	print_enum(PRINT_ANY, "state", " state %s",
+		   libvss_writer_state_name(state), state);
+	print_enum(PRINT_ANY, "failure", " failure %s",
+		   libvss_writer_failure_name(failure), failure);
 	print_uint(error ? PRINT_ANY : PRINT_JSON, "error", " errno %u", error);
 	print_string(msg[0] ? PRINT_ANY : PRINT_JSON, "message",
 		     " message \"%s\"", msg);
@@ -53,14 +39,13 @@ static void print_writer(const struct libvss_writer_info *wi)
 	char id[LIBVSS_ID_STRING_SIZE];
 	uint32_t level = libvss_writer_info_level(wi);
 	const char *inst = libvss_writer_info_instance_name(wi);
-	struct enum_buf b;
 
 	print_string(PRINT_ANY, "name", "\"%s\"", libvss_writer_info_name(wi));
 	print_string(inst[0] ? PRINT_ANY : PRINT_JSON, "instance_name",
 		     " instance \"%s\"", inst);
 	print_uint(PRINT_ANY, "id", " id %u", libvss_writer_info_id(wi));
-	print_string(PRINT_ANY, "level", " level %s",
-		     enum_str(libvss_writer_level_name(level), level, &b));
+	print_enum(PRINT_ANY, "level", " level %s",
+		   libvss_writer_level_name(level), level);
 	print_status(wi);
 	print_uint(PRINT_ANY, "session_id", " session %u",
 		   libvss_writer_info_session_id(wi));
@@ -112,20 +97,14 @@ static void print_session(const struct libvss_session *s)
 	uint32_t op = libvss_session_op(s), status = libvss_session_status(s);
 	const uint8_t *set = libvss_session_set_id(s);
 	char id[LIBVSS_ID_STRING_SIZE];
-	struct enum_buf b;
 	unsigned int i;
 
 	print_uint(PRINT_ANY, "id", "session %u", libvss_session_id(s));
-	print_string(PRINT_ANY, "type", " %s",
-		     enum_str(libvss_session_type_name(type), type, &b));
-	print_string(PRINT_ANY, "state", " state %s",
-		     enum_str(libvss_session_state_name(state), state, &b));
-	print_string(op ? PRINT_ANY : PRINT_JSON, "op", " running %s",
-		     enum_str(libvss_session_op_name(op), op, &b));
+	vssctl_print_session_state(type, state, op);
 	print_uint(libvss_session_error(s) ? PRINT_ANY : PRINT_JSON, "error",
 		   " errno %u", libvss_session_error(s));
-	print_string(status ? PRINT_ANY : PRINT_JSON, "status", " status %s",
-		     enum_str(libvss_status_name(status), status, &b));
+	print_enum(status ? PRINT_ANY : PRINT_JSON, "status", " status %s",
+		   libvss_status_name(status), status);
 	print_uint(PRINT_ANY, "owner", " owner %u", libvss_session_owner(s));
 	if (set)
 		print_string(PRINT_ANY, "set_id", " set %s",

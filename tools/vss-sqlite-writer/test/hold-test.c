@@ -12,7 +12,9 @@
  * name, or a directory of the path, swapped for a link after the writer
  * opened the database makes the hold fail with the reason, the link's
  * target neither opened, locked nor changed; a link owned by someone other
- * than root or the database's owner is refused at open.
+ * than root or the database's owner is refused at open. And the daemons'
+ * shared log: a journald priority before each line exactly when stderr is
+ * the stream JOURNAL_STREAM names.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -510,6 +512,62 @@ static void test_parse_bytes(void)
 	ok_int((int)writerd_parse_bytes(""), -1, "parse_bytes: empty");
 }
 
+/*
+ * Logs three lines to a file as stderr, with JOURNAL_STREAM set to
+ * @journal ("" for the file's own DEV:INO, NULL unset); what was written.
+ */
+static void log_to_file(const char *journal, char *buf, size_t size)
+{
+	char path[PATH_MAX], js[64];
+	int fd, saved;
+	struct stat st;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/log", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	saved = dup(STDERR_FILENO);
+	buf[0] = '\0';
+	if (fd < 0 || saved < 0 || fstat(fd, &st))
+		return;
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	if (journal)
+		setenv("JOURNAL_STREAM", *journal ? journal : js, 1);
+	else
+		unsetenv("JOURNAL_STREAM");
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	writerd_log_init("vss-test");
+	writerd_err("no %s", "socket");
+	writerd_warn("lost %d", 3);
+	writerd_info("ready");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, buf, size - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unsetenv("JOURNAL_STREAM");
+}
+
+static void test_log(void)
+{
+	char buf[256];
+
+	log_to_file("", buf, sizeof(buf));
+	ok_str(buf, "<3>vss-test: no socket\n<4>vss-test: lost 3\n<6>vss-test: ready\n",
+	       "log: stderr is the journal's stream: SD_ERR, SD_WARNING, SD_INFO prefixes");
+	log_to_file(NULL, buf, sizeof(buf));
+	ok_str(buf, "vss-test: no socket\nvss-test: lost 3\nvss-test: ready\n",
+	       "log: no JOURNAL_STREAM: no prefix");
+	log_to_file("1:2", buf, sizeof(buf));
+	ok_str(buf, "vss-test: no socket\nvss-test: lost 3\nvss-test: ready\n",
+	       "log: JOURNAL_STREAM of another stream (inherited, stderr redirected): no prefix");
+	log_to_file("garbage", buf, sizeof(buf));
+	ok_str(buf, "vss-test: no socket\nvss-test: lost 3\nvss-test: ready\n",
+	       "log: a malformed JOURNAL_STREAM: no prefix");
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -526,6 +584,7 @@ int main(void)
 	test_dir_symlink();
 	test_foreign_symlink();
 	test_parse_bytes();
+	test_log();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		diag("could not remove %s", dir);
