@@ -104,6 +104,12 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DKMS_SRC := /usr/src/vss-$(VERSION)
 DKMS := $(shell command -v dkms 2>/dev/null)
+# The sub-makes get these by their lowercase names (INSTALL_VARS), never
+# from the command line: a tool's Makefile has its own LIBDIR, the
+# library's build directory, which `make install LIBDIR=/usr/lib/...`
+# (debian/rules) must not replace.
+MAKEOVERRIDES := $(filter-out PREFIX=% LIBDIR=% INCLUDEDIR=% SBINDIR=% MANDIR=% \
+	BASHCOMPDIR=% UNITDIR=%,$(MAKEOVERRIDES))
 INSTALL_VARS = DESTDIR=$(DESTDIR) prefix=$(PREFIX) libdir=$(LIBDIR) \
 	includedir=$(INCLUDEDIR) sbindir=$(SBINDIR) mandir=$(MANDIR) \
 	unitdir=$(UNITDIR) systemdunitdir=$(UNITDIR)
