@@ -18,11 +18,15 @@
 #                           by dkms when it is there and DESTDIR is empty)
 #   make uninstall          the same, removed
 #   make dkms-tarball       build/vss-VERSION.dkms.tar.gz, for `dkms ldtarball`
+#   make check-packages     the Debian packages (debian/) built, linted,
+#                           installed in a fresh Debian 12 userland, DKMS's
+#                           module booted on each kernel, purged (~15 min;
+#                           not part of make check)
 
 KVER ?= $(shell ls /lib/modules | grep -v -- -vss-debug | sort -V | tail -n 1)
 
 .PHONY: all deps kmod lib vssctl writers selftests bench-tool man check demo vm-test vm-shell bench clean \
-	debug-kernel check-debug install uninstall install-dkms-src dkms-tarball
+	debug-kernel check-debug install uninstall install-dkms-src dkms-tarball check-packages
 
 all: kmod lib vssctl writers selftests bench-tool man
 
@@ -65,6 +69,13 @@ debug-kernel: deps
 
 check-debug: deps
 	scripts/check-debug.sh
+
+# The VM runner needs the tree's own tools (deps); the package build and
+# the userland need theirs (the fresh and packages tags of commands.list).
+check-packages: deps
+	scripts/install-deps.sh fresh
+	scripts/install-deps.sh packages
+	scripts/check-packages.sh
 
 vm-test: all
 	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M --pmem 32M -- selftests/run_guest.sh $(T)
