@@ -32,6 +32,9 @@ in_root() {
 }
 
 # ROOT is read-only (9p): what its programs need to write is mounted on it.
+# ROOT itself becomes a mount point, as / is: vssctl backup makes its
+# namespace's / a slave mount, which a mere directory cannot be.
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
 mount -t devtmpfs devtmpfs "$root/dev"
@@ -41,7 +44,7 @@ mount -t tmpfs -o mode=755 tmpfs "$root/mnt"
 cleanup() {
 	umount "$root/mnt/srv" 2>/dev/null
 	losetup -D 2>/dev/null
-	umount "$root/mnt" "$root/run" "$root/tmp" "$root/dev" "$root/sys" "$root/proc" 2>/dev/null
+	umount "$root/mnt" "$root/run" "$root/tmp" "$root/dev" "$root/sys" "$root/proc" "$root" 2>/dev/null
 }
 trap cleanup EXIT
 

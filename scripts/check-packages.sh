@@ -6,8 +6,8 @@
 #      tracks or would, uncommitted changes included), niced;
 #   2. lintian on the .changes and every .deb: no error, no warning (each
 #      accepted one is overridden in debian/*.lintian-overrides);
-#   3. a fresh minimal Debian 12 userland (debootstrap minbase, cached as
-#      scripts/fresh-check.sh caches it) with the headers of each Debian
+#   3. a fresh minimal Debian 12 userland (scripts/fresh-root.sh: debootstrap
+#      minbase, cached) with the headers of each Debian
 #      kernel in /lib/modules; the packages installed there with
 #      `apt-get install ./*.deb` while the newest kernel's headers are
 #      missing, which are installed after: DKMS builds vss.ko for the
@@ -28,7 +28,6 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=/var/cache/vss/fresh-bookworm.tar
 packages=(vss-dkms libvss0 libvss-dev vss-tools vss-writers)
 keep=0
 case ${1:-} in
@@ -98,8 +97,8 @@ check "it makes every package (${packages[*]})" sh -c \
 
 # ---- 2. lintian
 lintian --pedantic --tag-display-limit 0 "$changes" >"$work/lintian.log" 2>&1
-check "lintian: no error" sh -c "! grep '^E: ' '$work/lintian.log'"
-check "lintian: no warning (or an override with its reason)" sh -c "! grep '^W: ' '$work/lintian.log'"
+check "lintian: no error" sh -c "! grep -q '^E: ' '$work/lintian.log'"
+check "lintian: no warning (or an override with its reason)" sh -c "! grep -q '^W: ' '$work/lintian.log'"
 grep -E '^[EWI]: ' "$work/lintian.log" | sed 's/^/# /'
 
 # ---- 3. a fresh Debian 12 userland
@@ -113,17 +112,8 @@ for k in /lib/modules/*; do
 		kernels+=("$k")
 done
 check "two Debian kernels to build for (${kernels[*]})" test ${#kernels[@]} -ge 2
-if [ ! -s "$cache" ]; then
-	say "no $cache: scripts/fresh-check.sh makes it"
-	check "the debootstrap cache $cache exists" false
-	finish
-fi
-mkdir -p "$root"
-tar -C "$root" -xf "$cache"
-rm -f "$root/etc/apt/sources.list"
-cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/"
-cp -r /etc/apt/apt.conf.d/. "$root/etc/apt/apt.conf.d/"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
+"$top/scripts/fresh-root.sh" "$root" >>"$work/root.log" 2>&1
+check "a fresh Debian 12 userland (scripts/fresh-root.sh)" test $? -eq 0 || finish
 # What the host already downloaded need not be downloaded again (links:
 # nothing is copied, and apt in the userland reads them as its own).
 cp -l /var/cache/apt/archives/*.deb "$root/var/cache/apt/archives/" 2>/dev/null || true
@@ -142,14 +132,17 @@ in_root() { # in_root COMMAND-STRING
 apt_get="apt-get -y -q --no-install-recommends -o Dpkg::Use-Pty=0"
 mkdir -p "$root/root/debs"
 cp "${debs[@]}" "$root/root/debs/"
-headers=("${kernels[@]/#/linux-headers-}")
+# Each kernel as a server has it, image and headers: the image's depmod
+# indexes are there before DKMS runs depmod (6.12's headers need the
+# image anyway).
+headers=("${kernels[@]/#/linux-headers-}" "${kernels[@]/#/linux-image-}")
 # The packages' own dependencies first, so that the file list taken
 # before them is one that their purge must give back.
 deps=$(for d in "${debs[@]}"; do dpkg-deb -f "$d" Depends; done | tr ',' '\n' |
 	sed 's/|.*//; s/(.*)//; s/ //g' | grep -v -x -e '' "${packages[@]/#/-e}" | sort -u | tr '\n' ' ')
 say "installing ${headers[*]} and the packages' dependencies in the userland (log: root.log)"
 in_root "apt-get update -q && $apt_get install ${headers[*]} $deps"
-check "the headers of ${kernels[*]} and $deps install" test $? -eq 0 || finish
+check "${headers[*]} and $deps install" test $? -eq 0 || finish
 list() { # the userland's files, but for apt's and dpkg's own records and caches
 	(cd "$root" && find . -xdev ! -path './var/lib/dpkg/*' ! -path './var/lib/apt/*' \
 		! -path './var/cache/*' ! -path './var/log/*' ! -path './tmp/*' \
@@ -177,7 +170,7 @@ for k in "${kernels[@]}"; do
 		sh -c "ls '$root/lib/modules/$k/updates/dkms/'vss.ko* >/dev/null"
 done
 in_root "dkms status"
-sed -n '/^vss/p' "$work/root.log" | sort -u | sed 's/^/# /'
+sed -n '/^vss//p' "$work/root.log" | sort -u | sed 's/^/# /'
 check "no unit is enabled at installation" sh -c \
 	"! ls '$root'/etc/systemd/system/*.wants/vss-* 2>/dev/null | grep -q ."
 check "/etc/default/vss-sqlite-writer is a conffile" sh -c \
