@@ -170,7 +170,7 @@ for k in "${kernels[@]}"; do
 		sh -c "ls '$root/lib/modules/$k/updates/dkms/'vss.ko* >/dev/null"
 done
 in_root "dkms status"
-sed -n '/^vss//p' "$work/root.log" | sort -u | sed 's/^/# /'
+sed -n '\|^vss/|p' "$work/root.log" | sort -u | sed 's/^/# /'
 check "no unit is enabled at installation" sh -c \
 	"! ls '$root'/etc/systemd/system/*.wants/vss-* 2>/dev/null | grep -q ."
 check "/etc/default/vss-sqlite-writer is a conffile" sh -c \
