@@ -18,11 +18,15 @@
 #                           by dkms when it is there and DESTDIR is empty)
 #   make uninstall          the same, removed
 #   make dkms-tarball       build/vss-VERSION.dkms.tar.gz, for `dkms ldtarball`
+#   make check-packages     the Debian packages (debian/) built, linted,
+#                           installed in a fresh Debian 12 userland, DKMS's
+#                           module booted on each kernel, purged (~15 min;
+#                           not part of make check)
 
 KVER ?= $(shell ls /lib/modules | grep -v -- -vss-debug | sort -V | tail -n 1)
 
 .PHONY: all deps kmod lib vssctl writers selftests bench-tool man check demo vm-test vm-shell bench clean \
-	debug-kernel check-debug install uninstall install-dkms-src dkms-tarball
+	debug-kernel check-debug install uninstall install-dkms-src dkms-tarball check-packages
 
 all: kmod lib vssctl writers selftests bench-tool man
 
@@ -66,6 +70,13 @@ debug-kernel: deps
 check-debug: deps
 	scripts/check-debug.sh
 
+# The VM runner needs the tree's own tools (deps); the package build and
+# the userland need theirs (the fresh and packages tags of commands.list).
+check-packages: deps
+	scripts/install-deps.sh fresh
+	scripts/install-deps.sh packages
+	scripts/check-packages.sh
+
 vm-test: all
 	selftests/vm/run.sh --kernel $(KVER) --scratch-disk 320M --pmem 32M -- selftests/run_guest.sh $(T)
 
@@ -104,6 +115,12 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 DKMS_SRC := /usr/src/vss-$(VERSION)
 DKMS := $(shell command -v dkms 2>/dev/null)
+# The sub-makes get these by their lowercase names (INSTALL_VARS), never
+# from the command line: a tool's Makefile has its own LIBDIR, the
+# library's build directory, which `make install LIBDIR=/usr/lib/...`
+# (debian/rules) must not replace.
+MAKEOVERRIDES := $(filter-out PREFIX=% LIBDIR=% INCLUDEDIR=% SBINDIR=% MANDIR=% \
+	BASHCOMPDIR=% UNITDIR=%,$(MAKEOVERRIDES))
 INSTALL_VARS = DESTDIR=$(DESTDIR) prefix=$(PREFIX) libdir=$(LIBDIR) \
 	includedir=$(INCLUDEDIR) sbindir=$(SBINDIR) mandir=$(MANDIR) \
 	unitdir=$(UNITDIR) systemdunitdir=$(UNITDIR)

@@ -142,6 +142,7 @@ else
 	step "uapi header and YNL spec agree" scripts/check-uapi-spec.sh
 	step "documentation examples compile against libvss" scripts/check-doc-examples.sh
 	step "every libvss symbol and vssctl object has a man page; all lint clean" make -s -C man check
+	step "man/man3 is what the headers generate now (make -C man regen)" scripts/check-man3-stale.sh
 	step "vssctl's bash completion offers exactly the expected words" scripts/check-completion.sh
 	step "make install puts every file in place; a program builds against them" scripts/check-install.sh
 	step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh

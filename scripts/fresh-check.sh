@@ -20,12 +20,12 @@
 #                  README's command as written, and the report says so
 #
 # The minbase tree itself is cached in /var/cache/vss/fresh-bookworm.tar
-# (made once, ~2 minutes): each run unpacks a new copy, so nothing of an
-# earlier run is in it. Needs root (debootstrap, chroot, bind mounts).
+# (made once, ~2 minutes, by scripts/fresh-root.sh): each run unpacks a new
+# copy, so nothing of an earlier run is in it. Needs root (debootstrap,
+# chroot, bind mounts).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=/var/cache/vss/fresh-bookworm.tar
 # What README says a newcomer installs first (README.md, "Two commands").
 prereqs=(git make ca-certificates)
 
@@ -51,20 +51,6 @@ done
 say() { echo "fresh-check: $*"; }
 
 "$top/scripts/install-deps.sh" fresh
-
-# The mirror the host's apt uses for bookworm itself.
-mirror() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		awk '/^URIs:/ { u = $2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print u; exit } }' "$f"
-	done | head -n 1
-	[ -e /etc/apt/sources.list ] &&
-		awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list
-	return 0
-}
-url=$(mirror | head -n 1)
-[ -n "$url" ] || { echo "fresh-check: no bookworm mirror in the host's apt sources" >&2; exit 1; }
 
 if [ -z "$dir" ]; then
 	dir=$(mktemp -d /var/tmp/vss-fresh.XXXXXX)
@@ -92,28 +78,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -s "$cache" ]; then
-	say "debootstrap --variant=minbase bookworm from $url (once; cached in $cache)"
-	base=$(mktemp -d /var/tmp/vss-fresh-base.XXXXXX)
-	start=$SECONDS
-	debootstrap --variant=minbase bookworm "$base" "$url" >"$base.log" 2>&1 || {
-		tail -n 20 "$base.log" >&2
-		rm -rf --one-file-system "$base"
-		exit 1
-	}
-	mkdir -p "${cache%/*}"
-	tar -C "$base" -cf "$cache.$$" . && mv "$cache.$$" "$cache"
-	rm -rf --one-file-system "$base" "$base.log"
-	say "debootstrap took $((SECONDS - start)) s"
-fi
-tar -C "$dir" -xf "$cache"
-
-# The machine's own apt sources and settings (a fresh machine of this kind
-# has them: bookworm, its updates and security), and a resolver.
-rm -f "$dir/etc/apt/sources.list"
-cp /etc/apt/sources.list.d/*.sources "$dir/etc/apt/sources.list.d/"
-cp -r /etc/apt/apt.conf.d/. "$dir/etc/apt/apt.conf.d/"
-cp /etc/resolv.conf "$dir/etc/resolv.conf"
+"$top/scripts/fresh-root.sh" "$dir"
 
 for m in /dev /dev/pts /dev/shm /proc /sys; do
 	mkdir -p "$dir$m"
@@ -160,7 +125,7 @@ if [ $run_check -eq 1 ]; then
 		"$dir/root/check.log" | sed 's/^/fresh-check: /' || true
 fi
 
-say "commit $head, Debian minbase bookworm from $url"
+say "commit $head, Debian minbase bookworm"
 for r in "${results[@]}"; do
 	say "$r"
 done

@@ -47,9 +47,9 @@ static void complete_op(struct mock *m, struct libvss_ctx *ctx,
 
 	mock_queue1(m, 0, build_ack());
 	if (op == VSS_SESSION_OP_GATHER_METADATA)
-		ok_int(libvss_backup_gather_metadata(b, &a), 0, what);
+		ok_int(libvss_backup_gather_metadata(b, &a), 0, "%s", what);
 	else
-		ok_int(libvss_backup_prepare(b, &a), 0, what);
+		ok_int(libvss_backup_prepare(b, &a), 0, "%s", what);
 	msg = build_completion(SID, op, ctx->seq, 0, 0, state, NULL);
 	if (with)
 		build_writer_status(msg, &writers[0]);
