@@ -140,6 +140,7 @@ else
 		step "kmod warning-free under W=1 and sparse ($k)" make -s -C kmod lint KVERS="$k"
 	done
 	step "uapi header and YNL spec agree" scripts/check-uapi-spec.sh
+	step "libvss names every value of the spec's enums as the spec does" scripts/check-lib-names.py
 	step "documentation examples compile against libvss" scripts/check-doc-examples.sh
 	step "every libvss symbol and vssctl object has a man page; all lint clean" make -s -C man check
 	step "man/man3 is what the headers generate now (make -C man regen)" scripts/check-man3-stale.sh
