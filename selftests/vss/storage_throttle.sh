@@ -105,8 +105,15 @@ dd if=/dev/urandom of="$origin" bs=64K count=64 oflag=direct status=none
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 note "64 first writes of 64 KiB: $ms ms, the machine then at $(dirty_kib) KiB dirty"
-[ $rc -eq 0 ] && [ $ms -lt 4000 ]
-result $? "first_writes_are_not_held_by_another_disks_dirty_pages"
+if [[ $(uname -r) == *-vss-debug ]]; then
+	# KASAN and lockdep make the 64 copies themselves take as long as the
+	# slow disk's 8 s (9.4 s seen with the fix): no verdict either way.
+	n=$((n + 1))
+	echo "ok $n storage_throttle.first_writes_are_not_held_by_another_disks_dirty_pages # SKIP the debug kernel is too slow to tell"
+else
+	[ $rc -eq 0 ] && [ $ms -lt 4000 ]
+	result $? "first_writes_are_not_held_by_another_disks_dirty_pages"
+fi
 
 "$vssctl" -j snapshot show "$snap" > "$w/show" 2>&1 &&
 	grep -q '"state": *"active"' "$w/show" &&
