@@ -132,6 +132,46 @@ step "build kmod, lib, vssctl, selftests" make -s -j2 all || {
 	exit 1
 }
 
+# bench_k: the newest kernel, for the benchmark smoke run.
+# shellcheck disable=SC2086 # a list of kernels
+bench_k=$(printf '%s\n' $kvers | sort -V | tail -n 1)
+start_guests() {
+	# The guests run in parallel (TCG spreads each over the host's cores);
+	# their results are then reported one kernel after the other. A guest
+	# takes 20 to 35 minutes on a loaded 2-core host; a hung one is killed at
+	# 50, inside CI's 90.
+	for k in $kvers; do
+		# The scratch disk: virtio-blk volumes for the busy-filesystem and
+		# stamping tests (320M: xfs's minimum, with room).
+		# shellcheck disable=SC2086 # a list of programs
+		selftests/vm/run.sh --kernel "$k" --timeout 3000 --scratch-disk 320M --pmem 32M \
+			--log "$top/build/vm/$k.console.log" \
+			-- selftests/run_guest.sh $vm_tests >"$logdir/vm-$k.log" 2>&1 &
+		echo "$!" >"$logdir/vm-$k.pid"
+	done
+	# The tracker across reboots: four boots of its own per kernel, each
+	# after that kernel's selftest VM (run.sh takes turns per kernel).
+	if [ $reboot_test = 1 ]; then
+		for k in $kvers; do
+			selftests/reboot/cbt_reboot.sh "$k" >"$logdir/reboot-$k.log" 2>&1 &
+			echo "$!" >"$logdir/reboot-$k.pid"
+		done
+	fi
+	# A smoke run of the benchmark harness (make bench) on the newest kernel:
+	# tiny sizes, one repetition; it proves the harness and its JSON, not the
+	# figures. run.sh takes turns per kernel, so it starts once that kernel's
+	# selftest VM is done.
+	if [ "${CHECK_BENCH:-1}" != 0 ]; then
+		bench/run.sh --smoke "$bench_k" >"$logdir/bench-smoke.log" 2>&1 &
+		bench_pid=$!
+	fi
+}
+
+# The guests start as soon as everything is built and run while the
+# host checks do: those leave the guests' files alone (kmod's lint
+# builds in build/kmod-lint; make install only writes lib/libvss.pc).
+[ "${CHECK_VM:-1}" = 0 ] || start_guests
+
 if [ "${CHECK_HOST:-1}" = 0 ]; then
 	result skip "lint and host checks" "CHECK_HOST=0"
 else
@@ -182,8 +222,6 @@ else
 	tap_suite sqlite-writer-test make -s -C tools/vss-sqlite-writer test
 fi
 
-# shellcheck disable=SC2086 # a list of kernels
-bench_k=$(printf '%s\n' $kvers | sort -V | tail -n 1)
 if [ "${CHECK_VM:-1}" = 0 ]; then
 	for k in $kvers; do
 		begin_part "VM $k"
@@ -194,36 +232,6 @@ if [ "${CHECK_VM:-1}" = 0 ]; then
 	summary
 	[ $failed -eq 0 ]
 	exit
-fi
-
-# The guests run in parallel (TCG spreads each over the host's cores);
-# their results are then reported one kernel after the other. A guest
-# takes 20 to 35 minutes on a loaded 2-core host; a hung one is killed at
-# 50, inside CI's 90.
-for k in $kvers; do
-	# The scratch disk: virtio-blk volumes for the busy-filesystem and
-	# stamping tests (320M: xfs's minimum, with room).
-	# shellcheck disable=SC2086 # a list of programs
-	selftests/vm/run.sh --kernel "$k" --timeout 3000 --scratch-disk 320M --pmem 32M \
-		--log "$top/build/vm/$k.console.log" \
-		-- selftests/run_guest.sh $vm_tests >"$logdir/vm-$k.log" 2>&1 &
-	echo "$!" >"$logdir/vm-$k.pid"
-done
-# The tracker across reboots: four boots of its own per kernel, each
-# after that kernel's selftest VM (run.sh takes turns per kernel).
-if [ $reboot_test = 1 ]; then
-	for k in $kvers; do
-		selftests/reboot/cbt_reboot.sh "$k" >"$logdir/reboot-$k.log" 2>&1 &
-		echo "$!" >"$logdir/reboot-$k.pid"
-	done
-fi
-# A smoke run of the benchmark harness (make bench) on the newest kernel:
-# tiny sizes, one repetition; it proves the harness and its JSON, not the
-# figures. run.sh takes turns per kernel, so it starts once that kernel's
-# selftest VM is done.
-if [ "${CHECK_BENCH:-1}" != 0 ]; then
-	bench/run.sh --smoke "$bench_k" >"$logdir/bench-smoke.log" 2>&1 &
-	bench_pid=$!
 fi
 
 for k in $kvers; do
