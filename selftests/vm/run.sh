@@ -41,6 +41,10 @@ serial port (this script's stdout). The kernel log goes to a file.
                     command line): modprobe nd_e820 nd_pmem in the guest
                     gives a DAX-capable /dev/pmem0, which tests may overwrite
   --log FILE        kernel console log (default build/vm/KVER.console.log)
+  --initrd IMG      boot with IMG instead of the 9p initramfs: an initramfs
+                    whose root (root= in VSS_VM_APPEND) hands over to
+                    selftests/vm/init, which sets up the 9p root as usual
+                    (selftests/reboot/cbt_root.sh)
   --shell           after GUEST-COMMAND (optional), give an interactive
                     shell in the guest; leave it to power off (Ctrl-A x
                     kills qemu)
@@ -150,10 +154,11 @@ shell=0
 log=
 scratch=
 pmem=
+initrd_arg=
 disks=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel | --timeout | --mem | --log | --disk | --scratch-disk | --pmem)
+	--kernel | --timeout | --mem | --log | --disk | --scratch-disk | --pmem | --initrd)
 		[ $# -ge 2 ] || die "$1 needs an argument"
 		case $1 in
 		--kernel) kver=$2 ;;
@@ -163,6 +168,7 @@ while [ $# -gt 0 ]; do
 		--disk) disks+=("$2") ;;
 		--scratch-disk) scratch=$2 ;;
 		--pmem) pmem=$2 ;;
+		--initrd) initrd_arg=$2 ;;
 		esac
 		shift 2
 		;;
@@ -211,13 +217,18 @@ fi
 
 # The initramfs: cached per kernel, rebuilt when any input changes
 # (this script, init, busybox, or the modules themselves).
-mapfile -t modules < <(initramfs_modules)
-inputs=$(cat "${BASH_SOURCE[0]}" "$here/init" /bin/busybox "${modules[@]}" |
-	sha256sum | cut -c 1-16)
-initrd=$vmdir/initramfs-$kver-$inputs.cpio
-if [ ! -e "$initrd" ]; then
-	rm -f "$vmdir/initramfs-$kver-"*.cpio
-	build_initramfs "$initrd" "${modules[@]}"
+if [ -n "$initrd_arg" ]; then
+	[ -r "$initrd_arg" ] || die "cannot read --initrd $initrd_arg"
+	initrd=$initrd_arg
+else
+	mapfile -t modules < <(initramfs_modules)
+	inputs=$(cat "${BASH_SOURCE[0]}" "$here/init" /bin/busybox "${modules[@]}" |
+		sha256sum | cut -c 1-16)
+	initrd=$vmdir/initramfs-$kver-$inputs.cpio
+	if [ ! -e "$initrd" ]; then
+		rm -f "$vmdir/initramfs-$kver-"*.cpio
+		build_initramfs "$initrd" "${modules[@]}"
+	fi
 fi
 
 # The kernel: its ELF image, cached, when it has a PVH entry point.

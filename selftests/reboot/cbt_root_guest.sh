@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# One boot of the root filesystem's reboot test (issue 16), run by
+# selftests/reboot/cbt_root.sh in the test VM's usual 9p world, whose
+# PID 1 runs from the real root: vda, an ext4 that initramfs-tools mounted
+# after vss's premount script gave it diff storage in memory and a
+# tracker. The root is mounted again on /tmp/rootfs (the same superblock).
+#   vdb  the administrator's disk (label vss-admin): trackers/ (the saved
+#        root tracker) and vss-imgsync's raw image of the root.
+#
+#   boot 1 (first)    a full image of the root, exact; writes W1; then
+#                     what systemd-shutdown does: the root remounted
+#                     read-only, then vss-root.shutdown: the tracker saved
+#   boot 2 (restore)  the premount script restored it: writes W2, an
+#                     incremental from boot 1's token, exact, of the same
+#                     generation
+#
+#   cbt_root_guest.sh PHASE    PHASE: first, restore
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+vssctl=$top/tools/vssctl/vssctl
+imgsync=$top/tools/vss-imgsync/vss-imgsync
+state=$top/build/vm/root-$(uname -r)
+keep=/tmp/keep
+mnt=/tmp/rootfs
+img=$keep/image
+phase=${1:-}
+failed=0
+kind='' copied='' snap_id='' snap_dev=''
+
+result() { # result STATUS NAME
+	if [ "$1" -eq 0 ]; then
+		echo "ok - cbt_root.$phase.$2"
+	else
+		echo "not ok - cbt_root.$phase.$2"
+		failed=$((failed + 1))
+	fi
+}
+note() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+disks_ours() {
+	[ "$(cat /sys/block/vda/size)" = $((64 * 2048)) ] &&
+		[ "$(cat /sys/block/vdb/size)" = $((160 * 2048)) ]
+}
+
+# Rewrites that move with the round $1, as cbt_reboot_guest.sh's.
+write_round() {
+	local r=$1 off
+	for off in $((r * 1048576 + 4096)) $((r * 1048576 + 65536 - 2048)) \
+		   $((r * 3 * 1048576 + 300000)); do
+		head -c 8192 /dev/urandom | dd of="$mnt/data" bs=8192 seek=$((off / 8192)) \
+			conv=notrunc status=none
+	done
+	head -c 5000 /dev/urandom >> "$mnt/log"
+	sync
+}
+
+sync_image() {
+	local out rc
+	out=$("$imgsync" --keep-snapshot /dev/vda "$img" 2> /tmp/imgsync.err)
+	rc=$?
+	note "$out"
+	note "$(cat /tmp/imgsync.err)"
+	kind=$(echo "$out" | awk 'NR == 1 { print $1 }')
+	copied=$(echo "$out" | awk 'NR == 1 { print $2 }')
+	snap_id=$(echo "$out" | awk '/^kept snapshot/ { print $3 }')
+	snap_dev=$(echo "$out" | awk '/^kept snapshot/ { print $4 }')
+	return $rc
+}
+
+image_exact() {
+	local a b
+	a=$(sha256sum < "$img" | cut -d' ' -f1)
+	b=$(sha256sum < "$snap_dev" | cut -d' ' -f1)
+	"$vssctl" snapshot delete --id "$snap_id" > /dev/null
+	note "image $a, snapshot $b"
+	[ -n "$a" ] && [ "$a" = "$b" ] || return 1
+	e2fsck -fn "$img" > /tmp/fsck.out 2>&1 || { note "$(cat /tmp/fsck.out)"; return 1; }
+}
+
+generation_of() { cut -c 6-37 "$1"; }
+
+# What the premount script did, from the kernel log.
+premount_said() {
+	note "$(dmesg | grep 'vss-root: ')"
+	dmesg | grep -q "$1"
+}
+
+# The root's storage, from the initramfs: in memory, on vda, and the
+# origin it recorded in /run (moved onto the root's /run by init).
+tracked_from_initramfs() {
+	[ "$(cat /proc/1/root/run/vss/root-origin)" = /dev/vda ] &&
+		"$vssctl" storage show /dev/vda > /tmp/storage.out 2>&1
+	local rc=$?
+	note "$(cat /tmp/storage.out)"
+	[ $rc -eq 0 ] && grep -qi 'memory' /tmp/storage.out
+}
+
+# systemd-shutdown's order: every other filesystem unmounted, the root
+# remounted read-only, then /usr/lib/systemd/system-shutdown/*, here
+# vss-root.shutdown as make install writes it (cbt_root.sh made it).
+shutdown_like_systemd() {
+	sync && umount "$keep" && mount -o remount,ro "$mnt" || return 1
+	! touch "$mnt/after-ro" 2> /dev/null || return 1
+	sed "s|@libexecdir@|$state/libexec|g" "$top/tools/vss-root/vss-root.shutdown" > /tmp/vss-root.shutdown &&
+		chmod 755 /tmp/vss-root.shutdown || return 1
+	# The hook reads the root's configuration and the origin its
+	# premount recorded; from this chroot they are under /proc/1/root.
+	VSS_ROOT_CONF=/proc/1/root/etc/vss/root-tracker.conf \
+		VSS_ROOT_ORIGIN=$(cat /proc/1/root/run/vss/root-origin) \
+		/tmp/vss-root.shutdown poweroff > /tmp/shutdown.out 2>&1
+	note "$(cat /tmp/shutdown.out)"
+	mount -o ro /dev/vdb "$keep" && [ -f "$keep/trackers/vda.vsstrk" ]
+}
+
+disks_ours || { echo "not ok - cbt_root.$phase.disks_are_the_tests"; exit 1; }
+if ! { mkdir -p "$mnt" "$keep" && mount /dev/vda "$mnt" && mount /dev/vdb "$keep"; }; then
+	echo "not ok - cbt_root.$phase.root_and_admin_disk_reachable"
+	exit 1
+fi
+
+case $phase in
+first)
+	tracked_from_initramfs && premount_said "vss-root: tracking /dev/vda, diff storage in memory" &&
+		premount_said "vss-root: no saved tracker trackers/vda.vsstrk on LABEL=vss-admin"
+	result $? "the_initramfs_gave_the_root_storage_in_memory"
+	sync_image && [ "$kind" = full ] && image_exact
+	result $? "first_image_of_the_root_full_and_exact"
+	write_round 1 && shutdown_like_systemd
+	result $? "writes_w1_then_the_shutdown_hook_saves_after_ro"
+	;;
+restore)
+	tracked_from_initramfs && premount_said "vss-root: restored vda generation .* by another boot" &&
+		[ ! -e "$keep/trackers/vda.vsstrk" ] && [ -f "$keep/trackers/vda.vsstrk.used" ]
+	result $? "the_initramfs_restored_the_saved_tracker_before_the_mount"
+	t0=$(generation_of "$img.token")
+	write_round 2 && sync_image && [ "$kind" = incremental ] &&
+		[ "$copied" -gt 0 ] && [ "$copied" -lt $((8 * 1048576)) ]
+	result $? "incremental_of_the_root_from_the_boot_before"
+	image_exact
+	result $? "image_after_the_reboot_equals_its_snapshot"
+	[ "$(generation_of "$img.token")" = "$t0" ]
+	result $? "the_roots_generation_goes_on_across_the_reboot"
+	umount "$keep"
+	;;
+*)
+	echo "usage: $0 first|restore" >&2
+	exit 2
+	;;
+esac
+exit $failed
