@@ -59,6 +59,20 @@ for unit in "$top"/tools/*/*.service; do
 		test -f "$root/usr/lib/systemd/system/$(basename "$unit")"
 done
 check "vssctl is executable" test -x "$root/usr/sbin/vssctl"
+# The root filesystem's tracker (tools/vss-root): where initramfs-tools
+# and systemd-shutdown look, whatever the prefix, naming the installed
+# vssctl and vss-root.
+for f in usr/lib/vss/vss-root usr/share/initramfs-tools/hooks/vss \
+	usr/share/initramfs-tools/scripts/local-premount/vss \
+	usr/lib/systemd/system-shutdown/vss-root.shutdown; do
+	check "installs /$f, executable" test -x "$root/$f"
+done
+check "the initramfs hook copies the installed vssctl and vss-root" sh -c \
+	"grep -q '^copy_exec /usr/sbin/vssctl ' '$root/usr/share/initramfs-tools/hooks/vss' &&
+	 grep -q '^copy_exec /usr/lib/vss/vss-root ' '$root/usr/share/initramfs-tools/hooks/vss' &&
+	 grep -q '^PATH=/usr/sbin:' '$root/usr/lib/vss/vss-root' &&
+	 ! grep -q '@[a-z]*dir@' '$root/usr/lib/vss/vss-root' '$root/usr/share/initramfs-tools/hooks/vss' \
+		'$root/usr/lib/systemd/system-shutdown/vss-root.shutdown'"
 check "libvss.so.0 -> libvss.so.$version" \
 	test "$(readlink "$root/usr/lib/libvss.so.0")" = "libvss.so.$version"
 check "libvss.so -> libvss.so.0" test "$(readlink "$root/usr/lib/libvss.so")" = libvss.so.0

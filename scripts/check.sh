@@ -11,8 +11,9 @@
 #   KVERS="6.1.0-57-amd64" scripts/check.sh      VM tests on one kernel only
 #   CHECK_TESTS="get_features vssctl_fs.sh" scripts/check.sh
 #                               only these programs in the VMs (and
-#                               the reboot test only if cbt_reboot is
-#                               one of them)
+#                               the reboot tests, cbt_reboot and
+#                               cbt_root, only if cbt_reboot is one
+#                               of them)
 #   CHECK_VM=0 scripts/check.sh     build, lint and host tests only
 #   CHECK_HOST=0 scripts/check.sh   build and VM tests only (no lint, no
 #                                   host tests)
@@ -149,11 +150,18 @@ start_guests() {
 			-- selftests/run_guest.sh $vm_tests >"$logdir/vm-$k.log" 2>&1 &
 		echo "$!" >"$logdir/vm-$k.pid"
 	done
-	# The tracker across reboots: four boots of its own per kernel, each
-	# after that kernel's selftest VM (run.sh takes turns per kernel).
+	# The tracker across reboots: four boots of its own per kernel, then
+	# the root filesystem's (an initramfs of Debian's mkinitramfs, two
+	# boots), each after that kernel's selftest VM (run.sh takes turns
+	# per kernel).
 	if [ $reboot_test = 1 ]; then
 		for k in $kvers; do
-			selftests/reboot/cbt_reboot.sh "$k" >"$logdir/reboot-$k.log" 2>&1 &
+			{
+				selftests/reboot/cbt_reboot.sh "$k"
+				r=$?
+				selftests/reboot/cbt_root.sh "$k" || r=1
+				exit $r
+			} >"$logdir/reboot-$k.log" 2>&1 &
 			echo "$!" >"$logdir/reboot-$k.pid"
 		done
 	fi

@@ -33,7 +33,7 @@ failed=0
 start=$(date +%s)
 
 echo "# selftests: vss: cbt_root"
-echo "1..13"
+echo "1..14"
 
 ok() { # ok STATUS NAME [COMMENT]
 	n=$((n + 1))

@@ -128,6 +128,16 @@ first)
 	result $? "the_initramfs_gave_the_root_storage_in_memory"
 	sync_image && [ "$kind" = full ] && image_exact
 	result $? "first_image_of_the_root_full_and_exact"
+	# vss-tracker.service's ExecStop saves --all into /var/lib/vss/trackers,
+	# on the root: the root's own save could never hold there; it is
+	# skipped and said, and the command succeeds.
+	mkdir -m 700 "$mnt/var-trackers" &&
+		"$vssctl" tracker save --all "$mnt/var-trackers" > /tmp/saveall.out 2>&1
+	rc=$?
+	note "$(cat /tmp/saveall.out)"
+	[ $rc -eq 0 ] && grep -q "^vda: $mnt/var-trackers is on this volume" /tmp/saveall.out &&
+		[ ! -e "$mnt/var-trackers/vda.vsstrk" ]
+	result $? "save_all_into_the_root_skips_the_root"
 	write_round 1 && shutdown_like_systemd
 	result $? "writes_w1_then_the_shutdown_hook_saves_after_ro"
 	;;

@@ -198,8 +198,24 @@ static uint8_t *file_build(const struct head *h, const void *image, size_t *lenp
 	return buf;
 }
 
+/*
+ * Whether DIR is on the origin itself: then its save can never hold
+ * (writing the file writes the origin and breaks the seal). That is the
+ * root filesystem's case when vss-root (tools/vss-root) tracks it and
+ * vss-tracker.service saves --all into /var/lib/vss/trackers.
+ */
+static bool dir_on_origin(int dirfd, const char *name)
+{
+	char dev[NAME_BYTES + 8];
+	struct stat d, o;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	return !fstat(dirfd, &d) && !stat(dev, &o) && S_ISBLK(o.st_mode) &&
+	       o.st_rdev == d.st_dev;
+}
+
 static int save_one(struct libvss_ctx *ctx, int dirfd, const char *dir,
-		    const char *origin)
+		    const char *origin, bool all)
 {
 	char id[LIBVSS_ID_STRING_SIZE], tmp[NAME_BYTES + 16], final[NAME_BYTES + 16];
 	struct libvss_tracker_image *img = NULL;
@@ -219,6 +235,15 @@ static int save_one(struct libvss_ctx *ctx, int dirfd, const char *dir,
 		goto out;
 	}
 	strcpy(h.name, libvss_tracker_origin(t));
+	if (dir_on_origin(dirfd, h.name)) {
+		/* --all: the others are saved; this one is said, not an error. */
+		fprintf(all ? stdout : stderr,
+			"%s%s: %s is on this volume, whose save could never hold: not saved%s\n",
+			all ? "" : "vssctl: ", h.name, dir,
+			all ? " here (vss-root saves the root's at shutdown)" : "");
+		ret = all ? VSSCTL_OK : VSSCTL_ERR;
+		goto out;
+	}
 	err = libvss_tracker_export(ctx, h.name, &img);
 	if (err) {
 		ret = vssctl_lib_error(ctx, err, "cannot export the tracker of %s", h.name);
@@ -303,7 +328,7 @@ int cmd_tracker_save(int argc, char **argv)
 		return ret;
 	}
 	if (!all) {
-		ret = save_one(ctx, dirfd, argv[1], argv[0]);
+		ret = save_one(ctx, dirfd, argv[1], argv[0], false);
 		goto out;
 	}
 	err = libvss_tracker_list(ctx, &l);
@@ -314,7 +339,7 @@ int cmd_tracker_save(int argc, char **argv)
 	for (i = 0; i < libvss_tracker_list_count(l); i++) {
 		const char *o = libvss_tracker_origin(libvss_tracker_list_entry(l, i));
 
-		if (save_one(ctx, dirfd, argv[1], o))
+		if (save_one(ctx, dirfd, argv[1], o, true))
 			ret = VSSCTL_ERR;
 	}
 	libvss_tracker_list_free(l);
