@@ -33,6 +33,8 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=selftests/reboot/lib.sh
+. "$top/selftests/reboot/lib.sh"
 vssctl=$top/tools/vssctl/vssctl
 imgsync=$top/tools/vss-imgsync/vss-imgsync
 ko=$top/build/kmod/$(uname -r)/vss.ko
@@ -42,24 +44,9 @@ keep=/tmp/keep
 mnt=/tmp/origin
 img=$keep/image
 phase=${1:-}
+test=cbt_reboot
 failed=0
 kind='' copied='' snap_id='' snap_dev=''
-
-result() { # result STATUS NAME
-	if [ "$1" -eq 0 ]; then
-		echo "ok - cbt_reboot.$phase.$2"
-	else
-		echo "not ok - cbt_reboot.$phase.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
-
-# The disks are the host's images, of the sizes it made; never anything else.
-disks_ours() {
-	[ "$(cat /sys/block/vda/size)" = $((64 * 2048)) ] &&
-		[ "$(cat /sys/block/vdb/size)" = $((160 * 2048)) ]
-}
 
 load() { insmod "$ko" && [ -d /sys/module/vss ]; }
 mount_keep() { mkdir -p "$keep" && mount -t ext4 "$keepdev" "$keep"; }
@@ -68,48 +55,6 @@ add_storage() {
 		--track-block 64K > /dev/null
 }
 mount_origin() { mkdir -p "$mnt" && mount -t ext4 "$origin" "$mnt"; }
-
-# Writes that move with the round $1: 8K at three offsets of the data
-# file (one across a 64K boundary), and an append to the log; synced.
-write_round() {
-	local r=$1 off
-	for off in $((r * 1048576 + 4096)) $((r * 1048576 + 65536 - 2048)) \
-		   $((r * 3 * 1048576 + 300000)); do
-		head -c 8192 /dev/urandom | dd of="$mnt/data" bs=8192 seek=$((off / 8192)) \
-			conv=notrunc status=none
-	done
-	head -c 5000 /dev/urandom >> "$mnt/log"
-	sync
-}
-
-# One vss-imgsync run of the origin, keeping its snapshot: $kind (full or
-# incremental), $copied (bytes); its stderr in $keep/imgsync.err.
-sync_image() {
-	local out rc
-	out=$("$imgsync" --keep-snapshot "$mnt" "$img" 2> /tmp/imgsync.err)
-	rc=$?
-	note "$out"
-	note "$(cat /tmp/imgsync.err)"
-	kind=$(echo "$out" | awk 'NR == 1 { print $1 }')
-	copied=$(echo "$out" | awk 'NR == 1 { print $2 }')
-	snap_id=$(echo "$out" | awk '/^kept snapshot/ { print $3 }')
-	snap_dev=$(echo "$out" | awk '/^kept snapshot/ { print $4 }')
-	return $rc
-}
-
-# The image is a byte-exact copy of the kept snapshot, and fsck-clean.
-image_exact() {
-	local a b
-	a=$(sha256sum < "$img" | cut -d' ' -f1)
-	b=$(sha256sum < "$snap_dev" | cut -d' ' -f1)
-	"$vssctl" snapshot delete --id "$snap_id" > /dev/null
-	note "image $a, snapshot $b"
-	[ -n "$a" ] && [ "$a" = "$b" ] || return 1
-	e2fsck -fn "$img" > /tmp/fsck.out 2>&1 || { note "$(cat /tmp/fsck.out)"; return 1; }
-}
-
-# The generation of a token: the first 16 bytes of its body, in hex.
-generation_of() { cut -c 6-37 "$1"; }
 
 # A clean shutdown's end: the origin unmounted, its tracker saved (what
 # vss-tracker.service's ExecStop does), the storage removed, vdb unmounted.
@@ -130,7 +75,7 @@ first)
 		mkfs.ext4 -q -E nodiscard "$origin" && mount_origin &&
 		head -c 24M /dev/urandom > "$mnt/data" && : > "$mnt/log" && sync
 	result $? "setup_an_ext4_tracked_from_its_mkfs"
-	sync_image && [ "$kind" = full ] && image_exact
+	sync_image "$mnt" && [ "$kind" = full ] && image_exact
 	result $? "first_image_full_and_exact"
 	write_round 1 && save_and_stop
 	result $? "writes_w1_then_a_clean_save"
@@ -144,7 +89,7 @@ restore)
 		[ ! -e "$keep/trackers/vda.vsstrk" ] && [ -f "$keep/trackers/vda.vsstrk.used" ]
 	result $? "restore_of_the_other_boots_file_consumes_it"
 	t0=$(generation_of "$img.token")
-	mount_origin && write_round 2 && sync_image && [ "$kind" = incremental ] &&
+	mount_origin && write_round 2 && sync_image "$mnt" && [ "$kind" = incremental ] &&
 		[ "$copied" -gt 0 ] && [ "$copied" -lt $((8 * 1048576)) ]
 	result $? "incremental_from_the_token_of_the_boot_before"
 	image_exact
@@ -169,7 +114,7 @@ crashed)
 	[ $rc -eq 0 ] && ! grep -q "^restored" /tmp/restore.out
 	result $? "after_the_crash_nothing_to_restore"
 	t1=$(generation_of "$img.token")
-	mount_origin && write_round 4 && sync_image && [ "$kind" = full ] &&
+	mount_origin && write_round 4 && sync_image "$mnt" && [ "$kind" = full ] &&
 		grep -q "stale: generation:" /tmp/imgsync.err
 	result $? "after_the_crash_a_full_copy_estale_generation"
 	image_exact
@@ -189,7 +134,7 @@ offline)
 	note "$(cat /tmp/restore.out)"
 	[ $rc -ne 0 ] && grep -q "written while it was not tracked" /tmp/restore.out
 	result $? "restore_refuses_a_volume_written_while_untracked"
-	mount_origin && sync_image && [ "$kind" = full ] &&
+	mount_origin && sync_image "$mnt" && [ "$kind" = full ] &&
 		grep -q "stale: generation:" /tmp/imgsync.err
 	result $? "then_a_full_copy_estale_generation"
 	image_exact && [ "$(cat "$mnt/offline")" = offline ]

@@ -20,13 +20,9 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-kver=${1:-}
-if [ -z "$kver" ]; then
-	for k in /lib/modules/*; do
-		k=${k##*/}
-		[[ $k == *-vss-debug ]] || kver=$(printf '%s\n%s\n' "$kver" "$k" | sort -V | tail -n 1)
-	done
-fi
+# shellcheck source=selftests/reboot/lib.sh
+. "$here/lib.sh"
+kver=${1:-$(newest_kver)}
 state=$top/build/vm/root-$kver
 n=0
 failed=0
@@ -43,21 +39,6 @@ ok() { # ok STATUS NAME [COMMENT]
 		echo "not ok $n cbt_root.$2${3:+ # $3}"
 		failed=$((failed + 1))
 	fi
-}
-
-# Numbers the guest's "ok - NAME" lines; passes comments on.
-number() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok - "* | "not ok - "*)
-			n=$((n + 1))
-			[ "${line#not }" = "$line" ] || failed=$((failed + 1))
-			echo "${line/ok - /ok $n }" ;;
-		"#"*) echo "$line" ;;
-		*) echo "# $line" ;;
-		esac
-	done
 }
 
 # What `make install` puts in place, with the tree's programs for @sbindir@

@@ -20,6 +20,8 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=selftests/reboot/lib.sh
+. "$top/selftests/reboot/lib.sh"
 vssctl=$top/tools/vssctl/vssctl
 imgsync=$top/tools/vss-imgsync/vss-imgsync
 state=$top/build/vm/root-$(uname -r)
@@ -27,60 +29,9 @@ keep=/tmp/keep
 mnt=/tmp/rootfs
 img=$keep/image
 phase=${1:-}
+test=cbt_root
 failed=0
 kind='' copied='' snap_id='' snap_dev=''
-
-result() { # result STATUS NAME
-	if [ "$1" -eq 0 ]; then
-		echo "ok - cbt_root.$phase.$2"
-	else
-		echo "not ok - cbt_root.$phase.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
-
-disks_ours() {
-	[ "$(cat /sys/block/vda/size)" = $((64 * 2048)) ] &&
-		[ "$(cat /sys/block/vdb/size)" = $((160 * 2048)) ]
-}
-
-# Rewrites that move with the round $1, as cbt_reboot_guest.sh's.
-write_round() {
-	local r=$1 off
-	for off in $((r * 1048576 + 4096)) $((r * 1048576 + 65536 - 2048)) \
-		   $((r * 3 * 1048576 + 300000)); do
-		head -c 8192 /dev/urandom | dd of="$mnt/data" bs=8192 seek=$((off / 8192)) \
-			conv=notrunc status=none
-	done
-	head -c 5000 /dev/urandom >> "$mnt/log"
-	sync
-}
-
-sync_image() {
-	local out rc
-	out=$("$imgsync" --keep-snapshot /dev/vda "$img" 2> /tmp/imgsync.err)
-	rc=$?
-	note "$out"
-	note "$(cat /tmp/imgsync.err)"
-	kind=$(echo "$out" | awk 'NR == 1 { print $1 }')
-	copied=$(echo "$out" | awk 'NR == 1 { print $2 }')
-	snap_id=$(echo "$out" | awk '/^kept snapshot/ { print $3 }')
-	snap_dev=$(echo "$out" | awk '/^kept snapshot/ { print $4 }')
-	return $rc
-}
-
-image_exact() {
-	local a b
-	a=$(sha256sum < "$img" | cut -d' ' -f1)
-	b=$(sha256sum < "$snap_dev" | cut -d' ' -f1)
-	"$vssctl" snapshot delete --id "$snap_id" > /dev/null
-	note "image $a, snapshot $b"
-	[ -n "$a" ] && [ "$a" = "$b" ] || return 1
-	e2fsck -fn "$img" > /tmp/fsck.out 2>&1 || { note "$(cat /tmp/fsck.out)"; return 1; }
-}
-
-generation_of() { cut -c 6-37 "$1"; }
 
 # What the premount script did, from the kernel log.
 premount_said() {
@@ -126,7 +77,7 @@ first)
 	tracked_from_initramfs && premount_said "vss-root: tracking /dev/vda, diff storage in memory" &&
 		premount_said "vss-root: no saved tracker trackers/vda.vsstrk on LABEL=vss-admin"
 	result $? "the_initramfs_gave_the_root_storage_in_memory"
-	sync_image && [ "$kind" = full ] && image_exact
+	sync_image /dev/vda && [ "$kind" = full ] && image_exact
 	result $? "first_image_of_the_root_full_and_exact"
 	# vss-tracker.service's ExecStop saves --all into /var/lib/vss/trackers,
 	# on the root: the root's own save could never hold there; it is
@@ -146,7 +97,7 @@ restore)
 		[ ! -e "$keep/trackers/vda.vsstrk" ] && [ -f "$keep/trackers/vda.vsstrk.used" ]
 	result $? "the_initramfs_restored_the_saved_tracker_before_the_mount"
 	t0=$(generation_of "$img.token")
-	write_round 2 && sync_image && [ "$kind" = incremental ] &&
+	write_round 2 && sync_image /dev/vda && [ "$kind" = incremental ] &&
 		[ "$copied" -gt 0 ] && [ "$copied" -lt $((8 * 1048576)) ]
 	result $? "incremental_of_the_root_from_the_boot_before"
 	image_exact
