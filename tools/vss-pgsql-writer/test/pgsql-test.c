@@ -170,8 +170,8 @@ static void exec_ok(const char *sql)
 /* The first value of @sql with one parameter (or none), in @out. */
 static const char *value(const char *sql, const char *param, char *out, size_t size)
 {
-	PGresult *r = PQexecParams(db, sql, param ? 1 : 0, NULL,
-				   param ? (const char *const[]){ param } : NULL,
+	const char *params[1] = { param };
+	PGresult *r = PQexecParams(db, sql, param ? 1 : 0, NULL, params,
 				   NULL, NULL, 0);
 
 	snprintf(out, size, "(error)");
