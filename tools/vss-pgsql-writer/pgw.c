@@ -169,8 +169,8 @@ int pgw_prepare(struct pgw *p, uint32_t session, const char *set_id,
 			pgw_end(p, session, "prepare failed");
 			return -1;
 		}
-		writerd_info("cluster %s: backup started at %s (CHECKPOINT, pg_backup_start)",
-			     c->name, c->start_lsn);
+		writerd_info("cluster %s: backup started at %s (CHECKPOINT, pg_backup_start) at mono %llu",
+			     c->name, c->start_lsn, (unsigned long long)writerd_now_ns());
 	}
 	return 0;
 }
