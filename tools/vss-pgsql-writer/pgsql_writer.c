@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <libvss.h>
 
@@ -357,7 +358,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	writerd_log_init(DEFAULT_NAME);
-	ret = serve(&pw, rcvbuf, print_only);
+	/* The unit's StateDirectory= makes it; by hand, the writer does. */
+	if (!print_only && mkdir(pw.pgw.state_dir, 0700) && errno != EEXIST) {
+		writerd_err("%s: %s", pw.pgw.state_dir, strerror(errno));
+		ret = 1;
+	} else {
+		ret = serve(&pw, rcvbuf, print_only);
+	}
 	for (i = 0; i < pw.pgw.n; i++)
 		pgc_free(&pw.pgw.cl[i]);
 	free(pw.pgw.cl);
