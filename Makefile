@@ -47,6 +47,7 @@ vssctl: lib
 writers: lib
 	$(MAKE) -C tools/vss-hookd
 	$(MAKE) -C tools/vss-sqlite-writer
+	$(MAKE) -C tools/vss-mysql-writer
 
 selftests:
 	$(MAKE) -C selftests
@@ -95,6 +96,7 @@ clean:
 	$(MAKE) -C tools/vss-imgsync clean
 	$(MAKE) -C tools/vss-hookd clean
 	$(MAKE) -C tools/vss-sqlite-writer clean
+	$(MAKE) -C tools/vss-mysql-writer clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C bench clean
 	$(MAKE) -C man clean

@@ -45,8 +45,10 @@ static void caption(const struct mys *s, char *buf, size_t size)
 	size_t len;
 	unsigned int i, j;
 
-	len = (size_t)snprintf(buf, size, "%s %s server on ",
-			       s->mariadb ? "MariaDB" : "MySQL", s->version);
+	/* "10.11.6-MariaDB-0+deb12u1-log": the number alone. */
+	len = (size_t)snprintf(buf, size, "%s %.*s server on ",
+			       s->mariadb ? "MariaDB" : "MySQL",
+			       (int)strcspn(s->version, "-"), s->version);
 	for (i = 0; i < s->npaths && len < size; i++) {
 		for (j = 0; j < i && s->paths[j].dev != s->paths[i].dev; j++)
 			;

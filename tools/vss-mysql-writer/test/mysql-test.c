@@ -11,10 +11,10 @@
  *   document that carries them;
  * - a set missing the binary log's volume vetoed, non-retryable, with the
  *   exact message; a set of none untouched;
- * - the backup locks seen from the server: commits proceed after
- *   PrepareForSnapshot (START, FLUSH), a second connection's commit waits
- *   ("Waiting for backup lock") from Freeze (BLOCK_COMMIT) and proceeds
- *   after Thaw; released after Abort, at the writer's deadline, and after
+ * - the backup locks seen from the server: commits and Aria writes
+ *   proceed after PrepareForSnapshot (START, FLUSH); from Freeze
+ *   (BLOCK_COMMIT) a second connection's commit waits ("Waiting for backup
+ *   lock") and proceeds after Thaw, and an Aria write waits too; released after Abort, at the writer's deadline, and after
  *   the writer is killed (SIGKILL) mid-set; the next set then succeeds;
  * - the result document: the binary log file and position and the GTID
  *   position equal to SHOW MASTER STATUS while the commits are blocked.
@@ -282,17 +282,25 @@ static void setup(void)
  * lock: 0 if it went through, the server's error (1205: a lock wait
  * timeout, the backup's BLOCK_COMMIT) if not.
  */
-static unsigned int commit_probe(void)
+static unsigned int write_probe(const char *table)
 {
 	MYSQL *m = connect_root();
 	unsigned int err;
+	char sql[128];
 
 	if (!m)
 		return 9999;
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (v) VALUES (100)", table);
 	err = mysql_query(m, "SET SESSION lock_wait_timeout = 1") ||
-	      mysql_query(m, "INSERT INTO t.c (v) VALUES (100)") ? mysql_errno(m) : 0;
+	      mysql_query(m, sql) ? mysql_errno(m) : 0;
 	mysql_close(m);
 	return err;
+}
+
+/* An InnoDB table's. */
+static unsigned int commit_probe(void)
+{
+	return write_probe("t.c");
 }
 
 /* ---- tests ---- */
@@ -406,7 +414,9 @@ static void test_metadata(struct myw *p)
 	ok_str(f ? libvss_wmd_files_path(f) : "", want, "the binary log directory");
 	snprintf(want, sizeof(want), "myw-log (%s/logfs), myw-bin (%s/binfs)", dir, dir);
 	ok_contains(libvss_wmd_component_caption(comp), want, "the caption names the volumes");
-	ok_contains(libvss_wmd_component_caption(comp), "MariaDB 10.", "and the server");
+	snprintf(want, sizeof(want), "MariaDB %.*s server on ",
+		 (int)strcspn(p->sv[0].version, "-"), p->sv[0].version);
+	ok_contains(libvss_wmd_component_caption(comp), want, "and the server: %s", want);
 out:
 	libvss_wmd_free(wmd);
 	free(json);
@@ -525,6 +535,7 @@ static void test_backup(struct myw *p, const char **all)
 			   msg, sizeof(msg), &retry), 0, "prepare: the whole server's set");
 	ok_int(p->session, 9, "backup stage held for the session");
 	ok_int(commit_probe(), 0, "a commit proceeds after START and FLUSH");
+	ok_int(write_probe("t.a"), 0, "so does a write to an Aria table");
 	ok_int(myw_freeze(p, 9, 10000, msg, sizeof(msg)), 0, "freeze: BLOCK_DDL, BLOCK_COMMIT");
 	ok_int(p->sv[0].stage, MYS_STAGE_BLOCK_COMMIT, "at BLOCK_COMMIT");
 	value("SHOW MASTER STATUS", 0, file, sizeof(file));
@@ -540,6 +551,8 @@ static void test_backup(struct myw *p, const char **all)
 	value("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
 	      "WHERE STATE = 'Waiting for backup lock'", 0, waiting, sizeof(waiting));
 	ok_str(waiting, "1", "on the backup lock, as the processlist says");
+	ok_int(write_probe("t.a"), ER_LOCK_WAIT_TIMEOUT_,
+	       "a write to a non-transactional (Aria) table waits too");
 	ok_int(myw_thaw(p, 9, msg, sizeof(msg)), 0, "thaw: BACKUP STAGE END");
 	ok_int(commit_result(fd, 10000), 0, "the waiting commit proceeds after Thaw");
 	close(fd);
