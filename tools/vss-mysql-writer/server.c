@@ -344,8 +344,9 @@ static int set_lock_timeout(struct mys *s, long timeout_ms, char *msg, size_t si
 {
 	char sql[64];
 
+	/* Whole seconds, rounded down: never past the event's time limit. */
 	snprintf(sql, sizeof(sql), "SET SESSION lock_wait_timeout = %ld",
-		 timeout_ms > 0 ? (timeout_ms + 999) / 1000 : 1);
+		 timeout_ms >= 2000 ? timeout_ms / 1000 : 1);
 	return run(s->bk, s, sql, msg, size);
 }
 

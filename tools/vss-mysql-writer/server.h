@@ -86,7 +86,7 @@ enum mys_coverage mys_coverage(const struct mys *s, const char *const *volumes,
 /*
  * BACKUP STAGE START and FLUSH in a connection of its own, kept open
  * until mys_backup_end(); a lock waited for at most @timeout_ms (rounded
- * up to seconds: lock_wait_timeout's unit). 0, or -1 with @msg set and
+ * down to whole seconds, lock_wait_timeout's unit; at least one). 0, or -1 with @msg set and
  * nothing left open.
  */
 int mys_backup_prepare(struct mys *s, long timeout_ms, char *msg, size_t size);
