@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <libvss.h>
 
@@ -354,7 +355,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	writerd_log_init(DEFAULT_NAME);
-	ret = serve(&mw, rcvbuf, print_only);
+	/* The unit's StateDirectory= makes it; by hand, the writer does. */
+	if (!print_only && mkdir(mw.myw.state_dir, 0700) && errno != EEXIST) {
+		writerd_err("%s: %s", mw.myw.state_dir, strerror(errno));
+		ret = 1;
+	} else {
+		ret = serve(&mw, rcvbuf, print_only);
+	}
 	for (i = 0; i < mw.myw.n; i++)
 		mys_free(&mw.myw.sv[i]);
 	free(mw.myw.sv);
