@@ -48,6 +48,7 @@ writers: lib
 	$(MAKE) -C tools/vss-hookd
 	$(MAKE) -C tools/vss-sqlite-writer
 	$(MAKE) -C tools/vss-pgsql-writer
+	$(MAKE) -C tools/vss-mysql-writer
 
 selftests:
 	$(MAKE) -C selftests
@@ -97,6 +98,7 @@ clean:
 	$(MAKE) -C tools/vss-hookd clean
 	$(MAKE) -C tools/vss-sqlite-writer clean
 	$(MAKE) -C tools/vss-pgsql-writer clean
+	$(MAKE) -C tools/vss-mysql-writer clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C bench clean
 	$(MAKE) -C man clean

@@ -177,6 +177,8 @@ check "/etc/default/vss-sqlite-writer is a conffile" sh -c \
 	"chroot '$root' dpkg-query -W -f '\${Conffiles}' vss-writers | grep -q /etc/default/vss-sqlite-writer"
 check "/etc/vss/pgsql-writer.conf is a conffile" sh -c \
 	"chroot '$root' dpkg-query -W -f '\${Conffiles}' vss-writers | grep -q /etc/vss/pgsql-writer.conf"
+check "/etc/vss/mysql-writer.conf is a conffile" sh -c \
+	"chroot '$root' dpkg-query -W -f '\${Conffiles}' vss-writers | grep -q /etc/vss/mysql-writer.conf"
 
 # ---- 4. each kernel in a VM: the DKMS-built module, the packaged tools.
 # The guest sees the host's / over 9p: the userland's bind mounts would

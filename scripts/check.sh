@@ -197,7 +197,7 @@ else
 	step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
 	step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh \
 		selftests/reboot/*.sh bench/*.sh .ci/run
-	step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck && make -s -C tools/vss-pgsql-writer cppcheck'
+	step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck && make -s -C tools/vss-pgsql-writer cppcheck && make -s -C tools/vss-mysql-writer cppcheck'
 	step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'
 fi
 
@@ -229,6 +229,7 @@ else
 	tap_suite hookd-test make -s -C tools/vss-hookd test
 	tap_suite sqlite-writer-test make -s -C tools/vss-sqlite-writer test
 	tap_suite pgsql-writer-test make -s -C tools/vss-pgsql-writer test
+	tap_suite mysql-writer-test make -s -C tools/vss-mysql-writer test
 fi
 
 if [ "${CHECK_VM:-1}" = 0 ]; then
