@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
+#include "../common/mountof.h"
 #include "cluster.h"
 
 /* ---- helpers ---- */
@@ -74,71 +74,6 @@ static int query1(PGconn *conn, const char *sql, char *out, size_t outsz,
 	return 0;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = 0;
-}
-
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (!strcmp(dir, "/"))
-		return true;
-	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
-}
-
-/*
- * The mount of @p->dev that holds @p->path (the longest mount point above
- * it, bind mounts of one filesystem being alike), from mountinfo.
- */
-static void find_mount(struct pgc_path *p)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0, best = 0;
-
-	snprintf(p->source, sizeof(p->source), "%u:%u", major(p->dev), minor(p->dev));
-	snprintf(p->fstype, sizeof(p->fstype), "?");
-	snprintf(p->mount, sizeof(p->mount), "?");
-	if (!f)
-		return;
-	while (getline(&line, &cap, f) > 0) {
-		char mnt[PATH_MAX], fstype[32], source[PATH_MAX];
-		unsigned int maj, min;
-		const char *sep;
-
-		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, mnt) != 3 ||
-		    makedev(maj, min) != p->dev)
-			continue;
-		sep = strstr(line, " - ");
-		if (!sep || sscanf(sep, " - %31s %4095s", fstype, source) != 2)
-			continue;
-		unescape(mnt);
-		unescape(source);
-		if (!under(p->path, mnt) || strlen(mnt) < best)
-			continue;
-		best = strlen(mnt);
-		snprintf(p->mount, sizeof(p->mount), "%s", mnt);
-		snprintf(p->fstype, sizeof(p->fstype), "%s", fstype);
-		snprintf(p->source, sizeof(p->source), "%s", source);
-	}
-	free(line);
-	fclose(f);
-}
-
 /* Appends @path (resolved) as @what; -1 with @msg if it cannot be. */
 static int add_path(struct pgc_path **paths, unsigned int *n, const char *what,
 		    const char *path, char *msg, size_t size)
@@ -162,7 +97,8 @@ static int add_path(struct pgc_path **paths, unsigned int *n, const char *what,
 	snprintf(p->what, sizeof(p->what), "%s", what);
 	snprintf(p->path, sizeof(p->path), "%s", real);
 	p->dev = st.st_dev;
-	find_mount(p);
+	writer_mount_of(p->path, p->dev, p->source, sizeof(p->source),
+			p->fstype, sizeof(p->fstype), p->mount, sizeof(p->mount));
 	return 0;
 }
 
