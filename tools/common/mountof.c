@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "mountof.h"
@@ -68,4 +69,15 @@ void writer_mount_of(const char *path, dev_t dev, char *source, size_t source_si
 	}
 	free(line);
 	fclose(f);
+}
+
+bool writer_dev_on_volume(dev_t dev, const char *volume)
+{
+	struct stat st;
+
+	if (stat(volume, &st))
+		return false;
+	if (S_ISBLK(st.st_mode))
+		return st.st_rdev == dev;
+	return st.st_dev == dev;
 }

@@ -6,6 +6,7 @@
 #ifndef VSS_TOOLS_MOUNTOF_H
 #define VSS_TOOLS_MOUNTOF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,5 +18,11 @@
  */
 void writer_mount_of(const char *path, dev_t dev, char *source, size_t source_size,
 		     char *fstype, size_t fstype_size, char *mount, size_t mount_size);
+
+/*
+ * Whether the filesystem @dev is a snapshot set's @volume: a block device
+ * that is that filesystem's, or a path on it (a mount point).
+ */
+bool writer_dev_on_volume(dev_t dev, const char *volume);
 
 #endif

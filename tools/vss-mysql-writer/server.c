@@ -237,17 +237,6 @@ out:
 	return err;
 }
 
-static bool on_volume(const struct mys_path *p, const char *volume)
-{
-	struct stat st;
-
-	if (stat(volume, &st))
-		return false;
-	if (S_ISBLK(st.st_mode))
-		return st.st_rdev == p->dev;
-	return st.st_dev == p->dev;
-}
-
 enum mys_coverage mys_coverage(const struct mys *s, const char *const *volumes,
 			       unsigned int nvol, char *msg, size_t size)
 {
@@ -258,7 +247,7 @@ enum mys_coverage mys_coverage(const struct mys *s, const char *const *volumes,
 		bool on = false;
 
 		for (v = 0; !on && v < nvol; v++)
-			on = on_volume(&s->paths[i], volumes[v]);
+			on = writer_dev_on_volume(s->paths[i].dev, volumes[v]);
 		covered += on;
 		if (!on && !missing)
 			missing = &s->paths[i];

@@ -196,17 +196,6 @@ out:
 	return err;
 }
 
-static bool on_volume(const struct pgc_path *p, const char *volume)
-{
-	struct stat st;
-
-	if (stat(volume, &st))
-		return false;
-	if (S_ISBLK(st.st_mode))
-		return st.st_rdev == p->dev;
-	return st.st_dev == p->dev;
-}
-
 enum pgc_coverage pgc_coverage(const struct pgc *c, const char *const *volumes,
 			       unsigned int nvol, char *msg, size_t size)
 {
@@ -217,7 +206,7 @@ enum pgc_coverage pgc_coverage(const struct pgc *c, const char *const *volumes,
 		bool on = false;
 
 		for (v = 0; !on && v < nvol; v++)
-			on = on_volume(&c->paths[i], volumes[v]);
+			on = writer_dev_on_volume(c->paths[i].dev, volumes[v]);
 		covered += on;
 		if (!on && !missing)
 			missing = &c->paths[i];
