@@ -203,8 +203,10 @@ tracker_map() {
 	idle=$("$vssctl" -j tracker show vdf | python3 -c 'import json,sys; print(json.load(sys.stdin)["map_bytes"])') || return 1
 	out=$("$vssctl" snapshot create /dev/vdf | awk '$2 == "origin"') || return 1
 	s0=$(echo "$out" | awk '{ print $5 }'); t0=$(echo "$out" | awk '{ print $7 }')
+	# number_ios: fio's sequential writes with holes go on, wrapping
+	# around, until they have written --size bytes (a TiB of 4 KiB writes).
 	fio --name=map --filename=/dev/vdf --rw=write:$(((step >> 10) - 4))k --bs=4k \
-		--direct=1 --ioengine=psync --size="$cap" --output-format=terse >/dev/null || return 1
+		--number_ios=$((cap / step)) --direct=1 --ioengine=psync --size="$cap" --output-format=terse >/dev/null || return 1
 	out=$("$vssctl" snapshot create /dev/vdf | awk '$2 == "origin"') || return 1
 	s1=$(echo "$out" | awk '{ print $5 }'); t1=$(echo "$out" | awk '{ print $7 }')
 	full=$("$vssctl" -j tracker show vdf | python3 -c 'import json,sys; print(json.load(sys.stdin)["map_bytes"])') || return 1
@@ -424,6 +426,7 @@ bench_snapshot_read() {
 		dev=$(vb create /dev/vda | awk '$1 == "device" { print $2 }')
 		# 4 KiB at the start of every other 64 KiB chunk.
 		fio --name=half --filename=/dev/vda --rw=write:124k --bs=4k --direct=1 \
+			--number_ios=$((region_mib << 3)) \
 			--size="${region_mib}M" --offset=0 --output-format=terse >/dev/null
 		# Alternated against drift: the first read of a repetition
 		# may find the host's cache of the images colder.
@@ -458,6 +461,7 @@ bench_read_profile() {
 	vb storage-add /dev/vda file $(((region_mib + 64) << 20)) 65536 "$STORE" || return
 	dev=$(vb create /dev/vda | awk '$1 == "device" { print $2 }')
 	fio --name=half --filename=/dev/vda --rw=write:124k --bs=4k --direct=1 \
+		--number_ios=$((region_mib << 3)) \
 		--size="${region_mib}M" --offset=0 --output-format=terse >/dev/null
 	drop_caches
 	echo 0 > $t/tracing_on
