@@ -206,9 +206,11 @@ int myw_freeze(struct myw *p, uint32_t session, long budget_ms, char *msg, size_
 			myw_end(p, session, "freeze failed");
 			return -1;
 		}
-		writerd_info("server %s: BACKUP STAGE BLOCK_DDL, BLOCK_COMMIT at %s:%llu (GTID %s)",
+		/* The mono time: a client's commit acknowledged before it is in the set. */
+		writerd_info("server %s: BACKUP STAGE BLOCK_DDL, BLOCK_COMMIT at %s:%llu (GTID %s) at mono %llu",
 			     s->name, s->binlog_file[0] ? s->binlog_file : "(no binary log)",
-			     s->binlog_pos, s->gtid_binlog_pos);
+			     s->binlog_pos, s->gtid_binlog_pos,
+			     (unsigned long long)writerd_now_ns());
 	}
 	return 0;
 }

@@ -1,0 +1,292 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vss-mysql-writer against the real module and a real MariaDB server,
+# restored and started. The server is spread over two volumes (ext4 on two
+# loop devices): its datadir on one, the InnoDB redo log and the binary
+# log on the other. A load commits one id per transaction into two InnoDB
+# tables and logs each id with CLOCK_MONOTONIC once the COMMIT is
+# acknowledged (helpers/mysql_load.py). `vssctl backup --writer
+# vss-mysql-writer DATA LOG -- dd ...` copies both snapshot devices into
+# fresh images, and the writer's result document. The images are mounted
+# on the same paths in a mount namespace of their own and a second server
+# started there, on a socket of its own (crash recovery, as a restore
+# after a disaster would). It starts, its snapshot filesystems were clean,
+# mariadb-check finds every table OK, both tables hold ids 1..K without a
+# gap and the same ones (no torn transaction), every id acknowledged
+# before the writer's BLOCK_COMMIT is there and none past the one then in
+# flight; the binary log file the writer recorded ends exactly at its
+# recorded position, and the restored GTID position is the recorded one,
+# that of the tables' last transaction. A set of the datadir's volume
+# alone is vetoed (exit 124) with the writer's message naming the InnoDB
+# log directory and its volume; a set while the server is down is vetoed,
+# retryable, with the writer's message saying it cannot connect.
+set -u
+
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+writer=$top/tools/vss-mysql-writer/vss-mysql-writer
+load=$top/selftests/helpers/mysql_load.py
+template=$top/build/selftests/helpers/mysql-template.tar
+vssctl=$top/tools/vssctl/vssctl
+work=$(mktemp -d /tmp/vss-mysql.XXXXXX)
+sock=$work/sock/mysqld.sock
+rsock=$work/rsock/mysqld.sock
+name=vss-mysql-writer
+n=0
+failed=0
+lpid=
+wpid=
+spid=
+rpid=
+
+result() { # result STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n mysql.$2"
+	else
+		echo "not ok $n mysql.$2"
+		failed=$((failed + 1))
+	fi
+}
+
+note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
+
+# The server's options, in the array opts: as root (nothing to chown), no
+# TCP, the datadir on the data volume, redo log and binary log on the log
+# volume. The restored server has the same paths in its mount namespace.
+server_opts() { # server_opts SOCKET NAME
+	opts=(--no-defaults --user=root --skip-networking --socket="$1"
+	      --datadir="$work/data/my" --innodb-log-group-home-dir="$work/log/redo"
+	      --log-bin="$work/log/bin/mariadb-bin" --server-id=1
+	      --pid-file="$work/$2.pid" --log-error="$work/$2.err"
+	      --innodb-buffer-pool-size=32M --innodb-log-file-size=8M)
+}
+
+# Waits up to 120 s for the server PID to say it is ready in its LOG.
+wait_ready() { # wait_ready PID LOG
+	for _ in $(seq 1200); do
+		grep -q "ready for connections" "$2" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+sql() { # sql SOCKET QUERY
+	mariadb --no-defaults -S "$1" -u root -N -B -e "$2"
+}
+
+cleanup() {
+	for p in "$lpid" "$wpid"; do
+		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
+	done
+	for p in "$spid" "$rpid"; do
+		[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
+	done
+	wait
+	umount "$work/data" "$work/log" 2>/dev/null
+	for d in ${ddev:-} ${ldev:-}; do
+		"$vssctl" storage remove "$d" >/dev/null 2>&1
+		losetup -d "$d"
+	done
+	for d in ${rddev:-} ${rldev:-}; do
+		losetup -d "$d"
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Waits up to 60 s for FILE to have N lines.
+wait_lines() { # wait_lines FILE N
+	for _ in $(seq 600); do
+		[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Waits up to 60 s for a line matching PATTERN in FILE.
+wait_grep() { # wait_grep PATTERN FILE
+	for _ in $(seq 600); do
+		grep -q "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+echo "TAP version 13"
+if ! command -v mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null ||
+	! command -v mariadb-check >/dev/null; then
+	echo "1..0 # SKIP no MariaDB server (mariadb-server)"
+	exit 4
+fi
+
+t0=$(date +%s)
+modprobe loop
+mkdir -p "$work/data" "$work/log" "$work/sock" "$work/rsock" "$work/state"
+truncate -s 128M "$work/data.img" "$work/log.img" "$work/ra-data.img" "$work/ra-log.img"
+ddev=$(losetup --find --show "$work/data.img")
+ldev=$(losetup --find --show "$work/log.img")
+mkfs.ext4 -q -E nodiscard "$ddev" && mkfs.ext4 -q -E nodiscard "$ldev" &&
+	mount "$ddev" "$work/data" && mount "$ldev" "$work/log" &&
+	mkdir "$work/log/redo" "$work/log/bin" &&
+	"$vssctl" storage add "$ddev" --max 64M >/dev/null &&
+	"$vssctl" storage add "$ldev" --max 64M >/dev/null
+result $? "setup_data_and_log_volumes_with_storage"
+note "volumes made at $(($(date +%s) - t0)) s"
+
+# mariadb-install-db run on the host (helpers/mysql_template.sh), or here
+# with the same options; its redo log moved to the log volume.
+if [ -f "$template" ]; then
+	tar -C "$work/data" -xpf "$template"
+else
+	mariadb-install-db --no-defaults --datadir="$work/data/my" --user=root \
+		--auth-root-authentication-method=normal --skip-test-db \
+		--innodb-log-file-size=8M >"$work/install.log" 2>&1
+fi && mv "$work/data/my/ib_logfile0" "$work/log/redo/"
+rc=$?
+if [ $rc -eq 0 ]; then
+	server_opts "$sock" live
+	mariadbd "${opts[@]}" &
+	spid=$!
+	wait_ready "$spid" "$work/live.err" &&
+		sql "$sock" "CREATE DATABASE vt;
+			CREATE TABLE vt.t1 (id BIGINT PRIMARY KEY, payload VARCHAR(255)) ENGINE=InnoDB;
+			CREATE TABLE vt.t2 (id BIGINT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB"
+	rc=$?
+fi
+# The GTID of the last DDL: each load transaction is one more.
+base=$(sql "$sock" "SELECT @@gtid_binlog_pos" 2>/dev/null)
+base_seq=${base##*-}
+note "server made and started at $(($(date +%s) - t0)) s; GTID position $base"
+[ $rc -eq 0 ] || note "$(cat "$work/install.log" "$work/live.err" 2>/dev/null)"
+[ $rc -eq 0 ] && [ -n "$base_seq" ]
+result $? "server_with_redo_and_binary_log_on_their_own_volume_starts"
+
+python3 "$load" "$sock" "$work/acks.log" 2>"$work/load.err" &
+lpid=$!
+"$writer" -S "$sock root" --state-dir "$work/state" 2>"$work/writer.err" &
+wpid=$!
+wait_grep "writer $name registered" "$work/writer.err"
+result $? "writer_registers"
+"$writer" -S "$sock root" --print-metadata | jq -e --arg d "$work/data/my" \
+	--arg r "$work/log/redo" --arg b "$work/log/bin" '
+	.components | length == 1 and .[0].name == $d and
+	([.[0].database_files[].path] == [$d]) and ([.[0].log_files[].path] == [$r, $b])' >/dev/null
+result $? "metadata_names_the_datadir_redo_log_and_binary_log"
+wait_lines "$work/acks.log" 100
+result $? "load_commits_continuously"
+note "$(wc -l < "$work/acks.log") commits by $(($(date +%s) - t0)) s"
+
+# ---- the backup ----
+
+# The command copies both snapshot devices into the fresh images and the
+# set's result document; the paths are the shell's, from the environment.
+# shellcheck disable=SC2016
+"$vssctl" backup --writer "$name" "$work/data" "$work/log" -- sh -c \
+	'dd if="$VSS_DEVICE_0" of="$1/ra-data.img" bs=1M conv=sparse,notrunc status=none &&
+	 dd if="$VSS_DEVICE_1" of="$1/ra-log.img" bs=1M conv=sparse,notrunc status=none &&
+	 cp "$2/$VSS_SNAPSHOT_SET_ID.json" "$1/result.json"' x "$work" "$work/state" \
+	2>"$work/backup.err"
+rc=$?
+note "$(cat "$work/backup.err")"
+[ $rc -eq 0 ] && [ -f "$work/result.json" ]
+result $? "backup_with_the_writer_copies_both_volumes_and_the_result"
+note "$(grep -E 'BACKUP STAGE|result in' "$work/writer.err")"
+ref=$(sed -n 's/.*BACKUP STAGE BLOCK_DDL, BLOCK_COMMIT at .* at mono \([0-9]*\)$/\1/p' "$work/writer.err")
+[ -n "$ref" ] && grep -q "BACKUP STAGE START, FLUSH" "$work/writer.err" &&
+	grep -q "BACKUP STAGE END; commits blocked" "$work/writer.err"
+result $? "writer_took_the_backup_stages_and_ended_them"
+binfile=$(jq -r '.servers[0].binlog_file // empty' "$work/result.json" 2>/dev/null)
+binpos=$(jq -r '.servers[0].binlog_position // empty' "$work/result.json" 2>/dev/null)
+gtid=$(jq -r '.servers[0].gtid_binlog_pos // empty' "$work/result.json" 2>/dev/null)
+jq -e --arg d "$work/data/my" --arg s "$sock" '.servers | length == 1 and
+	.[0].component == $d and .[0].socket == $s' "$work/result.json" >/dev/null 2>&1 &&
+	[[ $binfile == mariadb-bin.[0-9]* ]] && [ "${binpos:-0}" -gt 0 ] && [ -n "$gtid" ]
+result $? "result_names_the_server_and_its_binary_log_position"
+note "result: $binfile:$binpos, GTID $gtid, commits blocked $(jq -r '.servers[0].commit_block_ms' "$work/result.json" 2>/dev/null) ms"
+total=$(wc -l < "$work/acks.log")
+wait_lines "$work/acks.log" $((total + 20))
+result $? "load_goes_on_after_the_backup"
+kill -TERM "$lpid"
+wait "$lpid"
+result $? "load_ends_without_error"
+lpid=
+last_acked=$(tail -n 1 "$work/acks.log" | cut -d' ' -f1)
+last_before=$(awk -v ref="${ref:-0}" '$2 < ref { last = $1 } END { print last + 0 }' "$work/acks.log")
+note "backup done at $(($(date +%s) - t0)) s"
+
+# ---- the restore: the images on the same paths, in a namespace of their own ----
+
+rddev=$(losetup --find --show "$work/ra-data.img")
+rldev=$(losetup --find --show "$work/ra-log.img")
+e2fsck -fn "$rddev" >"$work/ra.fsck" 2>&1 && e2fsck -fn "$rldev" >>"$work/ra.fsck" 2>&1
+result $? "ra_snapshot_filesystems_are_clean"
+# The binary log file's size is read before the server opens it.
+server_opts "$rsock" ra
+# shellcheck disable=SC2016
+unshare -m --propagation private sh -c \
+	'mount "$1" "$3/data" && mount "$2" "$3/log" || exit 1
+	 stat -c %s "$3/log/bin/$4" >"$3/ra.binlog-size"
+	 shift 4; exec "$@"' x "$rddev" "$rldev" "$work" "${binfile:-none}" mariadbd "${opts[@]}" &
+rpid=$!
+wait_ready "$rpid" "$work/ra.err"
+result $? "ra_restored_server_starts"
+note "$(grep -iE 'recover|crash|binlog|consistent' "$work/ra.err")"
+note "restored server started at $(($(date +%s) - t0)) s"
+
+mariadb-check --no-defaults -S "$rsock" -u root --all-databases >"$work/ra.check" 2>&1
+rc=$?
+note "mariadb-check: $(wc -l < "$work/ra.check") lines, not OK: $(grep -cvE '[[:space:]]OK$' "$work/ra.check")"
+[ $rc -eq 0 ] && grep -q '^vt\.t1[[:space:]]*OK$' "$work/ra.check" &&
+	! grep -vE '[[:space:]]OK$' "$work/ra.check"
+result $? "ra_mariadb_check_finds_every_table_ok"
+
+v=$(sql "$rsock" "SELECT (SELECT count(*) FROM vt.t1), (SELECT coalesce(min(id), 0) FROM vt.t1),
+	(SELECT coalesce(max(id), 0) FROM vt.t1), (SELECT count(*) FROM vt.t2),
+	(SELECT count(*) FROM vt.t1 JOIN vt.t2 USING (id) WHERE t2.v = t1.id * 7),
+	@@gtid_binlog_pos")
+read -r count min max count2 both rgtid <<<"$v"
+note "restored: $count rows, ids ${min:-?}..${max:-?}, t2 $count2 rows, $both in both; $last_before acknowledged before BLOCK_COMMIT, $last_acked in all; GTID $rgtid"
+[ -n "$max" ] && [ "$count" -eq "$max" ] && { [ "$max" -eq 0 ] || [ "$min" -eq 1 ]; }
+result $? "ra_ids_without_a_gap"
+[ -n "$max" ] && [ "$count2" -eq "$count" ] && [ "$both" -eq "$count" ]
+result $? "ra_every_transaction_whole_in_both_tables"
+[ "$last_before" -ge 100 ] && [ -n "$max" ] && [ "$max" -ge "$last_before" ]
+result $? "ra_every_id_acknowledged_before_block_commit_is_there"
+[ -n "$max" ] && [ "$max" -le $((last_before + 1)) ]
+result $? "ra_no_id_committed_after_block_commit_but_the_one_in_flight"
+size=$(cat "$work/ra.binlog-size" 2>/dev/null)
+note "restored $binfile: ${size:-missing} bytes; the writer recorded position ${binpos:-none}"
+[ -n "$binpos" ] && [ "$size" = "$binpos" ]
+result $? "ra_binary_log_ends_at_the_writers_position"
+[ -n "$gtid" ] && [ "$rgtid" = "$gtid" ] && [ -n "$max" ] && [ "${gtid##*-}" -eq $((base_seq + max)) ]
+result $? "ra_gtid_position_is_the_writers_and_the_tables_last_transaction"
+kill -TERM "$rpid"
+wait "$rpid"
+result $? "ra_restored_server_shuts_down"
+rpid=
+note "restore checked at $(($(date +%s) - t0)) s"
+
+# ---- vetoes ----
+
+"$vssctl" backup --writer "$name" "$work/data" -- true 2>"$work/veto.err"
+rc=$?
+note "$(cat "$work/veto.err")"
+want="writer $name: failed-at-prepare-snapshot, failure non-retryable: server $work/data/my: its InnoDB log directory $work/log/redo is on $ldev (ext4 mounted on $work/log), which is not in the snapshot set"
+[ $rc -eq 124 ] && grep -qF "$want" "$work/veto.err"
+result $? "a_set_without_the_log_volume_is_vetoed_with_the_writers_message"
+
+kill -TERM "$spid"
+wait "$spid"
+spid=
+"$vssctl" backup --writer "$name" "$work/data" "$work/log" -- true 2>"$work/down.err"
+rc=$?
+note "$(cat "$work/down.err")"
+want="writer $name: failed-at-prepare-snapshot, failure retryable: server $sock: cannot connect: Can't connect to local server through socket '$sock' (2)"
+[ $rc -eq 124 ] && grep -qF "$want" "$work/down.err"
+result $? "a_set_while_the_server_is_down_is_vetoed_retryable_with_the_writers_message"
+
+note "done at $(($(date +%s) - t0)) s"
+echo "1..$n"
+[ $failed -eq 0 ]
