@@ -8,7 +8,11 @@
 # tables and logs each id with CLOCK_MONOTONIC once the COMMIT is
 # acknowledged (helpers/mysql_load.py). `vssctl backup --writer
 # vss-mysql-writer DATA LOG -- dd ...` copies both snapshot devices into
-# fresh images, and the writer's result document. The images are mounted
+# fresh images, and the writer's result document. Another back-end writer
+# takes 3 s to answer Freeze (helpers/vss_test_writer.c, slow), so the
+# filesystems freeze 3 s after BLOCK_COMMIT: commits made in between would
+# be in the snapshot but not in the writer's position, and the load's
+# commits must wait for Thaw instead. The images are mounted
 # on the same paths in a mount namespace of their own and a second server
 # started there, on a socket of its own (crash recovery, as a restore
 # after a disaster would). It starts, its snapshot filesystems were clean,
@@ -26,6 +30,7 @@ set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 writer=$top/tools/vss-mysql-writer/vss-mysql-writer
 load=$top/selftests/helpers/mysql_load.py
+slow_writer=$top/build/selftests/helpers/vss_test_writer
 template=$top/build/selftests/helpers/mysql-template.tar
 vssctl=$top/tools/vssctl/vssctl
 work=$(mktemp -d /tmp/vss-mysql.XXXXXX)
@@ -36,6 +41,7 @@ n=0
 failed=0
 lpid=
 wpid=
+swpid=
 spid=
 rpid=
 
@@ -77,7 +83,7 @@ sql() { # sql SOCKET QUERY
 }
 
 cleanup() {
-	for p in "$lpid" "$wpid"; do
+	for p in "$lpid" "$wpid" "$swpid"; do
 		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
 	done
 	for p in "$spid" "$rpid"; do
@@ -180,6 +186,11 @@ note "$(wc -l < "$work/acks.log") commits by $(($(date +%s) - t0)) s"
 
 # ---- the backup ----
 
+"$slow_writer" vss-test-slow "$work/slow.log" slow &
+swpid=$!
+wait_grep ready "$work/slow.log"
+result $? "slow_writer_registers"
+
 # The command copies both snapshot devices into the fresh images and the
 # set's result document; the paths are the shell's, from the environment.
 # shellcheck disable=SC2016
@@ -204,7 +215,13 @@ jq -e --arg d "$work/data/my" --arg s "$sock" '.servers | length == 1 and
 	.[0].component == $d and .[0].socket == $s' "$work/result.json" >/dev/null 2>&1 &&
 	[[ $binfile == mariadb-bin.[0-9]* ]] && [ "${binpos:-0}" -gt 0 ] && [ -n "$gtid" ]
 result $? "result_names_the_server_and_its_binary_log_position"
-note "result: $binfile:$binpos, GTID $gtid, commits blocked $(jq -r '.servers[0].commit_block_ms' "$work/result.json" 2>/dev/null) ms"
+blocked=$(jq -r '.servers[0].commit_block_ms // 0' "$work/result.json" 2>/dev/null)
+note "result: $binfile:$binpos, GTID $gtid, commits blocked ${blocked:-?} ms"
+kill -TERM "$swpid"
+wait "$swpid" 2>/dev/null
+swpid=
+grep -qx freeze "$work/slow.log" && [ "${blocked:-0}" -ge 2900 ]
+result $? "the_slow_writer_kept_commits_blocked_3_s_before_the_snapshot"
 total=$(wc -l < "$work/acks.log")
 wait_lines "$work/acks.log" $((total + 20))
 result $? "load_goes_on_after_the_backup"
@@ -214,6 +231,12 @@ result $? "load_ends_without_error"
 lpid=
 last_acked=$(tail -n 1 "$work/acks.log" | cut -d' ' -f1)
 last_before=$(awk -v ref="${ref:-0}" '$2 < ref { last = $1 } END { print last + 0 }' "$work/acks.log")
+# Acknowledged within the 2.5 s after BLOCK_COMMIT: the one commit in
+# flight at most, which the server may have done just before the block.
+during=$(awk -v ref="${ref:-0}" '$2 > ref && $2 < ref + 2500000000 { n++ } END { print n + 0 }' "$work/acks.log")
+note "$during commits acknowledged within 2.5 s after BLOCK_COMMIT"
+[ -n "$ref" ] && [ "$during" -le 1 ]
+result $? "commits_wait_from_block_commit"
 note "backup done at $(($(date +%s) - t0)) s"
 
 # ---- the restore: the images on the same paths, in a namespace of their own ----
