@@ -114,7 +114,7 @@ wait_lines() { # wait_lines FILE N
 # Waits up to 60 s for a line matching PATTERN in FILE.
 wait_grep() { # wait_grep PATTERN FILE
 	for _ in $(seq 600); do
-		grep -q "$1" "$2" && return 0
+		grep -q "$1" "$2" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	return 1
