@@ -87,9 +87,11 @@ note "chunks of lane 0: $chunks"
 t0=$(date +%s%N)
 fio --output=/dev/null "$w/jobs.fio" &
 # dm-delay's status counts the reads it holds: sampled until the writes end.
+# (Until they end, not for a number of samples: on a debug kernel fio alone
+# takes tens of seconds to start.)
 max=0
-for _ in $(seq 200); do
-	[ -n "$(jobs -r)" ] || break
+end=$((SECONDS + 600))
+while [ -n "$(jobs -r)" ] && [ "$SECONDS" -lt "$end" ]; do
 	r=$(dmsetup status "$name" | awk '{ print $4 }')
 	[ "${r:-0}" -gt "$max" ] && max=$r
 	sleep 0.05
