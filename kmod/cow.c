@@ -2,24 +2,28 @@
 /*
  * Copy-on-write: before a write reaches a chunk of the origin that the
  * newest snapshot has not preserved, copy the old chunk into the diff
- * storage and record it in the newest snapshot's map. Only the write that
- * needs the copy waits for it; see tracker.c for how writes get here.
+ * storage and record it in the newest snapshot's map. Only the writes to
+ * that chunk wait for it; see tracker.c for how writes get here.
+ *
+ * A copy is asynchronous: the lane worker of the write that needs it
+ * submits the read of the old chunk and goes on with the next write; the
+ * read's completion queues the copy's end (vss_copy_work(): a file store
+ * writes the chunk, the map gets it), which hands the waiting writes back
+ * to their lanes. So every write in a deep queue waits for one read, side
+ * by side, instead of for the copies queued before it on its lane.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
 #include <linux/highmem.h>
+#include <linux/mempool.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/sched.h>
 #include <linux/vmalloc.h>
 #include <linux/vss.h>
 
 #include "engine.h"
-
-/* A chunk being copied; lives on the copying worker's stack. */
-struct vss_pending {
-	struct list_head node;
-	sector_t chunk;
-};
 
 static bool vss_snapshot_active(const struct vss_snapshot *s)
 {
@@ -88,15 +92,16 @@ void vss_origin_invalidate(struct vss_origin *o, int reason)
 	}
 }
 
-static bool vss_chunk_pending(struct vss_origin *o, sector_t chunk)
+/* The copy of @chunk in flight, if any. */
+static struct vss_copy *vss_copy_of(struct vss_origin *o, sector_t chunk)
 {
-	struct vss_pending *p;
+	struct vss_copy *cp;
 
 	lockdep_assert_held(&o->cow_mutex);
-	list_for_each_entry(p, &o->pending, node)
-		if (p->chunk == chunk)
-			return true;
-	return false;
+	list_for_each_entry(cp, &o->pending, node)
+		if (cp->chunk == chunk)
+			return cp;
+	return NULL;
 }
 
 /* Is a snapshot read of this chunk from the origin still in flight? */
@@ -119,35 +124,91 @@ static bool vss_origin_read_busy(struct vss_origin *o, sector_t chunk)
  * The origin reads of the copy path come from a reserve of their own: the
  * write waiting for its copy may hold the last bio of the filesystem's own
  * set (or fs_bio_set), and a read allocated from it would wait for itself
- * under memory pressure.
+ * under memory pressure. Each read completes on its own and gives its bio
+ * back, so the reserve serves any number of copies in flight.
  */
 static struct bio_set vss_cow_bioset;
+static struct kmem_cache *vss_copy_cache;
+static mempool_t *vss_copy_pool;
+/*
+ * The copies' ends: WQ_MEM_RECLAIM, as the lanes', since writes wait for
+ * them. Not the lanes' workqueue: a lane waiting for a copy slot or a
+ * buffer must not stand in the way of the copy that frees it.
+ */
+static struct workqueue_struct *vss_copy_wq;
+
+/*
+ * Copies in flight per origin, each holding a chunk's memory: at most
+ * VSS_COPY_BYTES of chunks, and between VSS_COPIES_MIN and VSS_COPIES_MAX
+ * copies (16 at 1 MiB chunks, 64 at the default 64 KiB, 256 at 4 KiB).
+ */
+#define VSS_COPY_BYTES		(4U << 20)
+#define VSS_COPIES_MIN		16U
+#define VSS_COPIES_MAX		256U
+#define VSS_COPY_POOL_MIN	16
+
+static unsigned int vss_copies_max(const struct vss_origin *o)
+{
+	return clamp(VSS_COPY_BYTES / vss_chunk_bytes(o), VSS_COPIES_MIN, VSS_COPIES_MAX);
+}
 
 int vss_cow_init(void)
 {
-	return bioset_init(&vss_cow_bioset, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
+	int err;
+
+	err = bioset_init(&vss_cow_bioset, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
+	if (err)
+		return err;
+	err = -ENOMEM;
+	vss_copy_cache = KMEM_CACHE(vss_copy, 0);
+	if (!vss_copy_cache)
+		goto out_bioset;
+	vss_copy_pool = mempool_create_slab_pool(VSS_COPY_POOL_MIN, vss_copy_cache);
+	if (!vss_copy_pool)
+		goto out_cache;
+	vss_copy_wq = alloc_workqueue("vss_copy", WQ_MEM_RECLAIM, 0);
+	if (!vss_copy_wq)
+		goto out_pool;
+	return 0;
+
+out_pool:
+	mempool_destroy(vss_copy_pool);
+out_cache:
+	kmem_cache_destroy(vss_copy_cache);
+out_bioset:
+	bioset_exit(&vss_cow_bioset);
+	return err;
 }
 
+/* Every origin is gone: no copy is left in flight. */
 void vss_cow_exit(void)
 {
+	destroy_workqueue(vss_copy_wq);
+	mempool_destroy(vss_copy_pool);
+	kmem_cache_destroy(vss_copy_cache);
 	bioset_exit(&vss_cow_bioset);
 }
 
 /*
- * Reads @bytes at @sector of the origin into @buf (from kmalloc, a page
- * allocation or vmalloc). A read: the interception callback lets it through.
+ * A read of @bytes at @sector of the origin into @buf (from kmalloc, a page
+ * allocation or vmalloc), for the caller to complete and submit. A read:
+ * the interception callback lets it through.
  */
-int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
-		    unsigned int bytes)
+struct bio *vss_origin_read_bio(struct vss_origin *o, sector_t sector, void *buf,
+				unsigned int bytes)
 {
 	unsigned int nr_pages = DIV_ROUND_UP(offset_in_page(buf) + bytes, PAGE_SIZE);
 	bool vmapped = is_vmalloc_addr(buf);
 	unsigned int done = 0;
 	struct bio *bio;
-	int err;
 
-	bio = bio_alloc_bioset(o->bdev, min_t(unsigned int, nr_pages, BIO_MAX_VECS),
-			       REQ_OP_READ | REQ_SYNC, GFP_NOIO, &vss_cow_bioset);
+	/*
+	 * A chunk of VSS_CHUNK_MAX bytes fits in one bio: the buffer is a
+	 * power of two of at least a page from kvmalloc(), so page-aligned.
+	 */
+	BUILD_BUG_ON(VSS_CHUNK_MAX / PAGE_SIZE > BIO_MAX_VECS);
+	bio = bio_alloc_bioset(o->bdev, nr_pages, REQ_OP_READ | REQ_SYNC, GFP_NOIO,
+			       &vss_cow_bioset);
 	bio->bi_iter.bi_sector = sector;
 	while (done < bytes) {
 		void *p = buf + done;
@@ -158,32 +219,23 @@ int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
 		__bio_add_page(bio, page, len, offset_in_page(p));
 		done += len;
 	}
-	err = submit_bio_wait(bio);
-	bio_put(bio);
-	if (vmapped)
-		invalidate_kernel_vmap_range(buf, bytes);
-	return err;
+	return bio;
 }
 
-/* Reads @bytes at @sector of the origin into the order-0 @pages, in order. */
-int vss_origin_read_pages(struct vss_origin *o, sector_t sector, struct page **pages,
-			  unsigned int bytes)
+/* The same into the order-0 @pages, in order. */
+struct bio *vss_origin_read_pages_bio(struct vss_origin *o, sector_t sector,
+				      struct page **pages, unsigned int bytes)
 {
 	unsigned int nr_pages = DIV_ROUND_UP(bytes, PAGE_SIZE), i;
 	struct bio *bio;
-	int err;
 
-	/* A chunk of VSS_CHUNK_MAX bytes fits in one bio. */
-	BUILD_BUG_ON(VSS_CHUNK_MAX / PAGE_SIZE > BIO_MAX_VECS);
 	bio = bio_alloc_bioset(o->bdev, nr_pages, REQ_OP_READ | REQ_SYNC, GFP_NOIO,
 			       &vss_cow_bioset);
 	bio->bi_iter.bi_sector = sector;
 	for (i = 0; i < nr_pages; i++)
 		__bio_add_page(bio, pages[i],
 			       min_t(unsigned int, bytes - i * PAGE_SIZE, PAGE_SIZE), 0);
-	err = submit_bio_wait(bio);
-	bio_put(bio);
-	return err;
+	return bio;
 }
 
 /* Why a copy failed, for the snapshots it invalidates. */
@@ -199,19 +251,135 @@ static int vss_cow_invalid_reason(struct vss_origin *o, int err, bool origin_err
 	return VSS_INVALID_STORAGE_ERROR;
 }
 
-/*
- * Preserves one chunk for whichever snapshot is the newest when the copy
- * lands. Loops because a new snapshot may become the newest while the copy
- * is under way: the write must then be preserved for that one too.
- */
-static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
+/* Waits for a copy slot of @o (the bound above); never fails. */
+static struct vss_copy *vss_copy_alloc(struct vss_origin *o)
 {
-	struct vss_pending p = { .chunk = chunk };
-	struct vss_snapshot *s;
-	unsigned long seq, gen;
-	bool origin_err;
-	u32 slot;
+	unsigned int max = vss_copies_max(o);
+	struct vss_copy *cp;
+
+	wait_event(o->cow_wait, atomic_add_unless(&o->nr_copies, 1, max));
+	cp = mempool_alloc(vss_copy_pool, GFP_NOIO);
+	cp->origin = o;
+	bio_list_init(&cp->waiters);
+	atomic_inc(&o->inflight);	/* untracking waits for the copy */
+	return cp;
+}
+
+static void vss_copy_free(struct vss_copy *cp)
+{
+	struct vss_origin *o = cp->origin;
+
+	mempool_free(cp, vss_copy_pool);
+	atomic_dec(&o->nr_copies);
+	wake_up(&o->cow_wait);
+	vss_origin_put_inflight(o);	/* last: @o may go after it */
+}
+
+/*
+ * The copy's end, in a worker: the chunk is stored or the copy failed.
+ * Then, under cow_mutex, the map of the snapshot it was for gets the chunk
+ * (or, if the chain changed meanwhile, the slot is freed and the waiting
+ * writes copy again for the newest), and the writes go back to their
+ * lanes, which look at the chunk again.
+ */
+static void vss_copy_end(struct vss_copy *cp, int err, bool origin_err)
+{
+	struct vss_origin *o = cp->origin;
+	struct vss_snapshot *s = cp->snap;
+	struct bio_list waiters;
+	struct bio *bio;
+
+	if (!err) {
+		unsigned int pct;
+		u64 used;
+
+		pct = vss_store_threshold_crossed(&o->store, &used);
+		if (pct)
+			vss_notify_threshold(o, used, pct);
+	}
+
+	mutex_lock(&o->cow_mutex);
+	if (err) {
+		vss_origin_invalidate(o, vss_cow_invalid_reason(o, err, origin_err));
+	} else if (cp->gen == o->chain_gen && vss_snapshot_active(s)) {
+		/* @s may be freed and its address reused: compared by generation. */
+		if (xa_err(xa_store(&s->map, cp->chunk, xa_mk_value(cp->slot), GFP_NOIO))) {
+			vss_store_free(&o->store, cp->slot);
+			vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
+		} else {
+			WRITE_ONCE(s->nr_chunks, s->nr_chunks + 1);
+		}
+	} else {
+		vss_store_free(&o->store, cp->slot);
+	}
+	list_del(&cp->node);
+	waiters = cp->waiters;
+	mutex_unlock(&o->cow_mutex);
+
+	while ((bio = bio_list_pop(&waiters)))
+		vss_tracker_resume(bio);
+	vss_copy_free(cp);
+}
+
+/*
+ * PF_LOCAL_THROTTLE, as loop's workers: a file store's copy writes through
+ * the page cache, and balance_dirty_pages() would otherwise hold this
+ * worker (and so the origin's writes waiting on it) against the whole
+ * machine's dirty pages, most of which may be another, slow disk's, or the
+ * origin's own that cannot be written out until the copies land.
+ * Throttled only by its own storage's dirty pages. Restored: a workqueue
+ * thread runs other work after this.
+ */
+static void vss_copy_work(struct work_struct *work)
+{
+	struct vss_copy *cp = container_of(work, struct vss_copy, work);
+	unsigned int local_throttle = current->flags & PF_LOCAL_THROTTLE;
+	unsigned int noio = memalloc_noio_save();
 	int err;
+
+	current->flags |= PF_LOCAL_THROTTLE;
+	err = vss_store_copy_finish(cp->origin, cp, cp->read_err);
+	memalloc_noio_restore(noio);
+	current->flags = (current->flags & ~PF_LOCAL_THROTTLE) | local_throttle;
+	vss_copy_end(cp, err, cp->read_err != 0);
+}
+
+/* Any context. */
+static void vss_copy_read_endio(struct bio *bio)
+{
+	struct vss_copy *cp = bio->bi_private;
+
+	cp->read_err = blk_status_to_errno(bio->bi_status);
+	bio_put(bio);
+	queue_work(vss_copy_wq, &cp->work);
+}
+
+/* In the lane worker's NOIO scope: @cp is on the pending list, unlocked. */
+static void vss_copy_start(struct vss_copy *cp)
+{
+	struct bio *bio;
+	int err;
+
+	err = vss_store_copy_prepare(cp->origin, cp, &bio);
+	if (err) {
+		vss_copy_end(cp, err, false);
+		return;
+	}
+	INIT_WORK(&cp->work, vss_copy_work);
+	bio->bi_end_io = vss_copy_read_endio;
+	bio->bi_private = cp;
+	submit_bio(bio);
+}
+
+/*
+ * One chunk for write @bio: false if nothing is (any longer) to be copied,
+ * once no snapshot read of the chunk from the origin is in flight; true if
+ * @bio now waits for the chunk's copy, which hands it back to its lane.
+ */
+static bool vss_cow_chunk(struct vss_origin *o, sector_t chunk, struct bio *bio)
+{
+	struct vss_copy *cp = NULL, *busy;
+	struct vss_snapshot *s;
 
 	for (;;) {
 		mutex_lock(&o->cow_mutex);
@@ -220,69 +388,61 @@ static void vss_cow_chunk(struct vss_origin *o, sector_t chunk)
 			mutex_unlock(&o->cow_mutex);
 			break;
 		}
-		if (vss_chunk_pending(o, chunk)) {
-			/* Another write is copying it: wait for that copy. */
-			seq = READ_ONCE(o->cow_seq);
-			mutex_unlock(&o->cow_mutex);
-			wait_event(o->cow_wait, READ_ONCE(o->cow_seq) != seq);
-			continue;
-		}
-		list_add(&p.node, &o->pending);
-		/* @s may be freed and its address reused: compare generations. */
-		gen = o->chain_gen;
-		mutex_unlock(&o->cow_mutex);
-
-		err = vss_store_preserve(o, chunk, &slot, &origin_err);
-		if (!err) {
-			unsigned int pct;
-			u64 used;
-
-			pct = vss_store_threshold_crossed(&o->store, &used);
-			if (pct)
-				vss_notify_threshold(o, used, pct);
-		}
-
-		mutex_lock(&o->cow_mutex);
-		if (err) {
-			vss_origin_invalidate(o, vss_cow_invalid_reason(o, err, origin_err));
-		} else if (gen == o->chain_gen && vss_snapshot_active(s)) {
-			if (xa_err(xa_store(&s->map, chunk, xa_mk_value(slot), GFP_NOIO))) {
-				vss_store_free(&o->store, slot);
-				vss_origin_invalidate(o, VSS_INVALID_STORAGE_ERROR);
-			} else {
-				WRITE_ONCE(s->nr_chunks, s->nr_chunks + 1);
+		busy = vss_copy_of(o, chunk);
+		if (busy || cp) {
+			if (!busy) {
+				busy = cp;
+				cp->chunk = chunk;
+				cp->snap = s;
+				cp->gen = o->chain_gen;
+				list_add(&cp->node, &o->pending);
 			}
-		} else {
-			/* The chain changed meanwhile: copy again for the newest. */
-			vss_store_free(&o->store, slot);
+			bio_list_add(&busy->waiters, bio);
+			mutex_unlock(&o->cow_mutex);
+			if (busy == cp)
+				vss_copy_start(cp);
+			else if (cp)
+				vss_copy_free(cp);
+			return true;
 		}
-		list_del(&p.node);
-		WRITE_ONCE(o->cow_seq, o->cow_seq + 1);
 		mutex_unlock(&o->cow_mutex);
-		wake_up_all(&o->cow_wait);
-		if (err)
-			break;
+		/* Outside the mutex: it may wait for another copy to end. */
+		cp = vss_copy_alloc(o);
 	}
+	if (cp)
+		vss_copy_free(cp);
 
 	/*
 	 * A snapshot read that chose the origin for this chunk before the map
 	 * had it must finish before the write changes the chunk.
 	 */
 	wait_event(o->reads_wait, !vss_origin_read_busy(o, chunk));
+	return false;
 }
 
-/* From the tracker's worker, before it lets a write through. */
-void vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr)
+/*
+ * From the tracker's lane worker, before it lets write @bio through: the
+ * chunks of [@rel, @rel + @nr), from chunk *@next on. False when every one
+ * is preserved (or no snapshot needs them); true when @bio waits for a
+ * copy: its end hands @bio back to its lane, which calls again with *@next
+ * where it stopped.
+ */
+bool vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr, sector_t *next,
+		   struct bio *bio)
 {
 	sector_t c, last;
 
 	if (!nr)
-		return;
+		return false;
 	last = vss_chunk_of(o, min(rel + nr, o->nr_sects) - 1);
-	for (c = vss_chunk_of(o, rel); c <= last; c++) {
-		vss_cow_chunk(o, c);
+	for (c = max(vss_chunk_of(o, rel), *next); c <= last; c++) {
+		if (vss_cow_chunk(o, c, bio)) {
+			*next = c;
+			return true;
+		}
 		cond_resched();	/* a whole-disk write-zeroes: a million chunks */
 	}
+	return false;
 }
 
 /*

@@ -59,6 +59,27 @@ void rcu_unexpedite_gp(void);
 struct vss_origin;
 
 /*
+ * One chunk being copied into the diff storage (cow.c): started by the
+ * lane worker of the write that needs it, which submits the read of the
+ * old chunk and goes on with other writes; ended by a work item after the
+ * read completes. Writes to the chunk meanwhile wait on it, not in a
+ * worker.
+ */
+struct vss_copy {
+	struct list_head node;		/* origin->pending, under cow_mutex */
+	struct vss_origin *origin;	/* holds its inflight count */
+	sector_t chunk;
+	struct vss_snapshot *snap;	/* the newest when it started */
+	unsigned long gen;		/* origin->chain_gen then */
+	u32 slot;
+	int read_err;
+	unsigned int bytes;		/* of the chunk (the last may be short) */
+	void *buf;			/* kind file: the chunk's bytes */
+	struct bio_list waiters;	/* writes waiting for it, under cow_mutex */
+	struct work_struct work;
+};
+
+/*
  * Diff storage of one origin: numbered slots of one chunk each, allocated
  * lowest-free-first so that the slot space (and a storage file) stays
  * dense. Kind memory keeps a compound page per slot (store_mem.c); kind
@@ -107,9 +128,9 @@ struct vss_store_config {
 int vss_store_init(struct vss_store *st, const struct vss_store_config *cfg);
 void vss_store_destroy(struct vss_store *st);
 int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot);
-/* *origin_err: the failure, if any, was the origin's read, not the storage. */
-int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot,
-		       bool *origin_err);
+int vss_store_copy_prepare(struct vss_origin *o, struct vss_copy *cp,
+			   struct bio **biop);
+int vss_store_copy_finish(struct vss_origin *o, struct vss_copy *cp, int read_err);
 void vss_store_free(struct vss_store *st, u32 slot);
 /* Returns the ticket that vss_store_read_end() takes. */
 unsigned int vss_store_read_begin(struct vss_store *st);
@@ -122,14 +143,14 @@ unsigned int vss_store_threshold_crossed(struct vss_store *st, u64 *used);
 u64 vss_store_file_bytes(struct vss_store *st);
 int vss_cow_init(void);
 void vss_cow_exit(void);
-int vss_origin_read(struct vss_origin *o, sector_t sector, void *buf,
-		    unsigned int bytes);
-int vss_origin_read_pages(struct vss_origin *o, sector_t sector, struct page **pages,
-			  unsigned int bytes);
+struct bio *vss_origin_read_bio(struct vss_origin *o, sector_t sector, void *buf,
+				unsigned int bytes);
+struct bio *vss_origin_read_pages_bio(struct vss_origin *o, sector_t sector,
+				      struct page **pages, unsigned int bytes);
 
 /* store_mem.c and store_file.c: one kind each */
-int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
-		       bool *origin_err);
+int vss_store_mem_prepare(struct vss_origin *o, struct vss_copy *cp,
+			  struct bio **biop);
 void vss_store_mem_copy_to_bio(void *entry, unsigned int off, struct bio *bio,
 			       struct bvec_iter it, unsigned int bytes);
 void vss_store_mem_release(struct vss_store *st, void *entry);
@@ -137,8 +158,9 @@ int vss_store_file_open(struct vss_store *st, const char *dir);
 /* store_where.c */
 int vss_store_locate(struct vss_store *st, struct netlink_ext_ack *extack);
 void vss_store_file_close(struct vss_store *st);
-int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
-			bool *origin_err);
+int vss_store_file_prepare(struct vss_origin *o, struct vss_copy *cp,
+			   struct bio **biop);
+int vss_store_file_finish(struct vss_origin *o, struct vss_copy *cp);
 void vss_store_file_prefetch(struct vss_store *st, loff_t pos, loff_t bytes);
 ssize_t vss_store_file_read_direct(struct vss_store *st, u32 slot, unsigned int off,
 				   struct bio *bio, unsigned int done,
@@ -167,10 +189,10 @@ struct vss_origin {
 	unsigned int nr_snapshots;
 
 	struct mutex cow_mutex;
-	struct list_head pending;	/* struct vss_pending, chunks being copied */
-	unsigned long cow_seq;		/* bumped when a copy ends */
+	struct list_head pending;	/* struct vss_copy, chunks being copied */
 	unsigned long chain_gen;	/* bumped when the chain changes */
-	wait_queue_head_t cow_wait;
+	atomic_t nr_copies;		/* in flight: bounded (cow.c) */
+	wait_queue_head_t cow_wait;	/* for nr_copies to drop */
 	spinlock_t reads_lock;
 	struct list_head origin_reads;	/* struct vss_origin_read in flight */
 	atomic_t nr_origin_reads;	/* their number, for a lock-free check */
@@ -254,7 +276,8 @@ struct vss_origin_read {
 
 bool vss_cow_needed_rcu(struct vss_origin *o, sector_t rel, sector_t nr);
 bool vss_origin_preserving_rcu(struct vss_origin *o);
-void vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr);
+bool vss_cow_range(struct vss_origin *o, sector_t rel, sector_t nr, sector_t *next,
+		   struct bio *bio);
 bool vss_cow_locate(struct vss_snapshot *s, sector_t chunk, u32 *slot);
 void vss_origin_read_begin(struct vss_origin *o, struct vss_origin_read *r,
 			   sector_t chunk);
@@ -293,6 +316,8 @@ void vss_tracker_remove(struct vss_origin *o);
 void vss_tracker_hold(bool hold);
 bool vss_tracker_drain(u64 deadline_ns);
 void vss_tracker_disk_gone(struct gendisk *disk);
+void vss_tracker_resume(struct bio *bio);
+void vss_origin_put_inflight(struct vss_origin *o);
 
 /* snapset.c */
 int vss_snapset_init(void);

@@ -141,6 +141,7 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 	INIT_LIST_HEAD(&o->snapshots);
 	mutex_init(&o->cow_mutex);
 	INIT_LIST_HEAD(&o->pending);
+	atomic_set(&o->nr_copies, 0);
 	init_waitqueue_head(&o->cow_wait);
 	spin_lock_init(&o->reads_lock);
 	INIT_LIST_HEAD(&o->origin_reads);

@@ -109,22 +109,44 @@ int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot)
 }
 
 /*
- * Copies chunk @chunk of the origin into a new slot. Called before a write
- * to the origin may proceed, so no allocation here may wait for I/O to a
- * tracked device: the whole copy runs in a NOIO scope.
+ * A chunk's copy into a new slot, in two halves around the read of the old
+ * chunk. Both run before a write to the origin may proceed, so no
+ * allocation in them may wait for I/O to a tracked device: callers are in
+ * a NOIO scope.
+ *
+ * The first half reserves the slot and returns the read, built but not
+ * submitted, into the copy's memory; the caller submits it. On failure
+ * nothing is left to undo.
  */
-int vss_store_preserve(struct vss_origin *o, sector_t chunk, u32 *slot,
-		       bool *origin_err)
+int vss_store_copy_prepare(struct vss_origin *o, struct vss_copy *cp,
+			   struct bio **biop)
 {
-	unsigned int noio = memalloc_noio_save();
-	int err;
+	sector_t sector = cp->chunk << o->chunk_shift;
 
-	*origin_err = false;
+	cp->bytes = min_t(sector_t, 1U << o->chunk_shift, o->nr_sects - sector)
+		    << SECTOR_SHIFT;
+	cp->buf = NULL;
 	if (o->store.kind == VSS_STORAGE_FILE)
-		err = vss_store_file_fill(o, chunk, slot, origin_err);
-	else
-		err = vss_store_mem_fill(o, chunk, slot, origin_err);
-	memalloc_noio_restore(noio);
+		return vss_store_file_prepare(o, cp, biop);
+	return vss_store_mem_prepare(o, cp, biop);
+}
+
+/*
+ * The second half, after the read completed with @read_err: stores what
+ * was read (a file store writes it), or frees the slot if either failed.
+ * Returns the copy's result.
+ */
+int vss_store_copy_finish(struct vss_origin *o, struct vss_copy *cp, int read_err)
+{
+	int err = read_err;
+
+	if (!err && o->store.kind == VSS_STORAGE_FILE)
+		err = vss_store_file_finish(o, cp);
+	if (cp->buf)
+		mempool_free(cp->buf, o->store.copy_bufs);
+	cp->buf = NULL;
+	if (err)
+		vss_store_free(&o->store, cp->slot);
 	return err;
 }
 

@@ -21,6 +21,7 @@
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <linux/vmalloc.h>
 
 #include "engine.h"
 #include "fault.h"
@@ -120,42 +121,45 @@ static int vss_store_file_check(struct vss_store *st)
 	return 0;
 }
 
-/* In the NOIO scope of vss_store_preserve(). */
-int vss_store_file_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
-			bool *origin_err)
+/*
+ * The copy's first half, in the NOIO scope of the lane worker: the chunk's
+ * slot, a buffer, and the read of the old chunk into it, not yet submitted.
+ */
+int vss_store_file_prepare(struct vss_origin *o, struct vss_copy *cp,
+			   struct bio **biop)
 {
 	struct vss_store *st = &o->store;
-	sector_t sector = chunk << o->chunk_shift;
-	sector_t nr = min_t(sector_t, 1U << o->chunk_shift, o->nr_sects - sector);
-	size_t bytes = nr << SECTOR_SHIFT;
-	loff_t pos;
-	ssize_t n;
-	void *buf;
 	int err;
 
 	/* Not a byte more into a storage that failed: see above. */
 	err = vss_store_file_check(st);
 	if (err)
 		return err;
-	err = vss_store_reserve(st, xa_mk_value(0), slot);
+	err = vss_store_reserve(st, xa_mk_value(0), &cp->slot);
 	if (err)
 		return err;
 	/* Waits for the reserve rather than fail: never NULL. */
-	buf = mempool_alloc(st->copy_bufs, GFP_NOIO);
-	err = vss_origin_read(o, sector, buf, bytes);
-	*origin_err = err;
-	if (!err) {
-		pos = (loff_t)*slot * st->chunk_bytes;
-		n = kernel_write(st->file, buf, bytes, &pos);
-		if (n != bytes)
-			err = n < 0 ? n : -ENOSPC;
-		else
-			err = vss_store_file_check(st);
-	}
-	mempool_free(buf, st->copy_bufs);
-	if (err)
-		vss_store_free(st, *slot);
-	return err;
+	cp->buf = mempool_alloc(st->copy_bufs, GFP_NOIO);
+	*biop = vss_origin_read_bio(o, cp->chunk << o->chunk_shift, cp->buf, cp->bytes);
+	return 0;
+}
+
+/*
+ * The second half, in the NOIO scope of the copy's work item, once the old
+ * chunk is in the buffer: it goes to the slot, through the page cache.
+ */
+int vss_store_file_finish(struct vss_origin *o, struct vss_copy *cp)
+{
+	struct vss_store *st = &o->store;
+	loff_t pos = (loff_t)cp->slot * st->chunk_bytes;
+	ssize_t n;
+
+	if (is_vmalloc_addr(cp->buf))
+		invalidate_kernel_vmap_range(cp->buf, cp->bytes);
+	n = kernel_write(st->file, cp->buf, cp->bytes, &pos);
+	if (n != cp->bytes)
+		return n < 0 ? n : -ENOSPC;
+	return vss_store_file_check(st);
 }
 
 /*

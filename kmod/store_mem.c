@@ -44,13 +44,16 @@ static void vss_mem_chunk_free(struct vss_mem_chunk *c)
 	kfree(c);
 }
 
-int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
-		       bool *origin_err)
+/*
+ * The copy's first half: the chunk's pages, its slot (the entry is the
+ * slot's from here on) and the read of the old chunk into them, not yet
+ * submitted. The read's completion leaves nothing more to do.
+ */
+int vss_store_mem_prepare(struct vss_origin *o, struct vss_copy *cp,
+			  struct bio **biop)
 {
 	struct vss_store *st = &o->store;
 	unsigned int nr_pages = 1U << st->chunk_order;
-	sector_t sector = chunk << o->chunk_shift;
-	sector_t nr = min_t(sector_t, 1U << o->chunk_shift, o->nr_sects - sector);
 	struct vss_mem_chunk *c;
 	int err;
 
@@ -64,16 +67,14 @@ int vss_store_mem_fill(struct vss_origin *o, sector_t chunk, u32 *slot,
 			return -ENOMEM;
 		}
 	}
-	err = vss_store_reserve(st, c, slot);
+	err = vss_store_reserve(st, c, &cp->slot);
 	if (err) {
 		vss_mem_chunk_free(c);
 		return err;
 	}
-	err = vss_origin_read_pages(o, sector, c->pages, nr << SECTOR_SHIFT);
-	*origin_err = err;
-	if (err)
-		vss_store_free(st, *slot);
-	return err;
+	*biop = vss_origin_read_pages_bio(o, cp->chunk << o->chunk_shift, c->pages,
+					  cp->bytes);
+	return 0;
 }
 
 /* Copies @bytes at @off of the chunk @entry into @bio from its position @it. */

@@ -16,9 +16,13 @@
  *     vss_divert_bio(bio): queue on a lane of the origin, return. The
  *       submitter never waits for us, whatever current->bio_list holds.
  *   worker (WQ_MEM_RECLAIM, memalloc_noio): vss_lane_work()
- *     vss_cow_range() preserves the chunks, then the bio's completion is
- *     taken over (so the handler recognises the bio as ours, whoever
- *     resubmits it or a split remainder of it) and it is resubmitted.
+ *     the bio's completion is taken over (so the handler recognises the
+ *     bio as ours, whoever resubmits it or a split remainder of it);
+ *     vss_cow_range() preserves its chunks: a chunk not yet preserved
+ *     gets a copy started, the bio waits on it and the lane goes on with
+ *     the next bio; the copy's end hands the bio back to the lane
+ *     (vss_tracker_resume()), which goes on where it stopped. Once every
+ *     chunk is preserved the bio is resubmitted.
  *   completion: vss_passthrough_endio() restores the owner's bi_end_io.
  *
  * The recursion guard is that completion mark, not the caller's address:
@@ -42,12 +46,11 @@
 #include "engine.h"
 
 /*
- * Each lane copies one chunk at a time, waiting for the read of the old
- * chunk: 16 let more of a deep queue's first writes wait side by side
- * (+10% first-write IOPS at 4 KiB chunks over 4 lanes, BENCHMARKS.md).
- * A write goes to the lane of its first chunk, by a hash of the chunk's
- * index: writes to one chunk keep one lane (and their order), and
- * aligned writes of any size spread over all of them. (The sector's bits
+ * A lane starts copies and resubmits writes, in order; it does not wait
+ * for a copy (cow.c), only for the hold, a copy slot or a snapshot read of
+ * the origin. A write goes to the lane of its first chunk, by a hash of
+ * the chunk's index: writes to one chunk keep one lane (and their order),
+ * and aligned writes of any size spread over all of them. (The sector's bits
  * above 128 KiB, taken as they were, sent every aligned 1 MiB write to 2
  * of the 16 lanes.)
  */
@@ -69,18 +72,29 @@ struct vss_bio_ctx {
 	bio_end_io_t *end_io;
 	void *private;
 	bool passed;			/* holds a vss_passed count */
+	/* A diverted bio, between its lane's turns (vss_lane_bio()): */
+	bool keep;			/* a kept discard */
+	struct vss_lane *lane;
+	sector_t from;			/* the origins' walk: whole-disk sector */
+	sector_t next;			/* in that origin: the next chunk */
 };
 
 static DEFINE_HASHTABLE(vss_track_hash, 6);	/* by whole-disk dev_t, RCU */
 
 /*
  * While a set switches copy-on-write on, one origin after the other, every
- * write to a tracked origin is held (diverted, then parked in the worker)
+ * write to a tracked origin is held (diverted, then set aside by its lane)
  * so that no write lands on one volume after its switch and on another
  * before its switch: the set is one instant across all its volumes.
  */
 static bool vss_holding;
-static DECLARE_WAIT_QUEUE_HEAD(vss_hold_wq);
+/*
+ * Diverted writes that came to their lane during a hold wait here, not in
+ * the lane: the lane must go on resubmitting the writes whose copies end,
+ * which the switch is draining. Handed back to their lanes at the release.
+ */
+static DEFINE_SPINLOCK(vss_held_lock);
+static struct bio_list vss_held = BIO_EMPTY_LIST;
 static struct workqueue_struct *vss_cow_wq;
 static mempool_t *vss_ctx_pool;
 static DECLARE_WAIT_QUEUE_HEAD(vss_drain_wq);
@@ -199,7 +213,7 @@ static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
 	for (o = vss_lookup_rcu(bio, &(rel), &(nr)); o;			\
 	     o = vss_lookup_from_rcu(bio, o->start + o->nr_sects, &(rel), &(nr)))
 
-static void vss_origin_put_inflight(struct vss_origin *o)
+void vss_origin_put_inflight(struct vss_origin *o)
 {
 	if (atomic_dec_and_test(&o->inflight))
 		wake_up_all(&vss_drain_wq);
@@ -410,82 +424,119 @@ static void vss_passthrough_endio(struct bio *bio)
 	vss_origin_put_inflight(o);
 }
 
-static void vss_cow_and_resubmit(struct vss_origin *o, struct bio *bio)
+/* A diverted bio's first turn on its lane: its completion taken over. */
+static struct vss_bio_ctx *vss_lane_adopt(struct vss_lane *lane, struct bio *bio)
 {
-	struct vss_origin *p;
 	struct vss_bio_ctx *ctx;
-	sector_t rel, nr, from = 0;
-	bool keep;
 
-	/*
-	 * Counted as passed before the hold is looked at: a switch that
-	 * starts from here on waits until this write has completed.
-	 */
+	ctx = mempool_alloc(vss_ctx_pool, GFP_NOIO);	/* waits, never fails */
+	ctx->origin = lane->origin;
+	ctx->end_io = bio->bi_end_io;
+	ctx->private = bio->bi_private;
+	ctx->passed = false;
+	ctx->lane = lane;
+	ctx->from = 0;
+	ctx->next = 0;
+	bio->bi_private = ctx;
+	bio->bi_end_io = vss_passthrough_endio;	/* from here on: ours */
+	return ctx;
+}
+
+/*
+ * Once no switch holds writes, counted as passed: a switch that starts
+ * from here on waits until this write has completed. False if a switch
+ * holds them: @bio is set aside until its release.
+ */
+static bool vss_lane_count(struct bio *bio)
+{
+	struct vss_bio_ctx *ctx = bio->bi_private;
+
 	for (;;) {
 		vss_passed_get();
 		if (!READ_ONCE(vss_holding))
 			break;
 		vss_passed_put();
-		wait_event(vss_hold_wq, !READ_ONCE(vss_holding));
+		spin_lock_irq(&vss_held_lock);
+		if (READ_ONCE(vss_holding)) {
+			bio_list_add(&vss_held, bio);
+			spin_unlock_irq(&vss_held_lock);
+			return false;
+		}
+		spin_unlock_irq(&vss_held_lock);
 	}
+	ctx->passed = true;
 	/* Decided again: a discard held by the first snapshot's switch is kept. */
 	rcu_read_lock();
-	keep = vss_discard_kept_rcu(bio);
+	ctx->keep = vss_discard_kept_rcu(bio);
 	rcu_read_unlock();
-	/*
-	 * Every tracked origin the write touches, in disk order. The bio
-	 * holds @o's inflight count; another one is held for each other
-	 * origin while copying for it, so that untracking waits for us.
-	 */
+	return true;
+}
+
+/*
+ * Every tracked origin the write touches, in disk order, from where its
+ * last turn stopped. The bio holds its lane's origin's inflight count;
+ * another one is held for each other origin while working on it, so that
+ * untracking waits for us (a copy holds its own).
+ */
+static void vss_lane_bio(struct vss_lane *lane, struct bio *bio)
+{
+	struct vss_origin *o = lane->origin, *p;
+	struct vss_bio_ctx *ctx;
+	sector_t rel, nr;
+	bool waits;
+
+	if (bio->bi_end_io == vss_passthrough_endio)
+		ctx = bio->bi_private;	/* back from a copy, or from a hold */
+	else
+		ctx = vss_lane_adopt(lane, bio);
+	if (!ctx->passed && !vss_lane_count(bio))
+		return;
+
 	for (;;) {
 		rcu_read_lock();
-		p = vss_lookup_from_rcu(bio, from, &rel, &nr);
+		p = vss_lookup_from_rcu(bio, ctx->from, &rel, &nr);
 		if (p && p != o)
 			atomic_inc(&p->inflight);
 		rcu_read_unlock();
 		if (!p)
 			break;
-		if (!keep)
-			vss_cow_range(p, rel, nr);
-		vss_cbt_mark(p, rel, nr);	/* after the hold: the new epoch */
-		from = p->start + p->nr_sects;
+		/* From here until its copy ends, @bio is the copy's. */
+		waits = !ctx->keep && vss_cow_range(p, rel, nr, &ctx->next, bio);
+		if (!waits) {
+			vss_cbt_mark(p, rel, nr);	/* after the hold: the new epoch */
+			ctx->from = p->start + p->nr_sects;
+			ctx->next = 0;
+		}
 		if (p != o)
 			vss_origin_put_inflight(p);
+		if (waits)
+			return;
 	}
-	if (keep) {
-		bio_endio(bio);
-		vss_passed_put();
-		vss_origin_put_inflight(o);
-		return;
-	}
-
-	ctx = mempool_alloc(vss_ctx_pool, GFP_NOIO);	/* waits, never fails */
-	ctx->origin = o;
-	ctx->end_io = bio->bi_end_io;
-	ctx->private = bio->bi_private;
-	ctx->passed = true;
-	bio->bi_private = ctx;
-	bio->bi_end_io = vss_passthrough_endio;	/* from here on: ours */
-	submit_bio_noacct(bio);
+	if (ctx->keep)
+		bio_endio(bio);	/* through vss_passthrough_endio() */
+	else
+		submit_bio_noacct(bio);
 }
 
-/*
- * PF_LOCAL_THROTTLE, as loop's workers: the copy writes a file storage
- * through the page cache, and balance_dirty_pages() would otherwise hold
- * this worker (and so the origin's writes waiting on it) against the
- * whole machine's dirty pages, most of which may be another, slow disk's,
- * or the origin's own that cannot be written out until the copies land.
- * Throttled only by its own storage's dirty pages. Restored: a workqueue
- * thread runs other work after this.
- */
+/* From a copy's end (cow.c), or a hold's: @bio goes on, on its lane. */
+void vss_tracker_resume(struct bio *bio)
+{
+	struct vss_bio_ctx *ctx = bio->bi_private;
+	struct vss_lane *lane = ctx->lane;
+	unsigned long flags;
+
+	spin_lock_irqsave(&lane->lock, flags);
+	bio_list_add(&lane->bios, bio);
+	spin_unlock_irqrestore(&lane->lock, flags);
+	queue_work(vss_cow_wq, &lane->work);
+}
+
+/* NOIO: the lane allocates what the copies need, before writes may pass. */
 static void vss_lane_work(struct work_struct *work)
 {
 	struct vss_lane *lane = container_of(work, struct vss_lane, work);
-	unsigned int local_throttle = current->flags & PF_LOCAL_THROTTLE;
 	unsigned int noio = memalloc_noio_save();
 	struct bio *bio;
-
-	current->flags |= PF_LOCAL_THROTTLE;
 
 	for (;;) {
 		spin_lock_irq(&lane->lock);
@@ -493,11 +544,10 @@ static void vss_lane_work(struct work_struct *work)
 		spin_unlock_irq(&lane->lock);
 		if (!bio)
 			break;
-		vss_cow_and_resubmit(lane->origin, bio);
+		vss_lane_bio(lane, bio);
 		cond_resched();
 	}
 	memalloc_noio_restore(noio);
-	current->flags = (current->flags & ~PF_LOCAL_THROTTLE) | local_throttle;
 }
 
 /*
@@ -523,10 +573,20 @@ void notrace vss_tracker_disk_gone(struct gendisk *disk)
 /* Brackets the switch of a set; never held across anything that sleeps long. */
 void vss_tracker_hold(bool hold)
 {
+	struct bio_list held;
+	struct bio *bio;
+
 	WRITE_ONCE(vss_holding, hold);
 	smp_mb();	/* pairs with vss_passed_get(): see vss_passed */
-	if (!hold)
-		wake_up_all(&vss_hold_wq);
+	if (hold)
+		return;
+	/* A lane that saw the hold has set its bio aside by now (the lock). */
+	spin_lock_irq(&vss_held_lock);
+	held = vss_held;
+	bio_list_init(&vss_held);
+	spin_unlock_irq(&vss_held_lock);
+	while ((bio = bio_list_pop(&held)))
+		vss_tracker_resume(bio);
 }
 
 /*
