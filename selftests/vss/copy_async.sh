@@ -8,12 +8,13 @@
 # queued on one lane read their chunks one after the other.
 #
 # Seen from outside the module: the origin is a dm-delay device whose
-# reads take 400 ms (writes pass at once). 16 concurrent 4 KiB first
-# writes to 16 chunks that all hash to the same lane (the lane of a write
-# is hash_64(chunk, 4), as in kmod/tracker.c); the reads dm-delay holds
-# (its status line), sampled while the writes wait, must reach at least 8
-# of the 16 (it was 1). Then every write has landed, the
-# snapshot reads the old data, the origin the new.
+# reads take 2 s (writes pass at once; long enough for a sampler that
+# takes a second per sample on the debug kernel to see them). 16
+# concurrent 4 KiB first writes to 16 chunks that all hash to the same
+# lane (the lane of a write is hash_64(chunk, 4), as in kmod/tracker.c);
+# the reads dm-delay holds (its status line), sampled while the writes
+# wait, must reach at least 8 of the 16 (it was 1). Then every write has
+# landed, the snapshot reads the old data, the origin the new.
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -59,7 +60,7 @@ modprobe loop && modprobe dm-delay &&
 	head -c 64M /dev/urandom > "$w/origin.img" && head -c 4K /dev/zero | tr '\0' Z > "$w/new" &&  # fio's 0x5a
 	loop=$(losetup --find --show "$w/origin.img") &&
 	dmsetup create --noudevsync "$name" --table \
-		"0 $(blockdev --getsz "$loop") delay $loop 0 400 $loop 0 0" &&
+		"0 $(blockdev --getsz "$loop") delay $loop 0 2000 $loop 0 0" &&
 	dmsetup mknodes "$name" && origin=/dev/mapper/$name &&
 	sha256sum < "$loop" | cut -d' ' -f1 > "$w/before" &&
 	"$vssctl" storage add "$origin" --max 32M --chunk 64K > /dev/null &&
@@ -98,7 +99,7 @@ while [ -n "$(jobs -r)" ] && [ "$SECONDS" -lt "$end" ]; do
 done
 wait
 note "origin reads in flight at most: $max; the 16 writes took $((($(date +%s%N) - t0) / 1000000)) ms"
-# Reads at full speed from here on (a read of the whole origin at 400 ms
+# Reads at full speed from here on (a read of the whole origin at 2 s
 # per bio would take minutes).
 undelay() {
 	dmsetup suspend --noudevsync --nolockfs "$name" &&
