@@ -7,14 +7,15 @@
 # copied one chunk at a time, reading it synchronously: 16 first writes
 # queued on one lane read their chunks one after the other.
 #
-# Seen from outside the module: the origin is a dm-delay device whose
-# reads take 2 s (writes pass at once; long enough for a sampler that
-# takes a second per sample on the debug kernel to see them). 16
-# concurrent 4 KiB first writes to 16 chunks that all hash to the same
-# lane (the lane of a write is hash_64(chunk, 4), as in kmod/tracker.c);
-# the reads dm-delay holds (its status line), sampled while the writes
-# wait, must reach at least 8 of the 16 (it was 1). Then every write has
-# landed, the snapshot reads the old data, the origin the new.
+# Seen from outside the module: the origin is a dm-delay device that holds
+# every read for a minute (writes pass at once), until the test takes the
+# delay away (a suspend releases what it holds). 16 concurrent 4 KiB first
+# writes to 16 chunks that all hash to the same lane (the lane of a write
+# is hash_64(chunk, 4), as in kmod/tracker.c); the reads dm-delay holds
+# (its status line) must reach at least 8 of the 16 (it was 1: the lane
+# waited for its one read). No race with the sampler: held reads stay held
+# until it has looked. Then every write has landed, the snapshot reads the
+# old data, the origin the new.
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -60,7 +61,7 @@ modprobe loop && modprobe dm-delay &&
 	head -c 64M /dev/urandom > "$w/origin.img" && head -c 4K /dev/zero | tr '\0' Z > "$w/new" &&  # fio's 0x5a
 	loop=$(losetup --find --show "$w/origin.img") &&
 	dmsetup create --noudevsync "$name" --table \
-		"0 $(blockdev --getsz "$loop") delay $loop 0 2000 $loop 0 0" &&
+		"0 $(blockdev --getsz "$loop") delay $loop 0 60000 $loop 0 0" &&
 	dmsetup mknodes "$name" && origin=/dev/mapper/$name &&
 	sha256sum < "$loop" | cut -d' ' -f1 > "$w/before" &&
 	"$vssctl" storage add "$origin" --max 32M --chunk 64K > /dev/null &&
@@ -87,26 +88,26 @@ note "chunks of lane 0: $chunks"
 } > "$w/jobs.fio"
 t0=$(date +%s%N)
 fio --output=/dev/null "$w/jobs.fio" &
-# dm-delay's status counts the reads it holds: sampled until the writes end.
-# (Until they end, not for a number of samples: on a debug kernel fio alone
-# takes tens of seconds to start.)
+# dm-delay's status counts the reads it holds: sampled until 16 are held,
+# or the writes ended, or 60 s passed (the old lane holds one for as long).
 max=0
-end=$((SECONDS + 600))
-while [ -n "$(jobs -r)" ] && [ "$SECONDS" -lt "$end" ]; do
+end=$((SECONDS + 60))
+while [ -n "$(jobs -r)" ] && [ "$max" -lt 16 ] && [ "$SECONDS" -lt "$end" ]; do
 	r=$(dmsetup status "$name" | awk '{ print $4 }')
 	[ "${r:-0}" -gt "$max" ] && max=$r
-	sleep 0.05
+	sleep 0.1
 done
-wait
-note "origin reads in flight at most: $max; the 16 writes took $((($(date +%s%N) - t0) / 1000000)) ms"
-# Reads at full speed from here on (a read of the whole origin at 2 s
-# per bio would take minutes).
+note "origin reads held at once at most: $max"
+# Held reads released, and every read at full speed from here on (a read
+# of the whole origin would take a minute per bio).
 undelay() {
 	dmsetup suspend --noudevsync --nolockfs "$name" &&
 		dmsetup load "$name" --table "0 $(blockdev --getsz "$loop") linear $loop 0" &&
 		dmsetup resume --noudevsync "$name"
 }
 undelay || note "cannot take the delay away"
+wait
+note "the 16 writes took $((($(date +%s%N) - t0) / 1000000)) ms"
 [ "$max" -ge 8 ]
 result $? "first_writes_on_one_lane_wait_for_their_reads_side_by_side"
 
