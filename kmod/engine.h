@@ -57,6 +57,7 @@ void rcu_unexpedite_gp(void);
 #define VSS_MAX_THRESHOLDS	4
 
 struct vss_origin;
+struct vss_pass;
 
 /*
  * One chunk being copied into the diff storage (cow.c): started by the
@@ -202,6 +203,8 @@ struct vss_origin {
 	struct hlist_node hnode;
 	bool tracked;
 	atomic_t inflight;		/* diverted bios not yet resubmitted */
+	struct vss_pass __percpu *pass;	/* writes that passed, in flight */
+	bool holding;			/* its set is switching: writes held */
 	struct vss_lane *lanes;
 	unsigned int nr_lanes;
 
@@ -313,8 +316,8 @@ bool vss_tracker_sees_all_writes(struct block_device *bdev);
 int vss_tracker_add(struct vss_origin *o);
 void vss_tracker_settle(struct vss_origin *o);
 void vss_tracker_remove(struct vss_origin *o);
-void vss_tracker_hold(bool hold);
-bool vss_tracker_drain(u64 deadline_ns);
+void vss_tracker_hold(struct vss_origin *o, bool hold);
+bool vss_tracker_drain(struct vss_origin *o, u64 deadline_ns);
 void vss_tracker_disk_gone(struct gendisk *disk);
 void vss_tracker_resume(struct bio *bio);
 void vss_origin_put_inflight(struct vss_origin *o);
