@@ -11,11 +11,14 @@
 # hold_timeout_ms and the set failed with ETIMEDOUT (seen: every creation
 # under load failed, 6.12).
 #
-# The upper origin is a dm-linear device over a loop device (the lower
-# origin), under fio's random direct writes at queue depth 16 the whole
-# time; 8 snapshots of the upper one are created and deleted, one after
-# the other, with hold_timeout_ms at 2 s. Every one is created, and the
-# last one reads the same before and after the load stops.
+# The upper origin is a dm-delay device over a loop device (the lower
+# origin) that holds each write 20 ms before it passes it on, as a stacked
+# device may (so that writes are always inside it: with dm-linear the
+# window between the two interceptions is too short to hit every time),
+# under fio's random direct writes at queue depth 16 the whole time; 8
+# snapshots of the upper one are created and deleted, one after the
+# other, with hold_timeout_ms at 2 s. Every one is created, and the last
+# one reads the same before and after the load stops.
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -55,11 +58,11 @@ trap cleanup EXIT
 echo "TAP version 13"
 echo "1..3"
 
-modprobe loop &&
+modprobe loop && modprobe dm-delay &&
 	head -c 64M /dev/urandom > "$w/lower.img" &&
 	loop=$(losetup --find --show "$w/lower.img") &&
 	dmsetup create --noudevsync "$name" --table \
-		"0 $(blockdev --getsz "$loop") linear $loop 0" &&
+		"0 $(blockdev --getsz "$loop") delay $loop 0 0 $loop 0 20" &&
 	dmsetup mknodes "$name" && upper=/dev/mapper/$name &&
 	"$vssctl" storage add "$loop" --max 32M > /dev/null &&
 	"$vssctl" storage add "$upper" --max 80M > /dev/null &&
@@ -78,7 +81,8 @@ for i in 1 2 3 4 5 6 7 8; do
 		made=$((made + 1))
 		dev=$(echo "$out" | awk '$2 == "origin" { print $1 }')
 		id=$(echo "$out" | awk '$2 == "origin" { print $5 }')
-		[ "$i" -eq 8 ] || "$vssctl" snapshot delete "$id" > /dev/null 2>&1
+		[ "$i" -eq 8 ] || "$vssctl" snapshot delete --id "$id" > /dev/null ||
+			errs="$errs${errs:+; }$i: not deleted"
 	else
 		errs="$errs${errs:+; }$i: $(echo "$out" | tail -n 1)"
 	fi
