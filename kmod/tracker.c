@@ -419,7 +419,9 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 		return;
 	}
 	/* Spanning several origins: counted by a worker (see vss_pass). */
-	if (unlikely(vss_lookup_from_rcu(bio, first->start + first->nr_sects,
+	if (unlikely(vss_bio_abs_sector(bio) + bio_sectors(bio) >
+		     first->start + first->nr_sects &&
+		     vss_lookup_from_rcu(bio, first->start + first->nr_sects,
 					 &rel, &nr))) {
 		rcu_read_unlock();
 		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
