@@ -172,6 +172,10 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 	 * refused, with the reason, as before.
 	 */
 	err = vss_tracker_add(o);
+	if (err == -EBUSY) {
+		NL_SET_ERR_MSG(extack, "another module redirects submit_bio_noacct (ftrace IPMODIFY): cannot track writes");
+		goto out_free;
+	}
 	if (err && err != -EOPNOTSUPP) {
 		NL_SET_ERR_MSG(extack, "cannot track writes to the origin");
 		goto out_free;

@@ -90,6 +90,7 @@ struct vss_bio_ctx {
 };
 
 static DEFINE_HASHTABLE(vss_track_hash, 6);	/* by whole-disk dev_t, RCU */
+static bool vss_hooked;		/* vss_ftrace_ops registered: vss_tracker_hook() */
 
 /*
  * While a set switches copy-on-write on, one origin after the other, every
@@ -812,15 +813,44 @@ bool vss_tracker_sees_all_writes(struct block_device *bdev)
 	       !vss_compat_bdev_bypasses_bio(bdev);
 }
 
+/*
+ * The interception is registered by the first STORAGE_ADD, not at load:
+ * a module loaded and never given an origin (any user can load it, by
+ * resolving the genetlink family) patches nothing and costs no bio
+ * anything. Once registered it stays until unload, whatever the origins:
+ * registering and unregistering as origins came and went patched text
+ * under live I/O, and on 6.1 livelocked a writer against the
+ * RCU-tasks-rude grace period (1 boot in 16). With nothing tracked the
+ * callback returns after one hash lookup.
+ */
+static int vss_tracker_hook(void)
+{
+	int err;
+
+	if (vss_hooked)
+		return 0;
+	err = register_ftrace_function(&vss_ftrace_ops);
+	if (err) {
+		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
+		return err;
+	}
+	vss_hooked = true;
+	return 0;
+}
+
 int vss_tracker_add(struct vss_origin *o)
 {
 	unsigned int i;
+	int err;
 
 	lockdep_assert_held(&vss_lock);
 	if (o->tracked)
 		return 0;
 	if (!vss_tracker_sees_all_writes(o->bdev))
 		return -EOPNOTSUPP;
+	err = vss_tracker_hook();
+	if (err)
+		return err;
 	o->pass = alloc_percpu(struct vss_pass);
 	if (!o->pass)
 		return -ENOMEM;
@@ -909,21 +939,8 @@ int vss_tracker_init(void)
 		err = -ENOMEM;
 		goto out_pool;
 	}
-	/*
-	 * Registered for the module's lifetime: with nothing tracked the
-	 * callback returns after one hash lookup. Registering and unregistering
-	 * as origins come and go patched text under live I/O and, on 6.1,
-	 * livelocked a writer against the RCU-tasks-rude grace period.
-	 */
-	err = register_ftrace_function(&vss_ftrace_ops);
-	if (err) {
-		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
-		goto out_wq;
-	}
 	return 0;
 
-out_wq:
-	destroy_workqueue(vss_cow_wq);
 out_pool:
 	mempool_destroy(vss_ctx_pool);
 	ftrace_free_filter(&vss_ftrace_ops);
@@ -937,7 +954,8 @@ out_pool:
  */
 void vss_tracker_exit(void)
 {
-	unregister_ftrace_function(&vss_ftrace_ops);
+	if (vss_hooked)
+		unregister_ftrace_function(&vss_ftrace_ops);
 	flush_work(&vss_orphan_work);
 	destroy_workqueue(vss_cow_wq);
 	mempool_destroy(vss_ctx_pool);
