@@ -891,16 +891,34 @@ void vss_tracker_settle(struct vss_origin *o)
 	blk_mq_unfreeze_queue(q);
 }
 
-/* STORAGE_REMOVE or module exit: the origin has no snapshot left. */
-void vss_tracker_remove(struct vss_origin *o)
+/*
+ * STORAGE_REMOVE or module exit, under vss_lock: the origin has no
+ * snapshot left, and from here on no new write finds it. The writes
+ * already counted are waited for by vss_tracker_retire(), without the lock.
+ */
+void vss_tracker_detach(struct vss_origin *o)
 {
-	unsigned int i;
-
 	lockdep_assert_held(&vss_lock);
 	if (!o->tracked)
 		return;
 	hash_del_rcu(&o->hnode);
 	o->tracked = false;
+}
+
+/*
+ * After vss_tracker_detach(), without vss_lock: waits for every write to
+ * @o still in flight, then frees the tracking. On a stalled device (a
+ * multipath device queueing without paths, a dead NBD server) that may
+ * take forever: no command waits behind it, and with @killable a fatal
+ * signal ends the wait with -EINTR (nothing freed: call again).
+ */
+int vss_tracker_retire(struct vss_origin *o, bool killable)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (!o->lanes)
+		return 0;	/* never tracked */
 	synchronize_rcu();	/* no callback can find @o after this */
 	/*
 	 * A divert that found @o before the unhash has queued its bio; every
@@ -908,14 +926,21 @@ void vss_tracker_remove(struct vss_origin *o)
 	 * every write that passed in its pass counts.
 	 */
 	vss_drain_begin();
-	wait_event(vss_drain_wq, !atomic_read(&o->inflight) && vss_pass_idle(o));
+	if (killable)
+		err = wait_event_killable(vss_drain_wq, !atomic_read(&o->inflight) &&
+					  vss_pass_idle(o));
+	else
+		wait_event(vss_drain_wq, !atomic_read(&o->inflight) && vss_pass_idle(o));
 	vss_drain_end();
+	if (err)
+		return -EINTR;
 	for (i = 0; i < o->nr_lanes; i++)
 		cancel_work_sync(&o->lanes[i].work);
 	kfree(o->lanes);
 	o->lanes = NULL;
 	free_percpu(o->pass);
 	o->pass = NULL;
+	return 0;
 }
 
 int vss_tracker_init(void)
