@@ -30,24 +30,15 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+tap_prefix=chain_endio
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/chain-endio.XXXXXX)
 name=vss-chain-endio
 chain=2048			# bios in the chain, 1 MiB each
-n=0
-failed=0
 data='' disk='' lower='' p1='' p2='' snap='' zpid=''
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n chain_endio.$2"
-	else
-		echo "not ok $n chain_endio.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
 # Also in the kernel log, ordered against a crash (run_guest.sh prints a
 # program's output only once it has exited).
 klog() { note "$*"; echo "chain_endio.sh: $*" > /dev/kmsg; }

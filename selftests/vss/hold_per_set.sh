@@ -22,24 +22,15 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+tap_prefix=hold_per_set
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/hold-per-set.XXXXXX)
 name=vss-hold-upper
 param=/sys/module/vss/parameters/hold_timeout_ms
-n=0
-failed=0
 loop='' upper='' timeout='' fio_pid=''
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n hold_per_set.$2"
-	else
-		echo "not ok $n hold_per_set.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {

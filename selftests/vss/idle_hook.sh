@@ -14,24 +14,15 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+tap_prefix=idle_hook
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 vssctl=$top/tools/vssctl/vssctl
 ko=$top/build/kmod/$(uname -r)/vss.ko
 w=$(mktemp -d /tmp/idle-hook.XXXXXX)
 tracing=/sys/kernel/tracing
-n=0
-failed=0
 loop=''
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n idle_hook.$2"
-	else
-		echo "not ok $n idle_hook.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
 hooked() { grep '^submit_bio_noacct' "$tracing/enabled_functions" | grep -q vss_ftrace_handler; }
 
 # shellcheck disable=SC2317 # called by the trap

@@ -18,23 +18,14 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+tap_prefix=storage_remove_stalled
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/remove-stalled.XXXXXX)
 name=vss-remove-stalled
-n=0
-failed=0
 loop='' origin='' dd_pid='' rm_pid=''
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n storage_remove_stalled.$2"
-	else
-		echo "not ok $n storage_remove_stalled.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
 undelay() {
 	dmsetup suspend --noudevsync --nolockfs "$name" &&
