@@ -319,6 +319,7 @@ int vss_tracker_add(struct vss_origin *o);
 void vss_tracker_settle(struct vss_origin *o);
 void vss_tracker_detach(struct vss_origin *o);
 int vss_tracker_retire(struct vss_origin *o, bool killable);
+void vss_tracker_defer(struct work_struct *work);
 void vss_tracker_hold(struct vss_origin *o, bool hold);
 bool vss_tracker_drain(struct vss_origin *o, u64 deadline_ns);
 void vss_tracker_disk_gone(struct gendisk *disk);

@@ -235,7 +235,7 @@ int vss_origin_retire(struct vss_origin *o)
 	if (vss_tracker_retire(o, true)) {
 		atomic_inc(&vss_retiring);
 		INIT_WORK(&o->retire_work, vss_origin_retire_work);
-		queue_work(system_unbound_wq, &o->retire_work);
+		vss_tracker_defer(&o->retire_work);
 		return -EINTR;
 	}
 	vss_origin_finish(o);

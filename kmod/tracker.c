@@ -906,6 +906,16 @@ void vss_tracker_detach(struct vss_origin *o)
 }
 
 /*
+ * A killed STORAGE_REMOVE's rest (origin.c), on the module's own
+ * workqueue: vss_tracker_exit() destroys it, so no such work still runs
+ * the module's text when it goes.
+ */
+void vss_tracker_defer(struct work_struct *work)
+{
+	queue_work(vss_cow_wq, work);
+}
+
+/*
  * After vss_tracker_detach(), without vss_lock: waits for every write to
  * @o still in flight, then frees the tracking. On a stalled device (a
  * multipath device queueing without paths, a dead NBD server) that may
