@@ -34,6 +34,10 @@ freeze_reps=${BENCH_FREEZE_REPS:-20}
 dirty_mib=${BENCH_DIRTY_MIB:-64}	# per volume, before a freeze window
 create_reps=${BENCH_CREATE_REPS:-5}
 iodepth=${BENCH_IODEPTH:-16}
+# fio jobs per write figure, one per CPU, each on its own slice of the
+# region (so a first write is still one per block): 2 shows whether the
+# cost per write grows when writers on two CPUs share a counter.
+jobs=${BENCH_JOBS:-1}
 sweep=${BENCH_SWEEP:-"4 16 64 256"}	# vss chunk sizes, KiB
 dm_sweep=${BENCH_DM_SWEEP:-"4 64"}
 bystander_secs=${BENCH_BYSTANDER_SECS:-4}
@@ -72,12 +76,17 @@ cpu_busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat;
 # the guest's busy CPU time per write goes to the log (stderr), because
 # under TCG a path's CPU cost, not the disk, decides its IOPS.
 fio_write() {
-	local dev=$1 c0 c1 line iops ios
+	local dev=$1 c0 c1 line iops ios split=()
 	shift
+	if ((jobs > 1)); then
+		split=(--numjobs="$jobs" --group_reporting --cpus_allowed=0-$((jobs - 1))
+			--cpus_allowed_policy=split --offset_increment=$((region_mib / jobs))M)
+	fi
 	c0=$(cpu_busy)
 	line=$(fio --name=w --filename="$dev" --rw=randwrite --bs=4k --direct=1 \
-		--ioengine=libaio --iodepth="$iodepth" --size="${region_mib}M" \
-		--offset=0 --randrepeat=0 --output-format=terse --terse-version=3 "$@")
+		--ioengine=libaio --iodepth="$iodepth" --size=$((region_mib / jobs))M \
+		--offset=0 --randrepeat=0 --output-format=terse --terse-version=3 \
+		"${split[@]}" "$@")
 	c1=$(cpu_busy)
 	iops=$(echo "$line" | awk -F';' '{ printf "%d\n", $49 }')
 	ios=$(echo "$line" | awk -F';' '{ print $47 / 4 }')	# KiB written / 4 KiB
@@ -126,6 +135,7 @@ setup() {
 	put meta.region_mib "$region_mib"
 	put meta.reps "$reps"
 	put meta.iodepth "$iodepth"
+	put meta.jobs "$jobs"
 	put meta.freeze_reps "$freeze_reps"
 	put meta.dirty_mib "$dirty_mib"
 	put meta.mem_kib "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"

@@ -1018,9 +1018,9 @@ int vss_cbt_seal(struct vss_origin *o, struct vss_cbt_token *state, u32 *seal)
 	lockdep_assert_held(&vss_lock);
 	if (READ_ONCE(t->skipped))
 		return -ESTALE;
-	vss_tracker_hold(true);
-	if (!vss_tracker_drain(ktime_get_ns() + VSS_CBT_PERSIST_DRAIN_NS)) {
-		vss_tracker_hold(false);
+	vss_tracker_hold(o, true);
+	if (!vss_tracker_drain(o, ktime_get_ns() + VSS_CBT_PERSIST_DRAIN_NS)) {
+		vss_tracker_hold(o, false);
 		return -ETIMEDOUT;
 	}
 	spin_lock_irqsave(&t->lock, flags);
@@ -1031,7 +1031,7 @@ int vss_cbt_seal(struct vss_origin *o, struct vss_cbt_token *state, u32 *seal)
 	*seal = t->seal_seq;
 	vss_cbt_state_locked(t, state);
 	spin_unlock_irqrestore(&t->lock, flags);
-	vss_tracker_hold(false);
+	vss_tracker_hold(o, false);
 	return 0;
 }
 
@@ -1235,15 +1235,15 @@ int vss_cbt_import_commit(struct vss_origin *o, uuid_t *old, const char **msg)
 		err = vss_cbt_stage_cover(t, m, true);
 		if (err)
 			return err;
-		vss_tracker_hold(true);
-		if (!vss_tracker_drain(ktime_get_ns() + VSS_CBT_PERSIST_DRAIN_NS)) {
-			vss_tracker_hold(false);
+		vss_tracker_hold(o, true);
+		if (!vss_tracker_drain(o, ktime_get_ns() + VSS_CBT_PERSIST_DRAIN_NS)) {
+			vss_tracker_hold(o, false);
 			*msg = "writes in flight did not complete in 5 s";
 			return -ETIMEDOUT;
 		}
 		if (!vss_cbt_stage_cover(t, m, false))
 			break;
-		vss_tracker_hold(false);	/* a new page meanwhile: again */
+		vss_tracker_hold(o, false);	/* a new page meanwhile: again */
 		if (tries == 3) {
 			*msg = "the origin's writes kept adding map pages";
 			return -EAGAIN;
@@ -1274,7 +1274,7 @@ int vss_cbt_import_commit(struct vss_origin *o, uuid_t *old, const char **msg)
 	WRITE_ONCE(t->seal, 0);
 	list_splice_tail_init(&t->points, &dead);
 	spin_unlock_irqrestore(&t->lock, flags);
-	vss_tracker_hold(false);
+	vss_tracker_hold(o, false);
 
 	t->stage->map = NULL;
 	vss_cbt_stage_free(t);

@@ -57,6 +57,7 @@ void rcu_unexpedite_gp(void);
 #define VSS_MAX_THRESHOLDS	4
 
 struct vss_origin;
+struct vss_pass;
 
 /*
  * One chunk being copied into the diff storage (cow.c): started by the
@@ -202,12 +203,15 @@ struct vss_origin {
 	struct hlist_node hnode;
 	bool tracked;
 	atomic_t inflight;		/* diverted bios not yet resubmitted */
+	struct vss_pass __percpu *pass;	/* writes that passed, in flight */
+	bool holding;			/* its set is switching: writes held */
 	struct vss_lane *lanes;
 	unsigned int nr_lanes;
 
 	/* Hot unplug (unplug.c): del_gendisk() of the origin's disk was seen. */
 	bool gone;
 	struct work_struct gone_work;
+	struct work_struct retire_work;	/* a killed STORAGE_REMOVE's rest */
 
 	struct vss_cbt *cbt;		/* changed-block tracking (cbt.c) */
 };
@@ -232,6 +236,7 @@ struct vss_origin *vss_origin_find(dev_t dev);
 int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 		   struct vss_origin **op, struct netlink_ext_ack *extack);
 int vss_origin_remove(struct vss_origin *o);
+int vss_origin_retire(struct vss_origin *o);
 extern struct list_head vss_origins;
 void vss_origins_release(void);
 
@@ -312,9 +317,11 @@ void vss_tracker_exit(void);
 bool vss_tracker_sees_all_writes(struct block_device *bdev);
 int vss_tracker_add(struct vss_origin *o);
 void vss_tracker_settle(struct vss_origin *o);
-void vss_tracker_remove(struct vss_origin *o);
-void vss_tracker_hold(bool hold);
-bool vss_tracker_drain(u64 deadline_ns);
+void vss_tracker_detach(struct vss_origin *o);
+int vss_tracker_retire(struct vss_origin *o, bool killable);
+void vss_tracker_defer(struct work_struct *work);
+void vss_tracker_hold(struct vss_origin *o, bool hold);
+bool vss_tracker_drain(struct vss_origin *o, u64 deadline_ns);
 void vss_tracker_disk_gone(struct gendisk *disk);
 void vss_tracker_resume(struct bio *bio);
 void vss_origin_put_inflight(struct vss_origin *o);

@@ -313,6 +313,9 @@ int vss_nl_storage_remove_doit(struct sk_buff *skb, struct genl_info *info)
 	if (o)
 		err = vss_origin_remove(o);
 	mutex_unlock(&vss_lock);
+	/* Its writes in flight waited for without the lock, killably. */
+	if (o && !err)
+		err = vss_origin_retire(o);
 	if (err == -EBUSY)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSS_A_STORAGE_ORIGIN],
 				    "origin still has snapshots, or one is being created");

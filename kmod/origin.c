@@ -172,6 +172,10 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 	 * refused, with the reason, as before.
 	 */
 	err = vss_tracker_add(o);
+	if (err == -EBUSY) {
+		NL_SET_ERR_MSG(extack, "another module redirects submit_bio_noacct (ftrace IPMODIFY): cannot track writes");
+		goto out_free;
+	}
 	if (err && err != -EOPNOTSUPP) {
 		NL_SET_ERR_MSG(extack, "cannot track writes to the origin");
 		goto out_free;
@@ -185,16 +189,56 @@ out_free:
 	return err;
 }
 
+/*
+ * Under vss_lock: unlinks @o, which no command and no new write finds
+ * after this. The caller then calls vss_origin_retire() without the lock.
+ */
 int vss_origin_remove(struct vss_origin *o)
 {
 	lockdep_assert_held(&vss_lock);
 	if (o->nr_snapshots || o->creating)
 		return -EBUSY;
 	list_del(&o->node);
-	vss_tracker_remove(o);
+	vss_tracker_detach(o);
+	return 0;
+}
+
+/* Retirements a killed STORAGE_REMOVE left to a worker: unload waits. */
+static atomic_t vss_retiring = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(vss_retired_wq);
+
+static void vss_origin_finish(struct vss_origin *o)
+{
 	/* Does not take vss_lock: safe to wait for here. */
 	cancel_work_sync(&o->gone_work);
 	vss_origin_free(o);
+}
+
+static void vss_origin_retire_work(struct work_struct *work)
+{
+	struct vss_origin *o = container_of(work, struct vss_origin, retire_work);
+
+	vss_tracker_retire(o, false);
+	vss_origin_finish(o);
+	if (atomic_dec_and_test(&vss_retiring))
+		wake_up_all(&vss_retired_wq);
+}
+
+/*
+ * After vss_origin_remove(), without vss_lock: waits for the origin's
+ * writes in flight and frees it. A stalled device makes that wait
+ * forever; the caller may be killed meanwhile: -EINTR, and a worker
+ * finishes the removal when the writes complete.
+ */
+int vss_origin_retire(struct vss_origin *o)
+{
+	if (vss_tracker_retire(o, true)) {
+		atomic_inc(&vss_retiring);
+		INIT_WORK(&o->retire_work, vss_origin_retire_work);
+		vss_tracker_defer(&o->retire_work);
+		return -EINTR;
+	}
+	vss_origin_finish(o);
 	return 0;
 }
 
@@ -202,9 +246,18 @@ int vss_origin_remove(struct vss_origin *o)
 void vss_origins_release(void)
 {
 	struct vss_origin *o, *tmp;
+	LIST_HEAD(gone);
 
 	mutex_lock(&vss_lock);
-	list_for_each_entry_safe(o, tmp, &vss_origins, node)
-		WARN_ON(vss_origin_remove(o));
+	list_for_each_entry_safe(o, tmp, &vss_origins, node) {
+		if (WARN_ON(vss_origin_remove(o)))
+			continue;
+		list_add_tail(&o->node, &gone);
+	}
 	mutex_unlock(&vss_lock);
+	list_for_each_entry_safe(o, tmp, &gone, node) {
+		vss_tracker_retire(o, false);
+		vss_origin_finish(o);
+	}
+	wait_event(vss_retired_wq, !atomic_read(&vss_retiring));
 }

@@ -486,11 +486,21 @@ static int vss_wait_frozen(struct vss_window *w, u64 deadline_ns)
 }
 
 /* The window itself: freeze all, switch, thaw all. */
+/* The end of the switch: the set's writes go on. */
+static void vss_window_release(struct vss_window *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nr; i++)
+		vss_tracker_hold(w->vols[i].origin, false);
+}
+
 static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 			  struct netlink_ext_ack *extack)
 {
 	u64 t0 = 0, t1;
 	unsigned int i, hold_ms;
+	bool drained;
 	int err = 0;
 
 	t0 = ktime_get_ns();
@@ -582,9 +592,14 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 	 * ones held, wait for those still in flight, so none lands after the
 	 * switch uncopied.
 	 */
-	vss_tracker_hold(true);
-	if (!vss_tracker_drain(t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC)) {
-		vss_tracker_hold(false);
+	for (i = 0; i < w->nr; i++)
+		vss_tracker_hold(w->vols[i].origin, true);
+	drained = true;
+	for (i = 0; i < w->nr && drained; i++)
+		drained = vss_tracker_drain(w->vols[i].origin,
+					    t0 + (u64)hold_timeout_ms * NSEC_PER_MSEC);
+	if (!drained) {
+		vss_window_release(w);
 		vss_window_thaw_all(w);
 		mutex_unlock(&w->lock);
 		mutex_unlock(&vss_lock);
@@ -596,7 +611,7 @@ static int vss_window_run(struct vss_window *w, struct vss_set_result *res,
 		w->vols[i].snap->ctime_ns = ktime_get_real_ns();
 		vss_snapshot_link(w->vols[i].snap);
 	}
-	vss_tracker_hold(false);
+	vss_window_release(w);
 	vss_window_thaw_all(w);
 	mutex_unlock(&w->lock);
 	/* Success returns with vss_lock held: see vss_snapset_create(). */

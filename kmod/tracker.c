@@ -9,8 +9,8 @@
  *   submitter: submit_bio_noacct(bio)
  *     ftrace -> vss_ftrace_handler(): not ours, modifies data, tracked
  *       range, and a chunk the newest snapshot has not preserved?
- *       yes -> set IP to vss_divert_bio(); no -> counted until it completes
- *       (vss_passed), straight on to the device. A discard to an origin
+ *       yes -> set IP to vss_divert_bio(); no -> counted in its origin
+ *       until it completes (vss_pass_get()), straight on to the device. A discard to an origin
  *       with a live snapshot: marked, then completed here (vss_discard_end)
  *       without reaching the device: no copy, no diff storage.
  *     vss_divert_bio(bio): queue on a lane of the origin, return. The
@@ -66,12 +66,22 @@ struct vss_lane {
 	struct vss_origin *origin;
 };
 
+/* Where a write that passed is counted until it completes. */
+enum vss_count {
+	VSS_COUNT_NONE,			/* not (yet), or its origin went */
+	VSS_COUNT_ORIGIN,		/* in ->counted's pass counts */
+	VSS_COUNT_SPAN,			/* in vss_passed_span */
+};
+
 /* Saved completion of a bio we resubmit, or let pass and count. */
 struct vss_bio_ctx {
-	struct vss_origin *origin;	/* holds its inflight count */
+	struct vss_origin *origin;	/* if ->inflight: holds that count */
 	bio_end_io_t *end_io;
 	void *private;
-	bool passed;			/* holds a vss_passed count */
+	bool inflight;			/* diverted: holds origin->inflight */
+	enum vss_count count;
+	struct vss_origin *counted;	/* VSS_COUNT_ORIGIN */
+	bool passed;			/* past the hold: ->count is set */
 	/* A diverted bio, between its lane's turns (vss_lane_bio()): */
 	bool keep;			/* a kept discard */
 	struct vss_lane *lane;
@@ -80,14 +90,17 @@ struct vss_bio_ctx {
 };
 
 static DEFINE_HASHTABLE(vss_track_hash, 6);	/* by whole-disk dev_t, RCU */
+static bool vss_hooked;		/* vss_ftrace_ops registered: vss_tracker_hook() */
 
 /*
  * While a set switches copy-on-write on, one origin after the other, every
- * write to a tracked origin is held (diverted, then set aside by its lane)
- * so that no write lands on one volume after its switch and on another
- * before its switch: the set is one instant across all its volumes.
+ * write to one of its origins is held (diverted, then set aside by its
+ * lane; vss_origin->holding) so that no write lands on one volume after
+ * its switch and on another before its switch: the set is one instant
+ * across all its volumes. Writes to other origins go on: one stacked
+ * below an origin of the set (its PV, its loop file's filesystem) must,
+ * for the set's own writes in flight to complete.
  */
-static bool vss_holding;
 /*
  * Diverted writes that came to their lane during a hold wait here, not in
  * the lane: the lane must go on resubmitting the writes whose copies end,
@@ -102,30 +115,82 @@ static DECLARE_WAIT_QUEUE_HEAD(vss_drain_wq);
 /*
  * Writes to tracked origins that are past the interception, on their way
  * to the device, and not yet completed: let pass by the callback, or
- * resubmitted by a worker after its copy. The switch waits until none is
- * left (vss_tracker_drain()) while the hold diverts every new write, so a
- * write that was not acknowledged before the switch cannot land after it,
- * uncopied, and change what the snapshot shows from one read to the next:
- * whether it is still in the request queue, on a task's bio_list, inside a
- * stacked (bio-based) device, or copied for the previous snapshot.
+ * resubmitted by a worker after its copy. A switch waits until none of
+ * its origins has one left (vss_tracker_drain()) while the hold diverts
+ * every new write, so a write that was not acknowledged before the switch
+ * cannot land after it, uncopied, and change what the snapshot shows from
+ * one read to the next: whether it is still in the request queue, on a
+ * task's bio_list, inside a stacked (bio-based) device, or copied for the
+ * previous snapshot.
+ *
+ * Counted per origin and per CPU, never in a shared counter: every write
+ * to a tracked origin adds to its CPU's ->in, its completion to the
+ * completing CPU's ->out (struct vss_pass), so writers on different CPUs
+ * share no cache line. Both only grow (modulo the word): the origin is
+ * idle when the sums are equal, read ->out first (vss_pass_idle()), so a
+ * completion seen implies its start seen, and a start counted on one CPU
+ * and ended on another never makes the sum look idle too early.
  *
  * Counted before the hold is looked at, with a full barrier on both sides
- * (vss_passed_get() against vss_tracker_hold()): either the switch sees
+ * (vss_count_get() against vss_tracker_hold()): either the switch sees
  * the count and waits, or the write sees the hold (and the maps linked
- * after it) and is diverted.
+ * after it) and is diverted. A write that spans several tracked origins
+ * (through the whole-disk node) is diverted, and its worker counts it in
+ * vss_passed_span, which every drain waits for: rare, and shared.
  */
-static atomic_t vss_passed = ATOMIC_INIT(0);
+struct vss_pass {
+	unsigned long in;
+	unsigned long out;
+};
 
-static void vss_passed_get(void)
+static atomic_t vss_passed_span = ATOMIC_INIT(0);
+/* Drains and untracking waiting: completions wake vss_drain_wq. */
+static atomic_t vss_drainers = ATOMIC_INIT(0);
+
+static void vss_count_get(struct vss_origin *o)
 {
-	atomic_inc(&vss_passed);
-	smp_mb__after_atomic();
+	if (o)
+		this_cpu_inc(o->pass->in);
+	else
+		atomic_inc(&vss_passed_span);
+	smp_mb();	/* the count, then the hold: see vss_pass */
 }
 
-static void vss_passed_put(void)
+/* Last touch of @o: untracking may free it as soon as it is counted out. */
+static void vss_count_put(struct vss_origin *o)
 {
-	if (atomic_dec_and_test(&vss_passed) && wq_has_sleeper(&vss_drain_wq))
+	smp_mb();	/* what the write did, then its count: see vss_pass_idle() */
+	if (o)
+		this_cpu_inc(o->pass->out);
+	else
+		atomic_dec(&vss_passed_span);
+	smp_mb();	/* the count, then vss_drainers: see vss_drain_begin() */
+	if (atomic_read(&vss_drainers))
 		wake_up_all(&vss_drain_wq);
+}
+
+static bool vss_pass_idle(struct vss_origin *o)
+{
+	unsigned long in = 0, out = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		out += READ_ONCE(per_cpu_ptr(o->pass, cpu)->out);
+	smp_mb();	/* pairs with vss_count_put(): a seen ->out has its ->in */
+	for_each_possible_cpu(cpu)
+		in += READ_ONCE(per_cpu_ptr(o->pass, cpu)->in);
+	return in == out;
+}
+
+static void vss_drain_begin(void)
+{
+	atomic_inc(&vss_drainers);
+	smp_mb__after_atomic();	/* then the counts: see vss_count_put() */
+}
+
+static void vss_drain_end(void)
+{
+	atomic_dec(&vss_drainers);
 }
 
 static void vss_passthrough_endio(struct bio *bio);
@@ -216,7 +281,7 @@ static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
 void vss_origin_put_inflight(struct vss_origin *o)
 {
 	if (atomic_dec_and_test(&o->inflight))
-		wake_up_all(&vss_drain_wq);
+		wake_up_all(&vss_drain_wq);	/* untracking: vss_tracker_remove() */
 }
 
 /*
@@ -263,9 +328,10 @@ static void notrace vss_divert_bio(struct bio *bio)
 }
 
 /*
- * From the callback, under RCU, the write counted in vss_passed: its
- * completion is routed through vss_passthrough_endio(), which drops the
- * count. No sleeping here: false if no context is to be had.
+ * From the callback, under RCU, the write counted in @o: its completion
+ * is routed through vss_passthrough_endio(), which drops the count (and
+ * untracking waits for that). No sleeping here: false if no context is to
+ * be had.
  */
 static bool notrace vss_pass_counted(struct vss_origin *o, struct bio *bio)
 {
@@ -274,10 +340,12 @@ static bool notrace vss_pass_counted(struct vss_origin *o, struct bio *bio)
 	ctx = mempool_alloc(vss_ctx_pool, GFP_NOWAIT | __GFP_NOWARN);
 	if (!ctx)
 		return false;
-	atomic_inc(&o->inflight);	/* untracking waits for this */
 	ctx->origin = o;
 	ctx->end_io = bio->bi_end_io;
 	ctx->private = bio->bi_private;
+	ctx->inflight = false;
+	ctx->count = VSS_COUNT_ORIGIN;
+	ctx->counted = o;
 	ctx->passed = true;
 	bio->bi_private = ctx;
 	bio->bi_end_io = vss_passthrough_endio;
@@ -315,6 +383,18 @@ static __always_inline bool vss_discard_kept_rcu(struct bio *bio)
 	return false;
 }
 
+/* Whether a switch holds writes to any origin @bio touches. Under RCU. */
+static bool vss_bio_held_rcu(struct bio *bio)
+{
+	struct vss_origin *o;
+	sector_t rel, nr;
+
+	vss_for_each_origin_rcu(o, bio, rel, nr)
+		if (READ_ONCE(o->holding))
+			return true;
+	return false;
+}
+
 /* Runs instead of submit_bio_noacct() for a discard kept from the device. */
 static void notrace vss_discard_end(struct bio *bio)
 {
@@ -339,12 +419,21 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 		rcu_read_unlock();
 		return;
 	}
+	/* Spanning several origins: counted by a worker (see vss_pass). */
+	if (unlikely(vss_bio_abs_sector(bio) + bio_sectors(bio) >
+		     first->start + first->nr_sects &&
+		     vss_lookup_from_rcu(bio, first->start + first->nr_sects,
+					 &rel, &nr))) {
+		rcu_read_unlock();
+		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
+		return;
+	}
 	/* Counted first, then the hold and the maps are looked at. */
-	vss_passed_get();
+	vss_count_get(first);
 	/* A kept discard changes no data: nothing to copy, no read to wait for. */
 	keep = vss_discard_kept_rcu(bio);
 	vss_for_each_origin_rcu(o, bio, rel, nr) {
-		if (READ_ONCE(vss_holding) ||
+		if (READ_ONCE(o->holding) ||
 		    (!keep && (vss_cow_needed_rcu(o, rel, nr) ||
 			       vss_origin_reads_overlap(o, rel, nr)))) {
 			divert = true;
@@ -365,18 +454,18 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 			}
 	}
 	if (!divert && keep) {
+		vss_count_put(first);	/* marked: the epoch may change now */
 		rcu_read_unlock();
-		vss_passed_put();	/* marked: the epoch may change now */
 		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_discard_end);
 		return;
 	}
 	if (!divert)
 		divert = !vss_pass_counted(first, bio);
+	if (divert)
+		vss_count_put(first);
 	rcu_read_unlock();
-	if (divert) {
-		vss_passed_put();
+	if (divert)
 		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
-	}
 }
 
 /*
@@ -403,11 +492,74 @@ static struct ftrace_ops vss_ftrace_ops = {
 	.flags	= FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT,
 };
 
+/*
+ * Chained bios (bio_chain(): a split's front part, every bio but the last
+ * of a discard or zero-out series) end their parent from their own
+ * completion, bio_chain_endio() calling bio_endio() on it. bio_endio()
+ * walks such a chain in a loop, but not through a completion we took
+ * over: calling bio_chain_endio() from ours, then ours again for the
+ * parent, and so on, is a recursion, a few frames per bio, in IRQ
+ * context, and a long chain whose first bio completes last overflowed
+ * the stack (selftests/vss/chain_endio.sh). So one CPU runs one such step
+ * at a time: a step that comes while one runs (the parent's, from inside
+ * it, or an interrupt's) is queued, and the running one takes it next,
+ * in a loop.
+ *
+ * bio_chain_endio() is not exported: its address is read off a chain
+ * made with the exported bio_chain() (vss_learn_chain_endio()).
+ */
+static bio_end_io_t *vss_bio_chain_endio;
+static DEFINE_PER_CPU(struct bio_list, vss_chain_queue);
+static DEFINE_PER_CPU(bool, vss_chain_running);
+
+static void vss_learn_chain_endio(void)
+{
+	struct bio child, parent;
+
+	bio_init(&child, NULL, NULL, 0, 0);
+	bio_init(&parent, NULL, NULL, 0, 0);
+	bio_chain(&child, &parent);
+	vss_bio_chain_endio = child.bi_end_io;
+	bio_uninit(&child);
+	bio_uninit(&parent);
+}
+
+/* The owner's completion of @bio, its ->bi_end_io restored. */
+static void vss_owner_endio(struct bio *bio)
+{
+	unsigned long flags;
+
+	if (bio->bi_end_io != vss_bio_chain_endio) {
+		if (bio->bi_end_io)
+			bio->bi_end_io(bio);
+		return;
+	}
+	preempt_disable();	/* the queue and the flag are this CPU's */
+	local_irq_save(flags);
+	if (__this_cpu_read(vss_chain_running)) {
+		bio_list_add(this_cpu_ptr(&vss_chain_queue), bio);
+		local_irq_restore(flags);
+		preempt_enable();
+		return;
+	}
+	__this_cpu_write(vss_chain_running, true);
+	do {
+		local_irq_restore(flags);
+		bio->bi_end_io(bio);	/* bio_chain_endio() */
+		local_irq_save(flags);
+		bio = bio_list_pop(this_cpu_ptr(&vss_chain_queue));
+	} while (bio);
+	__this_cpu_write(vss_chain_running, false);
+	local_irq_restore(flags);
+	preempt_enable();
+}
+
 static void vss_passthrough_endio(struct bio *bio)
 {
 	struct vss_bio_ctx *ctx = bio->bi_private;
-	struct vss_origin *o = ctx->origin;
-	bool passed = ctx->passed;
+	struct vss_origin *o = ctx->origin, *counted = ctx->counted;
+	enum vss_count count = ctx->count;
+	bool inflight = ctx->inflight;
 
 	/*
 	 * bio_endio() did its bookkeeping and called us as ->bi_end_io; restore
@@ -417,11 +569,11 @@ static void vss_passthrough_endio(struct bio *bio)
 	bio->bi_end_io = ctx->end_io;
 	bio->bi_private = ctx->private;
 	mempool_free(ctx, vss_ctx_pool);
-	if (bio->bi_end_io)
-		bio->bi_end_io(bio);
-	if (passed)
-		vss_passed_put();
-	vss_origin_put_inflight(o);
+	vss_owner_endio(bio);
+	if (count != VSS_COUNT_NONE)
+		vss_count_put(count == VSS_COUNT_ORIGIN ? counted : NULL);
+	if (inflight)
+		vss_origin_put_inflight(o);
 }
 
 /* A diverted bio's first turn on its lane: its completion taken over. */
@@ -433,6 +585,9 @@ static struct vss_bio_ctx *vss_lane_adopt(struct vss_lane *lane, struct bio *bio
 	ctx->origin = lane->origin;
 	ctx->end_io = bio->bi_end_io;
 	ctx->private = bio->bi_private;
+	ctx->inflight = true;		/* vss_divert_bio()'s */
+	ctx->count = VSS_COUNT_NONE;
+	ctx->counted = NULL;
 	ctx->passed = false;
 	ctx->lane = lane;
 	ctx->from = 0;
@@ -443,21 +598,40 @@ static struct vss_bio_ctx *vss_lane_adopt(struct vss_lane *lane, struct bio *bio
 }
 
 /*
- * Once no switch holds writes, counted as passed: a switch that starts
- * from here on waits until this write has completed. False if a switch
- * holds them: @bio is set aside until its release.
+ * Once no switch holds writes, counted as passed (in its origin, or in
+ * vss_passed_span if it spans several): a switch that starts from here on
+ * waits until this write has completed. False if a switch holds them:
+ * @bio is set aside until its release.
  */
 static bool vss_lane_count(struct bio *bio)
 {
 	struct vss_bio_ctx *ctx = bio->bi_private;
+	enum vss_count count;
+	struct vss_origin *p;
+	sector_t rel, nr;
+	bool held;
 
 	for (;;) {
-		vss_passed_get();
-		if (!READ_ONCE(vss_holding))
+		rcu_read_lock();
+		p = vss_lookup_rcu(bio, &rel, &nr);
+		count = p ? VSS_COUNT_ORIGIN : VSS_COUNT_NONE;
+		if (p && vss_lookup_from_rcu(bio, p->start + p->nr_sects, &rel, &nr)) {
+			count = VSS_COUNT_SPAN;
+			p = NULL;
+		}
+		if (count != VSS_COUNT_NONE)
+			vss_count_get(p);	/* untracking waits for it */
+		held = vss_bio_held_rcu(bio);
+		rcu_read_unlock();
+		if (!held)
 			break;
-		vss_passed_put();
+		if (count != VSS_COUNT_NONE)
+			vss_count_put(p);
 		spin_lock_irq(&vss_held_lock);
-		if (READ_ONCE(vss_holding)) {
+		rcu_read_lock();
+		held = vss_bio_held_rcu(bio);
+		rcu_read_unlock();
+		if (held) {
 			bio_list_add(&vss_held, bio);
 			spin_unlock_irq(&vss_held_lock);
 			return false;
@@ -465,6 +639,8 @@ static bool vss_lane_count(struct bio *bio)
 		spin_unlock_irq(&vss_held_lock);
 	}
 	ctx->passed = true;
+	ctx->count = count;
+	ctx->counted = p;
 	/* Decided again: a discard held by the first snapshot's switch is kept. */
 	rcu_read_lock();
 	ctx->keep = vss_discard_kept_rcu(bio);
@@ -570,17 +746,24 @@ void notrace vss_tracker_disk_gone(struct gendisk *disk)
 	rcu_read_unlock();
 }
 
-/* Brackets the switch of a set; never held across anything that sleeps long. */
-void vss_tracker_hold(bool hold)
+/*
+ * Brackets the switch of a set, for each of its origins (under vss_lock:
+ * one switch at a time); never held across anything that sleeps long.
+ */
+void vss_tracker_hold(struct vss_origin *o, bool hold)
 {
 	struct bio_list held;
 	struct bio *bio;
 
-	WRITE_ONCE(vss_holding, hold);
-	smp_mb();	/* pairs with vss_passed_get(): see vss_passed */
+	lockdep_assert_held(&vss_lock);
+	WRITE_ONCE(o->holding, hold);
+	smp_mb();	/* pairs with vss_count_get(): see vss_pass */
 	if (hold)
 		return;
-	/* A lane that saw the hold has set its bio aside by now (the lock). */
+	/*
+	 * A lane that saw the hold has set its bio aside by now (the lock).
+	 * All go back to their lanes: one still held is set aside again.
+	 */
 	spin_lock_irq(&vss_held_lock);
 	held = vss_held;
 	bio_list_init(&vss_held);
@@ -589,18 +772,31 @@ void vss_tracker_hold(bool hold)
 		vss_tracker_resume(bio);
 }
 
+static bool vss_drained(struct vss_origin *o)
+{
+	return (!o->tracked || vss_pass_idle(o)) && !atomic_read(&vss_passed_span);
+}
+
 /*
- * Under the hold: waits until no write that passed the interception is
- * still in flight, until @deadline_ns (ktime); false if it passed.
+ * Under the hold and vss_lock: waits until no write to @o that passed the
+ * interception is still in flight, until @deadline_ns (ktime); false if
+ * it passed. A set drains each of its origins, with one deadline: a
+ * stalled device elsewhere does not hold it up.
  */
-bool vss_tracker_drain(u64 deadline_ns)
+bool vss_tracker_drain(struct vss_origin *o, u64 deadline_ns)
 {
 	s64 left = deadline_ns - ktime_get_ns();
+	bool ok;
 
+	lockdep_assert_held(&vss_lock);
+	vss_drain_begin();
 	if (left <= 0)
-		return !atomic_read(&vss_passed);
-	return wait_event_timeout(vss_drain_wq, !atomic_read(&vss_passed),
-				  nsecs_to_jiffies(left) + 1) > 0;
+		ok = vss_drained(o);
+	else
+		ok = wait_event_timeout(vss_drain_wq, vss_drained(o),
+					nsecs_to_jiffies(left) + 1) > 0;
+	vss_drain_end();
+	return ok;
 }
 
 /*
@@ -617,18 +813,53 @@ bool vss_tracker_sees_all_writes(struct block_device *bdev)
 	       !vss_compat_bdev_bypasses_bio(bdev);
 }
 
+/*
+ * The interception is registered by the first STORAGE_ADD, not at load:
+ * a module loaded and never given an origin (any user can load it, by
+ * resolving the genetlink family) patches nothing and costs no bio
+ * anything. Once registered it stays until unload, whatever the origins:
+ * registering and unregistering as origins came and went patched text
+ * under live I/O, and on 6.1 livelocked a writer against the
+ * RCU-tasks-rude grace period (1 boot in 16). With nothing tracked the
+ * callback returns after one hash lookup.
+ */
+static int vss_tracker_hook(void)
+{
+	int err;
+
+	if (vss_hooked)
+		return 0;
+	err = register_ftrace_function(&vss_ftrace_ops);
+	if (err) {
+		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
+		return err;
+	}
+	vss_hooked = true;
+	return 0;
+}
+
 int vss_tracker_add(struct vss_origin *o)
 {
 	unsigned int i;
+	int err;
 
 	lockdep_assert_held(&vss_lock);
 	if (o->tracked)
 		return 0;
 	if (!vss_tracker_sees_all_writes(o->bdev))
 		return -EOPNOTSUPP;
-	o->lanes = kcalloc(VSS_NR_LANES, sizeof(*o->lanes), GFP_KERNEL);
-	if (!o->lanes)
+	err = vss_tracker_hook();
+	if (err)
+		return err;
+	o->pass = alloc_percpu(struct vss_pass);
+	if (!o->pass)
 		return -ENOMEM;
+	o->lanes = kcalloc(VSS_NR_LANES, sizeof(*o->lanes), GFP_KERNEL);
+	if (!o->lanes) {
+		free_percpu(o->pass);
+		o->pass = NULL;
+		return -ENOMEM;
+	}
 	o->nr_lanes = VSS_NR_LANES;
 	for (i = 0; i < o->nr_lanes; i++) {
 		spin_lock_init(&o->lanes[i].lock);
@@ -660,32 +891,73 @@ void vss_tracker_settle(struct vss_origin *o)
 	blk_mq_unfreeze_queue(q);
 }
 
-/* STORAGE_REMOVE or module exit: the origin has no snapshot left. */
-void vss_tracker_remove(struct vss_origin *o)
+/*
+ * STORAGE_REMOVE or module exit, under vss_lock: the origin has no
+ * snapshot left, and from here on no new write finds it. The writes
+ * already counted are waited for by vss_tracker_retire(), without the lock.
+ */
+void vss_tracker_detach(struct vss_origin *o)
 {
-	unsigned int i;
-
 	lockdep_assert_held(&vss_lock);
 	if (!o->tracked)
 		return;
 	hash_del_rcu(&o->hnode);
 	o->tracked = false;
+}
+
+/*
+ * A killed STORAGE_REMOVE's rest (origin.c), on the module's own
+ * workqueue: vss_tracker_exit() destroys it, so no such work still runs
+ * the module's text when it goes.
+ */
+void vss_tracker_defer(struct work_struct *work)
+{
+	queue_work(vss_cow_wq, work);
+}
+
+/*
+ * After vss_tracker_detach(), without vss_lock: waits for every write to
+ * @o still in flight, then frees the tracking. On a stalled device (a
+ * multipath device queueing without paths, a dead NBD server) that may
+ * take forever: no command waits behind it, and with @killable a fatal
+ * signal ends the wait with -EINTR (nothing freed: call again).
+ */
+int vss_tracker_retire(struct vss_origin *o, bool killable)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (!o->lanes)
+		return 0;	/* never tracked */
 	synchronize_rcu();	/* no callback can find @o after this */
 	/*
 	 * A divert that found @o before the unhash has queued its bio; every
-	 * queued and resubmitted bio is counted in inflight until it completes.
+	 * queued and resubmitted bio is counted in inflight until it completes,
+	 * every write that passed in its pass counts.
 	 */
-	wait_event(vss_drain_wq, !atomic_read(&o->inflight));
+	vss_drain_begin();
+	if (killable)
+		err = wait_event_killable(vss_drain_wq, !atomic_read(&o->inflight) &&
+					  vss_pass_idle(o));
+	else
+		wait_event(vss_drain_wq, !atomic_read(&o->inflight) && vss_pass_idle(o));
+	vss_drain_end();
+	if (err)
+		return -EINTR;
 	for (i = 0; i < o->nr_lanes; i++)
 		cancel_work_sync(&o->lanes[i].work);
 	kfree(o->lanes);
 	o->lanes = NULL;
+	free_percpu(o->pass);
+	o->pass = NULL;
+	return 0;
 }
 
 int vss_tracker_init(void)
 {
 	int err;
 
+	vss_learn_chain_endio();
 	/* An exported symbol: its address is known at link time. */
 	err = ftrace_set_filter_ip(&vss_ftrace_ops, (unsigned long)submit_bio_noacct, 0, 0);
 	if (err)
@@ -702,21 +974,8 @@ int vss_tracker_init(void)
 		err = -ENOMEM;
 		goto out_pool;
 	}
-	/*
-	 * Registered for the module's lifetime: with nothing tracked the
-	 * callback returns after one hash lookup. Registering and unregistering
-	 * as origins come and go patched text under live I/O and, on 6.1,
-	 * livelocked a writer against the RCU-tasks-rude grace period.
-	 */
-	err = register_ftrace_function(&vss_ftrace_ops);
-	if (err) {
-		pr_err("register_ftrace_function: %d (another IPMODIFY user?)\n", err);
-		goto out_wq;
-	}
 	return 0;
 
-out_wq:
-	destroy_workqueue(vss_cow_wq);
 out_pool:
 	mempool_destroy(vss_ctx_pool);
 	ftrace_free_filter(&vss_ftrace_ops);
@@ -730,7 +989,8 @@ out_pool:
  */
 void vss_tracker_exit(void)
 {
-	unregister_ftrace_function(&vss_ftrace_ops);
+	if (vss_hooked)
+		unregister_ftrace_function(&vss_ftrace_ops);
 	flush_work(&vss_orphan_work);
 	destroy_workqueue(vss_cow_wq);
 	mempool_destroy(vss_ctx_pool);
