@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write load for pgsql_writer.sh: one row per transaction, ids 1, 2, 3...
 
-    pgsql_load.py CONNINFO LOG
+    pgsql_load.py CONNINFO LOG [TABLE...]
 
-Each transaction (autocommit) inserts the next id into t; once the server
+Each transaction inserts the next id into every TABLE (t without any; one
+query string of several INSERTs is one transaction); once the server
 has acknowledged the COMMIT (PQexec returned PGRES_COMMAND_OK), "ID NS"
 goes to LOG, NS being CLOCK_MONOTONIC in ns, so every logged id with NS
 before a moment was acknowledged before it. libpq through ctypes: Debian 12
@@ -31,6 +32,7 @@ def on_term(_sig, _frame):
 
 def main():
     conninfo, log = sys.argv[1], sys.argv[2]
+    tables = sys.argv[3:] or ["t"]
     signal.signal(signal.SIGTERM, on_term)
     pq = ctypes.CDLL("libpq.so.5")
     pq.PQconnectdb.restype = ctypes.c_void_p
@@ -56,7 +58,9 @@ def main():
     pq.PQclear(r)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     while not stop:
-        r = pq.PQexec(conn, b"INSERT INTO t (id, payload) VALUES (%d, repeat('x', 200))" % i)
+        q = "".join("INSERT INTO %s (id, payload) VALUES (%d, repeat('x', 200));" % (t, i)
+                    for t in tables)
+        r = pq.PQexec(conn, q.encode())
         ok = pq.PQresultStatus(r) == PGRES_COMMAND_OK
         pq.PQclear(r)
         if not ok:

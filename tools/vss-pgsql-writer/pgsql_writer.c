@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,25 @@ struct pw {
 	uint8_t instance_id[LIBVSS_ID_SIZE];
 };
 
+/*
+ * A test's hook (selftests/vss/pgsql_writer.sh): with
+ * VSS_PGSQL_WRITER_TEST_STOP=PHASE in its environment, the writer stops
+ * itself (SIGSTOP) at that point of an event, so that a test can SIGKILL it
+ * there and nowhere else: "identify" as Identify comes, "prepare" once
+ * PrepareForSnapshot has started the backup (pg_backup_start done),
+ * "freeze" once Freeze has checked the backup's session, "thaw" as Thaw
+ * comes (before pg_backup_stop).
+ */
+static const char *test_stop;
+
+static void test_stop_at(const char *phase)
+{
+	if (!test_stop || strcmp(test_stop, phase))
+		return;
+	writerd_warn("test stop at %s (VSS_PGSQL_WRITER_TEST_STOP)", phase);
+	raise(SIGSTOP);
+}
+
 static uint32_t veto(struct pw *pw, uint32_t failure, int err, const char *msg)
 {
 	writerd_warn("%s", msg);
@@ -72,6 +92,7 @@ static uint32_t on_identify(struct libvss_writer *w, const struct libvss_event *
 	int err;
 
 	(void)ev;
+	test_stop_at("identify");
 	pgw_identify(&pw->pgw);
 	err = pgw_metadata(&pw->pgw, pgsql_class_id, pw->instance_id, &json);
 	if (!err)
@@ -108,6 +129,7 @@ static uint32_t on_prepare_snapshot(struct libvss_writer *w,
 		return veto(pw, retryable ? VSS_WRITER_FAILURE_RETRYABLE :
 			    VSS_WRITER_FAILURE_NON_RETRYABLE,
 			    retryable ? EAGAIN : ENOENT, msg);
+	test_stop_at("prepare");
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -120,6 +142,7 @@ static uint32_t on_freeze(struct libvss_writer *w, const struct libvss_event *ev
 	(void)w;
 	if (pgw_freeze(&pw->pgw, libvss_event_session_id(ev), msg, sizeof(msg)))
 		return veto(pw, VSS_WRITER_FAILURE_RETRYABLE, ECONNRESET, msg);
+	test_stop_at("freeze");
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -130,6 +153,7 @@ static uint32_t on_thaw(struct libvss_writer *w, const struct libvss_event *ev,
 	char msg[VSS_MESSAGE_MAX];
 
 	(void)w;
+	test_stop_at("thaw");
 	if (pgw_thaw(&pw->pgw, libvss_event_session_id(ev), msg, sizeof(msg)))
 		return veto(pw, VSS_WRITER_FAILURE_RETRYABLE, EIO, msg);
 	return VSS_WRITER_FAILURE_NONE;
@@ -358,6 +382,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	writerd_log_init(DEFAULT_NAME);
+	test_stop = getenv("VSS_PGSQL_WRITER_TEST_STOP");
 	/* The unit's StateDirectory= makes it; by hand, the writer does. */
 	if (!print_only && mkdir(pw.pgw.state_dir, 0700) && errno != EEXIST) {
 		writerd_err("%s: %s", pw.pgw.state_dir, strerror(errno));
