@@ -10,7 +10,7 @@
  *     ftrace -> vss_ftrace_handler(): not ours, modifies data, tracked
  *       range, and a chunk the newest snapshot has not preserved?
  *       yes -> set IP to vss_divert_bio(); no -> counted in its origin
- *       until it completes (vss_pass_get()), straight on to the device. A discard to an origin
+ *       until it completes (vss_count_get()), straight on to the device. A discard to an origin
  *       with a live snapshot: marked, then completed here (vss_discard_end)
  *       without reaching the device: no copy, no diff storage.
  *     vss_divert_bio(bio): queue on a lane of the origin, return. The
@@ -281,7 +281,7 @@ static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
 void vss_origin_put_inflight(struct vss_origin *o)
 {
 	if (atomic_dec_and_test(&o->inflight))
-		wake_up_all(&vss_drain_wq);	/* untracking: vss_tracker_remove() */
+		wake_up_all(&vss_drain_wq);	/* untracking: vss_tracker_retire() */
 }
 
 /*
