@@ -56,24 +56,14 @@ work=$(mktemp -d /tmp/vss-pgsql.XXXXXX)
 sock=$work/sock
 conn="host=$sock port=5432 user=postgres dbname=postgres"
 name=vss-pgsql-writer
-n=0
-failed=0
 lpid=
 wpid=
 bpid=
 wlog=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n pgsql.$2"
-	else
-		echo "not ok $n pgsql.$2"
-		failed=$((failed + 1))
-	fi
-}
-
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
+tap_prefix=pgsql
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 as_pg() { setpriv --reuid postgres --regid postgres --init-groups -- "$@"; }
 
