@@ -46,6 +46,10 @@ if [ ! -s "$cache" ]; then
 fi
 mkdir -p "$dir"
 tar -C "$dir" -xf "$cache"
+# The root as a real one is: mktemp's 0700 (kept by the tar's "./") would
+# keep every user but root out, and package scripts and the PostgreSQL
+# template run programs as other users.
+chmod 755 "$dir"
 
 # The machine's own apt sources and settings (a fresh machine of this kind
 # has them: bookworm, its updates and security), and a resolver.

@@ -390,10 +390,46 @@ start_writer "$work/writer2.err"
 	grep -q "backup stopped at" "$work/writer2.err"
 result $? "killed_writer_the_next_backup_succeeds"
 
-# ---- the writer killed at each event, stopped there by its test hook ----
-
 aborted() { grep -c "aborting backup due to backend exiting" "$work/data/pg.log"; }
 sessions() { sql 5432 "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$name'"; }
+
+# ---- the requester killed mid-set ----
+
+# The engine aborts the dead requester's session: the writer, alive, gets
+# Abort and ends the backup itself (pg_backup_stop: no backend exits).
+started=$(grep -c "backup started at" "$wlog")
+ended=$(grep -c "backups ended (abort)" "$wlog")
+before=$(aborted)
+echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms
+"$vssctl" backup --writer "$name" "$work/data" "$work/wal" "$work/ts" -- true >"$work/rkilled.out" 2>&1 &
+bpid=$!
+for _ in $(seq 600); do
+	[ "$(grep -c 'backup started at' "$wlog")" -gt "$started" ] && break
+	sleep 0.1
+done
+kill -KILL "$bpid"
+wait "$bpid" 2>/dev/null
+bpid=
+for _ in $(seq 300); do
+	[ "$(grep -c "backups ended (abort)" "$wlog")" -gt "$ended" ] && break
+	sleep 0.1
+done
+echo 0 > /sys/module/vss/parameters/test_hold_delay_ms
+for _ in $(seq 50); do
+	[ "$(sessions)" = 0 ] && break
+	sleep 0.1
+done
+note "$(grep "backups ended" "$wlog" | tail -n 1); $(sessions) writer sessions, $(($(aborted) - before)) backups aborted by the server"
+# Ended by pg_backup_stop, then its session closed: the server aborted none.
+[ "$(grep -c "backups ended (abort)" "$wlog")" -eq $((ended + 1)) ] &&
+	[ "$(aborted)" -eq "$before" ] && [ "$(sessions)" = 0 ] && kill -0 "$wpid"
+result $? "killed_requester_the_writer_ends_the_backup_at_abort"
+stopped=$(grep -c "backup stopped at" "$wlog")
+"$vssctl" backup --writer "$name" "$work/data" "$work/wal" "$work/ts" -- true 2>"$work/rafter.err" &&
+	[ "$(grep -c "backup stopped at" "$wlog")" -gt "$stopped" ]
+result $? "killed_requester_the_next_backup_succeeds"
+
+# ---- the writer killed at each event, stopped there by its test hook ----
 
 # kill_at PHASE ABORTS: the writer stopped at PHASE and SIGKILLed there;
 # ABORTS (0 or 1) backups the server then ends.
