@@ -25,6 +25,18 @@
 # alone is vetoed (exit 124) with the writer's message naming the InnoDB
 # log directory and its volume; a set while the server is down is vetoed,
 # retryable, with the writer's message saying it cannot connect.
+#
+# What the writer adds: a second load inserts into a MyISAM table, which
+# only the writer's BLOCK_DDL closes and holds. With the writer the
+# snapshot has it closed (its header's open count 0, myisamchk clean), the
+# restored server finds it OK and it holds exactly the ids acknowledged
+# before BLOCK_COMMIT; the same backup without the writer has it open
+# (myisamchk: "1 client is using or hasn't closed the table properly").
+# The writer killed: stopped by VSS_MYSQL_WRITER_TEST_STOP at Identify,
+# after PrepareForSnapshot, after Freeze and at Thaw, and SIGKILLed there;
+# the server drops its backup lock with its connection (none left in
+# METADATA_LOCK_INFO, MyISAM and InnoDB writes go through), the backup
+# fails 124 (the writer not responding), and the next one succeeds.
 set -u
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
