@@ -26,11 +26,11 @@
 # log directory and its volume; a set while the server is down is vetoed,
 # retryable, with the writer's message saying it cannot connect.
 #
-# What the writer adds: a second load inserts into a MyISAM table, which
-# only the writer's BLOCK_DDL closes and holds. With the writer the
-# snapshot has it closed (its header's open count 0, myisamchk clean), the
-# restored server finds it OK and it holds exactly the ids acknowledged
-# before BLOCK_COMMIT; the same backup without the writer has it open
+# What the writer adds: a second load inserts into a MyISAM table, whose
+# writes the writer's FLUSH holds and whose files its BLOCK_DDL closes.
+# With the writer the snapshot has it closed (its header's open count 0,
+# myisamchk clean), the restored server finds it OK and it holds exactly
+# the ids acknowledged before BLOCK_COMMIT; the same backup without the writer has it open
 # (myisamchk: "1 client is using or hasn't closed the table properly").
 # The writer killed: stopped by VSS_MYSQL_WRITER_TEST_STOP at Identify,
 # after PrepareForSnapshot, after Freeze and at Thaw, and SIGKILLed there;
@@ -353,8 +353,9 @@ note "restored MyISAM table: ${mcount:-?} rows, ids ${mmin:-?}..${mmax:-?}; $m_b
 note "$(grep -E 'vt/m' "$work/ra.err")"
 grep -q '^vt\.m[[:space:]]*OK$' "$work/ra.check" && ! grep -q 'vt/m' "$work/ra.err"
 result $? "ra_myisam_table_checks_ok_without_a_repair"
-# A MyISAM insert is blocked from BLOCK_DDL (before BLOCK_COMMIT's time)
-# and written whole before it: every id acknowledged before is there, none
+# A MyISAM insert is held from FLUSH at PrepareForSnapshot (before
+# BLOCK_COMMIT's time), the table written out and closed at BLOCK_DDL:
+# every id acknowledged before is there, none
 # after but the one whose acknowledgement was on its way.
 [ -n "${mmax:-}" ] && [ "$m_before" -ge 100 ] && [ "$mcount" -eq "$mmax" ] && [ "$mmin" -eq 1 ] &&
 	[ "$mmax" -ge "$m_before" ] && [ "$mmax" -le $((m_before + 1)) ]
