@@ -278,6 +278,20 @@ static __always_inline struct vss_origin *vss_lookup_rcu(struct bio *bio,
 	for (o = vss_lookup_rcu(bio, &(rel), &(nr)); o;			\
 	     o = vss_lookup_from_rcu(bio, o->start + o->nr_sects, &(rel), &(nr)))
 
+/*
+ * Whether @bio, which touches @first, also touches a tracked origin past
+ * it (a write through a whole-disk node over several tracked partitions).
+ * Most writes end inside @first: no second lookup for them.
+ */
+static __always_inline bool vss_bio_spans_rcu(struct bio *bio,
+					      struct vss_origin *first)
+{
+	sector_t end = first->start + first->nr_sects, rel, nr;
+
+	return unlikely(vss_bio_abs_sector(bio) + bio_sectors(bio) > end) &&
+	       vss_lookup_from_rcu(bio, end, &rel, &nr);
+}
+
 void vss_origin_put_inflight(struct vss_origin *o)
 {
 	if (atomic_dec_and_test(&o->inflight))
@@ -420,10 +434,7 @@ static void notrace vss_ftrace_handler(unsigned long ip, unsigned long parent_ip
 		return;
 	}
 	/* Spanning several origins: counted by a worker (see vss_pass). */
-	if (unlikely(vss_bio_abs_sector(bio) + bio_sectors(bio) >
-		     first->start + first->nr_sects &&
-		     vss_lookup_from_rcu(bio, first->start + first->nr_sects,
-					 &rel, &nr))) {
+	if (vss_bio_spans_rcu(bio, first)) {
 		rcu_read_unlock();
 		vss_compat_fregs_set_ip(fregs, (unsigned long)vss_divert_bio);
 		return;
@@ -615,7 +626,7 @@ static bool vss_lane_count(struct bio *bio)
 		rcu_read_lock();
 		p = vss_lookup_rcu(bio, &rel, &nr);
 		count = p ? VSS_COUNT_ORIGIN : VSS_COUNT_NONE;
-		if (p && vss_lookup_from_rcu(bio, p->start + p->nr_sects, &rel, &nr)) {
+		if (p && vss_bio_spans_rcu(bio, p)) {
 			count = VSS_COUNT_SPAN;
 			p = NULL;
 		}

@@ -197,7 +197,7 @@ else
 	step "make install puts every file in place; a program builds against them" scripts/check-install.sh
 	step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
 	step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh \
-		selftests/reboot/*.sh selftests/vss/*.sh selftests/helpers/*.sh selftests/lib/*.sh \
+		selftests/reboot/*.sh selftests/*.sh selftests/vss/*.sh selftests/helpers/*.sh selftests/lib/*.sh \
 		bench/*.sh .ci/run
 	step "writers pass cppcheck" sh -c 'make -s -C tools/vss-hookd cppcheck && make -s -C tools/vss-sqlite-writer cppcheck && make -s -C tools/vss-pgsql-writer cppcheck && make -s -C tools/vss-mysql-writer cppcheck'
 	step "library and vssctl pass cppcheck" sh -c 'make -s -C lib cppcheck && make -s -C tools/vssctl cppcheck'

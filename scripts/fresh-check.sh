@@ -59,6 +59,9 @@ elif [ -e "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
 	exit 1
 fi
 mkdir -p "$dir"
+# The chroot's / as a real one is (mktemp makes 0700): the package
+# scripts and the PostgreSQL template run programs as other users.
+chmod 755 "$dir"
 
 mounted=()
 # shellcheck disable=SC2317 # run by the EXIT trap

@@ -9,6 +9,9 @@
 #   run_guest.sh [TEST...]     TEST names a program in build/selftests/vss/
 #                              (default: all of them; "none": none, only
 #                              the module's load and unload)
+
+# Functions run through check() look unreachable to shellcheck.
+# shellcheck disable=SC2317
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,19 +54,19 @@ mount -t debugfs none /sys/kernel/debug 2>/dev/null
 # an object must look leaked in two scans to be reported.
 kmemleak=/sys/kernel/debug/kmemleak
 kmemleak_scan() {
-	echo scan > $kmemleak && sleep 6 && echo scan > $kmemleak
+	echo scan > "$kmemleak" && sleep 6 && echo scan > "$kmemleak"
 }
 kmemleak_clean() {
 	kmemleak_scan || return 1
-	if grep -q '\[vss\]\|\] 0x[0-9a-f]*$' $kmemleak; then
+	if grep -q '\[vss\]\|\] 0x[0-9a-f]*$' "$kmemleak"; then
 		echo "# kmemleak reports objects from the module:"
-		sed 's/^/# /' $kmemleak | head -n 80
+		sed 's/^/# /' "$kmemleak" | head -n 80
 		return 1
 	fi
-	echo "# kmemleak: $(grep -c '^unreferenced object' $kmemleak) new unreferenced objects, none from the module"
+	echo "# kmemleak: $(grep -c '^unreferenced object' "$kmemleak") new unreferenced objects, none from the module"
 }
-if [ -e $kmemleak ]; then
-	kmemleak_scan && echo clear > $kmemleak
+if [ -e "$kmemleak" ]; then
+	kmemleak_scan && echo clear > "$kmemleak"
 fi
 
 check "module loads" load_module
@@ -72,7 +75,9 @@ if ! module_loaded; then
 fi
 
 if [ $# -eq 0 ]; then
-	set -- $(ls "$tests_dir")
+	for f in "$tests_dir"/*; do
+		set -- "$@" "${f##*/}"
+	done
 elif [ "$*" = none ]; then
 	set --
 fi
@@ -92,7 +97,7 @@ for t in "$@"; do
 	rm -f "$out"
 done
 
-if [ -e $kmemleak ]; then
+if [ -e "$kmemleak" ]; then
 	check "kmemleak reports nothing from the loaded module" kmemleak_clean
 fi
 check "module unloads" unload_module

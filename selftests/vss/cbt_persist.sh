@@ -24,20 +24,11 @@ ko=$top/build/kmod/$(uname -r)/vss.ko
 work=$(mktemp -d /tmp/cbt-persist.XXXXXX)
 dir=$work/saved
 mnt=$work/mnt
-n=0
-failed=0
 dev=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n cbt_persist.$2"
-	else
-		echo "not ok $n cbt_persist.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
+tap_prefix=cbt_persist
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 cleanup() {
 	"$vssctl" snapshot delete --all >/dev/null 2>&1

@@ -22,20 +22,13 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/copy-async.XXXXXX)
 name=vss-copy-async
-n=0
-failed=0
 loop='' origin='' snap=''
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n copy_async.$2"
-	else
-		echo "not ok $n copy_async.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
+tap_prefix=copy_async
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/dm_delay.sh
+. "$top/selftests/lib/dm_delay.sh"
 
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
@@ -60,9 +53,7 @@ print(" ".join(map(str, c[:16])))')
 modprobe loop && modprobe dm-delay &&
 	head -c 64M /dev/urandom > "$w/origin.img" && head -c 4K /dev/zero | tr '\0' Z > "$w/new" &&  # fio's 0x5a
 	loop=$(losetup --find --show "$w/origin.img") &&
-	dmsetup create --noudevsync "$name" --table \
-		"0 $(blockdev --getsz "$loop") delay $loop 0 60000 $loop 0 0" &&
-	dmsetup mknodes "$name" && origin=/dev/mapper/$name &&
+	dm_delay_create "$name" "$loop" 60000 0 && origin=/dev/mapper/$name &&
 	sha256sum < "$loop" | cut -d' ' -f1 > "$w/before" &&
 	"$vssctl" storage add "$origin" --max 32M --chunk 64K > /dev/null &&
 	snap=$("$vssctl" snapshot create "$origin" | awk '$2 == "origin" { print $5 }') &&
@@ -100,12 +91,7 @@ done
 note "origin reads held at once at most: $max"
 # Held reads released, and every read at full speed from here on (a read
 # of the whole origin would take a minute per bio).
-undelay() {
-	dmsetup suspend --noudevsync --nolockfs "$name" &&
-		dmsetup load "$name" --table "0 $(blockdev --getsz "$loop") linear $loop 0" &&
-		dmsetup resume --noudevsync "$name"
-}
-undelay || note "cannot take the delay away"
+dm_delay_release "$name" "$loop" || note "cannot take the delay away"
 wait
 note "the 16 writes took $((($(date +%s%N) - t0) / 1000000)) ms"
 [ "$max" -ge 8 ]

@@ -19,20 +19,11 @@ vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/copy-lanes.XXXXXX)
 tr=/sys/kernel/tracing
 ev=$tr/events/workqueue/workqueue_queue_work
-n=0
-failed=0
 origin='' snap=''
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n copy_lanes.$2"
-	else
-		echo "not ok $n copy_lanes.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
+tap_prefix=copy_lanes
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {

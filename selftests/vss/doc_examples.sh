@@ -14,19 +14,11 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 bin=$top/build/selftests/doc
 vssctl=$top/tools/vssctl/vssctl
 work=$(mktemp -d /tmp/doc-examples.XXXXXX)
-n=0
-failed=0
 writer_pid=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n doc_examples.$2"
-	else
-		echo "not ok $n doc_examples.$2"
-		failed=$((failed + 1))
-	fi
-}
+tap_prefix=doc_examples
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 show() { sed 's/^/# /' "$@"; }
 

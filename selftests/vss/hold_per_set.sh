@@ -25,6 +25,8 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 tap_prefix=hold_per_set
 # shellcheck source=selftests/lib/tap.sh
 . "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/dm_delay.sh
+. "$top/selftests/lib/dm_delay.sh"
 vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/hold-per-set.XXXXXX)
 name=vss-hold-upper
@@ -52,9 +54,7 @@ echo "1..3"
 modprobe loop && modprobe dm-delay &&
 	head -c 64M /dev/urandom > "$w/lower.img" &&
 	loop=$(losetup --find --show "$w/lower.img") &&
-	dmsetup create --noudevsync "$name" --table \
-		"0 $(blockdev --getsz "$loop") delay $loop 0 0 $loop 0 20" &&
-	dmsetup mknodes "$name" && upper=/dev/mapper/$name &&
+	dm_delay_create "$name" "$loop" 0 20 && upper=/dev/mapper/$name &&
 	"$vssctl" storage add "$loop" --max 32M > /dev/null &&
 	"$vssctl" storage add "$upper" --max 80M > /dev/null &&
 	timeout=$(cat "$param") && echo 2000 > "$param"

@@ -15,10 +15,11 @@
 #   - by crash recovery (no backup_label): the set is one instant of the
 #     volumes; pg_tblspc's link pointed at the restored tablespace; the
 #     recovery starts at the writer's checkpoint (the backup's start LSN);
-#   - as a base backup: `vss-pgsql-writer --restore-files` puts backup_label
-#     and tablespace_map in place (the map's path edited to the restored
-#     tablespace, as PostgreSQL documents for a relocation; pg_tblspc's link
-#     left dangling, so only the map can make it right) and the WAL through
+#   - as a base backup: `vss-pgsql-writer --restore-files
+#     --tablespace-mapping OLD=NEW` puts backup_label and tablespace_map in
+#     place (the map's path that of the restored tablespace, as PostgreSQL
+#     documents for a relocation; pg_tblspc's link left dangling, so only
+#     the map can make it right) and the WAL through
 #     the backup's end comes from the live cluster; the server's log says
 #     it recovered from the backup's start, and pg_tblspc's link is the
 #     map's.
@@ -56,24 +57,14 @@ work=$(mktemp -d /tmp/vss-pgsql.XXXXXX)
 sock=$work/sock
 conn="host=$sock port=5432 user=postgres dbname=postgres"
 name=vss-pgsql-writer
-n=0
-failed=0
 lpid=
 wpid=
 bpid=
 wlog=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n pgsql.$2"
-	else
-		echo "not ok $n pgsql.$2"
-		failed=$((failed + 1))
-	fi
-}
-
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
+tap_prefix=pgsql
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 as_pg() { setpriv --reuid postgres --regid postgres --init-groups -- "$@"; }
 
@@ -330,14 +321,14 @@ for f in "$work"/wal/pg_wal/0*; do
 	b=${f##*/}
 	[ ${#b} -eq 24 ] && [[ ! $b < $start_wal ]] && [[ ! $b > $stop_wal ]] && cp -a "$f" "$work/rb.wal/"
 done
-"$writer" --restore-files "$work/copy/result.json" "$work/rb" >"$work/rb.restore" 2>&1
+# Relocated, as PostgreSQL documents: the map names the restored copy.
+"$writer" --restore-files "$work/copy/result.json" "$work/rb" \
+	--tablespace-mapping "$work/ts/pg=$work/rb.ts" >"$work/rb.restore" 2>&1
 rc=$?
 note "$(cat "$work/rb.restore")"
 [ $rc -eq 0 ] && [ "$(stat -c %U "$work/rb/backup_label")" = postgres ] &&
-	grep -qx "$spcoid $work/ts/pg" "$work/rb/tablespace_map"
-result $? "rb_restore_files_writes_backup_label_and_tablespace_map"
-# Relocated, as PostgreSQL documents: the map's path edited.
-sed -i "s|^$spcoid $work/ts/pg\$|$spcoid $work/rb.ts|" "$work/rb/tablespace_map"
+	grep -qx "$spcoid $work/rb.ts" "$work/rb/tablespace_map"
+result $? "rb_restore_files_writes_backup_label_and_tablespace_map_with_the_new_place"
 check_restored rb 5434 "$last_before"
 grep -q "starting backup recovery with redo LSN $start_lsn" "$work/rb.log"
 result $? "rb_recovered_from_the_backups_start"

@@ -29,23 +29,13 @@ vssctl=$top/tools/vssctl/vssctl
 work=$(mktemp -d /tmp/vss-sqlite.XXXXXX)
 mnt=$work/mnt
 name=test-sqlite
-n=0
-failed=0
 lpid=
 wpid=
 bpid=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n sqlite.$2"
-	else
-		echo "not ok $n sqlite.$2"
-		failed=$((failed + 1))
-	fi
-}
-
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
+tap_prefix=sqlite
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 cleanup() {
 	echo 0 > /sys/module/vss/parameters/test_hold_delay_ms

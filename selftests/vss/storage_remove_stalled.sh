@@ -21,21 +21,18 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 tap_prefix=storage_remove_stalled
 # shellcheck source=selftests/lib/tap.sh
 . "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/dm_delay.sh
+. "$top/selftests/lib/dm_delay.sh"
 vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/remove-stalled.XXXXXX)
 name=vss-remove-stalled
 loop='' origin='' dd_pid='' rm_pid=''
 
 
-undelay() {
-	dmsetup suspend --noudevsync --nolockfs "$name" &&
-		dmsetup load "$name" --table "0 $(blockdev --getsz "$loop") linear $loop 0" &&
-		dmsetup resume --noudevsync "$name"
-}
 
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
-	[ -z "$origin" ] || undelay 2>/dev/null
+	[ -z "$origin" ] || dm_delay_release "$name" "$loop" 2>/dev/null
 	[ -z "$rm_pid" ] || kill -9 "$rm_pid" 2>/dev/null
 	wait 2>/dev/null
 	[ -z "$origin" ] || "$vssctl" storage remove "$origin" > /dev/null 2>&1
@@ -51,9 +48,7 @@ echo "1..6"
 modprobe loop && modprobe dm-delay &&
 	truncate -s 16M "$w/origin.img" && head -c 4K /dev/urandom > "$w/new" &&
 	loop=$(losetup --find --show "$w/origin.img") &&
-	dmsetup create --noudevsync "$name" --table \
-		"0 $(blockdev --getsz "$loop") delay $loop 0 0 $loop 0 60000" &&
-	dmsetup mknodes "$name" && origin=/dev/mapper/$name &&
+	dm_delay_create "$name" "$loop" 0 60000 && origin=/dev/mapper/$name &&
 	"$vssctl" storage add "$origin" --max 8M > /dev/null
 result $? "setup_a_dm_delay_origin_holding_writes_a_minute_with_storage"
 
@@ -83,7 +78,7 @@ note "the remover was still waiting: $([ "$waiting" -eq 0 ] && echo yes || echo 
 result $? "the_waiting_remover_is_killed_at_once"
 rm_pid=''
 
-undelay
+dm_delay_release "$name" "$loop"
 wait "$dd_pid"
 result $? "the_held_write_completes_once_the_device_lets_it_go"
 

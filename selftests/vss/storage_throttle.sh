@@ -26,24 +26,17 @@ set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vssctl=$top/tools/vssctl/vssctl
 w=$(mktemp -d /tmp/storage-throttle.XXXXXX)
-n=0
-failed=0
 origin='' store='' slowdev='' filler='' snap=''
 old_bytes=$(cat /proc/sys/vm/dirty_bytes)
 old_ratio=$(cat /proc/sys/vm/dirty_ratio)
 old_bg_bytes=$(cat /proc/sys/vm/dirty_background_bytes)
 old_bg_ratio=$(cat /proc/sys/vm/dirty_background_ratio)
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n storage_throttle.$2"
-	else
-		echo "not ok $n storage_throttle.$2"
-		failed=$((failed + 1))
-	fi
-}
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
+tap_prefix=storage_throttle
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/dm_delay.sh
+. "$top/selftests/lib/dm_delay.sh"
 
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
@@ -53,9 +46,7 @@ cleanup() {
 	[ -z "$origin" ] || "$vssctl" storage remove "$origin" >/dev/null 2>&1
 	# The slow disk's writes complete at once from here on.
 	if dmsetup status vss-throttle-slow >/dev/null 2>&1; then
-		dmsetup suspend --noudevsync --nolockfs vss-throttle-slow
-		dmsetup load vss-throttle-slow --table "0 $(blockdev --getsz "$slowdev") linear $slowdev 0"
-		dmsetup resume --noudevsync vss-throttle-slow
+		dm_delay_release vss-throttle-slow "$slowdev"
 	fi
 	umount "$w/store" 2>/dev/null
 	dmsetup remove --noudevsync vss-throttle-slow 2>/dev/null
@@ -81,9 +72,7 @@ modprobe loop && modprobe dm-delay &&
 	store=$(losetup --find --show "$w/store.img") &&
 	slowdev=$(losetup --find --show "$w/slow.img") &&
 	mkfs.ext4 -q "$store" &&
-	dmsetup create --noudevsync vss-throttle-slow --table \
-		"0 $(blockdev --getsz "$slowdev") delay $slowdev 0 0 $slowdev 0 8000" &&
-	dmsetup mknodes vss-throttle-slow &&
+	dm_delay_create vss-throttle-slow "$slowdev" 0 8000 &&
 	mkdir -p "$w/store" && mount "$store" "$w/store" &&
 	# The storage's disk has written out before (its share of the limit).
 	dd if=/dev/zero of="$w/store/warm" bs=1M count=24 conv=fsync status=none &&

@@ -27,21 +27,11 @@ log=$work/events.log
 fslog=$work/fsfreeze.log
 reasons=$work/thaw-reasons.log
 name=test-hookd
-n=0
-failed=0
 pid=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n hookd.$2"
-	else
-		echo "not ok $n hookd.$2"
-		failed=$((failed + 1))
-	fi
-}
-
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
+tap_prefix=hookd
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 cleanup() {
 	[ -n "${tmo:-}" ] && echo "$tmo" > /sys/module/vss/parameters/event_timeout_ms

@@ -25,23 +25,14 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 vssctl=$top/tools/vssctl/vssctl
 twriter=$top/build/selftests/helpers/vss_test_writer
 work=$(mktemp -d /tmp/vssctl-backup.XXXXXX)
-n=0
-failed=0
 devs=()
 wpid=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n vssctl.$2"
-	else
-		echo "not ok $n vssctl.$2"
-		failed=$((failed + 1))
-	fi
-}
+tap_prefix=vssctl
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
 # Mounts of snapshot devices in any process's namespace.
 snap_mounts() { cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -c ' /dev/vss-snap'; }

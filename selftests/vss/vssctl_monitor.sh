@@ -16,22 +16,12 @@ vssctl=$top/tools/vssctl/vssctl
 helper=$top/build/selftests/helpers/vss-test-session
 work=$(mktemp -d /tmp/vssctl-monitor.XXXXXX)
 mnt=$work/mnt
-n=0
-failed=0
 mon=
 monfs=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n vssctl.$2"
-	else
-		echo "not ok $n vssctl.$2"
-		failed=$((failed + 1))
-	fi
-}
-
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
+tap_prefix=vssctl
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 cleanup() {
 	[ -n "$mon" ] && kill -KILL "$mon" 2>/dev/null

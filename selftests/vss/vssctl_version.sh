@@ -8,18 +8,10 @@ set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 vssctl=$top/tools/vssctl/vssctl
 version=$(cat "$top/VERSION")
-n=0
-failed=0
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n vssctl.$2"
-	else
-		echo "not ok $n vssctl.$2"
-		failed=$((failed + 1))
-	fi
-}
+tap_prefix=vssctl
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
 # Feature names this kernel's module must report (see enum vss_feature):
 # file storage, sessions, fs freezes and change tracking everywhere, freeze

@@ -226,6 +226,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: vss-pgsql-writer [OPTIONS]\n"
 "       vss-pgsql-writer --restore-files DOCUMENT DATADIR [--component NAME]\n"
+"                        [--tablespace-mapping OLDDIR=NEWDIR]...\n"
 "  -c, --conninfo CONNINFO   a cluster's libpq connection string (repeatable);\n"
 "                            without any, those of --config\n"
 "  --config FILE             one connection string a line (default\n"
@@ -239,14 +240,20 @@ static void usage(FILE *f)
 "  --print-metadata          print the Identify document and exit\n"
 "  --restore-files DOCUMENT DATADIR\n"
 "                            write backup_label and tablespace_map of the\n"
-"                            result DOCUMENT into a restored DATADIR\n");
+"                            result DOCUMENT into a restored DATADIR\n"
+"  --tablespace-mapping OLDDIR=NEWDIR\n"
+"                            with --restore-files: the tablespace backed up\n"
+"                            at OLDDIR is restored at NEWDIR (repeatable;\n"
+"                            a '=' in a directory written \\=)\n");
 }
 
-static int do_restore(const char *doc, const char *datadir, const char *component)
+static int do_restore(const char *doc, const char *datadir, const char *component,
+		      const struct ts_mapping *maps, size_t nmap)
 {
-	char msg[PATH_MAX * 2], note[PATH_MAX * 2];
+	char msg[PATH_MAX * 4], note[PATH_MAX * 2];
 
-	if (restore_files(doc, datadir, component, msg, sizeof(msg), note, sizeof(note))) {
+	if (restore_files(doc, datadir, component, maps, nmap, msg, sizeof(msg), note,
+			  sizeof(note))) {
 		fprintf(stderr, DEFAULT_NAME ": %s\n", msg);
 		return 1;
 	}
@@ -320,6 +327,7 @@ int main(int argc, char **argv)
 		{ "print-metadata", no_argument, NULL, 'p' },
 		{ "restore-files", no_argument, NULL, 'R' },
 		{ "component", required_argument, NULL, 'C' },
+		{ "tablespace-mapping", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -328,6 +336,9 @@ int main(int argc, char **argv)
 			 .backup_timeout_ms = 600000 },
 	};
 	const char *config = NULL, *component = NULL;
+	struct ts_mapping *maps = NULL, *grown;
+	size_t nmap = 0;
+	char msg[PATH_MAX * 2];
 	bool print_only = false, restore = false;
 	unsigned int i;
 	uint32_t rcvbuf = 0;
@@ -360,6 +371,19 @@ int main(int argc, char **argv)
 		case 'p': print_only = true; break;
 		case 'R': restore = true; break;
 		case 'C': component = optarg; break;
+		case 'T':
+			grown = realloc(maps, (nmap + 1) * sizeof(*maps));
+			if (!grown) {
+				fprintf(stderr, DEFAULT_NAME ": out of memory\n");
+				return 1;
+			}
+			maps = grown;
+			if (ts_mapping_parse(optarg, &maps[nmap], msg, sizeof(msg))) {
+				fprintf(stderr, DEFAULT_NAME ": %s\n", msg);
+				return 2;
+			}
+			nmap++;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -369,7 +393,13 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		return do_restore(argv[optind], argv[optind + 1], component);
+		ret = do_restore(argv[optind], argv[optind + 1], component, maps, nmap);
+		free(maps);
+		return ret;
+	}
+	if (nmap) {
+		fprintf(stderr, DEFAULT_NAME ": --tablespace-mapping goes with --restore-files\n");
+		return 2;
 	}
 	if (optind != argc || !pw.pgw.name[0]) {
 		usage(stderr);

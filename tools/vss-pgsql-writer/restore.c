@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,171 @@ out:
 	return err;
 }
 
+/* ---- tablespace mappings ---- */
+
+int ts_mapping_parse(char *arg, struct ts_mapping *m, char *msg, size_t size)
+{
+	char *r = arg, *w = arg, *eq = NULL;
+
+	/* "\=" is a '=' of a directory; the first other '=' splits. */
+	for (; *r; r++) {
+		if (r[0] == '\\' && r[1] == '=') {
+			*w++ = *++r;
+		} else if (*r == '=' && !eq) {
+			*w++ = 0;
+			eq = w;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+	if (!eq) {
+		snprintf(msg, size, "--tablespace-mapping %s: not OLDDIR=NEWDIR", arg);
+		return -1;
+	}
+	if (arg[0] != '/' || eq[0] != '/') {
+		snprintf(msg, size, "--tablespace-mapping %s=%s: both directories must be absolute",
+			 arg, eq);
+		return -1;
+	}
+	m->from = arg;
+	m->to = eq;
+	return 0;
+}
+
+/* @in with repeated and trailing slashes dropped ("/" stays), in @out
+ * (as long as @in). */
+static void canon_dir(const char *in, char *out)
+{
+	char *o = out;
+
+	for (; *in; in++)
+		if (!(*in == '/' && o > out && o[-1] == '/'))
+			*o++ = *in;
+	if (o > out + 1 && o[-1] == '/')
+		o--;
+	*o = 0;
+}
+
+/* Whether two absolute paths name the same place, written alike but for
+ * repeated and trailing slashes. */
+static bool same_dir(const char *a, const char *b)
+{
+	char *ca = malloc(strlen(a) + 1), *cb = malloc(strlen(b) + 1);
+	bool same = false;
+
+	if (ca && cb) {
+		canon_dir(a, ca);
+		canon_dir(b, cb);
+		same = !strcmp(ca, cb);
+	}
+	free(ca);
+	free(cb);
+	return same;
+}
+
+/* @path into @f as tablespace_map writes it (PostgreSQL's
+ * do_pg_backup_start(): a backslash before '\n', '\r' and '\\'). */
+static void put_escaped(FILE *f, const char *path)
+{
+	for (; *path; path++) {
+		if (*path == '\n' || *path == '\r' || *path == '\\')
+			fputc('\\', f);
+		fputc(*path, f);
+	}
+}
+
+int ts_map_remap(const char *map, const struct ts_mapping *m, size_t n, char **out,
+		 char *msg, size_t size)
+{
+	char *text = NULL, *known = NULL, *line = NULL;
+	size_t tlen = 0, klen = 0, llen = 0, i;
+	FILE *f = open_memstream(&text, &tlen), *k = open_memstream(&known, &klen);
+	bool *used = calloc(n ? n : 1, sizeof(*used));
+	const char *p = map;
+	int err = -1;
+
+	*out = NULL;
+	snprintf(msg, size, "tablespace_map: out of memory");
+	if (!f || !k || !used)
+		goto out;
+	while (*p) {
+		FILE *l = open_memstream(&line, &llen);
+		const char *oid_end, *path;
+		bool bs = false;
+
+		if (!l)
+			goto out;
+		/* One line as PostgreSQL reads it (read_tablespace_map()). */
+		for (; *p; p++) {
+			if (!bs && (*p == '\n' || *p == '\r'))
+				break;
+			if (!bs && *p == '\\') {
+				bs = true;
+				continue;
+			}
+			fputc(*p, l);
+			bs = false;
+		}
+		if (*p)
+			p++;
+		if (fclose(l))
+			goto out;
+		if (!line[0]) {
+			free(line);
+			line = NULL;
+			continue;
+		}
+		oid_end = strchr(line, ' ');
+		if (!oid_end || oid_end == line || oid_end[1] != '/') {
+			snprintf(msg, size, "tablespace_map: not \"OID PATH\": %s", line);
+			goto out;
+		}
+		path = oid_end + 1;
+		fprintf(k, "%s%s", klen ? ", " : "", path);
+		fflush(k);
+		fprintf(f, "%.*s ", (int)(oid_end - line), line);
+		for (i = 0; i < n && !same_dir(path, m[i].from); i++)
+			;
+		if (i < n) {
+			used[i] = true;
+			path = m[i].to;
+		}
+		put_escaped(f, path);
+		fputc('\n', f);
+		free(line);
+		line = NULL;
+	}
+	if (fflush(k))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!used[i]) {
+			snprintf(msg, size,
+				 "--tablespace-mapping %s=%s: the backup has no tablespace at %s (its tablespaces: %s)",
+				 m[i].from, m[i].to, m[i].from, klen ? known : "none");
+			goto out;
+		}
+	}
+	if (fclose(f)) {
+		f = NULL;
+		goto out;
+	}
+	f = NULL;
+	*out = text;
+	text = NULL;
+	err = 0;
+out:
+	if (f)
+		fclose(f);
+	if (k)
+		fclose(k);
+	free(text);
+	free(known);
+	free(line);
+	free(used);
+	return err;
+}
+
 /* ---- restore ---- */
 
 static const char *get_str(struct json_object *o, const char *key)
@@ -177,13 +343,15 @@ static int put_file(int dfd, const struct stat *dst, const char *name,
 }
 
 int restore_files(const char *doc, const char *datadir, const char *component,
+		  const struct ts_mapping *maps, size_t nmap,
 		  char *msg, size_t size, char *note, size_t notesize)
 {
 	struct json_object *root = json_object_from_file(doc), *c;
 	const char *label, *map, *stop_wal;
-	char wal[128];
+	char wal[128], *mapped = NULL;
 	struct stat st;
 	int dfd = -1, err = -1;
+	size_t i;
 
 	note[0] = 0;
 	if (!root) {
@@ -200,6 +368,23 @@ int restore_files(const char *doc, const char *datadir, const char *component,
 	if (!label || !label[0] || !map) {
 		snprintf(msg, size, "%s: the cluster's entry has no backup_label", doc);
 		goto out;
+	}
+	/* Before anything is written: a mapping that matches nothing, or
+	 * whose new place is no directory, is refused. */
+	if (nmap) {
+		if (ts_map_remap(map, maps, nmap, &mapped, msg, size))
+			goto out;
+		map = mapped;
+	}
+	for (i = 0; i < nmap; i++) {
+		const char *why = stat(maps[i].to, &st) ? strerror(errno) :
+				  !S_ISDIR(st.st_mode) ? "not a directory" : NULL;
+
+		if (why) {
+			snprintf(msg, size, "--tablespace-mapping %s=%s: %s: %s", maps[i].from,
+				 maps[i].to, maps[i].to, why);
+			goto out;
+		}
 	}
 	dfd = open(datadir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0 || fstat(dfd, &st)) {
@@ -232,6 +417,7 @@ int restore_files(const char *doc, const char *datadir, const char *component,
 out:
 	if (dfd >= 0)
 		close(dfd);
+	free(mapped);
 	json_object_put(root);
 	return err;
 }

@@ -542,6 +542,54 @@ static void test_killed(struct pgw *p, const char **all)
 	ok_int(pgw_thaw(p, 14, msg, sizeof(msg)), 0, "and thaws");
 }
 
+/* --tablespace-mapping at restore: the map written with the new place. */
+static void test_restore_mapped(const char *doc, const char *rdir, const char *map)
+{
+	char path[256], oldts[256], arg[600], msg[1024], note[1024], buf[4096], want[600];
+	struct ts_mapping m;
+	const char *sp = strchr(map, ' ');
+	ssize_t n;
+	int fd;
+
+	if (!sp || !strchr(sp, '\n')) {
+		ok(0, "restore mapped: the backup has a tablespace (map: %s)", map);
+		return;
+	}
+	snprintf(oldts, sizeof(oldts), "%.*s", (int)(strchr(sp, '\n') - sp - 1), sp + 1);
+	snprintf(path, sizeof(path), "%s/backup_label", rdir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/tablespace_map", rdir);
+	unlink(path);
+
+	snprintf(arg, sizeof(arg), "%s=%s/no-such-ts", oldts, dir);
+	if (ts_mapping_parse(arg, &m, msg, sizeof(msg)))
+		die(msg);
+	ok_int(restore_files(doc, rdir, NULL, &m, 1, msg, sizeof(msg), note, sizeof(note)), -1,
+	       "restore mapped: refused to a NEWDIR that does not exist");
+	ok_contains(msg, "No such file or directory", "saying so: %s", msg);
+	ok(access(path, F_OK) && errno == ENOENT, "and nothing written");
+
+	snprintf(arg, sizeof(arg), "%s/typo=%s", oldts, dir);
+	if (ts_mapping_parse(arg, &m, msg, sizeof(msg)))
+		die(msg);
+	ok_int(restore_files(doc, rdir, NULL, &m, 1, msg, sizeof(msg), note, sizeof(note)), -1,
+	       "refused for an OLDDIR that is no tablespace of the backup");
+	ok_contains(msg, "the backup has no tablespace at", "saying so: %s", msg);
+
+	snprintf(arg, sizeof(arg), "%s=%s", oldts, dir);
+	if (ts_mapping_parse(arg, &m, msg, sizeof(msg)))
+		die(msg);
+	ok_int(restore_files(doc, rdir, NULL, &m, 1, msg, sizeof(msg), note, sizeof(note)), 0,
+	       "written with the tablespace mapped to an existing directory");
+	fd = open(path, O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	buf[n > 0 ? n : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+	snprintf(want, sizeof(want), "%.*s %s\n", (int)(sp - map), map, dir);
+	ok_str(buf, want, "tablespace_map names the new place");
+}
+
 static void test_restore(const char *doc)
 {
 	char rdir[128], path[256], link[128], note[1024], msg[1024], buf[4096];
@@ -552,7 +600,7 @@ static void test_restore(const char *doc)
 
 	snprintf(rdir, sizeof(rdir), "%s/restore", dir);
 	pg_dir("restore");
-	ok_int(restore_files(doc, rdir, NULL, msg, sizeof(msg), note, sizeof(note)), -1,
+	ok_int(restore_files(doc, rdir, NULL, NULL, 0, msg, sizeof(msg), note, sizeof(note)), -1,
 	       "restore: refused without PG_VERSION");
 	ok_contains(msg, "not a PostgreSQL data directory", "saying so: %s", msg);
 	snprintf(path, sizeof(path), "%s/PG_VERSION", rdir);
@@ -562,19 +610,19 @@ static void test_restore(const char *doc)
 	snprintf(path, sizeof(path), "%s/postmaster.pid", rdir);
 	fd = open(path, O_WRONLY | O_CREAT, 0600);
 	close(fd);
-	ok_int(restore_files(doc, rdir, NULL, msg, sizeof(msg), note, sizeof(note)), -1,
+	ok_int(restore_files(doc, rdir, NULL, NULL, 0, msg, sizeof(msg), note, sizeof(note)), -1,
 	       "refused with a postmaster.pid");
 	unlink(path);
 	snprintf(link, sizeof(link), "%s/restore-link", dir);
 	if (symlink(rdir, link))
 		die(link);
-	ok_int(restore_files(doc, link, NULL, msg, sizeof(msg), note, sizeof(note)), -1,
+	ok_int(restore_files(doc, link, NULL, NULL, 0, msg, sizeof(msg), note, sizeof(note)), -1,
 	       "refused through a symbolic link");
 	ok_contains(msg, "symbolic link is not followed", "saying so");
-	ok_int(restore_files(doc, rdir, "/no/such", msg, sizeof(msg), note, sizeof(note)), -1,
+	ok_int(restore_files(doc, rdir, "/no/such", NULL, 0, msg, sizeof(msg), note, sizeof(note)), -1,
 	       "refused for a component not in the document");
 
-	ok_int(restore_files(doc, rdir, NULL, msg, sizeof(msg), note, sizeof(note)), 0,
+	ok_int(restore_files(doc, rdir, NULL, NULL, 0, msg, sizeof(msg), note, sizeof(note)), 0,
 	       "backup_label and tablespace_map written");
 	ok_contains(note, "recovery needs the WAL through", "noting the WAL the restore needs");
 	snprintf(path, sizeof(path), "%s/backup_label", rdir);
@@ -589,10 +637,56 @@ static void test_restore(const char *doc)
 	snprintf(path, sizeof(path), "%s/tablespace_map", rdir);
 	ok(!stat(path, &st) && st.st_size == (off_t)strlen(field(result_cluster(root), "tablespace_map")),
 	   "tablespace_map as returned");
-	ok_int(restore_files(doc, rdir, NULL, msg, sizeof(msg), note, sizeof(note)), -1,
+	ok_int(restore_files(doc, rdir, NULL, NULL, 0, msg, sizeof(msg), note, sizeof(note)), -1,
 	       "never over an existing backup_label");
 	ok_contains(msg, "backup_label: File exists", "saying so");
+	test_restore_mapped(doc, rdir, field(result_cluster(root), "tablespace_map"));
 	json_object_put(root);
+}
+
+/* --tablespace-mapping's parsing and the map's rewrite: no server needed. */
+static void test_ts_mapping(void)
+{
+	struct ts_mapping m[2];
+	char a[] = "/srv/old=/srv/new", b[] = "/srv/a\\=b=/srv/c", c[] = "/srv/old",
+	     d[] = "srv/old=/srv/new", msg[512], *out = NULL;
+
+	ok_int(ts_mapping_parse(a, &m[0], msg, sizeof(msg)), 0, "mapping: OLDDIR=NEWDIR parsed");
+	ok_str(m[0].from, "/srv/old", "its OLDDIR");
+	ok_str(m[0].to, "/srv/new", "its NEWDIR");
+	ok_int(ts_mapping_parse(b, &m[1], msg, sizeof(msg)), 0, "a \\= is a '=' of a directory");
+	ok_str(m[1].from, "/srv/a=b", "its OLDDIR has the '='");
+	ok_str(m[1].to, "/srv/c", "and the first other '=' splits");
+	ok_int(ts_mapping_parse(c, &m[1], msg, sizeof(msg)), -1, "refused without '='");
+	ok_contains(msg, "not OLDDIR=NEWDIR", "saying so: %s", msg);
+	ok_int(ts_mapping_parse(d, &m[1], msg, sizeof(msg)), -1, "refused with a relative OLDDIR");
+	ok_contains(msg, "must be absolute", "saying so: %s", msg);
+
+	ok_int(ts_map_remap("16384 /srv/old/\n16385 /srv/keep\n", m, 1, &out, msg, sizeof(msg)), 0,
+	       "remap: a map with the mapped tablespace (written with a trailing slash)");
+	ok_str(out ? out : "", "16384 /srv/new\n16385 /srv/keep\n",
+	       "its path replaced, the other line as it was");
+	free(out);
+	m[0].to = "/srv/new\nline\\x";
+	ok_int(ts_map_remap("16384 /srv/old\n", m, 1, &out, msg, sizeof(msg)), 0,
+	       "a NEWDIR with a newline and a backslash");
+	ok_str(out ? out : "", "16384 /srv/new\\\nline\\\\x\n",
+	       "escaped as PostgreSQL writes tablespace_map");
+	free(out);
+	m[0].from = "/srv/a\nb";
+	m[0].to = "/srv/new";
+	ok_int(ts_map_remap("16384 /srv/a\\\nb\n", m, 1, &out, msg, sizeof(msg)), 0,
+	       "an escaped newline in the map's path is part of it");
+	ok_str(out ? out : "", "16384 /srv/new\n", "and matches OLDDIR");
+	free(out);
+	m[0].from = "/srv/typo";
+	ok_int(ts_map_remap("16384 /srv/old\n16385 /srv/keep\n", m, 1, &out, msg, sizeof(msg)), -1,
+	       "a mapping that matches no tablespace is refused");
+	ok_contains(msg, "no tablespace at /srv/typo (its tablespaces: /srv/old, /srv/keep)",
+		    "naming the backup's tablespaces: %s", msg);
+	ok(!out, "and gives no map");
+	ok_int(ts_map_remap("16384\n", m, 1, &out, msg, sizeof(msg)), -1,
+	       "a line without a path is refused");
 }
 
 int main(void)
@@ -605,6 +699,7 @@ int main(void)
 	writerd_log_init("pgsql-test");
 	setup();
 	atexit(cleanup);
+	test_ts_mapping();
 	init_writer(&p, &c, state);
 	test_paths(&p);
 	test_metadata(&p);
