@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,25 @@ struct mw {
 	uint8_t instance_id[LIBVSS_ID_SIZE];
 };
 
+/*
+ * A test's hook (selftests/vss/mysql_writer.sh): with
+ * VSS_MYSQL_WRITER_TEST_STOP=PHASE in its environment, the writer stops
+ * itself (SIGSTOP) at that point of an event, so that a test can SIGKILL it
+ * there and nowhere else: "identify" as Identify comes, "prepare" once
+ * PrepareForSnapshot has taken BACKUP STAGE START and FLUSH, "freeze" once
+ * Freeze has taken BLOCK_DDL and BLOCK_COMMIT, "thaw" as Thaw comes (before
+ * BACKUP STAGE END).
+ */
+static const char *test_stop;
+
+static void test_stop_at(const char *phase)
+{
+	if (!test_stop || strcmp(test_stop, phase))
+		return;
+	writerd_warn("test stop at %s (VSS_MYSQL_WRITER_TEST_STOP)", phase);
+	raise(SIGSTOP);
+}
+
 static uint32_t veto(struct mw *mw, uint32_t failure, int err, const char *msg)
 {
 	writerd_warn("%s", msg);
@@ -69,6 +89,7 @@ static uint32_t on_identify(struct libvss_writer *w, const struct libvss_event *
 	int err;
 
 	(void)ev;
+	test_stop_at("identify");
 	myw_identify(&mw->myw);
 	err = myw_metadata(&mw->myw, mysql_class_id, mw->instance_id, &json);
 	if (!err)
@@ -105,6 +126,7 @@ static uint32_t on_prepare_snapshot(struct libvss_writer *w,
 		return veto(mw, retryable ? VSS_WRITER_FAILURE_RETRYABLE :
 			    VSS_WRITER_FAILURE_NON_RETRYABLE,
 			    retryable ? EAGAIN : ENOENT, msg);
+	test_stop_at("prepare");
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -120,6 +142,7 @@ static uint32_t on_freeze(struct libvss_writer *w, const struct libvss_event *ev
 					       (uint32_t)mw->myw.freeze_timeout_ms),
 		       msg, sizeof(msg)))
 		return veto(mw, VSS_WRITER_FAILURE_RETRYABLE, ETIMEDOUT, msg);
+	test_stop_at("freeze");
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -130,6 +153,7 @@ static uint32_t on_thaw(struct libvss_writer *w, const struct libvss_event *ev,
 	char msg[VSS_MESSAGE_MAX];
 
 	(void)w;
+	test_stop_at("thaw");
 	if (myw_thaw(&mw->myw, libvss_event_session_id(ev), msg, sizeof(msg)))
 		return veto(mw, VSS_WRITER_FAILURE_RETRYABLE, EIO, msg);
 	return VSS_WRITER_FAILURE_NONE;
@@ -355,6 +379,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	writerd_log_init(DEFAULT_NAME);
+	test_stop = getenv("VSS_MYSQL_WRITER_TEST_STOP");
 	/* The unit's StateDirectory= makes it; by hand, the writer does. */
 	if (!print_only && mkdir(mw.myw.state_dir, 0700) && errno != EEXIST) {
 		writerd_err("%s: %s", mw.myw.state_dir, strerror(errno));

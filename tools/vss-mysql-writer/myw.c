@@ -3,10 +3,12 @@
  * The MariaDB writer's event logic (myw.h).
  *
  * Why the stages are split between PrepareForSnapshot and Freeze: BACKUP
- * STAGE START and FLUSH block nothing a client does (START only keeps
- * Aria from purging its logs and starts the DDL log; FLUSH closes the
- * non-transactional tables not in use) but FLUSH writes them out and can
- * take a while; done before Freeze they cost the freeze window nothing.
+ * STAGE START blocks nothing a client does (it only keeps Aria from
+ * purging its logs and starts the DDL log) and FLUSH blocks no commit (it
+ * closes the non-transactional tables not in use, and holds new writes to
+ * non-transactional tables: MyISAM writes wait from here to END)
+ * but FLUSH writes them out and can take a while; done before Freeze they
+ * cost the freeze window nothing.
  * BLOCK_DDL and BLOCK_COMMIT are what stops the server: they are taken at
  * Freeze, right before the module freezes the filesystems, and released
  * at Thaw, right after it thaws them, so commits wait only for as long as
