@@ -49,8 +49,6 @@ work=$(mktemp -d /tmp/vss-mysql.XXXXXX)
 sock=$work/sock/mysqld.sock
 rsock=$work/rsock/mysqld.sock
 name=vss-mysql-writer
-n=0
-failed=0
 lpid=
 mpid=
 bpid=
@@ -60,17 +58,10 @@ spid=
 rpid=
 rbpid=
 
-result() { # result STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n mysql.$2"
-	else
-		echo "not ok $n mysql.$2"
-		failed=$((failed + 1))
-	fi
-}
+tap_prefix=mysql
+# shellcheck source=selftests/lib/tap.sh
+. "$top/selftests/lib/tap.sh"
 
-note() { printf '%s\n' "$*" | sed 's/^/# /'; }	# TAP comments
 
 # The server's options, in the array opts: as root (nothing to chown), no
 # TCP, the datadir on the data volume, redo log and binary log on the log
