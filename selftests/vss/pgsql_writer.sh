@@ -264,6 +264,8 @@ jq -r '.clusters[0].tablespace_map' "$work/copy/result.json" | grep -qx "$spcoid
 result $? "result_tablespace_map_names_the_tablespace"
 grep -q "backup stopped at" "$work/writer.err"
 result $? "writer_started_the_backup_before_and_stopped_it_after_the_snapshot"
+# Its cost under the load (BENCHMARKS.md, "Writers under load").
+note "writer: $(grep -E "backup (started|stopped) at" "$work/writer.err" | sed 's/.*: backup/backup/')"
 start_lsn=$(jq -r '.clusters[0].start_lsn' "$work/copy/result.json")
 grep -qx "START WAL LOCATION: $start_lsn (file $(jq -r '.clusters[0].start_wal_file' "$work/copy/result.json"))" \
 	<(jq -r '.clusters[0].backup_label' "$work/copy/result.json")

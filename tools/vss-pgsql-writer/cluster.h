@@ -39,6 +39,7 @@ struct pgc {
 	PGconn *bk;			/* the session that holds it; NULL if none */
 	bool in_backup;
 	char start_lsn[32], stop_lsn[32];
+	long started_ms;		/* writerd_now_ms() once pg_backup_start() returned */
 	char start_wal[32], stop_wal[32];	/* WAL file names; "" if unknown */
 	char *labelfile, *spcmapfile;	/* what pg_backup_stop() returned */
 };

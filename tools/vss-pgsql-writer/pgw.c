@@ -158,10 +158,11 @@ int pgw_prepare(struct pgw *p, uint32_t session, const char *set_id,
 	snprintf(label, sizeof(label), "vss %s", set_id);
 	for (i = 0; i < p->n; i++) {
 		struct pgc *c = &p->cl[i];
-		long left = end_ms - writerd_now_ms();
+		long left = end_ms - writerd_now_ms(), t0;
 
 		if (!c->involved)
 			continue;
+		t0 = writerd_now_ms();
 		if (left <= 0 || pgc_backup_start(c, label, left, msg, size)) {
 			if (left <= 0)
 				snprintf(msg, size, "cluster %s: out of time before pg_backup_start()",
@@ -169,8 +170,10 @@ int pgw_prepare(struct pgw *p, uint32_t session, const char *set_id,
 			pgw_end(p, session, "prepare failed");
 			return -1;
 		}
-		writerd_info("cluster %s: backup started at %s (CHECKPOINT, pg_backup_start) at mono %llu",
-			     c->name, c->start_lsn, (unsigned long long)writerd_now_ns());
+		c->started_ms = writerd_now_ms();
+		writerd_info("cluster %s: backup started at %s (CHECKPOINT, pg_backup_start: %ld ms) at mono %llu",
+			     c->name, c->start_lsn, c->started_ms - t0,
+			     (unsigned long long)writerd_now_ns());
 	}
 	return 0;
 }
@@ -205,8 +208,8 @@ int pgw_thaw(struct pgw *p, uint32_t session, char *msg, size_t size)
 			err = -1;
 			break;
 		}
-		writerd_info("cluster %s: backup stopped at %s (started at %s)",
-			     c->name, c->stop_lsn, c->start_lsn);
+		writerd_info("cluster %s: backup stopped at %s (started at %s; %ld ms in backup mode)",
+			     c->name, c->stop_lsn, c->start_lsn, writerd_now_ms() - c->started_ms);
 	}
 	if (!err) {
 		snprintf(p->result, sizeof(p->result), "%s/%s.json", p->state_dir,
