@@ -193,3 +193,19 @@ long writerd_parse_bytes(const char *s)
 		return -1;
 	return (long)(v << shift);
 }
+
+static const char *test_stop_var, *test_stop_phase;
+
+void writerd_test_stop_init(const char *var)
+{
+	test_stop_var = var;
+	test_stop_phase = getenv(var);
+}
+
+void writerd_test_stop_at(const char *phase)
+{
+	if (!test_stop_phase || strcmp(test_stop_phase, phase))
+		return;
+	writerd_warn("test stop at %s (%s)", phase, test_stop_var);
+	raise(SIGSTOP);
+}

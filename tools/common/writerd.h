@@ -2,8 +2,9 @@
 /*
  * What the writer daemons that ship with vss (vss-hookd,
  * vss-sqlite-writer) share: the log, the time an event may take, systemd's
- * readiness protocol, signals through a signalfd, instance ids, and the
- * main loop (writerd_loop.c, which needs libvss).
+ * readiness protocol, signals through a signalfd, instance ids, a test's
+ * stop hook, and the main loop and the events' helpers (writerd_loop.c,
+ * which needs libvss).
  */
 #ifndef VSS_WRITERD_H
 #define VSS_WRITERD_H
@@ -92,5 +93,34 @@ int writerd_loop(struct libvss_ctx *ctx, int sfd, long (*tick)(void *data),
  * records as unanswered for its session alone.
  */
 int writerd_losses(struct libvss_ctx *ctx, char *buf, size_t size);
+
+struct libvss_writer;
+struct libvss_event;
+
+/*
+ * An event's veto (writerd_loop.c): @msg logged as a warning and set as
+ * @w's failure with @err; returns @failure, for the callback to answer.
+ */
+uint32_t writerd_veto(struct libvss_writer *w, uint32_t failure, int err,
+		      const char *msg);
+
+/*
+ * The volumes of @ev (writerd_loop.c), in an array of
+ * libvss_event_volume_count() entries and a NULL (free() it; the strings
+ * are the event's), and its set id as a string in @set_id ("none" if it
+ * has none). NULL when out of memory.
+ */
+const char **writerd_event_volumes(const struct libvss_event *ev,
+				   char set_id[37]);
+
+/*
+ * A test's hook: with @var=PHASE in the environment (read by
+ * writerd_test_stop_init(), once, at start), writerd_test_stop_at(PHASE)
+ * stops the writer (SIGSTOP, logged) where it is called, so that a test
+ * can SIGKILL it exactly there. Never set outside tests; each writer's man
+ * page names its phases.
+ */
+void writerd_test_stop_init(const char *var);
+void writerd_test_stop_at(const char *phase);
 
 #endif /* VSS_WRITERD_H */

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The writer daemons' main loop: apart from writerd.c, which the unit
- * tests link without libvss.
+ * The writer daemons' main loop and what their event callbacks share:
+ * apart from writerd.c, which the unit tests link without libvss.
  */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
@@ -66,4 +67,29 @@ int writerd_loop(struct libvss_ctx *ctx, int sfd, long (*tick)(void *data),
 			writerd_log(LOG_WARNING, "%s", lost);
 	}
 	return 0;
+}
+
+uint32_t writerd_veto(struct libvss_writer *w, uint32_t failure, int err,
+		      const char *msg)
+{
+	writerd_warn("%s", msg);
+	libvss_writer_set_failure(w, err, msg);
+	return failure;
+}
+
+const char **writerd_event_volumes(const struct libvss_event *ev,
+				   char set_id[LIBVSS_ID_STRING_SIZE])
+{
+	unsigned int i, n = libvss_event_volume_count(ev);
+	const char **vols = calloc(n + 1, sizeof(*vols));
+
+	if (!vols)
+		return NULL;
+	for (i = 0; i < n; i++)
+		vols[i] = libvss_event_volume(ev, i);
+	if (libvss_event_set_id(ev))
+		libvss_id_to_string(libvss_event_set_id(ev), set_id);
+	else
+		strcpy(set_id, "none");
+	return vols;
 }

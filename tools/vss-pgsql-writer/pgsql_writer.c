@@ -57,30 +57,15 @@ struct pw {
 };
 
 /*
- * A test's hook (selftests/vss/pgsql_writer.sh): with
+ * A test's hook (writerd_test_stop_at(); selftests/vss/pgsql_writer.sh): with
  * VSS_PGSQL_WRITER_TEST_STOP=PHASE in its environment, the writer stops
  * itself (SIGSTOP) at that point of an event, so that a test can SIGKILL it
  * there and nowhere else: "identify" as Identify comes, "prepare" once
  * PrepareForSnapshot has started the backup (pg_backup_start done),
  * "freeze" once Freeze has checked the backup's session, "thaw" as Thaw
- * comes (before pg_backup_stop).
+ * comes (before pg_backup_stop). Each phase is where the callbacks below
+ * call writerd_test_stop_at().
  */
-static const char *test_stop;
-
-static void test_stop_at(const char *phase)
-{
-	if (!test_stop || strcmp(test_stop, phase))
-		return;
-	writerd_warn("test stop at %s (VSS_PGSQL_WRITER_TEST_STOP)", phase);
-	raise(SIGSTOP);
-}
-
-static uint32_t veto(struct pw *pw, uint32_t failure, int err, const char *msg)
-{
-	writerd_warn("%s", msg);
-	libvss_writer_set_failure(pw->w, err, msg);
-	return failure;
-}
 
 /* ---- events ---- */
 
@@ -92,7 +77,7 @@ static uint32_t on_identify(struct libvss_writer *w, const struct libvss_event *
 	int err;
 
 	(void)ev;
-	test_stop_at("identify");
+	writerd_test_stop_at("identify");
 	pgw_identify(&pw->pgw);
 	err = pgw_metadata(&pw->pgw, pgsql_class_id, pw->instance_id, &json);
 	if (!err)
@@ -107,29 +92,25 @@ static uint32_t on_prepare_snapshot(struct libvss_writer *w,
 				    const struct libvss_event *ev, void *data)
 {
 	struct pw *pw = data;
-	unsigned int i, nvol = libvss_event_volume_count(ev);
-	const char **vols = calloc(nvol + 1, sizeof(*vols));
-	char set_id[LIBVSS_ID_STRING_SIZE] = "none", msg[VSS_MESSAGE_MAX];
+	unsigned int nvol = libvss_event_volume_count(ev);
+	char set_id[LIBVSS_ID_STRING_SIZE], msg[VSS_MESSAGE_MAX];
+	const char **vols = writerd_event_volumes(ev, set_id);
 	bool retryable;
 	int err;
 
 	(void)w;
 	if (!vols)
-		return veto(pw, VSS_WRITER_FAILURE_OUT_OF_RESOURCES, ENOMEM,
+		return writerd_veto(pw->w, VSS_WRITER_FAILURE_OUT_OF_RESOURCES, ENOMEM,
 			    "out of memory");
-	for (i = 0; i < nvol; i++)
-		vols[i] = libvss_event_volume(ev, i);
-	if (libvss_event_set_id(ev))
-		libvss_id_to_string(libvss_event_set_id(ev), set_id);
 	err = pgw_prepare(&pw->pgw, libvss_event_session_id(ev), set_id, vols, nvol,
 			  writerd_event_budget_ms(VSS_EVENT_PREPARE_SNAPSHOT, 0),
 			  msg, sizeof(msg), &retryable);
 	free(vols);
 	if (err)
-		return veto(pw, retryable ? VSS_WRITER_FAILURE_RETRYABLE :
+		return writerd_veto(pw->w, retryable ? VSS_WRITER_FAILURE_RETRYABLE :
 			    VSS_WRITER_FAILURE_NON_RETRYABLE,
 			    retryable ? EAGAIN : ENOENT, msg);
-	test_stop_at("prepare");
+	writerd_test_stop_at("prepare");
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -141,8 +122,8 @@ static uint32_t on_freeze(struct libvss_writer *w, const struct libvss_event *ev
 
 	(void)w;
 	if (pgw_freeze(&pw->pgw, libvss_event_session_id(ev), msg, sizeof(msg)))
-		return veto(pw, VSS_WRITER_FAILURE_RETRYABLE, ECONNRESET, msg);
-	test_stop_at("freeze");
+		return writerd_veto(pw->w, VSS_WRITER_FAILURE_RETRYABLE, ECONNRESET, msg);
+	writerd_test_stop_at("freeze");
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -153,9 +134,9 @@ static uint32_t on_thaw(struct libvss_writer *w, const struct libvss_event *ev,
 	char msg[VSS_MESSAGE_MAX];
 
 	(void)w;
-	test_stop_at("thaw");
+	writerd_test_stop_at("thaw");
 	if (pgw_thaw(&pw->pgw, libvss_event_session_id(ev), msg, sizeof(msg)))
-		return veto(pw, VSS_WRITER_FAILURE_RETRYABLE, EIO, msg);
+		return writerd_veto(pw->w, VSS_WRITER_FAILURE_RETRYABLE, EIO, msg);
 	return VSS_WRITER_FAILURE_NONE;
 }
 
@@ -412,7 +393,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	writerd_log_init(DEFAULT_NAME);
-	test_stop = getenv("VSS_PGSQL_WRITER_TEST_STOP");
+	writerd_test_stop_init("VSS_PGSQL_WRITER_TEST_STOP");
 	/* The unit's StateDirectory= makes it; by hand, the writer does. */
 	if (!print_only && mkdir(pw.pgw.state_dir, 0700) && errno != EEXIST) {
 		writerd_err("%s: %s", pw.pgw.state_dir, strerror(errno));
