@@ -732,6 +732,82 @@ bench_proto() {
 	}' "$o"
 	grep '^protocol_cost' "$res" | sed 's/^/  /'
 }
+# Diagnosis (not in the default parts: BENCH_ONLY=writeprof): first writes
+# of the first-write part's layout (file storage on vdb's ext4, a snapshot
+# of vda), BENCH_WPROF_WRITES of them at QD1 (4 KiB, O_DIRECT, psync, each
+# to a chunk not yet copied), under the function tracer limited to the
+# module's functions and submit_bio_noacct, with the block layer's
+# request issue/complete and the workqueue's queue/start events; then as
+# many writes without snapshot (the storage still added, as the
+# first-write part's baseline), same tracing. For each chunk size of
+# BENCH_WPROF_CHUNKS (KiB). Traces in $out/write-trace-<kib>k.txt;
+# bench/write_profile.py splits them per write.
+wprof_writes=${BENCH_WPROF_WRITES:-300}
+wprof_chunks=${BENCH_WPROF_CHUNKS:-"4 64"}
+wprof_fio() { # wprof_fio SKIP_KIB: prints IOPS
+	local rw=write
+	[ "$1" = 0 ] || rw=write:${1}k
+	fio --name=wprof --filename=/dev/vda --rw="$rw" --bs=4k --direct=1 \
+		--ioengine=psync --number_ios="$wprof_writes" \
+		--size=$((wprof_writes * ($1 + 4)))k --offset=0 \
+		--output-format=terse --terse-version=3 | awk -F';' '{ printf "%d\n", $49 }'
+}
+wprof_trace() { # wprof_trace on|off
+	local t=/sys/kernel/tracing
+	if [ "$1" = on ]; then
+		: > $t/trace
+		echo 1 > $t/tracing_on
+	else
+		echo 0 > $t/tracing_on
+	fi
+}
+bench_write_profile() {
+	local t=/sys/kernel/tracing kib dev first base tr e
+	log "first write under ftrace, QD1 (diagnosis)"
+	[ -d $t/options ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -w $t/set_ftrace_filter ] || { note first_write.profile "no tracefs"; return; }
+	dev=$(devno /dev/vda)
+	echo 0 > $t/tracing_on
+	echo nop > $t/current_tracer
+	echo mono > $t/trace_clock 2>/dev/null || echo global > $t/trace_clock
+	echo 20000 > $t/buffer_size_kb
+	echo '*:mod:vss' > $t/set_ftrace_filter
+	echo submit_bio_noacct >> $t/set_ftrace_filter
+	: > $t/set_event
+	for e in block:block_rq_issue block:block_rq_complete \
+		workqueue:workqueue_queue_work workqueue:workqueue_execute_start; do
+		echo "$e" >> $t/set_event
+	done
+	echo function > $t/current_tracer
+	for kib in $wprof_chunks; do
+		tr=$out/write-trace-${kib}k.txt
+		vb storage-add /dev/vda file $(((region_mib + 64) << 20)) $((kib * 1024)) "$STORE" || break
+		vb create /dev/vda >/dev/null || { vb storage-remove /dev/vda; break; }
+		wprof_trace on
+		first=$(wprof_fio $((kib - 4)))
+		wprof_trace off
+		echo "##### wprof first" > "$tr"
+		cat $t/trace >> "$tr"
+		cleanup_vss
+		sync
+		wprof_trace on
+		base=$(wprof_fio $((kib - 4)))
+		wprof_trace off
+		echo "##### wprof untracked" >> "$tr"
+		cat $t/trace >> "$tr"
+		vb storage-remove /dev/vda
+		echo "  traced QD1 ${kib}k: first write $first, without snapshot $base IOPS"
+		put "first_write.profile.${kib}k.traced_ratio" "$(div "$first" "$base")"
+		python3 "$top/bench/write_profile.py" --dev "$dev" --prefix "first_write.profile.${kib}k" \
+			"$tr" >> "$res"
+	done
+	echo nop > $t/current_tracer
+	: > $t/set_event
+	: > $t/set_ftrace_filter
+	echo local > $t/trace_clock
+	grep '^first_write.profile' "$res" | sed 's/^/  /'
+}
+
 
 # ---------------------------------------------------------------------------
 for b in "$vssbench" "$vssproto"; do
@@ -749,6 +825,7 @@ for b in $only; do
 	many) bench_many ;;
 	read) bench_snapshot_read ;;
 	readprof) bench_read_profile ;;
+	writeprof) bench_write_profile ;;
 	memory) bench_memory ;;
 	freeze) bench_freeze ;;
 	create) bench_create ;;

@@ -133,7 +133,7 @@ for k in "${kvers[@]}"; do
 		python3 bench/cpu_ratios.py "$log" >> "$prev"
 	fi
 	res=$prev
-	for t in freeze-trace read-trace; do
+	for t in freeze-trace read-trace write-trace-4k write-trace-64k; do
 		[ ! -f "$top/build/vm/out/$k/$t.txt" ] || cp "$top/build/vm/out/$k/$t.txt" "$work/$k.$t.txt"
 	done
 	python3 bench/report.py json "$res" "$outdir/$k.json"
