@@ -741,9 +741,12 @@ bench_proto() {
 # many writes without snapshot (the storage still added, as the
 # first-write part's baseline), same tracing. For each chunk size of
 # BENCH_WPROF_CHUNKS (KiB). Traces in $out/write-trace-<kib>k.txt;
-# bench/write_profile.py splits them per write.
+# bench/write_profile.py splits them per write. BENCH_WPROF_STORAGE=memory:
+# the memory storage instead (keys first_write.profile.memory.*, traces
+# write-trace-memory-<kib>k.txt).
 wprof_writes=${BENCH_WPROF_WRITES:-300}
 wprof_chunks=${BENCH_WPROF_CHUNKS:-"4 64"}
+wprof_storage=${BENCH_WPROF_STORAGE:-file}
 wprof_fio() { # wprof_fio SKIP_KIB: prints IOPS
 	local rw=write
 	[ "$1" = 0 ] || rw=write:${1}k
@@ -762,8 +765,8 @@ wprof_trace() { # wprof_trace on|off
 	fi
 }
 bench_write_profile() {
-	local t=/sys/kernel/tracing kib dev first base tr e
-	log "first write under ftrace, QD1 (diagnosis)"
+	local t=/sys/kernel/tracing kib dev first base tr e key where=()
+	log "first write under ftrace, QD1, $wprof_storage storage (diagnosis)"
 	[ -d $t/options ] || mount -t tracefs nodev $t 2>/dev/null
 	[ -w $t/set_ftrace_filter ] || { note first_write.profile "no tracefs"; return; }
 	dev=$(devno /dev/vda)
@@ -779,9 +782,13 @@ bench_write_profile() {
 		echo "$e" >> $t/set_event
 	done
 	echo function > $t/current_tracer
+	[ "$wprof_storage" = memory ] || where=("$STORE")
 	for kib in $wprof_chunks; do
-		tr=$out/write-trace-${kib}k.txt
-		vb storage-add /dev/vda file $(((region_mib + 64) << 20)) $((kib * 1024)) "$STORE" || break
+		key=first_write.profile.${kib}k tr=$out/write-trace-${kib}k.txt
+		if [ "$wprof_storage" = memory ]; then
+			key=first_write.profile.memory.${kib}k tr=$out/write-trace-memory-${kib}k.txt
+		fi
+		vb storage-add /dev/vda "$wprof_storage" $(((region_mib + 64) << 20)) $((kib * 1024)) "${where[@]}" || break
 		vb create /dev/vda >/dev/null || { vb storage-remove /dev/vda; break; }
 		wprof_trace on
 		first=$(wprof_fio $((kib - 4)))
@@ -796,9 +803,9 @@ bench_write_profile() {
 		echo "##### wprof untracked" >> "$tr"
 		cat $t/trace >> "$tr"
 		vb storage-remove /dev/vda
-		echo "  traced QD1 ${kib}k: first write $first, without snapshot $base IOPS"
-		put "first_write.profile.${kib}k.traced_ratio" "$(div "$first" "$base")"
-		python3 "$top/bench/write_profile.py" --dev "$dev" --prefix "first_write.profile.${kib}k" \
+		echo "  traced QD1 ${kib}k $wprof_storage: first write $first, without snapshot $base IOPS"
+		put "$key.traced_ratio" "$(div "$first" "$base")"
+		python3 "$top/bench/write_profile.py" --dev "$dev" --prefix "$key" \
 			"$tr" >> "$res"
 	done
 	echo nop > $t/current_tracer

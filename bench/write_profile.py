@@ -29,9 +29,13 @@ order (the first of each after the previous one):
   w_issue     block_rq_issue, a write of the origin
   w_done      block_rq_complete of it
   endio       vss_passthrough_endio (the completion taken over)
-  end         vss_origin_put_inflight (its last call: owner's end_io done)
+  end         vss_count_put from vss_passthrough_endio (the owner's
+              end_io, which wakes the submitter, has returned)
 
-and the next write's hook. Prints "<prefix>.<phase>_us" medians (and
+and the next write's hook (phase to_next_hook: the submitter back in user
+space and in again; with total, hook -> end, it makes the period). The
+hook's time is that of the first callee of vss_ftrace_handler (the
+module's callback runs before the tracer's own on submit_bio_noacct). Prints "<prefix>.<phase>_us" medians (and
 _p90_us) over the writes, "<prefix>.writes" and the untracked writes'
 "<prefix>.untracked_*" phases.
 """
@@ -57,9 +61,11 @@ FIRST = [  # (anchor, phase ending there, label)
     ('endio', 'write_done_to_endio', 'completion up to vss_passthrough_endio'),
     ('end', 'takeover', 'completion takeover, owner end_io'),
 ]
-UNTRACKED = [
+UNTRACKED = [  # the storage is still added: the write is counted, its completion wrapped
     ('w_issue', 'submit_to_issue', ''),
     ('w_done', 'device', ''),
+    ('endio', 'done_to_endio', ''),
+    ('end', 'takeover', ''),
 ]
 
 
@@ -112,11 +118,13 @@ PRED_FIRST = {
     'w_issue': blk('block_rq_issue', 'W'),
     'w_done': blk('block_rq_complete', 'W'),
     'endio': is_fn('vss_passthrough_endio'),
-    'end': is_fn('vss_origin_put_inflight'),
+    'end': by_worker('vss_count_put', 'endio'),
 }
 PRED_UNTRACKED = {
     'w_issue': blk('block_rq_issue', 'W'),
     'w_done': blk('block_rq_complete', 'W'),
+    'endio': is_fn('vss_passthrough_endio'),
+    'end': by_worker('vss_count_put', 'endio'),
 }
 
 
@@ -125,13 +133,17 @@ def is_hook(e):
 
 
 def writes(events):
-    """Each write's events: from a hook to the next one."""
+    """Each write's events: from a hook to the next one; the hook's time
+    that of the callback's first callee just before it, by the same task."""
     out, cur = [], None
     for e in events:
         if is_hook(e):
+            start = e['ts']
+            while cur and cur[-1]['pid'] == e['pid'] and '<-vss_ftrace_handler' in cur[-1]['rest']:
+                start = cur.pop()['ts']
             if cur:
                 out.append(cur)
-            cur = [e]
+            cur = [dict(e, ts=start)]
         elif cur is not None:
             cur.append(e)
     if cur:
@@ -167,7 +179,7 @@ def p90(v):
 def profile(ws, order, preds, last):
     """Phase -> list of µs; each phase from the anchor before it that was found."""
     ph = {p: [] for _, p, _ in order}
-    ph.update(total=[], period=[])
+    ph.update(to_next_hook=[], total=[], period=[])
     for i, w in enumerate(ws):
         a = anchors(w, order, preds)
         prev = 'hook'
@@ -180,6 +192,8 @@ def profile(ws, order, preds, last):
                 prev = None	# a gap: the next phase is not measurable
         if last in a:
             ph['total'].append(a[last]['ts'] - w[0]['ts'])
+        if i + 1 < len(ws) and last in a:
+            ph['to_next_hook'].append(ws[i + 1][0]['ts'] - a[last]['ts'])
         if i + 1 < len(ws):
             ph['period'].append(ws[i + 1][0]['ts'] - w[0]['ts'])
     return ph
@@ -207,7 +221,7 @@ def main(argv):
     print(f'{args.prefix}.writes {len(first)}')
     emit(args.prefix, profile(first, FIRST, PRED_FIRST, 'end'))
     print(f'{args.prefix}.untracked_writes {len(base)}')
-    emit(args.prefix + '.untracked', profile(base, UNTRACKED, PRED_UNTRACKED, 'w_done'))
+    emit(args.prefix + '.untracked', profile(base, UNTRACKED, PRED_UNTRACKED, 'end'))
     return 0
 
 
