@@ -70,12 +70,13 @@ UNTRACKED = [  # the storage is still added: the write is counted, its completio
 
 
 def parse(path, dev):
-    sections = {'first': [], 'untracked': []}
+    sections = {'first': [], 'untracked': []}	# name -> [events of one section]
     cur = None
     with open(path, errors='replace') as f:
         for line in f:
             if line.startswith('##### wprof '):
-                cur = sections.setdefault(line.split()[2], [])
+                cur = []
+                sections.setdefault(line.split()[2], []).append(cur)
                 continue
             if cur is None or line.startswith('#'):
                 continue
@@ -176,10 +177,16 @@ def p90(v):
     return v[min(len(v) - 1, int(len(v) * 0.9))] if v else None
 
 
-def profile(ws, order, preds, last):
+def profile(sections, order, preds, last):
     """Phase -> list of µs; each phase from the anchor before it that was found."""
     ph = {p: [] for _, p, _ in order}
     ph.update(to_next_hook=[], total=[], period=[])
+    for ws in sections:
+        profile_section(ws, order, preds, last, ph)
+    return ph
+
+
+def profile_section(ws, order, preds, last, ph):
     for i, w in enumerate(ws):
         a = anchors(w, order, preds)
         prev = 'hook'
@@ -196,7 +203,6 @@ def profile(ws, order, preds, last):
             ph['to_next_hook'].append(ws[i + 1][0]['ts'] - a[last]['ts'])
         if i + 1 < len(ws):
             ph['period'].append(ws[i + 1][0]['ts'] - w[0]['ts'])
-    return ph
 
 
 def emit(prefix, ph):
@@ -216,11 +222,14 @@ def main(argv):
     ap.add_argument('trace')
     args = ap.parse_args(argv[1:])
     s = parse(args.trace, args.dev)
-    first = writes(s.get('first', []))
-    base = writes(s.get('untracked', []))
-    print(f'{args.prefix}.writes {len(first)}')
+    first, base = [], []
+    for sec in s['first']:
+        first += [writes(sec)]
+    for sec in s['untracked']:
+        base += [writes(sec)]
+    print(f'{args.prefix}.writes {sum(map(len, first))}')
     emit(args.prefix, profile(first, FIRST, PRED_FIRST, 'end'))
-    print(f'{args.prefix}.untracked_writes {len(base)}')
+    print(f'{args.prefix}.untracked_writes {sum(map(len, base))}')
     emit(args.prefix + '.untracked', profile(base, UNTRACKED, PRED_UNTRACKED, 'end'))
     return 0
 
