@@ -36,7 +36,7 @@ and the next write's hook (phase to_next_hook: the submitter back in user
 space and in again; with total, hook -> end, it makes the period). The
 hook's time is that of the first callee of vss_ftrace_handler (the
 module's callback runs before the tracer's own on submit_bio_noacct). Prints "<prefix>.<phase>_us" medians (and
-_p90_us) over the writes, "<prefix>.writes" and the untracked writes'
+_p90_us, _mean_us: the means add up, the host's stalls included) over the writes, "<prefix>.writes" and the untracked writes'
 "<prefix>.untracked_*" phases.
 """
 import argparse
@@ -213,6 +213,7 @@ def emit(prefix, ph):
         else:
             print(f'{prefix}.{p}_us {m:.1f}')
             print(f'{prefix}.{p}_p90_us {p90(v):.1f}')
+            print(f'{prefix}.{p}_mean_us {sum(v) / len(v):.1f}')
 
 
 def main(argv):
