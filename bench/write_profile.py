@@ -35,9 +35,11 @@ order (the first of each after the previous one):
 and the next write's hook (phase to_next_hook: the submitter back in user
 space and in again; with total, hook -> end, it makes the period). The
 hook's time is that of the first callee of vss_ftrace_handler (the
-module's callback runs before the tracer's own on submit_bio_noacct). Prints "<prefix>.<phase>_us" medians (and
-_p90_us, _mean_us: the means add up, the host's stalls included) over the writes, "<prefix>.writes" and the untracked writes'
-"<prefix>.untracked_*" phases.
+module's callback runs before the tracer's own on submit_bio_noacct).
+
+Prints "<prefix>.<phase>_us" medians over the writes, with _p90_us and
+_mean_us (the means add up, the host's stalls included), "<prefix>.writes",
+and the untracked writes' "<prefix>.untracked.*" phases.
 """
 import argparse
 import re
