@@ -732,6 +732,90 @@ bench_proto() {
 	}' "$o"
 	grep '^protocol_cost' "$res" | sed 's/^/  /'
 }
+# Diagnosis (not in the default parts: BENCH_ONLY=writeprof): first writes
+# of the first-write part's layout (file storage on vdb's ext4, a snapshot
+# of vda), at QD1 (4 KiB, O_DIRECT, psync, each to a chunk not yet
+# copied), under the function tracer limited to the module's functions
+# and submit_bio_noacct, with the block layer's request issue/complete
+# and the workqueue's queue/start events; then as many writes without
+# snapshot (the storage still added, as the first-write part's baseline),
+# same tracing. BENCH_WPROF_ROUNDS rounds of the two (a fresh snapshot
+# each: A B A B, so that the host's drift hits both), BENCH_WPROF_WRITES
+# writes each, for each chunk size of BENCH_WPROF_CHUNKS (KiB). Traces in
+# $out/write-trace-<kib>k.txt; bench/write_profile.py splits them per
+# write. BENCH_WPROF_STORAGE=memory: the memory storage instead (keys
+# first_write.profile.memory.*, traces write-trace-memory-<kib>k.txt).
+wprof_writes=${BENCH_WPROF_WRITES:-100}
+wprof_rounds=${BENCH_WPROF_ROUNDS:-3}
+wprof_chunks=${BENCH_WPROF_CHUNKS:-"4 64"}
+wprof_storage=${BENCH_WPROF_STORAGE:-file}
+wprof_fio() { # wprof_fio SKIP_KIB: prints IOPS
+	local rw=write
+	[ "$1" = 0 ] || rw=write:${1}k
+	fio --name=wprof --filename=/dev/vda --rw="$rw" --bs=4k --direct=1 \
+		--ioengine=psync --number_ios="$wprof_writes" \
+		--size=$((wprof_writes * ($1 + 4)))k --offset=0 \
+		--output-format=terse --terse-version=3 | awk -F';' '{ printf "%d\n", $49 }'
+}
+# wprof_traced SECTION TRACE SKIP_KIB: the writes, traced, appended to TRACE
+# as a section; prints IOPS.
+wprof_traced() {
+	local t=/sys/kernel/tracing iops
+	: > $t/trace
+	echo 1 > $t/tracing_on
+	iops=$(wprof_fio "$3")
+	echo 0 > $t/tracing_on
+	echo "##### wprof $1" >> "$2"
+	cat $t/trace >> "$2"
+	echo "$iops"
+}
+bench_write_profile() {
+	local t=/sys/kernel/tracing kib dev first base tr e key r where=() v=()
+	log "first write under ftrace, QD1, $wprof_storage storage (diagnosis)"
+	[ -d $t/options ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -w $t/set_ftrace_filter ] || { note first_write.profile "no tracefs"; return; }
+	dev=$(devno /dev/vda)
+	echo 0 > $t/tracing_on
+	echo nop > $t/current_tracer
+	echo mono > $t/trace_clock 2>/dev/null || echo global > $t/trace_clock
+	echo 20000 > $t/buffer_size_kb
+	echo '*:mod:vss' > $t/set_ftrace_filter
+	echo submit_bio_noacct >> $t/set_ftrace_filter
+	: > $t/set_event
+	for e in block:block_rq_issue block:block_rq_complete \
+		workqueue:workqueue_queue_work workqueue:workqueue_execute_start; do
+		echo "$e" >> $t/set_event
+	done
+	echo function > $t/current_tracer
+	[ "$wprof_storage" = memory ] || where=("$STORE")
+	for kib in $wprof_chunks; do
+		key=first_write.profile.${kib}k tr=$out/write-trace-${kib}k.txt
+		if [ "$wprof_storage" = memory ]; then
+			key=first_write.profile.memory.${kib}k tr=$out/write-trace-memory-${kib}k.txt
+		fi
+		: > "$tr"
+		v=()
+		for ((r = 0; r < wprof_rounds; r++)); do
+			vb storage-add /dev/vda "$wprof_storage" $(((region_mib + 64) << 20)) \
+				$((kib * 1024)) "${where[@]}" || break
+			vb create /dev/vda >/dev/null || { vb storage-remove /dev/vda; break; }
+			first=$(wprof_traced first "$tr" $((kib - 4)))
+			cleanup_vss
+			sync
+			base=$(wprof_traced untracked "$tr" $((kib - 4)))
+			vb storage-remove /dev/vda
+			echo "  traced QD1 ${kib}k $wprof_storage round $r: first write $first, without snapshot $base IOPS"
+			v+=("$(div "$first" "$base")")
+		done
+		put "$key.traced_ratio" "$(median "${v[@]}")"
+		python3 "$top/bench/write_profile.py" --dev "$dev" --prefix "$key" "$tr" >> "$res"
+	done
+	echo nop > $t/current_tracer
+	: > $t/set_event
+	: > $t/set_ftrace_filter
+	echo local > $t/trace_clock
+	grep '^first_write.profile' "$res" | sed 's/^/  /'
+}
 
 # ---------------------------------------------------------------------------
 for b in "$vssbench" "$vssproto"; do
@@ -749,6 +833,7 @@ for b in $only; do
 	many) bench_many ;;
 	read) bench_snapshot_read ;;
 	readprof) bench_read_profile ;;
+	writeprof) bench_write_profile ;;
 	memory) bench_memory ;;
 	freeze) bench_freeze ;;
 	create) bench_create ;;

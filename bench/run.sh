@@ -133,8 +133,8 @@ for k in "${kvers[@]}"; do
 		python3 bench/cpu_ratios.py "$log" >> "$prev"
 	fi
 	res=$prev
-	for t in freeze-trace read-trace; do
-		[ ! -f "$top/build/vm/out/$k/$t.txt" ] || cp "$top/build/vm/out/$k/$t.txt" "$work/$k.$t.txt"
+	for t in "$top/build/vm/out/$k"/{freeze-trace,read-trace,write-trace-*}.txt; do
+		[ ! -f "$t" ] || cp "$t" "$work/$k.${t##*/}"
 	done
 	python3 bench/report.py json "$res" "$outdir/$k.json"
 	jsons+=("$outdir/$k.json")
