@@ -253,6 +253,11 @@ result $? "backup_without_the_writer_copies_both_volumes"
 wpid=$!
 wait_grep "writer $name registered" "$work/writer1.err"
 result $? "writer_restarted"
+# Its cost under the load, without the slow writer (BENCHMARKS.md,
+# "Writers under load"): how long commits wait, and the freeze window.
+"$vssctl" backup --writer "$name" "$work/data" "$work/log" -- true 2>"$work/cost.err"
+result $? "backup_with_the_writer_alone_under_both_loads"
+note "writer alone under load: $(grep -o 'freeze window .*' "$work/cost.err"), $(grep -o 'commits blocked .*' "$work/writer1.err" | tail -n 1)"
 total=$(wc -l < "$work/acks-m.log")
 wait_lines "$work/acks-m.log" $((total + 20))
 result $? "myisam_load_goes_on_after_the_backups"
