@@ -108,6 +108,10 @@ struct vss_store {
 	char *dir;			/* kind file: where it was created */
 	errseq_t wb_err;		/* kind file: writeback errors since open */
 	mempool_t *copy_bufs;		/* kind file: the copy's chunk buffers */
+	spinlock_t buf_lock;		/* kind file: free_bufs, nr_free_bufs */
+	void *free_bufs;		/* kind file: buffers kept, a list through word 0 */
+	unsigned int nr_free_bufs;
+	unsigned int max_free_bufs;
 	bool failed;			/* kind file: the storage failed for good */
 	bool no_direct;			/* kind file: read it through the page cache */
 	/* kind file: the devices its data lands on, outermost first */
@@ -162,6 +166,7 @@ void vss_store_file_close(struct vss_store *st);
 int vss_store_file_prepare(struct vss_origin *o, struct vss_copy *cp,
 			   struct bio **biop);
 int vss_store_file_finish(struct vss_origin *o, struct vss_copy *cp);
+void vss_store_file_put_buf(struct vss_store *st, void *buf);
 void vss_store_file_prefetch(struct vss_store *st, loff_t pos, loff_t bytes);
 ssize_t vss_store_file_read_direct(struct vss_store *st, u32 slot, unsigned int off,
 				   struct bio *bio, unsigned int done,

@@ -143,7 +143,7 @@ int vss_store_copy_finish(struct vss_origin *o, struct vss_copy *cp, int read_er
 	if (!err && o->store.kind == VSS_STORAGE_FILE)
 		err = vss_store_file_finish(o, cp);
 	if (cp->buf)
-		mempool_free(cp->buf, o->store.copy_bufs);
+		vss_store_file_put_buf(&o->store, cp->buf);
 	cp->buf = NULL;
 	if (err)
 		vss_store_free(&o->store, cp->slot);

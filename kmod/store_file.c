@@ -49,6 +49,73 @@ static void vss_copy_buf_free(void *buf, void *size)
 	kvfree(buf);
 }
 
+/*
+ * Buffers of finished copies are kept for the next ones, in front of the
+ * reserve: kvmalloc() of a 64 KiB chunk (an order-4 allocation, or a
+ * vmalloc mapping and its later TLB purge) and its kvfree() were about
+ * 100 us of a first write's lane time under TCG, as much as the read of
+ * the old chunk (BENCHMARKS.md, "First write: where the time goes"). As
+ * many are kept as copies ran at once, at most one per lane and at most
+ * VSS_COPY_BUFS_KEPT_BYTES in all; they go with the storage.
+ */
+#define VSS_COPY_BUFS_KEPT		16	/* the lanes: one copy each */
+#define VSS_COPY_BUFS_KEPT_BYTES	(1024 * 1024)
+
+static void *vss_copy_buf_get(struct vss_store *st)
+{
+	void **buf;
+
+	spin_lock(&st->buf_lock);
+	buf = st->free_bufs;
+	if (buf) {
+		st->free_bufs = *buf;
+		st->nr_free_bufs--;
+	}
+	spin_unlock(&st->buf_lock);
+	if (buf)
+		return buf;
+	/* Waits for the reserve rather than fail: never NULL. */
+	return mempool_alloc(st->copy_bufs, GFP_NOIO);
+}
+
+/*
+ * The reserve is refilled first: a copy may be waiting for it in
+ * mempool_alloc(), and only mempool_free() wakes it. The unlocked look at
+ * curr_nr is mempool_free()'s own; if it misses a reserve emptied just
+ * after, that copy's wait ends at mempool_alloc()'s next retry (5 s),
+ * which only happens when memory is so short that kvmalloc() failed.
+ */
+void vss_store_file_put_buf(struct vss_store *st, void *buf)
+{
+	void **node = buf;
+
+	if (READ_ONCE(st->copy_bufs->curr_nr) < st->copy_bufs->min_nr) {
+		mempool_free(buf, st->copy_bufs);
+		return;
+	}
+	spin_lock(&st->buf_lock);
+	if (st->nr_free_bufs < st->max_free_bufs) {
+		*node = st->free_bufs;
+		st->free_bufs = node;
+		st->nr_free_bufs++;
+		node = NULL;
+	}
+	spin_unlock(&st->buf_lock);
+	if (node)
+		mempool_free(buf, st->copy_bufs);
+}
+
+static void vss_copy_bufs_drop(struct vss_store *st)
+{
+	void **buf;
+
+	while ((buf = st->free_bufs)) {
+		st->free_bufs = *buf;
+		kvfree(buf);
+	}
+	st->nr_free_bufs = 0;
+}
+
 int vss_store_file_open(struct vss_store *st, const char *dir)
 {
 	struct file *f;
@@ -61,6 +128,11 @@ int vss_store_file_open(struct vss_store *st, const char *dir)
 		return -EOPNOTSUPP;
 	}
 	st->dir = kstrdup(dir, GFP_KERNEL);
+	spin_lock_init(&st->buf_lock);
+	st->free_bufs = NULL;
+	st->nr_free_bufs = 0;
+	st->max_free_bufs = clamp_t(unsigned int, VSS_COPY_BUFS_KEPT_BYTES / st->chunk_bytes,
+				    1, VSS_COPY_BUFS_KEPT);
 	st->copy_bufs = mempool_create(1, vss_copy_buf_alloc, vss_copy_buf_free,
 				       (void *)(size_t)st->chunk_bytes);
 	if (!st->dir || !st->copy_bufs) {
@@ -84,6 +156,7 @@ void vss_store_file_close(struct vss_store *st)
 	st->file = NULL;
 	kfree(st->dir);
 	st->dir = NULL;
+	vss_copy_bufs_drop(st);
 	if (st->copy_bufs)
 		mempool_destroy(st->copy_bufs);
 	st->copy_bufs = NULL;
@@ -138,8 +211,7 @@ int vss_store_file_prepare(struct vss_origin *o, struct vss_copy *cp,
 	err = vss_store_reserve(st, xa_mk_value(0), &cp->slot);
 	if (err)
 		return err;
-	/* Waits for the reserve rather than fail: never NULL. */
-	cp->buf = mempool_alloc(st->copy_bufs, GFP_NOIO);
+	cp->buf = vss_copy_buf_get(st);
 	*biop = vss_origin_read_bio(o, cp->chunk << o->chunk_shift, cp->buf, cp->bytes);
 	return 0;
 }
