@@ -378,6 +378,71 @@ bench_chunk_sweep() {
 }
 
 # ---------------------------------------------------------------------------
+# First writes to a file of an ext4 origin (issue 20's side-by-side
+# workload, beside the raw-device figures above): vda made ext4 afresh,
+# a file of the region written in full and synced (so that fio's writes
+# overwrite allocated blocks in place: no allocation, no journal), then
+# the same fio writes to the file without and with a snapshot. vss: file
+# storage on vdb as in the sweep, the snapshot of the mounted volume (vss
+# freezes it); dm-snapshot: the same file through bench-origin, its
+# snapshot made with the filesystem unmounted. One key per system and
+# chunk size: ext4_file.<who>.<kib>k.first_write.
+ext4_file_make() { # ext4_file_make DEV: mkfs DEV, mount it on $W/fsorigin, fill the file
+	mkdir -p "$W/fsorigin" &&
+		mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$1" &&
+		mount "$1" "$W/fsorigin" &&
+		dd if=/dev/zero of="$W/fsorigin/f" bs=1M count="$region_mib" oflag=direct \
+			status=none && sync
+}
+ext4_file_vss() { # ext4_file_vss KIB N
+	local kib=$1 n=$2 r base first fr=()
+	for ((r = 0; r < n; r++)); do
+		ext4_file_make /dev/vda || return 1
+		vb storage-add /dev/vda file $(((region_mib + 64) << 20)) $((kib * 1024)) "$STORE" ||
+			return 1
+		base=$(fio_write "$W/fsorigin/f")
+		vb create /dev/vda >/dev/null || return 1
+		first=$(fio_write "$W/fsorigin/f")
+		cleanup_vss
+		vb storage-remove /dev/vda
+		umount "$W/fsorigin" || return 1
+		echo "  vss ${kib}k, a file on ext4, rep $r: without $base, first write $first IOPS"
+		fr+=("$(div "$first" "$base")")
+	done
+	put "ext4_file.vss.${kib}k.first_write" "$(median "${fr[@]}")"
+}
+ext4_file_dm() { # ext4_file_dm KIB N
+	local kib=$1 n=$2 r base first fr=()
+	for ((r = 0; r < n; r++)); do
+		ext4_file_make /dev/vda || return 1
+		base=$(fio_write "$W/fsorigin/f")
+		umount "$W/fsorigin" || return 1
+		dm_setup "$kib" 1 || { dm_teardown; return 1; }
+		mount /dev/mapper/bench-origin "$W/fsorigin" || { dm_teardown; return 1; }
+		first=$(fio_write "$W/fsorigin/f")
+		umount "$W/fsorigin"
+		dm_teardown
+		echo "  dm-snapshot ${kib}k, a file on ext4, rep $r: without $base, first write $first IOPS"
+		fr+=("$(div "$first" "$base")")
+	done
+	put "ext4_file.dm_snapshot.${kib}k.first_write" "$(median "${fr[@]}")"
+}
+bench_ext4_file() {
+	local kib
+	for kib in $dm_sweep; do
+		log "first write to a file of an ext4 origin, vss, ${kib} KiB chunks"
+		ext4_file_vss "$kib" "$reps" || {
+			cleanup_vss; vb storage-remove /dev/vda; umount "$W/fsorigin"
+			note "ext4_file.vss.${kib}k.first_write" "run failed"
+		}
+		log "first write to a file of an ext4 origin, dm-snapshot, ${kib} KiB chunks"
+		ext4_file_dm "$kib" "$reps" || {
+			umount "$W/fsorigin"; dm_teardown
+			note "ext4_file.dm_snapshot.${kib}k.first_write" "run failed"
+		}
+	done
+}
+
 # 8 snapshots of vda, 4 KiB chunks: first writes with 8 snapshots over first
 # writes with one, both in the same repetition (so the pair shares the host's
 # load), and over writes without snapshot.
@@ -824,12 +889,13 @@ done
 [ -f "$ko" ] || die "no module $ko"
 setup
 log "kernel $kver, region ${region_mib} MiB, ${reps} repetitions, iodepth $iodepth"
-only=${BENCH_ONLY:-"bystander sweep many read memory freeze create proto tracker"}
+only=${BENCH_ONLY:-"bystander sweep ext4file many read memory freeze create proto tracker"}
 case " $only " in *" bystander "*) bench_bystander ;; esac
 load_module || die "insmod $ko failed"
 for b in $only; do
 	case $b in
 	sweep) bench_chunk_sweep; bench_memory_store ;;
+	ext4file) bench_ext4_file ;;
 	many) bench_many ;;
 	read) bench_snapshot_read ;;
 	readprof) bench_read_profile ;;

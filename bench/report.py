@@ -43,7 +43,8 @@ KEYS = [
     'tracker.map_extents', 'tracker.query_ms', 'tracker.query_empty_ms',
 ] + [f'chunk_sweep.vss.{k}k.{f}' for k in (4, 16, 64, 256)
      for f in ('first_write', 'rewrite')] + [
-    f'chunk_sweep.dm_snapshot.{k}k.{f}' for k in (4, 64) for f in ('first_write', 'rewrite')]
+    f'chunk_sweep.dm_snapshot.{k}k.{f}' for k in (4, 64) for f in ('first_write', 'rewrite')] + [
+    f'ext4_file.{who}.{k}k.first_write' for who in ('vss', 'dm_snapshot') for k in (4, 64)]
 # May be null with a note in the results. None any more: the module has
 # the knob to skip the pre-flush, and the protocol is merged.
 MAY_BE_NULL = set()
@@ -232,6 +233,12 @@ def table(paths, markdown):
                 f"{fmt(opt_get(d, f'cpu.chunk_sweep.{who}.{k}k.rewrite'))}" for d in docs)
             rows.append([f'  {who.replace("_", "-")} {k} KiB'] + vals +
                         ['', '', f'CPU-based {cpu}'])
+    rows.append(['first write, a file on ext4 (vss / dm-snapshot)'] + [''] * len(docs) +
+                ['', '', ''])
+    for k in (4, 64):
+        vals = [f"{fmt(get(d, f'ext4_file.vss.{k}k.first_write'))} / "
+                f"{fmt(get(d, f'ext4_file.dm_snapshot.{k}k.first_write'))}" for d in docs]
+        rows.append([f'  {k} KiB chunks'] + vals + ['', '', ''])
     if markdown:
         print('| ' + ' | '.join(head) + ' |')
         print('|' + '---|' * len(head))
