@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,20 +160,18 @@ static void canon_dir(const char *in, char *out)
 }
 
 /* Whether two absolute paths name the same place, written alike but for
- * repeated and trailing slashes. */
+ * repeated and trailing slashes. On the stack, so that it cannot fail: a
+ * path of PATH_MAX or more names nothing a server could use, and is
+ * compared as written. */
 static bool same_dir(const char *a, const char *b)
 {
-	char *ca = malloc(strlen(a) + 1), *cb = malloc(strlen(b) + 1);
-	bool same = false;
+	char ca[PATH_MAX], cb[PATH_MAX];
 
-	if (ca && cb) {
-		canon_dir(a, ca);
-		canon_dir(b, cb);
-		same = !strcmp(ca, cb);
-	}
-	free(ca);
-	free(cb);
-	return same;
+	if (strlen(a) >= sizeof(ca) || strlen(b) >= sizeof(cb))
+		return !strcmp(a, b);
+	canon_dir(a, ca);
+	canon_dir(b, cb);
+	return !strcmp(ca, cb);
 }
 
 /* @path into @f as tablespace_map writes it (PostgreSQL's
