@@ -196,6 +196,7 @@ else
 	step "vssctl's bash completion offers exactly the expected words" scripts/check-completion.sh
 	step "make install puts every file in place; a program builds against them" scripts/check-install.sh
 	step "kernel-log scanner flags every bad pattern" selftests/vm/test-scan-kernel-log.sh
+	step "the shell tests' wait helpers wait, and give up at their limit" selftests/lib/test-wait.sh
 	step "shell scripts pass shellcheck" shellcheck -x scripts/*.sh selftests/vm/*.sh \
 		selftests/reboot/*.sh selftests/*.sh selftests/vss/*.sh selftests/helpers/*.sh selftests/lib/*.sh \
 		bench/*.sh .ci/run

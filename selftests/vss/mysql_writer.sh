@@ -61,6 +61,8 @@ rbpid=
 tap_prefix=mysql
 # shellcheck source=selftests/lib/tap.sh
 . "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/wait.sh
+. "$top/selftests/lib/wait.sh"
 
 
 # The server's options, in the array opts: as root (nothing to chown), no
@@ -109,22 +111,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Waits up to 60 s for FILE to have N lines.
-wait_lines() { # wait_lines FILE N
-	for _ in $(seq 600); do
-		[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # Waits up to 60 s for a line matching PATTERN in FILE.
-wait_grep() { # wait_grep PATTERN FILE
-	for _ in $(seq 600); do
-		grep -q "$1" "$2" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 echo "TAP version 13"
 if ! command -v mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null ||
@@ -434,10 +422,7 @@ kill_at() {
 	"$vssctl" backup --writer "$name" "$work/data" "$work/log" -- true \
 		>"$work/killed-$phase.out" 2>&1 &
 	bpid=$!
-	for _ in $(seq 600); do
-		[ "$(cut -d' ' -f3 "/proc/$wpid/stat" 2>/dev/null)" = T ] && break
-		sleep 0.1
-	done
+	wait_stopped "$wpid"
 	locks=$(backup_locks)
 	note "at $phase, stopped: $(sql "$sock" "SELECT THREAD_ID, LOCK_MODE, LOCK_TYPE FROM information_schema.METADATA_LOCK_INFO" | tr '\t\n' ' ;')"
 	grep -q "test stop at $phase" "$wlog" && [ "$locks" = "$want" ]

@@ -65,6 +65,8 @@ wlog=
 tap_prefix=pgsql
 # shellcheck source=selftests/lib/tap.sh
 . "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/wait.sh
+. "$top/selftests/lib/wait.sh"
 
 as_pg() { setpriv --reuid postgres --regid postgres --init-groups -- "$@"; }
 
@@ -96,22 +98,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Waits up to 60 s for FILE to have N lines.
-wait_lines() { # wait_lines FILE N
-	for _ in $(seq 600); do
-		[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # Waits up to 60 s for a line matching PATTERN in FILE.
-wait_grep() { # wait_grep PATTERN FILE
-	for _ in $(seq 600); do
-		grep -q "$1" "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 start_writer() { # start_writer LOG
 	wlog=$1
@@ -375,10 +363,7 @@ echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms
 bpid=$!
 # Killed once this set's backup has started, while the engine holds the
 # set (Freeze to Thaw stretched to 2 s).
-for _ in $(seq 600); do
-	[ "$(grep -c 'backup started at' "$wlog")" -gt "$started" ] && break
-	sleep 0.1
-done
+wait_count 'backup started at' "$wlog" $((started + 1))
 kill -KILL "$wpid"
 wait "$wpid" 2>/dev/null
 wpid=
@@ -405,22 +390,14 @@ before=$(aborted)
 echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms
 "$vssctl" backup --writer "$name" "$work/data" "$work/wal" "$work/ts" -- true >"$work/rkilled.out" 2>&1 &
 bpid=$!
-for _ in $(seq 600); do
-	[ "$(grep -c 'backup started at' "$wlog")" -gt "$started" ] && break
-	sleep 0.1
-done
+wait_count 'backup started at' "$wlog" $((started + 1))
 kill -KILL "$bpid"
 wait "$bpid" 2>/dev/null
 bpid=
-for _ in $(seq 300); do
-	[ "$(grep -c "backups ended (abort)" "$wlog")" -gt "$ended" ] && break
-	sleep 0.1
-done
+wait_count "backups ended (abort)" "$wlog" $((ended + 1)) 30
 echo 0 > /sys/module/vss/parameters/test_hold_delay_ms
-for _ in $(seq 50); do
-	[ "$(sessions)" = 0 ] && break
-	sleep 0.1
-done
+no_sessions() { [ "$(sessions)" = 0 ]; }
+wait_until 5 no_sessions
 note "$(grep "backups ended" "$wlog" | tail -n 1); $(sessions) writer sessions, $(($(aborted) - before)) backups aborted by the server"
 # Ended by pg_backup_stop, then its session closed: the server aborted none.
 [ "$(grep -c "backups ended (abort)" "$wlog")" -eq $((ended + 1)) ] &&
@@ -447,10 +424,7 @@ kill_at() {
 	"$vssctl" backup --writer "$name" "$work/data" "$work/wal" "$work/ts" -- true \
 		>"$work/killed-$phase.out" 2>&1 &
 	bpid=$!
-	for _ in $(seq 600); do
-		[ "$(cut -d' ' -f3 "/proc/$wpid/stat" 2>/dev/null)" = T ] && break
-		sleep 0.1
-	done
+	wait_stopped "$wpid"
 	grep -q "test stop at $phase" "$wlog"
 	result $? "killed_at_${phase}_the_writer_stopped_there"
 	kill -KILL "$wpid"

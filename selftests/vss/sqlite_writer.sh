@@ -36,6 +36,8 @@ bpid=
 tap_prefix=sqlite
 # shellcheck source=selftests/lib/tap.sh
 . "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/wait.sh
+. "$top/selftests/lib/wait.sh"
 
 cleanup() {
 	echo 0 > /sys/module/vss/parameters/test_hold_delay_ms
@@ -52,13 +54,6 @@ cleanup() {
 trap cleanup EXIT
 
 # Waits up to 60 s for FILE to have N lines.
-wait_lines() { # wait_lines FILE N
-	for _ in $(seq 600); do
-		[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # The snapshot's main database file, and only it, as a file backup copies
 # "the database". Run by the requester between DoSnapshotSet and
@@ -118,11 +113,7 @@ run_case() { # run_case CASE WITH_WRITER [AUTOCHECKPOINT]
 	if [ "$with" = 1 ]; then
 		"$writer" --name "$name" --freeze-timeout 30 "$db" 2>"$work/writer.err" &
 		wpid=$!
-		for _ in $(seq 300); do
-			grep -q "writer $name registered" "$work/writer.err" && break
-			sleep 0.1
-		done
-		grep -q "writer $name registered" "$work/writer.err"
+		wait_grep "writer $name registered" "$work/writer.err" 30
 		result $? "${c}_writer_registers"
 	fi
 	# Enough history that a loss shows, and the WAL never checkpointed.
@@ -190,13 +181,6 @@ assert [(f['path'], f['filespec']) for f in c[0]['log_files']] == [('$mnt', '$c.
 }
 
 # Waits up to 60 s for a line matching PATTERN in FILE.
-wait_grep() { # wait_grep PATTERN FILE
-	for _ in $(seq 600); do
-		grep -q "$1" "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # A freeze that ends otherwise than by Thaw: load and writer as above, the
 # engine's window stretched to $hold_ms ms (default 4 s), the backup in

@@ -32,6 +32,8 @@ pid=
 tap_prefix=hookd
 # shellcheck source=selftests/lib/tap.sh
 . "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/wait.sh
+. "$top/selftests/lib/wait.sh"
 
 cleanup() {
 	[ -n "${tmo:-}" ] && echo "$tmo" > /sys/module/vss/parameters/event_timeout_ms
@@ -77,13 +79,6 @@ run_backup() { # run_backup -> $out, $rc
 
 # Waits up to 20 s for the log to have N lines (BackupShutdown comes after
 # the requester's release, from the module's work item).
-wait_lines() { # wait_lines FILE N
-	for _ in $(seq 200); do
-		[ "$(wc -l < "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 same() { # same FILE EXPECTED
 	if [ "$(cat "$1")" = "$2" ]; then
@@ -157,7 +152,7 @@ set=$(echo "$out" | sed -n 's/^set //p')
 	echo "$out" | grep -qx "status $name waiting-for-backup-complete none 0 "
 result $? "backup_succeeds_with_the_writer_selected"
 
-wait_lines "$log" 8
+wait_lines "$log" 8 20
 same "$log" "identify  
 prepare-backup  
 prepare-snapshot $set $mnt
@@ -182,7 +177,7 @@ run_backup
 	echo "$out" | grep -qx "status $name failed-at-prepare-snapshot retryable 0 hook 20-veto prepare-snapshot: exited with status 1: vetoed prepare-snapshot by the test"
 result $? "hook_exit_1_vetoes_retryable_with_its_message"
 
-wait_lines "$log" 5
+wait_lines "$log" 5 20
 s=$(sed -n 's/^prepare-snapshot \([^ ]*\) .*/\1/p' "$log")
 same "$log" "identify  
 prepare-backup  
@@ -202,7 +197,7 @@ run_backup
 	echo "$out" | grep -q "^do-snapshot-set error EREMOTEIO status writer-non-retryable " &&
 	echo "$out" | grep -q "^status $name failed-at-prepare-snapshot non-retryable 0 hook 20-veto"
 result $? "veto_non_retryable_as_configured"
-wait_lines "$log" 5
+wait_lines "$log" 5 20
 stop_hookd
 
 # ---- a hook past its timeout ----
@@ -234,7 +229,7 @@ result $? "timeout_kills_the_hooks_process_group"
 
 # ---- Abort after Freeze: the thaw hooks run all the same ----
 
-wait_lines "$log" 5
+wait_lines "$log" 5 20
 reset_logs
 touch "$work/veto-freeze"
 run_backup
@@ -242,7 +237,7 @@ run_backup
 	echo "$out" | grep -q "^status $name failed-at-freeze retryable 0 hook 20-veto freeze: exited with status 1"
 result $? "veto_at_freeze_fails_the_backup"
 
-wait_lines "$log" 7
+wait_lines "$log" 7 20
 s=$(sed -n 's/^freeze \([^ ]*\) .*/\1/p' "$log")
 same "$log" "identify  
 prepare-backup  

@@ -22,6 +22,8 @@ monfs=
 tap_prefix=vssctl
 # shellcheck source=selftests/lib/tap.sh
 . "$top/selftests/lib/tap.sh"
+# shellcheck source=selftests/lib/wait.sh
+. "$top/selftests/lib/wait.sh"
 
 cleanup() {
 	[ -n "$mon" ] && kill -KILL "$mon" 2>/dev/null
@@ -41,13 +43,7 @@ trap cleanup EXIT
 after() { tail -n +$(($2 + 1)) "$1"; }
 
 # Waits up to 30 s for FILE to have more than COUNT lines.
-wait_lines() { # wait_lines FILE COUNT
-	for _ in $(seq 300); do
-		[ "$(wc -l < "$1")" -gt "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_more_lines() { wait_lines "$1" $(($2 + 1)) 30; } # wait_more_lines FILE COUNT
 
 echo "TAP version 13"
 
@@ -98,7 +94,7 @@ result $? "monitor_listens"
 
 "$vssctl" storage add "$dev" --max 1M --chunk 64K &&
 	"$vssctl" snapshot create "$dev" >/dev/null &&
-	wait_lines "$work/mon.out" "$skip"
+	wait_more_lines "$work/mon.out" "$skip"
 result $? "monitor_snapshot_create"
 snap=$("$vssctl" -j snapshot list | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["id"], d[0]["set_id"], d[0]["device"])')
 note "snapshot: $snap"
@@ -107,14 +103,14 @@ read -r sid setid sdev <<<"$snap"
 # 32 chunks written: the 13th preserved crosses 80%, the 16th 95%, the
 # 17th overflows.
 dd if=/dev/urandom of="$dev" bs=64K count=32 oflag=direct status=none &&
-	wait_lines "$work/mon.out" $((skip + 3))
+	wait_more_lines "$work/mon.out" $((skip + 3))
 result $? "monitor_storage_fills"
 
-"$vssctl" snapshot delete --id "$sid" >/dev/null && wait_lines "$work/mon.out" $((skip + 4))
+"$vssctl" snapshot delete --id "$sid" >/dev/null && wait_more_lines "$work/mon.out" $((skip + 4))
 result $? "monitor_snapshot_delete"
 
 "$vssctl" fs freeze --detach --timeout 30 "$mnt" >/dev/null &&
-	"$vssctl" fs thaw "$mnt" && wait_lines "$work/mon.out" $((skip + 6))
+	"$vssctl" fs thaw "$mnt" && wait_more_lines "$work/mon.out" $((skip + 6))
 result $? "monitor_fs_freeze_thaw"
 
 "$helper" full >"$work/h.out" 2>&1
