@@ -38,7 +38,8 @@ KEYS = [
     f'protocol_cost.min.step_per_writer_event_us.{n}' for n in (16, 32, 64)] + [
     'memory.bytes_per_chunk', 'memory.bytes_per_chunk_all_slab',
     'memory.bytes_per_idle_snapshot',
-    'tracker.tracked_write', 'tracker.first_write', 'tracker.bystander',
+    'tracker.tracked_write', 'tracker.tracked_write_in_leg', 'tracker.first_write',
+    'tracker.bystander',
     'tracker.map_capacity_bytes', 'tracker.map_bytes_idle', 'tracker.map_bytes_every_page',
     'tracker.map_extents', 'tracker.query_ms', 'tracker.query_empty_ms',
 ] + [f'chunk_sweep.vss.{k}k.{f}' for k in (4, 16, 64, 256)
@@ -182,7 +183,7 @@ ROWS = [
     ('memory per idle snapshot (bytes)', 'memory.bytes_per_idle_snapshot', 'report',
      None, ''),
     ('change tracker: tracked writes (on / off)', 'tracker.tracked_write', '>= 0.98',
-     lambda v, d: v >= 0.98, ''),
+     lambda v, d: v >= 0.98, 'inside the legs below: {tracker.tracked_write_in_leg}'),
     ('change tracker: first writes (on / off)', 'tracker.first_write', '>= 0.98',
      lambda v, d: v >= 0.98, ''),
     ('change tracker: bystander (on / off)', 'tracker.bystander', '>= 0.98',
