@@ -104,6 +104,18 @@ fio_read() {
 
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches; }
 
+# ab_pair REP CMD ARG_A ARG_B: "CMD ARG_A" and "CMD ARG_B", in that order
+# on even repetitions and the other way round on odd ones (so that a drift
+# of the host's load favours neither); their outputs in ab_a and ab_b.
+# Fails if either fails.
+ab_pair() {
+	if (($1 % 2 == 0)); then
+		ab_a=$("$2" "$3") && ab_b=$("$2" "$4")
+	else
+		ab_b=$("$2" "$4") && ab_a=$("$2" "$3")
+	fi
+}
+
 vb() { "$vssbench" "$@"; }
 load_module() { [ -d /sys/module/vss ] || insmod "$ko"; }
 unload_module() { ! [ -d /sys/module/vss ] || rmmod vss; }
@@ -162,16 +174,13 @@ bystander_leg() { # bystander_leg with|without: prints IOPS
 }
 
 bench_bystander() {
-	local r ratios=() a b
+	local r ratios=()
 	log "bystander tax"
 	for ((r = 0; r < bystander_reps; r++)); do
-		if ((r % 2 == 0)); then
-			a=$(bystander_leg without) && b=$(bystander_leg with)
-		else
-			b=$(bystander_leg with) && a=$(bystander_leg without)
-		fi || { note bystander.vss "setting up a leg failed"; break; }
-		echo "  bystander rep $r: without the module $a IOPS, with vda tracked $b IOPS"
-		ratios+=("$(div "$b" "$a")")
+		ab_pair "$r" bystander_leg without with ||
+			{ note bystander.vss "setting up a leg failed"; break; }
+		echo "  bystander rep $r: without the module $ab_a IOPS, with vda tracked $ab_b IOPS"
+		ratios+=("$(div "$ab_b" "$ab_a")")
 	done
 	put bystander.vss "$(median "${ratios[@]}")"
 	load_module
@@ -257,27 +266,21 @@ tracked_leg() { # tracked_leg on|off: prints IOPS
 }
 
 bench_tracker() {
-	local r on off tw=() tl=() fw=() bw=()
+	local r tw=() tl=() fw=() bw=()
 	log "change tracker cost: tracked writes, marking on / off"
 	for ((r = 0; r < 2 * reps; r++)); do
-		if ((r % 2 == 0)); then
-			on=$(tracked_leg on) && off=$(tracked_leg off)
-		else
-			off=$(tracked_leg off) && on=$(tracked_leg on)
-		fi || { note tracker.tracked_write "setting up a leg failed (no debugfs knob cbt_skip_marks?)"; break; }
-		echo "  tracked rep $r: on $on, off $off IOPS"
-		tw+=("$(div "$on" "$off")")
+		ab_pair "$r" tracked_leg on off ||
+			{ note tracker.tracked_write "setting up a leg failed (no debugfs knob cbt_skip_marks?)"; break; }
+		echo "  tracked rep $r: on $ab_a, off $ab_b IOPS"
+		tw+=("$(div "$ab_a" "$ab_b")")
 	done
 	put tracker.tracked_write "$(median "${tw[@]}")"
 	log "change tracker cost: legs"
 	for ((r = 0; r < reps; r++)); do
-		if ((r % 2 == 0)); then
-			on=$(tracker_leg on) && off=$(tracker_leg off)
-		else
-			off=$(tracker_leg off) && on=$(tracker_leg on)
-		fi || { note tracker.first_write "setting up a leg failed (no debugfs knob cbt_skip_marks?)"; break; }
+		ab_pair "$r" tracker_leg on off ||
+			{ note tracker.first_write "setting up a leg failed (no debugfs knob cbt_skip_marks?)"; break; }
 		# shellcheck disable=SC2086 # three numbers each
-		set -- $on $off
+		set -- $ab_a $ab_b
 		echo "  tracker rep $r: on: tracked $1, first write $2, bystander $3; off: tracked $4, first write $5, bystander $6 IOPS"
 		tl+=("$(div "$1" "$4")")
 		fw+=("$(div "$2" "$5")")
