@@ -355,15 +355,21 @@ want="cluster $work/data/pg: its tablespace ts $work/ts/pg is on $sdev (ext4 mou
 [ $rc -eq 124 ] && grep -qF "$want" "$work/veto-ts.err"
 result $? "a_set_without_the_tablespace_volume_is_vetoed_with_the_writers_message"
 
+# A backup of the three volumes in the background (bpid, output in OUT),
+# its set held by the engine (Freeze to Thaw stretched to 2 s); returns
+# once the writer's backup for it has started.
+backup_held_started() { # backup_held_started OUT
+	local started
+	started=$(grep -c "backup started at" "$wlog")
+	echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms
+	"$vssctl" backup --writer "$name" "$work/data" "$work/wal" "$work/ts" -- true >"$1" 2>&1 &
+	bpid=$!
+	wait_count 'backup started at' "$wlog" $((started + 1))
+}
+
 # ---- the writer killed mid-set ----
 
-started=$(grep -c "backup started at" "$wlog")
-echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms
-"$vssctl" backup --writer "$name" "$work/data" "$work/wal" "$work/ts" -- true >"$work/killed.out" 2>&1 &
-bpid=$!
-# Killed once this set's backup has started, while the engine holds the
-# set (Freeze to Thaw stretched to 2 s).
-wait_count 'backup started at' "$wlog" $((started + 1))
+backup_held_started "$work/killed.out"
 kill -KILL "$wpid"
 wait "$wpid" 2>/dev/null
 wpid=
@@ -384,13 +390,9 @@ sessions() { sql 5432 "SELECT count(*) FROM pg_stat_activity WHERE application_n
 
 # The engine aborts the dead requester's session: the writer, alive, gets
 # Abort and ends the backup itself (pg_backup_stop: no backend exits).
-started=$(grep -c "backup started at" "$wlog")
 ended=$(grep -c "backups ended (abort)" "$wlog")
 before=$(aborted)
-echo 2000 > /sys/module/vss/parameters/test_hold_delay_ms
-"$vssctl" backup --writer "$name" "$work/data" "$work/wal" "$work/ts" -- true >"$work/rkilled.out" 2>&1 &
-bpid=$!
-wait_count 'backup started at' "$wlog" $((started + 1))
+backup_held_started "$work/rkilled.out"
 kill -KILL "$bpid"
 wait "$bpid" 2>/dev/null
 bpid=

@@ -542,11 +542,24 @@ static void test_killed(struct pgw *p, const char **all)
 	ok_int(pgw_thaw(p, 14, msg, sizeof(msg)), 0, "and thaws");
 }
 
+/* restore_files() into @rdir with the one mapping "OLD=NEW" that @fmt
+ * makes; its result, the message in @msg. */
+static int restore_mapped(const char *doc, const char *rdir, char *msg, size_t size,
+			  const char *fmt, const char *a, const char *b)
+{
+	char arg[600], note[1024];
+	struct ts_mapping m;
+
+	snprintf(arg, sizeof(arg), fmt, a, b);
+	if (ts_mapping_parse(arg, &m, msg, size))
+		die(msg);
+	return restore_files(doc, rdir, NULL, &m, 1, msg, size, note, sizeof(note));
+}
+
 /* --tablespace-mapping at restore: the map written with the new place. */
 static void test_restore_mapped(const char *doc, const char *rdir, const char *map)
 {
-	char path[256], oldts[256], arg[600], msg[1024], note[1024], buf[4096], want[600];
-	struct ts_mapping m;
+	char path[256], oldts[256], msg[1024], buf[4096], want[600];
 	const char *sp = strchr(map, ' ');
 	ssize_t n;
 	int fd;
@@ -561,25 +574,16 @@ static void test_restore_mapped(const char *doc, const char *rdir, const char *m
 	snprintf(path, sizeof(path), "%s/tablespace_map", rdir);
 	unlink(path);
 
-	snprintf(arg, sizeof(arg), "%s=%s/no-such-ts", oldts, dir);
-	if (ts_mapping_parse(arg, &m, msg, sizeof(msg)))
-		die(msg);
-	ok_int(restore_files(doc, rdir, NULL, &m, 1, msg, sizeof(msg), note, sizeof(note)), -1,
+	ok_int(restore_mapped(doc, rdir, msg, sizeof(msg), "%s=%s/no-such-ts", oldts, dir), -1,
 	       "restore mapped: refused to a NEWDIR that does not exist");
 	ok_contains(msg, "No such file or directory", "saying so: %s", msg);
 	ok(access(path, F_OK) && errno == ENOENT, "and nothing written");
 
-	snprintf(arg, sizeof(arg), "%s/typo=%s", oldts, dir);
-	if (ts_mapping_parse(arg, &m, msg, sizeof(msg)))
-		die(msg);
-	ok_int(restore_files(doc, rdir, NULL, &m, 1, msg, sizeof(msg), note, sizeof(note)), -1,
+	ok_int(restore_mapped(doc, rdir, msg, sizeof(msg), "%s/typo=%s", oldts, dir), -1,
 	       "refused for an OLDDIR that is no tablespace of the backup");
 	ok_contains(msg, "the backup has no tablespace at", "saying so: %s", msg);
 
-	snprintf(arg, sizeof(arg), "%s=%s", oldts, dir);
-	if (ts_mapping_parse(arg, &m, msg, sizeof(msg)))
-		die(msg);
-	ok_int(restore_files(doc, rdir, NULL, &m, 1, msg, sizeof(msg), note, sizeof(note)), 0,
+	ok_int(restore_mapped(doc, rdir, msg, sizeof(msg), "%s=%s", oldts, dir), 0,
 	       "written with the tablespace mapped to an existing directory");
 	fd = open(path, O_RDONLY);
 	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
