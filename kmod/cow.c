@@ -7,14 +7,17 @@
  *
  * A copy is asynchronous: the lane worker of the write that needs it
  * submits the read of the old chunk and goes on with the next write; the
- * read's completion queues the copy's end (vss_copy_work(): a file store
- * writes the chunk, the map gets it), which hands the waiting writes back
- * to their lanes. So every write in a deep queue waits for one read, side
- * by side, instead of for the copies queued before it on its lane.
+ * read's completion queues vss_copy_work(), where the map gets the chunk
+ * and the waiting writes go back to their lanes. So every write in a deep
+ * queue waits for one read, side by side, instead of for the copies
+ * queued before it on its lane. A file store writes the chunk after
+ * that, behind the writes (vss_copy_capture()): snapshot reads of the
+ * chunk wait for that store instead.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/mempool.h>
 #include <linux/sched/mm.h>
@@ -24,6 +27,7 @@
 #include <linux/vss.h>
 
 #include "engine.h"
+#include "fault.h"
 
 static bool vss_snapshot_active(const struct vss_snapshot *s)
 {
@@ -322,6 +326,99 @@ static void vss_copy_end(struct vss_copy *cp, int err, bool origin_err)
 }
 
 /*
+ * A file store's copy whose read succeeded is *captured*: its buffer holds
+ * the chunk as of the snapshot. Under cow_mutex, as vss_copy_end() would
+ * after the store, the snapshot's map gets the slot, and the waiting
+ * writes go back to their lanes now, before the store: their wait is the
+ * read alone. The chain is settled here, while the origin still holds
+ * the old chunk (a changed chain: false, and the copy ends as before).
+ * From here until vss_copy_stored():
+ * - the copy is on origin->storing, and a snapshot read that finds its
+ *   slot waits for the store (vss_copy_storing()) instead of reading a
+ *   slot not written yet;
+ * - it holds a storage read ticket, so a delete that frees the slot
+ *   meanwhile (no older snapshot to merge into) only marks it dying: no
+ *   new copy can take the slot before this store has written it;
+ * - a link, a delete or a merge sees an ordinary map entry: the slot is
+ *   the chunk's home whichever map it moves to.
+ */
+static bool vss_copy_capture(struct vss_copy *cp)
+{
+	struct vss_origin *o = cp->origin;
+	struct vss_snapshot *s = cp->snap;
+	struct bio_list waiters;
+	struct bio *bio;
+
+	mutex_lock(&o->cow_mutex);
+	if (cp->gen != o->chain_gen || !vss_snapshot_active(s) ||
+	    xa_err(xa_store(&s->map, cp->chunk, xa_mk_value(cp->slot), GFP_NOIO))) {
+		mutex_unlock(&o->cow_mutex);
+		return false;
+	}
+	WRITE_ONCE(s->nr_chunks, s->nr_chunks + 1);
+	cp->ticket = vss_store_read_begin(&o->store);
+	spin_lock_irq(&o->reads_lock);
+	list_move(&cp->node, &o->storing);
+	spin_unlock_irq(&o->reads_lock);
+	waiters = cp->waiters;
+	bio_list_init(&cp->waiters);
+	mutex_unlock(&o->cow_mutex);
+
+	while ((bio = bio_list_pop(&waiters)))
+		vss_tracker_resume(bio);
+	return true;
+}
+
+/*
+ * A captured copy's store ended with @err. A failure invalidates every
+ * snapshot of the origin before the readers waiting for the slot look
+ * again, so they fail with EIO rather than read a slot never written.
+ */
+static void vss_copy_stored(struct vss_copy *cp, int err)
+{
+	struct vss_origin *o = cp->origin;
+
+	if (err) {
+		mutex_lock(&o->cow_mutex);
+		vss_origin_invalidate(o, vss_cow_invalid_reason(o, err, false));
+		mutex_unlock(&o->cow_mutex);
+	} else {
+		unsigned int pct;
+		u64 used;
+
+		pct = vss_store_threshold_crossed(&o->store, &used);
+		if (pct)
+			vss_notify_threshold(o, used, pct);
+	}
+	spin_lock_irq(&o->reads_lock);
+	list_del(&cp->node);
+	spin_unlock_irq(&o->reads_lock);
+	vss_store_read_end(&o->store, cp->ticket);
+	wake_up_all(&o->reads_wait);
+	vss_copy_free(cp);
+}
+
+/*
+ * Under cow_mutex, or from a wait condition: is slot @slot the home of a
+ * captured copy not yet stored? (A slot number, not a chunk: a merge may
+ * have moved the entry to another snapshot's map, same slot.)
+ */
+bool vss_copy_storing(struct vss_origin *o, u32 slot)
+{
+	struct vss_copy *cp;
+	bool busy = false;
+
+	spin_lock_irq(&o->reads_lock);
+	list_for_each_entry(cp, &o->storing, node)
+		if (cp->slot == slot) {
+			busy = true;
+			break;
+		}
+	spin_unlock_irq(&o->reads_lock);
+	return busy;
+}
+
+/*
  * PF_LOCAL_THROTTLE, as loop's workers: a file store's copy writes through
  * the page cache, and balance_dirty_pages() would otherwise hold this
  * worker (and so the origin's writes waiting on it) against the whole
@@ -333,15 +430,28 @@ static void vss_copy_end(struct vss_copy *cp, int err, bool origin_err)
 static void vss_copy_work(struct work_struct *work)
 {
 	struct vss_copy *cp = container_of(work, struct vss_copy, work);
+	struct vss_origin *o = cp->origin;
 	unsigned int local_throttle = current->flags & PF_LOCAL_THROTTLE;
 	unsigned int noio = memalloc_noio_save();
+	bool captured;
 	int err;
 
 	current->flags |= PF_LOCAL_THROTTLE;
-	err = vss_store_copy_finish(cp->origin, cp, cp->read_err);
+	captured = !cp->read_err && o->store.kind == VSS_STORAGE_FILE &&
+		   vss_copy_capture(cp);
+	if (captured) {
+		if (unlikely(READ_ONCE(vss_faults.copy_store_hold_ms)))
+			msleep(READ_ONCE(vss_faults.copy_store_hold_ms));
+		err = vss_store_copy_write(o, cp);
+	} else {
+		err = vss_store_copy_finish(o, cp, cp->read_err);
+	}
 	memalloc_noio_restore(noio);
 	current->flags = (current->flags & ~PF_LOCAL_THROTTLE) | local_throttle;
-	vss_copy_end(cp, err, cp->read_err != 0);
+	if (captured)
+		vss_copy_stored(cp, err);
+	else
+		vss_copy_end(cp, err, cp->read_err != 0);
 }
 
 /* Any context. */

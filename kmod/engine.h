@@ -16,7 +16,8 @@
  *   vss_lock (mutex)       origins, snapshot lists, storage config
  *   origin->cow_mutex      pending copies, map inserts, and the decision of
  *                          a snapshot read to go to the origin
- *   origin->reads_lock     in-flight snapshot reads of origin chunks
+ *   origin->reads_lock     in-flight snapshot reads of origin chunks, and
+ *                          captured copies whose store is in flight
  *   RCU                    origin->newest, origin->snapshots, tracker hash,
  *                          chunk map lookups (xarray)
  */
@@ -67,13 +68,18 @@ struct vss_pass;
  * worker.
  */
 struct vss_copy {
-	struct list_head node;		/* origin->pending, under cow_mutex */
+	/*
+	 * origin->pending (under cow_mutex) until the chunk is read; then,
+	 * captured, origin->storing (under both) until it is stored.
+	 */
+	struct list_head node;
 	struct vss_origin *origin;	/* holds its inflight count */
 	sector_t chunk;
 	struct vss_snapshot *snap;	/* the newest when it started */
 	unsigned long gen;		/* origin->chain_gen then */
 	u32 slot;
 	int read_err;
+	unsigned int ticket;		/* captured: holds the slot (store.c) */
 	unsigned int bytes;		/* of the chunk (the last may be short) */
 	void *buf;			/* kind file: the chunk's bytes */
 	struct bio_list waiters;	/* writes waiting for it, under cow_mutex */
@@ -136,6 +142,8 @@ int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot);
 int vss_store_copy_prepare(struct vss_origin *o, struct vss_copy *cp,
 			   struct bio **biop);
 int vss_store_copy_finish(struct vss_origin *o, struct vss_copy *cp, int read_err);
+int vss_store_copy_write(struct vss_origin *o, struct vss_copy *cp);
+bool vss_copy_storing(struct vss_origin *o, u32 slot);
 void vss_store_free(struct vss_store *st, u32 slot);
 /* Returns the ticket that vss_store_read_end() takes. */
 unsigned int vss_store_read_begin(struct vss_store *st);
@@ -202,7 +210,8 @@ struct vss_origin {
 	spinlock_t reads_lock;
 	struct list_head origin_reads;	/* struct vss_origin_read in flight */
 	atomic_t nr_origin_reads;	/* their number, for a lock-free check */
-	wait_queue_head_t reads_wait;
+	struct list_head storing;	/* struct vss_copy, captured, being stored */
+	wait_queue_head_t reads_wait;	/* an origin read or a store ended */
 
 	/* Write tracking (tracker.c). */
 	struct hlist_node hnode;

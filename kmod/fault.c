@@ -45,6 +45,10 @@ void vss_fault_init(void)
 			   &vss_faults.fail_high_order_alloc);
 	debugfs_create_u32("fail_copy_buf_alloc", 0600, vss_fault_dir,
 			   &vss_faults.fail_copy_buf_alloc);
+	debugfs_create_u32("copy_store_hold_ms", 0600, vss_fault_dir,
+			   &vss_faults.copy_store_hold_ms);
+	debugfs_create_u32("fail_copy_store", 0600, vss_fault_dir,
+			   &vss_faults.fail_copy_store);
 	debugfs_create_u32("cbt_skip_marks", 0600, vss_fault_dir,
 			   &vss_faults.cbt_skip_marks);
 	debugfs_create_u32("cbt_epoch_limit", 0600, vss_fault_dir,

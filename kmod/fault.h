@@ -26,6 +26,10 @@ struct vss_faults {
 	u32 fail_high_order_alloc;
 	/* So many of the next allocations of a file store's copy buffer fail. */
 	u32 fail_copy_buf_alloc;
+	/* A captured copy sleeps this long before its store (its writes gone). */
+	u32 copy_store_hold_ms;
+	/* So many of the next stores of captured copies fail with EIO. */
+	u32 fail_copy_store;
 	/*
 	 * The benchmark's "tracking off": writes are not marked in the change
 	 * trackers, which then answer ESTALE (lost) until a new generation.

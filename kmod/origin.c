@@ -145,6 +145,7 @@ int vss_origin_add(dev_t dev, const struct vss_store_config *cfg,
 	init_waitqueue_head(&o->cow_wait);
 	spin_lock_init(&o->reads_lock);
 	INIT_LIST_HEAD(&o->origin_reads);
+	INIT_LIST_HEAD(&o->storing);
 	init_waitqueue_head(&o->reads_wait);
 	atomic_set(&o->inflight, 0);
 	atomic_set(&o->nr_origin_reads, 0);

@@ -261,6 +261,7 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 	if (!oc)
 		return BLK_STS_RESOURCE;
 
+again:
 	mutex_lock(&o->cow_mutex);
 	/*
 	 * Checked again under the mutex that an invalidation takes: a copy
@@ -274,9 +275,20 @@ static blk_status_t vss_snap_read_piece(struct vss_snapshot *s, struct bio *bio,
 	}
 	if (vss_cow_locate(s, chunk, &slot)) {
 		unsigned int off = (pos - (chunk << o->chunk_shift)) << SECTOR_SHIFT;
+		unsigned int ticket;
 
+		/*
+		 * A captured copy's slot, not written yet: its write has gone
+		 * to the origin, so only the store will hold the old chunk.
+		 * Wait for it, then look again (a failed store invalidated).
+		 */
+		if (vss_copy_storing(o, slot)) {
+			mutex_unlock(&o->cow_mutex);
+			wait_event(o->reads_wait, !vss_copy_storing(o, slot));
+			goto again;
+		}
 		/* A delete may free the slot once we unlock: it then waits for us. */
-		unsigned int ticket = vss_store_read_begin(&o->store);
+		ticket = vss_store_read_begin(&o->store);
 
 		mutex_unlock(&o->cow_mutex);
 		kfree(oc);

@@ -151,6 +151,23 @@ int vss_store_copy_finish(struct vss_origin *o, struct vss_copy *cp, int read_er
 }
 
 /*
+ * The second half for a captured copy (kind file, cow.c): its slot is in
+ * a map already, so a failure frees nothing here; the caller invalidates.
+ */
+int vss_store_copy_write(struct vss_origin *o, struct vss_copy *cp)
+{
+	int err;
+
+	if (unlikely(vss_fault_hit(&vss_faults.fail_copy_store)))
+		err = -EIO;
+	else
+		err = vss_store_file_finish(o, cp);
+	vss_store_file_put_buf(&o->store, cp->buf);
+	cp->buf = NULL;
+	return err;
+}
+
+/*
  * Deferred frees, as two generations of readers (like SRCU): new reads
  * join generation cur; a slot freed while reads are in flight is marked
  * cur. Once the other, older generation has no reader left, the

@@ -20,6 +20,12 @@
  * - The memory storage needs no allocation above order 0 (64 KiB chunks
  *   on a machine whose larger allocations all fail): its snapshot stays
  *   active and reads its instant, also across the chunk's pages.
+ * - A file storage's first write goes once the old chunk is read, before
+ *   the chunk is stored (its store held for seconds): a snapshot read of
+ *   that chunk waits for the store and returns the old data; snapshots
+ *   linked, merged into and deleted while stores are held each read their
+ *   own instant; a store that fails after its write went invalidates the
+ *   snapshot, whose reads then fail with EIO, and the write stays.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -110,6 +116,25 @@ FIXTURE(faults) {
 	char stdev[64];
 };
 
+/*
+ * A file storage of @chunk_bytes for the test's device, on an ext4 of its
+ * own (a loop device), which the teardown removes.
+ */
+static int add_file_storage(FIXTURE_DATA(faults) *self, unsigned int chunk_bytes)
+{
+	snprintf(self->stdir, sizeof(self->stdir), "/tmp/vss-faults-st-%d", getpid());
+	if (vss_sh("truncate -s 16M %s.img && mkfs.ext4 -q %s.img && mkdir %s",
+		   self->stdir, self->stdir, self->stdir))
+		return -1;
+	if (vss_sh_out(self->stdev, sizeof(self->stdev), "losetup --find --show %s.img",
+		       self->stdir))
+		return -1;
+	if (vss_sh("mount %s %s", self->stdev, self->stdir))
+		return -1;
+	return vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_FILE, self->stdir,
+				  DEV_BYTES, chunk_bytes, NULL, 0);
+}
+
 FIXTURE_SETUP(faults)
 {
 	int p;
@@ -137,16 +162,21 @@ FIXTURE_TEARDOWN_PARENT(faults)
 	knob_write("fail_storage_read_enomem", 0);
 	knob_write("fail_high_order_alloc", 0);
 	knob_write("fail_copy_buf_alloc", 0);
+	knob_write("copy_store_hold_ms", 0);
+	knob_write("fail_copy_store", 0);
+	if (self->dev[0]) {
+		if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
+			TH_LOG("no netlink socket to clean up with");
+		vss_snapshot_delete(&nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
+		vss_storage_remove(&nl, self->dev);
+		vss_nl_close(&nl);
+	}
+	/* After the storage: its file keeps the filesystem busy. */
 	if (self->stdir[0])
 		vss_sh("umount %s; rmdir %s; losetup -d %s; rm -f %s.img", self->stdir,
 		       self->stdir, self->stdev, self->stdir);
 	if (!self->dev[0])
 		return;
-	if (vss_nl_open(&nl) || vss_nl_resolve(&nl))
-		TH_LOG("no netlink socket to clean up with");
-	vss_snapshot_delete(&nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
-	vss_storage_remove(&nl, self->dev);
-	vss_nl_close(&nl);
 	vss_sh("losetup -d %s", self->dev);
 	unlink(self->img);
 }
@@ -405,15 +435,7 @@ TEST_F_TIMEOUT(faults, file_storage_copy_buffer_comes_from_its_reserve, 120)
 	int p, r;
 
 	ASSERT_EQ(0, access(FAULTS "fail_copy_buf_alloc", W_OK));
-	/* The storage file's filesystem: an ext4 on a loop device of its own. */
-	snprintf(self->stdir, sizeof(self->stdir), "/tmp/vss-faults-st-%d", getpid());
-	ASSERT_EQ(0, vss_sh("truncate -s 16M %s.img && mkfs.ext4 -q %s.img && mkdir %s",
-			    self->stdir, self->stdir, self->stdir));
-	ASSERT_EQ(0, vss_sh_out(self->stdev, sizeof(self->stdev),
-				"losetup --find --show %s.img", self->stdir));
-	ASSERT_EQ(0, vss_sh("mount %s %s", self->stdev, self->stdir));
-	ASSERT_EQ(0, vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_FILE, self->stdir,
-					DEV_BYTES, 65536, NULL, 0));
+	ASSERT_EQ(0, add_file_storage(self, 65536));
 	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
 	ASSERT_EQ(0, knob_write("fail_copy_buf_alloc", 100));
 	ASSERT_EQ(0, write_piece(self->dev, 3, 2));
@@ -432,6 +454,113 @@ TEST_F_TIMEOUT(faults, file_storage_copy_buffer_comes_from_its_reserve, 120)
 	EXPECT_EQ(0, check_piece(self->dev, 20, 2));
 	vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ALL, NULL, 0);
 	ASSERT_EQ(0, vss_storage_remove(&self->nl, self->dev));
+}
+
+/*
+ * The write that needs a copy goes once the old chunk is read: the store
+ * into the file comes after it (held here for seconds), and a snapshot
+ * read of the chunk meanwhile waits for the store, then reads the old data.
+ */
+TEST_F_TIMEOUT(faults, first_write_goes_before_its_store_and_reads_wait_for_it, 120)
+{
+	const char *vols[] = { self->dev };
+	const unsigned int hold_ms = 2000;
+	struct vss_snap_info info;
+	double t0, t_write, t_read;
+	struct vss_set a;
+	int p, r;
+
+	ASSERT_EQ(0, access(FAULTS "copy_store_hold_ms", W_OK));
+	ASSERT_EQ(0, add_file_storage(self, PIECE));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, knob_write("copy_store_hold_ms", hold_ms));
+	t0 = now_s();
+	ASSERT_EQ(0, write_piece(self->dev, 3, 2));
+	t_write = now_s() - t0;
+	r = check_piece(a.device[0], 3, 1);
+	t_read = now_s() - t0;
+	ASSERT_EQ(0, knob_write("copy_store_hold_ms", 0));
+	EXPECT_EQ(0, r) TH_LOG("the snapshot read of the chunk being stored: %d", r);
+	EXPECT_GT(hold_ms / 1000.0, t_write) TH_LOG("the write waited %.2f s for its store", t_write);
+	EXPECT_LE(hold_ms / 1000.0, t_read) TH_LOG("the read came back after %.2f s, before the store", t_read);
+	EXPECT_EQ(0, check_piece(self->dev, 3, 2));
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
+	EXPECT_EQ(PIECE, vss_storage_used(&self->nl, self->dev));
+	for (p = 0; p < DEV_PIECES; p++)
+		EXPECT_EQ(0, check_piece(a.device[0], p, 1)) TH_LOG("snapshot piece %d", p);
+}
+
+/*
+ * Stores held while the chain changes under them: A's chunk captured, B
+ * linked, B's chunks captured, C linked and its chunks captured, A deleted
+ * (its slot freed while its store runs), C deleted (its chunks merged into
+ * B while theirs run). B reads its own instant, chunk by chunk.
+ */
+TEST_F_TIMEOUT(faults, chain_changes_while_stores_are_held_keep_every_instant, 180)
+{
+	const char *vols[] = { self->dev };
+	const unsigned int hold_ms = 1500;
+	struct vss_snap_info info;
+	struct vss_set a, b, c;
+	int p, r;
+
+	ASSERT_EQ(0, access(FAULTS "copy_store_hold_ms", W_OK));
+	ASSERT_EQ(0, add_file_storage(self, PIECE));
+	ASSERT_EQ(0, knob_write("copy_store_hold_ms", hold_ms));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, write_piece(self->dev, 3, 2));		/* for A */
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &b));
+	ASSERT_EQ(0, write_piece(self->dev, 3, 3));		/* for B: generation 2 */
+	ASSERT_EQ(0, write_piece(self->dev, 5, 2));		/* for B */
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &c));
+	ASSERT_EQ(0, write_piece(self->dev, 7, 2));		/* for C */
+	ASSERT_EQ(1, vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ID, a.id[0], 16));
+	ASSERT_EQ(0, write_piece(self->dev, 6, 2));		/* for C */
+	ASSERT_EQ(1, vss_snapshot_delete(&self->nl, VSS_A_SNAPSHOT_ID, c.id[0], 16));
+	ASSERT_EQ(0, knob_write("copy_store_hold_ms", 0));
+
+	for (p = 0; p < DEV_PIECES; p++) {
+		r = check_piece(b.device[0], p, p == 3 ? 2 : 1);
+		EXPECT_EQ(0, r) TH_LOG("snapshot B's piece %d: %d", p, r);
+	}
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, b.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_ACTIVE, info.state);
+	EXPECT_EQ(0, check_piece(self->dev, 3, 3));
+	for (p = 5; p <= 7; p++)
+		EXPECT_EQ(0, check_piece(self->dev, p, 2));
+	/* B's 3, 5, 6 and 7; A's slot freed once its store was done. */
+	EXPECT_EQ(4 * PIECE, vss_storage_used(&self->nl, self->dev));
+}
+
+/*
+ * The store fails after the write it held went to the origin: the write
+ * stays, the snapshot is invalid (storage error), and a read of it waiting
+ * for that store fails with EIO rather than read a slot never written.
+ */
+TEST_F_TIMEOUT(faults, store_failing_after_its_write_went_invalidates, 120)
+{
+	const char *vols[] = { self->dev };
+	struct vss_snap_info info;
+	struct vss_set a;
+	int r;
+
+	ASSERT_EQ(0, access(FAULTS "fail_copy_store", W_OK));
+	ASSERT_EQ(0, add_file_storage(self, PIECE));
+	ASSERT_EQ(0, vss_snapshot_create(&self->nl, vols, 1, VSS_SNAPSHOT_F_PERSISTENT, &a));
+	ASSERT_EQ(0, knob_write("copy_store_hold_ms", 1000));
+	ASSERT_EQ(0, knob_write("fail_copy_store", 1));
+	ASSERT_EQ(0, write_piece(self->dev, 3, 2));
+	r = check_piece(a.device[0], 3, 1);
+	ASSERT_EQ(0, knob_write("copy_store_hold_ms", 0));
+	EXPECT_EQ(0, knob_read("fail_copy_store")) TH_LOG("no store met the failure");
+	EXPECT_EQ(-EIO, r) TH_LOG("the read of the chunk whose store failed returned %s",
+				  r == 0 ? "the old data" : r == 1 ? "other data" : "another error");
+	ASSERT_EQ(0, vss_snapshot_get(&self->nl, a.id[0], &info));
+	EXPECT_EQ(VSS_SNAPSHOT_INVALID, info.state);
+	EXPECT_EQ(VSS_INVALID_STORAGE_ERROR, info.invalid_reason);
+	EXPECT_EQ(-EIO, check_piece(a.device[0], 4, 1));
+	EXPECT_EQ(0, check_piece(self->dev, 3, 2));
 }
 
 TEST_HARNESS_MAIN

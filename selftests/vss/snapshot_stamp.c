@@ -24,7 +24,9 @@
  *   - the same cut read at once after the reply as ever after: the writes
  *     in flight at the switch were drained before it.
  * The origin must end with every slot's last write. The race fixture
- * below makes the races these writers hit by chance certain.
+ * below makes the races these writers hit by chance certain. The variant
+ * with a file storage proves the same of its copies, whose writes go before
+ * the chunk is stored (snapshot reads of a chunk being stored wait for it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +44,7 @@
 
 #include "../lib/vss_harness.h"
 #include "../lib/vss_ops.h"
+#include "../lib/vss_storage.h"
 
 #define MiB		(1ULL << 20)
 #define SECTOR		512
@@ -358,6 +361,8 @@ FIXTURE(stamp) {
 	char img[64];
 	bool brd;
 	bool storage;
+	char stdir[64];		/* a file storage's directory, its own ext4 */
+	char stdev[64];
 	void *buf;
 	struct writer wr[NR_WRITERS];
 	struct round round[NR_ROUNDS];
@@ -366,6 +371,7 @@ FIXTURE(stamp) {
 FIXTURE_VARIANT(stamp) {
 	const char *kind;	/* "loop", "brd" or "virtio" */
 	unsigned int chunk;
+	bool file_storage;	/* else memory */
 };
 
 /* blk-mq, a file behind it. */
@@ -384,6 +390,13 @@ FIXTURE_VARIANT_ADD(stamp, brd) {
 FIXTURE_VARIANT_ADD(stamp, virtio) {
 	.kind = "virtio",
 	.chunk = 16384,
+};
+
+/* The same with a file storage: its copies are stored behind the writes. */
+FIXTURE_VARIANT_ADD(stamp, virtio_file_storage) {
+	.kind = "virtio",
+	.chunk = 4096,
+	.file_storage = true,
 };
 
 FIXTURE_SETUP(stamp)
@@ -406,7 +419,18 @@ FIXTURE_SETUP(stamp)
 	}
 	ASSERT_EQ(0, vss_nl_open(&self->nl));
 	ASSERT_EQ(0, vss_nl_resolve(&self->nl));
-	ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, 32 * MiB, variant->chunk));
+	if (variant->file_storage) {
+		snprintf(self->stdir, sizeof(self->stdir), "/tmp/vss-stamp-st-%d", getpid());
+		ASSERT_EQ(0, vss_sh("truncate -s 48M %s.img && mkfs.ext4 -q %s.img && mkdir %s",
+				    self->stdir, self->stdir, self->stdir));
+		ASSERT_EQ(0, vss_sh_out(self->stdev, sizeof(self->stdev),
+					"losetup --find --show %s.img", self->stdir));
+		ASSERT_EQ(0, vss_sh("mount %s %s", self->stdev, self->stdir));
+		ASSERT_EQ(0, vss_storage_add_ex(&self->nl, self->dev, VSS_STORAGE_FILE,
+						self->stdir, 32 * MiB, variant->chunk, NULL, 0));
+	} else {
+		ASSERT_EQ(0, vss_storage_add(&self->nl, self->dev, 32 * MiB, variant->chunk));
+	}
 	self->storage = true;
 	ASSERT_EQ(0, posix_memalign(&self->buf, 4096, REGION));
 }
@@ -422,6 +446,9 @@ FIXTURE_TEARDOWN_PARENT(stamp)
 	if (self->storage)
 		EXPECT_EQ(0, vss_storage_remove(&nl, self->dev));
 	vss_nl_close(&nl);
+	if (self->stdir[0])
+		vss_sh("umount %s; rmdir %s; losetup -d %s; rm -f %s.img", self->stdir,
+		       self->stdir, self->stdev, self->stdir);
 	if (self->brd)
 		vss_brd_teardown();
 	else if (self->img[0])
