@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the writer daemons that ship with vss (vss-hookd,
- * vss-sqlite-writer) share: the log, the time an event may take, systemd's
- * readiness protocol, signals through a signalfd, instance ids, a test's
- * stop hook, and the main loop and the events' helpers (writerd_loop.c,
- * which needs libvss).
+ * What the writer daemons that ship with vss (vss-hookd, vss-sqlite-writer,
+ * vss-pgsql-writer, vss-mysql-writer) share: the log, the time an event
+ * may take, systemd's readiness protocol, signals through a signalfd,
+ * instance ids, a test's stop hook, and the main loop and the events'
+ * helpers (writerd_loop.c, which needs libvss).
  */
 #ifndef VSS_WRITERD_H
 #define VSS_WRITERD_H
