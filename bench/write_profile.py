@@ -22,9 +22,9 @@ order (the first of each after the previous one):
   read_issue  block_rq_issue, a read of the origin (to the driver)
   read_done   block_rq_complete of it (the device answered)
   copy_work   vss_copy_work (vss_copy_read_endio queued it on vss_copy)
-  stored      vss_store_threshold_crossed (first call of vss_copy_end:
-              vss_store_copy_finish, the store's write, is over)
-  lane2       vss_lane_work (vss_tracker_resume handed the write back)
+  lane2       vss_lane_work (vss_tracker_resume handed the write back:
+              a file store's copy is captured, the map has the slot, and
+              the store follows; a memory store's copy is stored first)
   resub       submit_bio_noacct by that worker (the write resubmitted)
   w_issue     block_rq_issue, a write of the origin
   w_done      block_rq_complete of it
@@ -36,6 +36,13 @@ and the next write's hook (phase to_next_hook: the submitter back in user
 space and in again; with total, hook -> end, it makes the period). The
 hook's time is that of the first callee of vss_ftrace_handler (the
 module's callback runs before the tracer's own on submit_bio_noacct).
+
+Off the write's path, by the copy's worker (the copy_work anchor's task),
+searched up to the next write's end: the store, from vss_store_copy_write
+(a file store's, after the capture) or vss_store_copy_finish (a memory
+store's, before the writes go back) to vss_store_threshold_crossed, which
+follows it (phase store), and whether it ended before the write's lane
+took it back (store_before_lane2: 1 or 0, the mean is the fraction).
 
 Prints "<prefix>.<phase>_us" medians over the writes, with _p90_us and
 _mean_us (the means add up, the host's stalls included), "<prefix>.writes",
@@ -55,8 +62,7 @@ FIRST = [  # (anchor, phase ending there, label)
     ('read_issue', 'read_submit_to_issue', 'block layer to the driver (read of the old chunk)'),
     ('read_done', 'read_device', 'old-chunk read on the device'),
     ('copy_work', 'read_done_to_copy_work', 'completion, vss_copy_read_endio, queue_work, wakeup'),
-    ('stored', 'store', 'vss_store_copy_finish: the store (file: kernel_write)'),
-    ('lane2', 'map_to_lane', 'map update (cow_mutex), resume, lane wakeup'),
+    ('lane2', 'copy_work_to_lane', 'map update (cow_mutex), resume, lane wakeup (memory store: the store too)'),
     ('resub', 'lane_to_resubmit', 'lane: chunk preserved, write resubmitted'),
     ('w_issue', 'write_submit_to_issue', 'block layer to the driver (the write)'),
     ('w_done', 'write_device', 'the write on the device'),
@@ -115,7 +121,6 @@ PRED_FIRST = {
     'read_issue': blk('block_rq_issue', 'R'),
     'read_done': blk('block_rq_complete', 'R'),
     'copy_work': is_fn('vss_copy_work'),
-    'stored': is_fn('vss_store_threshold_crossed'),
     'lane2': is_fn('vss_lane_work'),
     'resub': by_worker('submit_bio_noacct', 'lane2'),
     'w_issue': blk('block_rq_issue', 'W'),
@@ -182,7 +187,7 @@ def p90(v):
 def profile(sections, order, preds, last):
     """Phase -> list of µs; each phase from the anchor before it that was found."""
     ph = {p: [] for _, p, _ in order}
-    ph.update(to_next_hook=[], total=[], period=[])
+    ph.update(to_next_hook=[], total=[], period=[], store=[], store_before_lane2=[])
     for ws in sections:
         profile_section(ws, order, preds, last, ph)
     return ph
@@ -205,6 +210,24 @@ def profile_section(ws, order, preds, last, ph):
             ph['to_next_hook'].append(ws[i + 1][0]['ts'] - a[last]['ts'])
         if i + 1 < len(ws):
             ph['period'].append(ws[i + 1][0]['ts'] - w[0]['ts'])
+        if 'copy_work' in a:
+            store_phase(w + (ws[i + 1] if i + 1 < len(ws) else []), a, ph)
+
+
+def store_phase(events, a, ph):
+    """The store by the copy's worker, which may end after the write did."""
+    pid = a['copy_work']['pid']
+    start = None
+    for e in events:
+        if e['ts'] < a['copy_work']['ts'] or e['pid'] != pid:
+            continue
+        if start is None and e['what'] in ('vss_store_copy_write', 'vss_store_copy_finish'):
+            start = e
+        elif start is not None and e['what'] == 'vss_store_threshold_crossed':
+            ph['store'].append(e['ts'] - start['ts'])
+            if 'lane2' in a:
+                ph['store_before_lane2'].append(1 if e['ts'] < a['lane2']['ts'] else 0)
+            return
 
 
 def emit(prefix, ph):
