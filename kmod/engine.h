@@ -111,7 +111,6 @@ struct vss_store {
 	unsigned int thresholds[VSS_MAX_THRESHOLDS];	/* percent, ascending */
 	unsigned long thresholds_sent;	/* bit i: thresholds[i] crossed */
 	struct file *file;		/* kind file */
-	struct mutex size_lock;		/* kind file: its size set ahead, or trimmed */
 	char *dir;			/* kind file: where it was created */
 	errseq_t wb_err;		/* kind file: writeback errors since open */
 	mempool_t *copy_bufs;		/* kind file: the copy's chunk buffers */
@@ -121,7 +120,6 @@ struct vss_store {
 	unsigned int max_free_bufs;
 	bool failed;			/* kind file: the storage failed for good */
 	bool no_direct;			/* kind file: read it through the page cache */
-	bool no_ahead;			/* kind file: its size follows the writes */
 	/* kind file: the devices its data lands on, outermost first */
 	struct block_device *under[VSS_STORE_MAX_UNDER];
 	unsigned int nr_under;
@@ -156,7 +154,6 @@ int vss_store_set(struct vss_store *st, u64 max_bytes, unsigned int nr_threshold
 		  const unsigned int *thresholds);
 unsigned int vss_store_threshold_crossed(struct vss_store *st, u64 *used);
 u64 vss_store_file_bytes(struct vss_store *st);
-int vss_store_file_trim(struct vss_store *st, u64 max_bytes);
 int vss_cow_init(void);
 void vss_cow_exit(void);
 struct bio *vss_origin_read_bio(struct vss_origin *o, sector_t sector, void *buf,

@@ -208,7 +208,7 @@ int vss_nl_storage_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    nr, pct);
 		if (err == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(info->extack, max_attr,
-					    "max-bytes below the bytes in use, or below a slot in use");
+					    "max-bytes below the bytes in use (or the storage file's size)");
 	}
 	mutex_unlock(&vss_lock);
 	return err;

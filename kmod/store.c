@@ -105,17 +105,6 @@ int vss_store_reserve(struct vss_store *st, void *entry, u32 *slot)
 		atomic64_sub(st->chunk_bytes, &st->used_bytes);
 		return err == -EBUSY ? -ENOSPC : err;
 	}
-	/*
-	 * max-bytes may have shrunk since it was read: a slot past it is let
-	 * go, as vss_store_file_trim() cuts the file there unless it sees the
-	 * slot (the barrier pair: one of the two sees the other).
-	 */
-	smp_mb();
-	if (*slot >= div_u64(READ_ONCE(st->max_bytes), st->chunk_bytes)) {
-		xa_erase(&st->slots, *slot);
-		atomic64_sub(st->chunk_bytes, &st->used_bytes);
-		return -ENOSPC;
-	}
 	return 0;
 }
 
@@ -267,37 +256,17 @@ int vss_store_copy_to_bio(struct vss_store *st, u32 slot, unsigned int off,
 }
 
 /*
- * Is a slot at or past @max_bytes in use (or freed, waiting for readers)?
- * Slots are not moved, so a storage cannot shrink below its highest.
- */
-static bool vss_store_slot_past(struct vss_store *st, u64 max_bytes)
-{
-	unsigned long index = div_u64(max_bytes, st->chunk_bytes);
-
-	return xa_find(&st->slots, &index, ULONG_MAX, XA_PRESENT) != NULL;
-}
-
-/*
- * STORAGE_SET, under vss_lock. Shrinking below the bytes held, or below a
- * slot in use, is refused (-EBUSY); a file gives back its end past the new
- * max-bytes. A copy that raced the shrink to a slot past it makes the
- * shrink refused after all, and the old max-bytes stays.
+ * STORAGE_SET, under vss_lock. Shrinking below what is held is refused; a
+ * file cannot shrink below its size (slots in use may sit at its end).
  */
 int vss_store_set(struct vss_store *st, u64 max_bytes, unsigned int nr_thresholds,
 		  const unsigned int *thresholds)
 {
 	if (max_bytes) {
-		u64 old = st->max_bytes;
-
 		if (max_bytes < (u64)atomic64_read(&st->used_bytes) ||
-		    (max_bytes < old && vss_store_slot_past(st, max_bytes)))
+		    max_bytes < vss_store_file_bytes(st))
 			return -EBUSY;
 		WRITE_ONCE(st->max_bytes, max_bytes);
-		if (st->kind == VSS_STORAGE_FILE && max_bytes < old &&
-		    vss_store_file_trim(st, max_bytes)) {
-			WRITE_ONCE(st->max_bytes, old);
-			return -EBUSY;
-		}
 		st->thresholds_sent = 0;
 	}
 	if (nr_thresholds)

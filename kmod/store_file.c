@@ -4,8 +4,7 @@
  * administrator chose, chunk in slot i at offset i * chunk size. It is
  * written and read through the VFS (kernel_write/kernel_read), never by raw
  * I/O to the file's extents, so the filesystem stays in charge of its
- * blocks; its size runs ahead of the slots used (vss_store_file_ahead()),
- * its blocks are allocated as they are written, and it disappears with the last
+ * blocks; it grows as slots are first used and disappears with the last
  * reference, when the storage is removed or the machine stops.
  *
  * The filesystem must not live on an origin (origin.c refuses both
@@ -15,7 +14,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
-#include <linux/cred.h>
 #include <linux/fadvise.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -130,8 +128,6 @@ int vss_store_file_open(struct vss_store *st, const char *dir)
 		return -EOPNOTSUPP;
 	}
 	st->dir = kstrdup(dir, GFP_KERNEL);
-	mutex_init(&st->size_lock);
-	st->no_ahead = false;
 	spin_lock_init(&st->buf_lock);
 	st->free_bufs = NULL;
 	st->nr_free_bufs = 0;
@@ -169,81 +165,6 @@ void vss_store_file_close(struct vss_store *st)
 u64 vss_store_file_bytes(struct vss_store *st)
 {
 	return st->file ? i_size_read(file_inode(st->file)) : 0;
-}
-
-/*
- * The file's size is set ahead of the chunks written, in steps of
- * VSS_FILE_AHEAD_BYTES and never past max-bytes: a chunk written past
- * the end changes the size, and on ext4 every size change is an inode
- * update in a journal handle of its own, per chunk preserved. Written
- * inside the size, a chunk only fills a hole: its blocks are still
- * allocated by the filesystem as they are written back, so no space is
- * taken ahead. vss_store_file_trim() gives the end back when max-bytes
- * shrinks.
- *
- * The size is changed as whoever created the storage, who owns the file
- * (the copy runs in a kernel worker, a STORAGE_SET as its caller).
- */
-#define VSS_FILE_AHEAD_BYTES	(64ULL << 20)
-
-static int vss_store_file_resize(struct vss_store *st, loff_t size)
-{
-	const struct cred *old = override_creds(st->file->f_cred);
-	int err = vfs_truncate(&st->file->f_path, size);
-
-	revert_creds(old);
-	return err;
-}
-
-static void vss_store_file_ahead(struct vss_store *st, loff_t end)
-{
-	struct inode *inode = file_inode(st->file);
-	loff_t size;
-	u64 max;
-	int err;
-
-	if (end <= i_size_read(inode) || READ_ONCE(st->no_ahead))
-		return;
-	mutex_lock(&st->size_lock);
-	size = i_size_read(inode);
-	max = READ_ONCE(st->max_bytes);
-	/* At max-bytes anyway: the write itself sets the last size. */
-	if (end > size && end < max) {
-		err = vss_store_file_resize(st, min_t(u64, max,
-						      max_t(u64, end, size + VSS_FILE_AHEAD_BYTES)));
-		/* Not fatal: the chunks are written past the end, as they come. */
-		if (err && !xchg(&st->no_ahead, true))
-			pr_info("diff storage in %s: its size follows the writes (setting it ahead failed: %d)\n",
-				st->dir, err);
-	}
-	mutex_unlock(&st->size_lock);
-}
-
-/*
- * STORAGE_SET lowered max-bytes to @max_bytes (published, under vss_lock):
- * the file's end past it is given back unless a slot there is in use (a
- * slot freed while snapshot reads are in flight still is), which the
- * caller checked already but a copy may have raced: -EBUSY then, and the
- * file keeps its size. A copy that took a slot past the new max-bytes is
- * either seen here or sees the new max-bytes and lets the slot go
- * (vss_store_reserve(), the barrier pair): a slot in use is never cut.
- */
-int vss_store_file_trim(struct vss_store *st, u64 max_bytes)
-{
-	unsigned long index = div_u64(max_bytes, st->chunk_bytes);
-	int err = 0;
-
-	mutex_lock(&st->size_lock);
-	smp_mb();	/* max-bytes before the slots: pairs with vss_store_reserve() */
-	if (xa_find(&st->slots, &index, ULONG_MAX, XA_PRESENT))
-		err = -EBUSY;
-	else if (i_size_read(file_inode(st->file)) > max_bytes &&
-		 vss_store_file_resize(st, max_bytes))
-		/* The end stays allocated ahead; nothing is lost but space. */
-		pr_info("diff storage in %s: its size stays past the new max-bytes (truncating it failed)\n",
-			st->dir);
-	mutex_unlock(&st->size_lock);
-	return err;
 }
 
 /*
@@ -307,7 +228,6 @@ int vss_store_file_finish(struct vss_origin *o, struct vss_copy *cp)
 
 	if (is_vmalloc_addr(cp->buf))
 		invalidate_kernel_vmap_range(cp->buf, cp->bytes);
-	vss_store_file_ahead(st, pos + cp->bytes);
 	n = kernel_write(st->file, cp->buf, cp->bytes, &pos);
 	if (n != cp->bytes)
 		return n < 0 ? n : -ENOSPC;

@@ -304,12 +304,12 @@ int main(void)
 		ok_str(libvss_ext_error(ctx), NULL, "set: no ext error");
 		/* nlmsghdr 16, genlmsghdr 4: MAX_BYTES, the first, at 20. */
 		mock_queue1(m, 0, build_extack(-EBUSY,
-					       "max-bytes below the bytes in use, or below a slot in use",
+					       "max-bytes below the bytes in use (or the storage file's size)",
 					       20, -1));
 		ok_int(libvss_storage_set(ctx, "/dev/vda1", 4096, NULL, 0), -EBUSY,
 		       "set below the use: -EBUSY");
 		ok_str(libvss_ext_error(ctx),
-		       "max-bytes below the bytes in use, or below a slot in use (attribute type 4)",
+		       "max-bytes below the bytes in use (or the storage file's size) (attribute type 4)",
 		       "set below the use: the kernel's message and MAX_BYTES");
 		mock_queue1(m, 0, build_extack(-EINVAL,
 					       "nothing to change: give max-bytes or thresholds",

@@ -655,8 +655,8 @@ enum vss_a_features {
  *   Optional on STORAGE_ADD (default 80 and 95); on STORAGE_SET the given
  *   list replaces the old one.
  * @VSS_A_STORAGE_FILE_BYTES: (u64) VSS_STORAGE_FILE: size of the storage file
- *   now; it grows in steps ahead of the chunks preserved (its blocks are
- *   allocated as they are written), never past max-bytes (reply only).
+ *   now; it grows in steps as chunks are preserved, never past max-bytes
+ *   (reply only).
  * @VSS_A_STORAGE_TRACK_BLOCK_BYTES: (u32) Changed-block tracking unit: a
  *   power of two from VSS_TRACK_BLOCK_MIN to VSS_TRACK_BLOCK_MAX, optional
  *   on add (default VSS_TRACK_BLOCK_DEFAULT). The reply gives the size in
@@ -1139,8 +1139,7 @@ enum vss_a_fs {
  *   vss_a_storage: origin, max-bytes, used-bytes, and the threshold crossed).
  * @VSS_CMD_STORAGE_SET: Change the max-bytes and/or the thresholds of an
  *   origin's diff storage ("resize"). EBUSY if max-bytes would fall below
- *   the bytes in use or below a slot in use (slots do not move); a storage
- *   file's size follows max-bytes down.
+ *   the bytes in use.
  *
  * @VSS_CMD_WRITER_REGISTER: Register a writer bound to the calling socket
  *   (enum vss_a_writer: class-id, instance-id, name and level required);
