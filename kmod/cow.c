@@ -280,6 +280,20 @@ static void vss_copy_free(struct vss_copy *cp)
 }
 
 /*
+ * After a chunk was stored: tell the listeners if the storage's use rose
+ * past one of its thresholds. In a worker (the message is GFP_KERNEL).
+ */
+static void vss_copy_announce_use(struct vss_origin *o)
+{
+	unsigned int pct;
+	u64 used;
+
+	pct = vss_store_threshold_crossed(&o->store, &used);
+	if (pct)
+		vss_notify_threshold(o, used, pct);
+}
+
+/*
  * The copy's end, in a worker: the chunk is stored or the copy failed.
  * Then, under cow_mutex, the map of the snapshot it was for gets the chunk
  * (or, if the chain changed meanwhile, the slot is freed and the waiting
@@ -293,14 +307,8 @@ static void vss_copy_end(struct vss_copy *cp, int err, bool origin_err)
 	struct bio_list waiters;
 	struct bio *bio;
 
-	if (!err) {
-		unsigned int pct;
-		u64 used;
-
-		pct = vss_store_threshold_crossed(&o->store, &used);
-		if (pct)
-			vss_notify_threshold(o, used, pct);
-	}
+	if (!err)
+		vss_copy_announce_use(o);
 
 	mutex_lock(&o->cow_mutex);
 	if (err) {
@@ -383,12 +391,7 @@ static void vss_copy_stored(struct vss_copy *cp, int err)
 		vss_origin_invalidate(o, vss_cow_invalid_reason(o, err, false));
 		mutex_unlock(&o->cow_mutex);
 	} else {
-		unsigned int pct;
-		u64 used;
-
-		pct = vss_store_threshold_crossed(&o->store, &used);
-		if (pct)
-			vss_notify_threshold(o, used, pct);
+		vss_copy_announce_use(o);
 	}
 	spin_lock_irq(&o->reads_lock);
 	list_del(&cp->node);
