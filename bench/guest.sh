@@ -20,6 +20,8 @@ exec </dev/null	# no command may wait for an answer on the console (lvcreate ask
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=$(uname -r)
 ko=${BENCH_KO:-$top/build/kmod/$kver/vss.ko}
+ko_b=${BENCH_KO_B:-}	# part ext4ab's other module; "{kver}" becomes $kver
+ko_b=${ko_b//\{kver\}/$kver}
 vssbench=$top/build/bench/vssbench
 vssproto=$top/build/bench/vssproto
 vssctl=$top/tools/vssctl/vssctl
@@ -426,18 +428,21 @@ ext4_file_make() { # ext4_file_make DEV: mkfs DEV, mount it on $W/fsorigin, fill
 		dd if=/dev/zero of="$W/fsorigin/f" bs=1M count="$region_mib" oflag=direct \
 			status=none && sync
 }
+ext4_file_vss_once() { # ext4_file_vss_once KIB: sets base and first (IOPS)
+	ext4_file_make /dev/vda || return 1
+	vb storage-add /dev/vda file $(((region_mib + 64) << 20)) $(($1 * 1024)) "$STORE" ||
+		return 1
+	base=$(fio_write "$W/fsorigin/f")
+	vb create /dev/vda >/dev/null || return 1
+	first=$(fio_write "$W/fsorigin/f")
+	cleanup_vss
+	vb storage-remove /dev/vda
+	umount "$W/fsorigin"
+}
 ext4_file_vss() { # ext4_file_vss KIB N
 	local kib=$1 n=$2 r base first fr=()
 	for ((r = 0; r < n; r++)); do
-		ext4_file_make /dev/vda || return 1
-		vb storage-add /dev/vda file $(((region_mib + 64) << 20)) $((kib * 1024)) "$STORE" ||
-			return 1
-		base=$(fio_write "$W/fsorigin/f")
-		vb create /dev/vda >/dev/null || return 1
-		first=$(fio_write "$W/fsorigin/f")
-		cleanup_vss
-		vb storage-remove /dev/vda
-		umount "$W/fsorigin" || return 1
+		ext4_file_vss_once "$kib" || return 1
 		echo "  vss ${kib}k, a file on ext4, rep $r: without $base, first write $first IOPS"
 		fr+=("$(div "$first" "$base")")
 	done
@@ -459,6 +464,34 @@ ext4_file_dm() { # ext4_file_dm KIB N
 	done
 	put "ext4_file.dm_snapshot.${kib}k.first_write" "$(median "${fr[@]}")"
 }
+# Two modules in one boot, on issue 20's workload: each repetition runs
+# the module under test ($ko) and BENCH_KO_B back to back, in alternating
+# order, so that each pair shares the host's load (which drifts by tens of
+# percent between boots). Prints both first-write ratios and keeps the
+# median of their quotient, a / b.
+bench_ext4_ab() {
+	local kib r m base first ra rb q=() fa=() fb=()
+	[ -f "$ko_b" ] || { note ext4_ab "BENCH_KO_B: no module '$ko_b'"; return 0; }
+	for kib in $dm_sweep; do
+		log "first write to a file of an ext4 origin, ${kib} KiB chunks, $ko (a) against $ko_b (b)"
+		q=() fa=() fb=()
+		for ((r = 0; r < reps; r++)); do
+			for m in $( ((r % 2)) && echo "b a" || echo "a b"); do
+				unload_module || return 1
+				if [ "$m" = a ]; then insmod "$ko"; else insmod "$ko_b"; fi || return 1
+				ext4_file_vss_once "$kib" || { cleanup_vss; vb storage-remove /dev/vda; umount "$W/fsorigin"; return 1; }
+				echo "  vss ${kib}k, a file on ext4, module $m, rep $r: without $base, first write $first IOPS"
+				if [ "$m" = a ]; then ra=$(div "$first" "$base"); else rb=$(div "$first" "$base"); fi
+			done
+			fa+=("$ra") fb+=("$rb") q+=("$(div "$ra" "$rb")")
+		done
+		put "ext4_ab.${kib}k.a.first_write" "$(median "${fa[@]}")"
+		put "ext4_ab.${kib}k.b.first_write" "$(median "${fb[@]}")"
+		put "ext4_ab.${kib}k.a_over_b" "$(median "${q[@]}")"
+	done
+	unload_module && load_module
+}
+
 bench_ext4_file() {
 	local kib
 	for kib in $dm_sweep; do
@@ -928,6 +961,7 @@ for b in $only; do
 	case $b in
 	sweep) bench_chunk_sweep; bench_memory_store ;;
 	ext4file) bench_ext4_file ;;
+	ext4ab) bench_ext4_ab || { note ext4_ab "run failed"; unload_module; load_module; } ;;
 	many) bench_many ;;
 	read) bench_snapshot_read ;;
 	readprof) bench_read_profile ;;

@@ -22,17 +22,21 @@ order (the first of each after the previous one):
   read_issue  block_rq_issue, a read of the origin (to the driver)
   read_done   block_rq_complete of it (the device answered)
   copy_work   vss_copy_work (vss_copy_read_endio queued it on vss_copy)
-  lane2       vss_lane_work (vss_tracker_resume handed the write back:
-              a file store's copy is captured, the map has the slot, and
-              the store follows; a memory store's copy is stored first)
-  resub       submit_bio_noacct by that worker (the write resubmitted)
+  lane2       vss_lane_work, if vss_tracker_resume handed the write back
+              (a file store's copy is captured, the map has the slot, and
+              the store follows; a memory store's copy is stored first).
+              Absent when the copy's worker resubmitted the write itself
+              (vss_tracker_pass_preserved: the chunk was its last)
+  resub       submit_bio_noacct by that worker, or else by the copy's
+              worker (the write resubmitted)
   w_issue     block_rq_issue, a write of the origin
   w_done      block_rq_complete of it
   endio       vss_passthrough_endio (the completion taken over)
   end         vss_count_put from vss_passthrough_endio (the owner's
               end_io, which wakes the submitter, has returned)
 
-and the next write's hook (phase to_next_hook: the submitter back in user
+Phase copy_work_to_resubmit spans copy_work -> resub either way. And the
+next write's hook (phase to_next_hook: the submitter back in user
 space and in again; with total, hook -> end, it makes the period). The
 hook's time is that of the first callee of vss_ftrace_handler (the
 module's callback runs before the tracer's own on submit_bio_noacct).
@@ -41,8 +45,9 @@ Off the write's path, by the copy's worker (the copy_work anchor's task),
 searched up to the next write's end: the store, from vss_store_copy_write
 (a file store's, after the capture) or vss_store_copy_finish (a memory
 store's, before the writes go back) to vss_store_threshold_crossed, which
-follows it (phase store), and whether it ended before the write's lane
-took it back (store_before_lane2: 1 or 0, the mean is the fraction).
+follows it (phase store), and whether it ended before the write was
+resubmitted (store_before_resubmit: 1 or 0, the mean is the fraction;
+store_before_lane2 likewise when the lane took the write back).
 
 Prints "<prefix>.<phase>_us" medians over the writes, with _p90_us and
 _mean_us (the means add up, the host's stalls included), "<prefix>.writes",
@@ -122,7 +127,8 @@ PRED_FIRST = {
     'read_done': blk('block_rq_complete', 'R'),
     'copy_work': is_fn('vss_copy_work'),
     'lane2': is_fn('vss_lane_work'),
-    'resub': by_worker('submit_bio_noacct', 'lane2'),
+    'resub': lambda e, a: e['what'] == 'submit_bio_noacct' and
+             e['pid'] == a['lane2' if 'lane2' in a else 'copy_work']['pid'] if 'copy_work' in a else False,
     'w_issue': blk('block_rq_issue', 'W'),
     'w_done': blk('block_rq_complete', 'W'),
     'endio': is_fn('vss_passthrough_endio'),
@@ -187,7 +193,8 @@ def p90(v):
 def profile(sections, order, preds, last):
     """Phase -> list of µs; each phase from the anchor before it that was found."""
     ph = {p: [] for _, p, _ in order}
-    ph.update(to_next_hook=[], total=[], period=[], store=[], store_before_lane2=[])
+    ph.update(to_next_hook=[], total=[], period=[], store=[], store_before_lane2=[],
+              store_before_resubmit=[], copy_work_to_resubmit=[])
     for ws in sections:
         profile_section(ws, order, preds, last, ph)
     return ph
@@ -204,6 +211,8 @@ def profile_section(ws, order, preds, last, ph):
                 prev = name
             else:
                 prev = None	# a gap: the next phase is not measurable
+        if 'copy_work' in a and 'resub' in a:
+            ph['copy_work_to_resubmit'].append(a['resub']['ts'] - a['copy_work']['ts'])
         if last in a:
             ph['total'].append(a[last]['ts'] - w[0]['ts'])
         if i + 1 < len(ws) and last in a:
@@ -227,6 +236,8 @@ def store_phase(events, a, ph):
             ph['store'].append(e['ts'] - start['ts'])
             if 'lane2' in a:
                 ph['store_before_lane2'].append(1 if e['ts'] < a['lane2']['ts'] else 0)
+            if 'resub' in a:
+                ph['store_before_resubmit'].append(1 if e['ts'] < a['resub']['ts'] else 0)
             return
 
 
