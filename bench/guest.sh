@@ -439,6 +439,11 @@ ext4_file_vss_once() { # ext4_file_vss_once KIB: sets base and first (IOPS)
 	vb storage-remove /dev/vda
 	umount "$W/fsorigin"
 }
+ext4_file_vss_undo() { # after a failed ext4_file_vss_once
+	cleanup_vss
+	vb storage-remove /dev/vda
+	umount "$W/fsorigin"
+}
 ext4_file_vss() { # ext4_file_vss KIB N
 	local kib=$1 n=$2 r base first fr=()
 	for ((r = 0; r < n; r++)); do
@@ -479,7 +484,7 @@ bench_ext4_ab() {
 			for m in $( ((r % 2)) && echo "b a" || echo "a b"); do
 				unload_module || return 1
 				if [ "$m" = a ]; then insmod "$ko"; else insmod "$ko_b"; fi || return 1
-				ext4_file_vss_once "$kib" || { cleanup_vss; vb storage-remove /dev/vda; umount "$W/fsorigin"; return 1; }
+				ext4_file_vss_once "$kib" || { ext4_file_vss_undo; return 1; }
 				echo "  vss ${kib}k, a file on ext4, module $m, rep $r: without $base, first write $first IOPS"
 				if [ "$m" = a ]; then ra=$(div "$first" "$base"); else rb=$(div "$first" "$base"); fi
 			done
@@ -497,7 +502,7 @@ bench_ext4_file() {
 	for kib in $dm_sweep; do
 		log "first write to a file of an ext4 origin, vss, ${kib} KiB chunks"
 		ext4_file_vss "$kib" "$reps" || {
-			cleanup_vss; vb storage-remove /dev/vda; umount "$W/fsorigin"
+			ext4_file_vss_undo
 			note "ext4_file.vss.${kib}k.first_write" "run failed"
 		}
 		log "first write to a file of an ext4 origin, dm-snapshot, ${kib} KiB chunks"

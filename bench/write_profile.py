@@ -116,6 +116,15 @@ def by_worker(name, worker):
     return lambda e, a: e['what'] == name and worker in a and e['pid'] == a[worker]['pid']
 
 
+def by_resubmitter(name):
+    """By the lane's worker if the lane took the write back, else by the
+    copy's (the write resubmitted from the copy's end)."""
+    def pred(e, a):
+        who = 'lane2' if 'lane2' in a else 'copy_work'
+        return e['what'] == name and who in a and e['pid'] == a[who]['pid']
+    return pred
+
+
 def blk(what, rw):
     return lambda e, a: e['what'] == what and rw in e.get('rwbs', '')
 
@@ -127,8 +136,7 @@ PRED_FIRST = {
     'read_done': blk('block_rq_complete', 'R'),
     'copy_work': is_fn('vss_copy_work'),
     'lane2': is_fn('vss_lane_work'),
-    'resub': lambda e, a: e['what'] == 'submit_bio_noacct' and
-             e['pid'] == a['lane2' if 'lane2' in a else 'copy_work']['pid'] if 'copy_work' in a else False,
+    'resub': by_resubmitter('submit_bio_noacct'),
     'w_issue': blk('block_rq_issue', 'W'),
     'w_done': blk('block_rq_complete', 'W'),
     'endio': is_fn('vss_passthrough_endio'),
